@@ -1,0 +1,44 @@
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "sshpath/capture/packet.h"
+
+namespace sshpath::capture {
+
+/// What the reader saw besides packets: reported in the analysis.
+struct ReadStats {
+    std::uint64_t packets = 0;          ///< records read
+    std::uint64_t malformed = 0;        ///< records whose headers were inconsistent
+    std::uint64_t snaplen_cut = 0;      ///< records whose payload the snap length cut
+    int link_type = -1;
+    int snaplen = 0;
+    bool truncated = false;             ///< the file ends in the middle of a record
+    std::string truncation_message;     ///< libpcap's words for it, if any
+};
+
+/// Reads a pcap or pcapng file (or "-" for standard input) through libpcap, with a 1 MiB stdio
+/// buffer, and hands every decoded packet to a callback.
+class Reader {
+public:
+    /// Opens the file. Throws InputError with a one-line message naming the problem:
+    /// missing file, a directory, unreadable, not a capture file, unsupported link type.
+    explicit Reader(const std::string& path);
+    ~Reader();
+    Reader(const Reader&) = delete;
+    Reader& operator=(const Reader&) = delete;
+
+    int link_type() const;
+    /// Reads every packet. A file cut short stops the loop and sets stats().truncated; other
+    /// read errors throw InputError.
+    void for_each(const std::function<void(const Packet&)>& fn);
+    const ReadStats& stats() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sshpath::capture
