@@ -42,6 +42,9 @@ struct Observation {
     std::string what;       ///< one line, e.g. "SYN retransmitted (3rd), 3.0 s after the first"
 };
 
+/// A value as text: true/false, integers as is, reals with at most 3 decimals, strings as is.
+std::string format_value(const Value& v);
+
 /// The facts of one flow or of the whole capture.
 class FactSet {
 public:
