@@ -1,5 +1,247 @@
 #include "sshpath/cli/app.h"
 
+#include <fmt/format.h>
+#include <netdb.h>
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "sshpath/core/error.h"
+#include "sshpath/evidence/facts.h"
+#include "sshpath/report/report.h"
+#include "sshpath/rules/rule_set.h"
+#include "sshpath/verdict/verdict.h"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
 namespace sshpath::cli {
-int run(int, char**) { return 0; }
+
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: sshpath COMMAND [OPTIONS]\n"
+    "\n"
+    "Explains, from packets, why an SSH connection fails: which component dropped or reset\n"
+    "it, how sure the packets make us, the packets that prove it, and what to do next.\n"
+    "\n"
+    "Commands:\n"
+    "  analyze FILE...        analyse pcap/pcapng captures ('-' reads standard input)\n"
+    "  rules list             list the rules in use\n"
+    "  rules check DIR        load and validate the rules in DIR\n"
+    "  facts                  list the evidence facts rules can use\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help             this help; 'sshpath COMMAND --help' for a command's options\n"
+    "  -V, --version          print the version\n"
+    "\n"
+    "Exit status: 0 the command ran (whatever it found); 2 usage, input or rule errors.\n";
+
+struct UsageError : Error {
+    using Error::Error;
+};
+
+fs::path default_rules_dir() {
+    if (const char* env = std::getenv("SSHPATH_RULES"); env && *env) return env;
+    std::error_code ec;
+    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        // Run from the build tree: use the rules next to the sources.
+        if (fs::exists(exe.parent_path() / "CMakeCache.txt") && fs::is_directory(SSHPATH_RULES_SOURCE_DIR)) return SSHPATH_RULES_SOURCE_DIR;
+        fs::path installed = exe.parent_path().parent_path() / "share" / "sshpath" / "rules";
+        if (fs::is_directory(installed)) return installed;
+    }
+    if (fs::is_directory(SSHPATH_RULES_INSTALL_DIR)) return SSHPATH_RULES_INSTALL_DIR;
+    return SSHPATH_RULES_SOURCE_DIR;
+}
+
+rules::RuleSet load_rules(const po::variables_map& vm) {
+    fs::path dir = vm.count("rules") ? fs::path(vm["rules"].as<std::string>()) : default_rules_dir();
+    return rules::RuleSet::load(dir);
+}
+
+int parse_port(const std::string& text) {
+    if (text.empty() || text.size() > 5 || text.find_first_not_of("0123456789") != std::string::npos)
+        throw UsageError(fmt::format("--port: '{}' is not a port number (1-65535)", text));
+    int port = std::stoi(text);
+    if (port < 1 || port > 65535) throw UsageError(fmt::format("--port: '{}' is not a port number (1-65535)", text));
+    return port;
+}
+
+void parse_host(const std::string& text, verdict::AnalyzeOptions& o) {
+    o.host = text;
+    capture::IpAddress addr;
+    if (capture::IpAddress::parse(text, addr)) {
+        o.host_address = addr;
+        return;
+    }
+    bool plausible = !text.empty() && text.size() < 254 &&
+                     text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") == std::string::npos;
+    if (!plausible) throw UsageError(fmt::format("--host: '{}' is neither an IP address nor a host name", text));
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* res = nullptr;
+    if (getaddrinfo(text.c_str(), nullptr, &hints, &res) != 0 || !res)
+        throw UsageError(fmt::format("--host: cannot resolve '{}' (give its address instead)", text));
+    char buf[NI_MAXHOST];
+    if (getnameinfo(res->ai_addr, res->ai_addrlen, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST) == 0 &&
+        capture::IpAddress::parse(buf, addr))
+        o.host_address = addr;
+    freeaddrinfo(res);
+}
+
+int cmd_analyze(const std::vector<std::string>& args) {
+    po::options_description desc(
+        "Usage: sshpath analyze FILE... [OPTIONS]\n"
+        "\n"
+        "Reads pcap/pcapng captures ('-' for standard input), reconstructs every TCP connection\n"
+        "to the SSH port (and connections on other ports that speak SSH, and connections through\n"
+        "an HTTP CONNECT or SOCKS proxy asking for the port), and explains how each one ended.\n"
+        "Several files are analysed together as one case.\n"
+        "\n"
+        "Options");
+    desc.add_options()
+        ("host", po::value<std::string>()->value_name("ADDR"), "only connections to this server address (or proxy requests for it)")
+        ("port,p", po::value<std::string>()->default_value("22")->value_name("PORT"), "the SSH port")
+        ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json or markdown")
+        ("rules", po::value<std::string>()->value_name("DIR"), "use the rules in DIR instead of the installed ones")
+        ("explain", "list every rule that matched each connection and the facts its condition read")
+        ("help,h", "this help");
+    po::options_description hidden;
+    hidden.add_options()("file", po::value<std::vector<std::string>>(), "capture");
+    po::options_description all;
+    all.add(desc).add(hidden);
+    po::positional_options_description pos;
+    pos.add("file", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << desc << "\nExamples:\n"
+                  << "  sshpath analyze failing.pcap\n"
+                  << "  sshpath analyze failing.pcapng --host 203.0.113.7 --port 2222 --format json\n"
+                  << "  sshpath analyze a.pcap b.pcap --format markdown > case-1234.md\n"
+                  << "  tcpdump -i any -w - 'tcp port 22 or icmp or icmp6' | sshpath analyze -\n";
+        return 0;
+    }
+    if (!vm.count("file")) throw UsageError("analyze: no capture file given (see 'sshpath analyze --help')");
+    verdict::AnalyzeOptions options;
+    options.ssh_port = parse_port(vm["port"].as<std::string>());
+    if (vm.count("host")) parse_host(vm["host"].as<std::string>(), options);
+    std::string format = vm["format"].as<std::string>();
+    if (format != "text" && format != "json" && format != "markdown")
+        throw UsageError(fmt::format("--format: '{}' is not one of text, json, markdown", format));
+    rules::RuleSet rules = load_rules(vm);
+    auto files = vm["file"].as<std::vector<std::string>>();
+    verdict::Analysis analysis = verdict::analyze(files, options, rules);
+    report::ReportOptions ro;
+    ro.explain = vm.count("explain") > 0;
+    ro.version = SSHPATH_VERSION;
+    std::string out = format == "json"       ? report::render_json(analysis, ro)
+                      : format == "markdown" ? report::render_markdown(analysis, ro)
+                                             : report::render_text(analysis, ro);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return 0;
+}
+
+int cmd_rules(const std::vector<std::string>& args) {
+    po::options_description desc(
+        "Usage: sshpath rules list [--rules DIR]\n"
+        "       sshpath rules check DIR\n"
+        "\n"
+        "'list' prints the rules in use, best first when several match (priority, then specificity).\n"
+        "'check' loads DIR as 'analyze --rules DIR' would and reports the first problem as\n"
+        "file:line: problem (exit status 2), or how many rules and parameters it holds.\n"
+        "\n"
+        "Options");
+    desc.add_options()("rules", po::value<std::string>()->value_name("DIR"), "rules directory for 'list'")("help,h", "this help");
+    po::options_description hidden;
+    hidden.add_options()("words", po::value<std::vector<std::string>>(), "");
+    po::options_description all;
+    all.add(desc).add(hidden);
+    po::positional_options_description pos;
+    pos.add("words", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    std::vector<std::string> words = vm.count("words") ? vm["words"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    if (vm.count("help") || words.empty()) {
+        std::cout << desc;
+        return words.empty() && !vm.count("help") ? 2 : 0;
+    }
+    if (words[0] == "list" && words.size() == 1) {
+        rules::RuleSet rs = load_rules(vm);
+        std::vector<const rules::Rule*> sorted;
+        for (const auto& r : rs.rules()) sorted.push_back(&r);
+        std::stable_sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) {
+            if (a->priority != b->priority) return a->priority > b->priority;
+            return a->id < b->id;
+        });
+        std::cout << fmt::format("rules from {}\n", rs.directory().string());
+        std::cout << fmt::format("{:<40} {:>4}  {:<8} {:<20} {:<9} {}\n", "id", "prio", "scope", "cause", "component", "title");
+        for (const auto* r : sorted)
+            std::cout << fmt::format("{:<40} {:>4}  {:<8} {:<20} {:<9} {}{}\n", r->id, r->priority, evidence::scope_name(r->scope),
+                                     r->cause, r->component, r->title, r->status == "disabled" ? " [disabled]" : "");
+        return 0;
+    }
+    if (words[0] == "check" && words.size() == 2) {
+        rules::RuleSet rs = rules::RuleSet::load(words[1]);
+        std::cout << fmt::format("{}: {} rules, {} parameters: OK\n", words[1], rs.rules().size(), rs.parameters().size());
+        return 0;
+    }
+    throw UsageError("rules: expected 'rules list' or 'rules check DIR'");
+}
+
+int cmd_facts(const std::vector<std::string>& args) {
+    if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+        std::cout << "Usage: sshpath facts\n\nLists every evidence fact rules can use: scope, type, value when unobserved, meaning.\n";
+        return 0;
+    }
+    if (!args.empty()) throw UsageError("facts: takes no arguments");
+    std::cout << fmt::format("{:<32} {:<8} {:<7} {:<6} {}\n", "fact", "scope", "type", "unset", "meaning");
+    for (const auto& f : evidence::catalogue())
+        std::cout << fmt::format("{:<32} {:<8} {:<7} {:<6} {}\n", f.name, evidence::scope_name(f.scope), evidence::type_name(f.type),
+                                 f.unset, f.description);
+    return 0;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    try {
+        if (args.empty()) {
+            std::cerr << kUsage;
+            return 2;
+        }
+        const std::string cmd = args[0];
+        std::vector<std::string> rest(args.begin() + 1, args.end());
+        if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+            std::cout << kUsage;
+            return 0;
+        }
+        if (cmd == "-V" || cmd == "--version") {
+            std::cout << "sshpath " << SSHPATH_VERSION << "\n";
+            return 0;
+        }
+        if (cmd == "analyze") return cmd_analyze(rest);
+        if (cmd == "rules") return cmd_rules(rest);
+        if (cmd == "facts") return cmd_facts(rest);
+        throw UsageError(fmt::format("unknown command '{}' (see 'sshpath --help')", cmd));
+    } catch (const po::error& e) {
+        std::cerr << "sshpath: error: " << e.what() << "\n";
+        return 2;
+    } catch (const Error& e) {
+        std::cerr << "sshpath: error: " << e.what() << "\n";
+        return 2;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "sshpath: error: out of memory\n";
+        return 2;
+    }
+}
+
 }  // namespace sshpath::cli

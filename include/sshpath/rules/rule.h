@@ -32,6 +32,9 @@ struct Rule {
     std::vector<std::string> references;
     std::string file;         ///< where it was loaded from
     int line = 0;             ///< line of the `id:` key
+
+    /// Evaluated at all (status is not disabled).
+    bool enabled() const { return status != "disabled"; }
 };
 
 }  // namespace sshpath::rules

@@ -1,0 +1,40 @@
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sshpath/capture/reader.h"
+#include "sshpath/evidence/facts.h"
+#include "sshpath/flow/flow.h"
+
+namespace sshpath::evidence {
+
+/// Hop distance from a TTL/hop limit: the next common initial value (64, 128, 255) minus it.
+int hop_distance(int ttl);
+
+/// What is known about the capture as a whole when a flow's facts are extracted.
+struct CaptureContext {
+    double start_time = 0;   ///< time of the capture's first packet
+    double end_time = 0;     ///< time of its last packet
+    int ssh_port = 22;
+    /// Hop distance of each server address, measured on SYN-ACKs of any flow in the capture.
+    std::map<capture::IpAddress, int> server_hops;
+};
+
+/// Builds the context from all flows (hop distances learnt from SYN-ACKs).
+CaptureContext make_context(const std::vector<flow::Flow>& flows, double start_time, double end_time, int ssh_port);
+
+/// The documented facts of one flow, with the packets that support them.
+FactSet extract_flow(const flow::Flow& f, const CaptureContext& ctx);
+
+/// Facts about the whole capture.
+struct CaptureSummary {
+    capture::ReadStats stats;
+    std::string link_type_name;
+    std::size_t flows = 0;
+    std::uint64_t other_tcp_flows = 0;
+    std::string host_filter;
+};
+FactSet extract_capture(const CaptureSummary& s, const CaptureContext& ctx);
+
+}  // namespace sshpath::evidence

@@ -1,0 +1,173 @@
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sshpath/capture/packet.h"
+#include "sshpath/ssh/ssh.h"
+#include "sshpath/ssh/stream.h"
+
+namespace sshpath::flow {
+
+using capture::IpAddress;
+
+/// Who sent a packet of the flow.
+enum class Side : std::uint8_t { kClient, kServer, kIcmp };
+std::string_view side_name(Side s);  ///< "client", "server", "icmp"
+
+/// One line of a connection's timeline in the report.
+struct TimelineEntry {
+    std::uint64_t packet = 0;
+    double time = 0;     ///< absolute (pcap) time
+    Side from = Side::kClient;
+    std::string text;
+};
+
+/// A packet cited by number and time.
+struct PacketRef {
+    std::uint64_t packet = 0;
+    double time = 0;
+};
+
+struct SynEvent {
+    PacketRef ref;
+    std::uint32_t seq = 0;
+    std::uint8_t ttl = 0;
+    capture::TcpOptions options;
+};
+
+struct RstEvent {
+    PacketRef ref;
+    Side from = Side::kClient;
+    std::uint8_t ttl = 0;
+    std::uint16_t ip_id = 0;
+    std::uint32_t seq = 0, ack = 0;
+    bool has_ack = false;
+    bool seq_ok = false;       ///< in the receiver's window, or acknowledges the SYN
+    bool before_synack = false;
+    std::uint64_t server_bytes_before = 0;  ///< server stream bytes seen before it
+    std::uint64_t client_bytes_before = 0;
+    double after_client_data = -1;          ///< seconds since the client's last data segment
+};
+
+struct IcmpEvent {
+    PacketRef ref;
+    IpAddress source;
+    std::uint8_t version = 4;  ///< 4: ICMP, 6: ICMPv6
+    std::uint8_t type = 0, code = 0;
+    std::uint8_t ttl = 0;
+    std::uint32_t mtu = 0;
+    bool quotes_client = true; ///< quotes a packet the client sent
+};
+
+/// One direction of the connection: sequence tracking and the reassembled stream head.
+struct Direction {
+    bool isn_known = false;          ///< the SYN (or SYN-ACK) of this direction was seen
+    std::uint32_t isn = 0;
+    bool base_known = false;         ///< stream offset 0 is known (ISN+1, or the first segment seen)
+    std::uint32_t base = 0;          ///< sequence number of stream offset 0
+    std::uint64_t contiguous = 0;    ///< bytes received in order from offset 0
+    std::uint64_t max_end = 0;       ///< highest stream offset seen + 1
+    std::vector<std::uint8_t> stream;   ///< first bytes of the stream, in order (capped)
+    std::map<std::uint64_t, std::vector<std::uint8_t>> pending;  ///< out-of-order segments (capped)
+    std::vector<std::pair<std::uint64_t, PacketRef>> segments;    ///< stream offset -> packet that carried it (capped)
+    std::uint64_t packets = 0;
+    std::uint64_t payload_bytes = 0;   ///< each stream byte once
+    std::uint64_t retransmits = 0;     ///< segments entirely seen before
+    std::uint64_t hole_fills = 0;      ///< segments that filled a gap (their first copy was lost before the capture point)
+    std::uint64_t dup_acks = 0;
+    std::uint32_t last_ack = 0;
+    std::uint16_t last_window = 0;
+    bool acked_anything = false;
+    std::uint32_t max_segment = 0;
+    int first_ttl = -1;
+    bool ttl_varies = false;
+    std::optional<PacketRef> first_data;
+    std::optional<PacketRef> last_data;
+    std::optional<PacketRef> fin;
+    bool stream_capped = false;
+    bool payload_cut = false;        ///< the snap length cut a segment
+};
+
+/// What the SSH layer showed for the flow, after any proxy handshake.
+struct SshView {
+    ssh::ProxyRequest proxy_request;
+    ssh::ProxyReply proxy_reply;
+    std::optional<PacketRef> proxy_request_ref, proxy_reply_ref;
+    ssh::DirectionView client, server;
+    std::optional<PacketRef> client_banner_ref, server_banner_ref, client_kexinit_ref, server_kexinit_ref;
+    std::optional<PacketRef> disconnect_ref;
+    bool disconnect_from_server = false;
+    std::optional<ssh::Negotiated> negotiated;
+};
+
+/// One TCP connection: the client is the side that sent the SYN (or, without a SYN, the side
+/// not on the SSH port).
+struct Flow {
+    IpAddress client, server;
+    std::uint16_t client_port = 0, server_port = 0;
+    PacketRef first, last;
+    Direction c2s, s2c;              ///< c2s: the client's bytes; s2c: the server's
+    std::vector<SynEvent> syns;      ///< client SYNs
+    std::vector<SynEvent> synacks;   ///< server SYN-ACKs
+    std::optional<PacketRef> handshake_ack;  ///< the client's ACK of the SYN-ACK
+    std::uint32_t syns_after_synack = 0;
+    std::vector<RstEvent> rsts;
+    std::vector<IcmpEvent> icmps;
+    bool client_acks_unseen = false;
+    bool server_acks_unseen = false;
+    std::uint64_t client_unacked_max = 0;        ///< largest client segment (payload) retransmitted and never acknowledged
+    std::uint32_t client_unacked_retransmits = 0;
+    std::uint32_t client_max_acked_segment = 0;
+    std::vector<TimelineEntry> timeline;         ///< notable packets (capped)
+    std::uint64_t timeline_omitted = 0;
+    bool interesting = false;        ///< on the SSH port, speaks SSH, or asks a proxy for the SSH port
+    bool ignored = false;            ///< decided not to be an SSH attempt: no more buffering
+    SshView ssh;                     ///< filled by FlowTable::finish()
+    // Per client segment awaiting acknowledgement: stream start -> (length, times sent).
+    std::map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> unacked;
+};
+
+struct FlowOptions {
+    std::uint16_t ssh_port = 22;
+    std::optional<IpAddress> host;     ///< only flows to this server address (or proxy target)
+    std::string host_name;             ///< the --host text, matched against proxy targets
+    std::size_t stream_cap = 64 * 1024;   ///< bytes kept per direction
+    std::size_t max_flows = 500000;
+    std::size_t timeline_cap = 60;
+};
+
+/// Builds flows from decoded packets.
+class FlowTable {
+public:
+    explicit FlowTable(FlowOptions options) : options_(std::move(options)) {}
+
+    void add(const capture::Packet& p);
+    /// Reads the SSH layer of every flow, keeps the SSH attempts (filtered by host), returns them
+    /// in order of their first packet.
+    std::vector<Flow> finish();
+
+    std::uint64_t other_tcp_flows() const { return other_tcp_flows_; }
+    bool flow_cap_hit() const { return flow_cap_hit_; }
+
+private:
+    struct Key {
+        IpAddress a, b;
+        std::uint16_t pa = 0, pb = 0;
+        bool operator<(const Key& o) const;
+    };
+    Key key_of(const IpAddress& s, std::uint16_t sp, const IpAddress& d, std::uint16_t dp) const;
+    void add_tcp(const capture::Packet& p);
+    void add_icmp(const capture::Packet& p);
+    Flow& new_flow(const Key& key, const capture::Packet& p, bool from_a_is_client);
+
+    FlowOptions options_;
+    std::map<Key, std::size_t> index_;
+    std::vector<Flow> flows_;
+    std::uint64_t other_tcp_flows_ = 0;
+    bool flow_cap_hit_ = false;
+};
+
+}  // namespace sshpath::flow

@@ -1,0 +1,21 @@
+#pragma once
+#include <string>
+
+#include "sshpath/verdict/verdict.h"
+
+namespace sshpath::report {
+
+struct ReportOptions {
+    bool explain = false;      ///< list every matching rule and the facts its condition read
+    std::string version;       ///< sshpath's version, printed in headers
+};
+
+/// The contract's JSON (schema_version 1): verdict, flows (each with its verdict, facts and
+/// timeline), captures and warnings.
+std::string render_json(const verdict::Analysis& a, const ReportOptions& o);
+/// For a terminal: verdict and summary first, then evidence, next steps, per-connection timelines.
+std::string render_text(const verdict::Analysis& a, const ReportOptions& o);
+/// For a support case.
+std::string render_markdown(const verdict::Analysis& a, const ReportOptions& o);
+
+}  // namespace sshpath::report

@@ -1,0 +1,122 @@
+#pragma once
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sshpath/core/error.h"
+#include "sshpath/evidence/facts.h"
+
+/// The condition language of rule files: a small, statically typed expression language over
+/// the facts of one scope and the named parameters.
+///
+/// ```
+/// expr    := or_expr
+/// or_expr := and_expr ("or" and_expr)*
+/// and_expr:= not_expr ("and" not_expr)*
+/// not_expr:= "not" not_expr | cmp
+/// cmp     := sum [ ("==" | "!=" | "<" | "<=" | ">" | ">=") sum
+///                 | "in" list | "not" "in" list | "contains" sum | "startswith" sum
+///                 | "matches" STRING ]
+/// sum     := term (("+"|"-") term)*
+/// term    := unary (("*"|"/") unary)*
+/// unary   := "-" unary | primary
+/// primary := NUMBER | STRING | "true" | "false" | FACT | "param." NAME | "(" expr ")"
+/// list    := "[" literal ("," literal)* "]"
+/// ```
+///
+/// Types are checked when the condition is compiled: bool (bool facts, true, false,
+/// comparisons), number (int and real facts, numeric literals, parameters; arithmetic yields a
+/// real) and string (string facts, '...' or "..." literals). `and`, `or`, `not` and the condition
+/// itself need bools; `<`, `<=`, `>`, `>=` and arithmetic need numbers; `==` and `!=` need both
+/// sides of the same type; `contains`, `startswith` and `matches` need strings; `in` lists hold
+/// literals of the left side's type. Inside a string literal `\'`, `\"` and `\\` are escapes;
+/// any other backslash is kept, so regular expressions read as written ('^SSH-2\.0-').
+/// `matches` is an ECMAScript regular expression searched anywhere in the string (anchor it
+/// with ^ and $), compiled at load time.
+///
+/// At run time a division by zero makes the comparison (or `in`) that contains it false; `not`
+/// then turns that into true, so write divisions where a false comparison is the safe answer.
+namespace sshpath::rules {
+
+/// Parameter values by name (without the "param." prefix), as conditions and templates see them.
+using ParameterValues = std::map<std::string, double, std::less<>>;
+
+/// A problem at a position of a condition or template text. The rule loader turns it into a
+/// RuleError naming the file, line and column.
+class ExpressionError : public Error {
+public:
+    ExpressionError(std::size_t offset, std::string problem);
+    /// Byte offset in the text where the problem is (the text's size: at its end).
+    std::size_t offset() const { return offset_; }
+    /// The problem alone, without the offset.
+    const std::string& problem() const { return problem_; }
+
+private:
+    std::size_t offset_;
+    std::string problem_;
+};
+
+/// The static type of a (sub-)expression.
+enum class ValueType { kBool, kNumber, kString };
+
+/// One top-level conjunct of a condition and whether it held (for --explain).
+struct ConjunctResult {
+    std::string text;  ///< its source text, e.g. "syn_count >= param.silent_drop_min_syns"
+    bool holds = false;
+};
+
+/// A compiled, type-checked condition. Immutable and safe to share between threads.
+class Expression {
+public:
+    /// Parses and type-checks `text` against the facts of `scope` and the parameters. Parameter
+    /// values are bound now. Throws ExpressionError at the first problem.
+    static std::shared_ptr<const Expression> compile(std::string_view text, evidence::Scope scope,
+                                                     const ParameterValues& parameters);
+
+    Expression(const Expression&) = delete;
+    Expression& operator=(const Expression&) = delete;
+    ~Expression();
+
+    /// Whether the condition holds. Throws std::logic_error if the fact set has another scope.
+    bool evaluate(const evidence::FactSet& facts) const;
+
+    const std::string& text() const { return text_; }
+    evidence::Scope scope() const { return scope_; }
+
+    /// Top-level `and` operands (1 when the condition is not a conjunction); more is more specific.
+    std::size_t conjunct_count() const;
+
+    /// Facts and parameters the condition reads, in order of first appearance, each once;
+    /// parameters are written "param.NAME".
+    const std::vector<std::string>& inputs() const { return inputs_; }
+
+    /// inputs() with their values as text in this fact set (parameters as format_parameter).
+    std::vector<std::pair<std::string, std::string>> input_values(const evidence::FactSet& facts) const;
+
+    /// Each top-level conjunct (or the whole condition) with whether it holds: why a rule did
+    /// or did not match.
+    std::vector<ConjunctResult> explain(const evidence::FactSet& facts) const;
+
+    struct Node;  ///< implementation detail
+
+private:
+    Expression();
+    friend class ExpressionBuilder;
+
+    std::string text_;
+    evidence::Scope scope_ = evidence::Scope::kFlow;
+    std::vector<Node> nodes_;
+    int root_ = -1;
+    std::vector<std::string> inputs_;
+    ParameterValues used_parameters_;
+};
+
+/// A parameter value as text: integers without decimals ("2"), others in their shortest
+/// exact form ("0.25").
+std::string format_parameter(double value);
+
+}  // namespace sshpath::rules

@@ -1,0 +1,91 @@
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+/// SSH protocol pieces readable in the clear (RFC 4253): identification strings, the binary
+/// packets before NEWKEYS (KEXINIT, DISCONNECT), and the proxy handshakes that may precede them.
+namespace sshpath::ssh {
+
+using Bytes = std::span<const std::uint8_t>;
+
+/// Result of checking an identification string against RFC 4253 4.2.
+struct Banner {
+    std::string text;        ///< the line without CR LF (non-printable bytes escaped as \xNN)
+    std::string proto_version;   ///< "2.0", "1.99", "1.5"
+    std::string software_version;
+    std::string comments;
+    bool valid = false;
+    std::string problem;     ///< why not valid (e.g. "longer than 255 characters", "no CR before LF")
+};
+
+/// Checks one line (without its LF; a trailing CR is expected and removed) as an identification string.
+Banner parse_banner(std::string_view line);
+
+/// The algorithm name-lists of a KEXINIT (RFC 4253 7.1).
+struct KexInit {
+    std::vector<std::string> kex, host_key, cipher_c2s, cipher_s2c, mac_c2s, mac_s2c,
+        compression_c2s, compression_s2c;
+    bool first_kex_packet_follows = false;
+};
+
+/// Parses the payload of an SSH_MSG_KEXINIT (starting at the message number byte 20).
+/// Returns nullopt when the payload is too short or a name-list overruns it.
+std::optional<KexInit> parse_kexinit(Bytes payload);
+
+/// The negotiated algorithms: for each category, the first client algorithm the server also offers.
+struct Negotiated {
+    std::string kex, host_key, cipher, mac, compression;  ///< client-to-server direction; "" when none common
+    std::string no_common;   ///< first category with no common algorithm ("kex", "host_key", "cipher", "mac", "compression") or ""
+};
+Negotiated negotiate(const KexInit& client, const KexInit& server);
+
+/// SSH_MSG_DISCONNECT (RFC 4253 11.1).
+struct Disconnect {
+    std::uint32_t reason = 0;
+    std::string description;
+};
+std::optional<Disconnect> parse_disconnect(Bytes payload);
+
+/// Name of a disconnect reason code ("protocol error", "key exchange failed", ...).
+std::string_view disconnect_reason_name(std::uint32_t code);
+
+/// Classifies the first bytes a server sent: "ssh", "http", "tls", "text", "binary" or "" (empty).
+std::string classify_first_bytes(Bytes data);
+
+/// Printable form of bytes for reports: non-printable as \xNN, at most max_len characters.
+std::string printable(std::string_view s, std::size_t max_len = 120);
+
+// ----- proxies -----
+
+enum class ProxyKind { kNone, kHttpConnect, kSocks4, kSocks5 };
+std::string_view proxy_kind_name(ProxyKind k);  ///< "", "http-connect", "socks4", "socks5"
+
+/// What the client asked a proxy for. `consumed` is the number of request bytes (the SSH
+/// stream starts after them). complete=false: looks like the start of a request, more bytes needed.
+struct ProxyRequest {
+    ProxyKind kind = ProxyKind::kNone;
+    bool complete = false;
+    std::size_t consumed = 0;
+    std::string target_host;
+    int target_port = -1;
+};
+/// Recognises an HTTP CONNECT, SOCKS4/4a or SOCKS5 request at the start of the client's stream.
+ProxyRequest parse_proxy_request(Bytes client_stream);
+
+/// The proxy's answer.
+struct ProxyReply {
+    bool complete = false;
+    std::size_t consumed = 0;
+    bool granted = false;
+    int status = -1;          ///< HTTP status code, SOCKS4 CD or SOCKS5 REP
+    std::string text;         ///< status line or meaning of the code
+};
+/// Parses the proxy's reply at the start of the server's stream for a request of this kind.
+ProxyReply parse_proxy_reply(ProxyKind kind, Bytes server_stream);
+
+}  // namespace sshpath::ssh

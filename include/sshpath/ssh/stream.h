@@ -1,0 +1,35 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sshpath/ssh/ssh.h"
+
+namespace sshpath::ssh {
+
+/// What one direction of an SSH conversation showed, read from its reassembled byte stream
+/// (after any proxy handshake).
+struct DirectionView {
+    std::vector<std::string> pre_banner_lines;   ///< lines before the identification string (printable form)
+    std::optional<Banner> banner;
+    std::size_t banner_end = 0;                  ///< stream offset just after the identification line
+    std::string first_line;                      ///< first line of the stream (printable, <= 120 chars)
+    std::string first_bytes;                     ///< classify_first_bytes() of the stream
+    std::optional<KexInit> kexinit;
+    std::size_t kexinit_end = 0;                 ///< stream offset after the KEXINIT packet
+    std::optional<Disconnect> disconnect;
+    std::size_t disconnect_end = 0;
+    std::vector<std::uint8_t> message_types;     ///< message numbers of clear-text packets, in order
+    bool newkeys = false;                        ///< SSH_MSG_NEWKEYS seen (what follows is encrypted)
+    bool kex_messages = false;                   ///< a key-exchange message (30..49) seen after KEXINIT
+    bool data_after_banner = false;              ///< any byte after the identification line
+    bool too_many_lines = false;                 ///< more than 1024 lines before an identification string
+    bool overlong_line = false;                  ///< a line over 8192 bytes before the identification string
+};
+
+/// Reads one direction. `is_server` allows lines before the identification string (a client
+/// must start with it, RFC 4253 4.2).
+DirectionView read_direction(Bytes stream, bool is_server);
+
+}  // namespace sshpath::ssh

@@ -1,0 +1,79 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sshpath/capture/reader.h"
+#include "sshpath/evidence/facts.h"
+#include "sshpath/flow/flow.h"
+#include "sshpath/rules/rule_set.h"
+
+namespace sshpath::verdict {
+
+/// A packet cited by a verdict.
+struct EvidenceItem {
+    std::string file;        ///< capture it is in
+    std::uint64_t packet = 0;
+    double time = 0;         ///< seconds since the start of that capture
+    std::string what;
+};
+
+/// The contract's verdict: cause, component, candidates, confidence, summary, evidence,
+/// next steps and the id of the rule that decided.
+struct Verdict {
+    std::string cause = "unknown";
+    std::string component = "unknown";
+    std::vector<std::string> candidates;
+    std::string confidence = "low";
+    std::string summary;
+    std::string explanation;
+    std::vector<EvidenceItem> evidence;
+    std::vector<std::string> next_steps;
+    std::string rule;
+    std::vector<rules::RuleMatch> matched;   ///< every rule that matched, best first (--explain)
+};
+
+/// Applies the rules to a fact set: the best matching rule decides. With no matching rule the
+/// verdict is cause "unknown" with rule "".
+Verdict decide(const rules::RuleSet& rules, const evidence::FactSet& facts, const std::string& file);
+
+/// One analysed connection.
+struct FlowResult {
+    std::string file;
+    flow::Flow flow;
+    evidence::FactSet facts{evidence::Scope::kFlow};
+    Verdict verdict;
+};
+
+/// One capture file read.
+struct CaptureInfo {
+    std::string file;
+    capture::ReadStats stats;
+    std::string link_type;
+    double start_time = 0, end_time = 0;
+    evidence::FactSet facts{evidence::Scope::kCapture};
+};
+
+struct Analysis {
+    std::vector<CaptureInfo> captures;
+    std::vector<FlowResult> flows;
+    Verdict verdict;                 ///< the overall answer
+    int verdict_flow = -1;           ///< index into flows of the attempt that decided, -1 capture-level
+    std::vector<std::string> warnings;
+};
+
+struct AnalyzeOptions {
+    int ssh_port = 22;
+    std::string host;                ///< address or name, "" for any
+    std::optional<capture::IpAddress> host_address;
+};
+
+/// Reads each capture, reconstructs the connections, extracts the evidence and applies the rules.
+/// Throws InputError for captures that cannot be read.
+Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& options, const rules::RuleSet& rules);
+
+/// How much a verdict weighs when choosing the overall answer: failures first.
+int cause_weight(const std::string& cause);
+
+}  // namespace sshpath::verdict

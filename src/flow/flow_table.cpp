@@ -1,0 +1,482 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "sshpath/flow/flow.h"
+
+namespace sshpath::flow {
+
+using capture::Packet;
+
+std::string_view side_name(Side s) {
+    switch (s) {
+    case Side::kClient: return "client";
+    case Side::kServer: return "server";
+    case Side::kIcmp: return "icmp";
+    }
+    return "";
+}
+
+namespace {
+
+constexpr std::size_t kMaxSegmentsMapped = 4096;
+constexpr std::size_t kMaxUnackedTracked = 512;
+constexpr std::size_t kMaxPendingSegments = 1024;
+constexpr int kMaxRetransmitLines = 5;
+
+std::string ordinal(std::size_t n) {
+    const char* suffix = "th";
+    if (n % 100 < 11 || n % 100 > 13) {
+        if (n % 10 == 1) suffix = "st";
+        if (n % 10 == 2) suffix = "nd";
+        if (n % 10 == 3) suffix = "rd";
+    }
+    return fmt::format("{}{}", n, suffix);
+}
+
+std::string options_text(const capture::TcpOptions& o) {
+    std::vector<std::string> parts;
+    if (o.mss >= 0) parts.push_back(fmt::format("mss {}", o.mss));
+    if (o.sack_permitted) parts.push_back("sackOK");
+    if (o.timestamps) parts.push_back("TS");
+    if (o.wscale >= 0) parts.push_back(fmt::format("wscale {}", o.wscale));
+    return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+bool bytes_start_with(std::span<const std::uint8_t> b, std::string_view prefix) {
+    return b.size() >= prefix.size() && std::memcmp(b.data(), prefix.data(), prefix.size()) == 0;
+}
+
+void add_line(Flow& f, const FlowOptions& o, const Packet& p, Side from, std::string text) {
+    if (f.timeline.size() >= o.timeline_cap) {
+        ++f.timeline_omitted;
+        return;
+    }
+    f.timeline.push_back(TimelineEntry{p.number, p.time, from, std::move(text)});
+}
+
+std::int64_t rel_offset(const Direction& d, std::uint32_t seq) {
+    return static_cast<std::int32_t>(seq - d.base);
+}
+
+// The packet that carried stream byte `offset`.
+std::optional<PacketRef> packet_at(const Direction& d, std::uint64_t offset) {
+    std::optional<PacketRef> found;
+    for (const auto& [off, ref] : d.segments) {
+        if (off <= offset)
+            found = ref;
+        else
+            break;
+    }
+    return found;
+}
+
+}  // namespace
+
+bool FlowTable::Key::operator<(const Key& o) const {
+    if (a != o.a) return a < o.a;
+    if (b != o.b) return b < o.b;
+    if (pa != o.pa) return pa < o.pa;
+    return pb < o.pb;
+}
+
+FlowTable::Key FlowTable::key_of(const IpAddress& s, std::uint16_t sp, const IpAddress& d, std::uint16_t dp) const {
+    if (std::tie(s, sp) < std::tie(d, dp)) return Key{s, d, sp, dp};
+    return Key{d, s, dp, sp};
+}
+
+void FlowTable::add(const Packet& p) {
+    if (p.ip_version == 0 || p.fragment) return;
+    if (p.transport == capture::Transport::kTcp)
+        add_tcp(p);
+    else if (p.transport == capture::Transport::kIcmp && p.icmp.is_error)
+        add_icmp(p);
+}
+
+Flow& FlowTable::new_flow(const Key& key, const Packet& p, bool sender_is_client) {
+    Flow f;
+    if (sender_is_client) {
+        f.client = p.src, f.server = p.dst, f.client_port = p.tcp.sport, f.server_port = p.tcp.dport;
+    } else {
+        f.client = p.dst, f.server = p.src, f.client_port = p.tcp.dport, f.server_port = p.tcp.sport;
+    }
+    f.first = PacketRef{p.number, p.time};
+    f.interesting = f.server_port == options_.ssh_port;
+    index_[key] = flows_.size();
+    flows_.push_back(std::move(f));
+    return flows_.back();
+}
+
+void FlowTable::add_tcp(const Packet& p) {
+    const auto& t = p.tcp;
+    Key key = key_of(p.src, t.sport, p.dst, t.dport);
+    auto it = index_.find(key);
+    bool syn_only = t.has(capture::kSyn) && !t.has(capture::kAck);
+    Flow* f = nullptr;
+    if (it != index_.end()) {
+        f = &flows_[it->second];
+        bool from_client = p.src == f->client && t.sport == f->client_port;
+        // A SYN with another initial sequence number is a new connection on the same ports.
+        if (syn_only && from_client && !f->syns.empty() && f->syns.front().seq != t.seq) f = nullptr;
+        if (syn_only && !from_client) f = nullptr;  // roles reversed: treat as a new connection
+    }
+    if (!f) {
+        if (flows_.size() >= options_.max_flows) {
+            flow_cap_hit_ = true;
+            return;
+        }
+        bool sender_is_client;
+        if (syn_only)
+            sender_is_client = true;
+        else if (t.has(capture::kSyn))
+            sender_is_client = false;
+        else if (t.dport == options_.ssh_port)
+            sender_is_client = true;
+        else if (t.sport == options_.ssh_port)
+            sender_is_client = false;
+        else
+            sender_is_client = t.dport < t.sport;
+        f = &new_flow(key, p, sender_is_client);
+    }
+    Flow& flow = *f;
+    bool from_client = p.src == flow.client && t.sport == flow.client_port;
+    Side side = from_client ? Side::kClient : Side::kServer;
+    Direction& dir = from_client ? flow.c2s : flow.s2c;
+    Direction& other = from_client ? flow.s2c : flow.c2s;
+    PacketRef ref{p.number, p.time};
+    flow.last = ref;
+    ++dir.packets;
+    if (p.payload_truncated) dir.payload_cut = true;
+
+    if (!t.has(capture::kRst)) {
+        if (dir.first_ttl < 0)
+            dir.first_ttl = p.ttl;
+        else if (dir.first_ttl != p.ttl)
+            dir.ttl_varies = true;
+    }
+
+    if (t.has(capture::kSyn)) {
+        SynEvent ev{ref, t.seq, p.ttl, t.options};
+        if (from_client && !t.has(capture::kAck)) {
+            if (!flow.synacks.empty()) ++flow.syns_after_synack;
+            flow.syns.push_back(ev);
+            if (!dir.isn_known) {
+                dir.isn_known = dir.base_known = true;
+                dir.isn = t.seq;
+                dir.base = t.seq + 1;
+            }
+            std::size_t n = flow.syns.size();
+            if (n == 1)
+                add_line(flow, options_, p, side, fmt::format("SYN ({}) ttl {}", options_text(t.options), p.ttl));
+            else
+                add_line(flow, options_, p, side,
+                         fmt::format("SYN retransmitted ({}), {:.3f} s after the first{}", ordinal(n - 1),
+                                     p.time - flow.syns.front().ref.time,
+                                     flow.synacks.empty() ? "" : ", after a SYN-ACK arrived"));
+        } else if (!from_client && t.has(capture::kAck)) {
+            flow.synacks.push_back(ev);
+            if (!dir.isn_known) {
+                dir.isn_known = dir.base_known = true;
+                dir.isn = t.seq;
+                dir.base = t.seq + 1;
+            }
+            bool ours = flow.c2s.isn_known && t.ack == flow.c2s.isn + 1;
+            add_line(flow, options_, p, side,
+                     fmt::format("SYN-ACK{} ({}) ttl {}{}", flow.synacks.size() > 1 ? " again" : "",
+                                 options_text(t.options), p.ttl,
+                                 flow.c2s.isn_known && !ours ? ", not acknowledging the client's SYN" : ""));
+        }
+        return;
+    }
+
+    if (t.has(capture::kRst)) {
+        RstEvent ev;
+        ev.ref = ref;
+        ev.from = side;
+        ev.ttl = p.ttl;
+        ev.ip_id = p.ip_id;
+        ev.seq = t.seq;
+        ev.ack = t.ack;
+        ev.has_ack = t.has(capture::kAck);
+        ev.before_synack = flow.synacks.empty();
+        ev.server_bytes_before = flow.s2c.max_end;
+        ev.client_bytes_before = flow.c2s.max_end;
+        if (flow.c2s.last_data) ev.after_client_data = p.time - flow.c2s.last_data->time;
+        if (!from_client) {
+            if (flow.synacks.empty())
+                ev.seq_ok = ev.has_ack && flow.c2s.isn_known && t.ack == flow.c2s.isn + 1;
+            else if (flow.s2c.base_known) {
+                // RFC 5961 3.2: acceptable if within the window the client advertised.
+                std::int64_t off = rel_offset(flow.s2c, t.seq);
+                std::int64_t expected = static_cast<std::int64_t>(flow.s2c.max_end);
+                std::int64_t window = std::max<std::int64_t>(flow.c2s.last_window, 1) << 14;
+                ev.seq_ok = off >= expected - 1 && off <= expected + window;
+            }
+        } else {
+            ev.seq_ok = true;
+        }
+        flow.rsts.push_back(ev);
+        add_line(flow, options_, p, side,
+                 fmt::format("RST{} ttl {} seq {}{}", ev.has_ack ? "+ACK" : "", p.ttl,
+                             flow.s2c.base_known && !from_client ? rel_offset(flow.s2c, t.seq) : std::int64_t(t.seq),
+                             !from_client && !ev.seq_ok ? " (sequence number outside the window)" : ""));
+        return;
+    }
+
+    // Acknowledgements.
+    if (t.has(capture::kAck)) {
+        if (from_client && !flow.handshake_ack && !flow.synacks.empty() && flow.s2c.isn_known &&
+            t.ack == flow.s2c.isn + 1) {
+            flow.handshake_ack = ref;
+            if (p.payload.empty()) add_line(flow, options_, p, side, "ACK: handshake complete");
+        }
+        if (other.base_known) {
+            std::int64_t acked = rel_offset(other, t.ack);
+            std::int64_t seen = static_cast<std::int64_t>(other.max_end) + (other.fin ? 1 : 0);
+            if (acked > seen) (from_client ? flow.client_acks_unseen : flow.server_acks_unseen) = true;
+            if (!from_client) {
+                for (auto u = flow.unacked.begin(); u != flow.unacked.end();) {
+                    if (static_cast<std::int64_t>(u->first + u->second.first) <= acked) {
+                        flow.client_max_acked_segment = std::max(flow.client_max_acked_segment, u->second.first);
+                        u = flow.unacked.erase(u);
+                    } else {
+                        ++u;
+                    }
+                }
+            }
+        } else if (!dir.isn_known || from_client) {
+            // An ACK of a direction we never saw start: that direction's SYN or data is missing.
+            (from_client ? flow.client_acks_unseen : flow.server_acks_unseen) = true;
+        }
+        bool pure = p.payload_wire_len == 0 && !t.has(capture::kFin);
+        if (pure && dir.acked_anything && t.ack == dir.last_ack && t.window == dir.last_window &&
+            other.max_end > 0 && rel_offset(other, t.ack) < static_cast<std::int64_t>(other.max_end)) {
+            ++dir.dup_acks;
+            if (dir.dup_acks <= 3)
+                add_line(flow, options_, p, side, fmt::format("duplicate ACK ({})", ordinal(dir.dup_acks)));
+        }
+        dir.acked_anything = true;
+        dir.last_ack = t.ack;
+        dir.last_window = t.window;
+    }
+
+    // Payload.
+    if (p.payload_wire_len > 0) {
+        if (!dir.base_known) {
+            dir.base_known = true;
+            dir.base = t.seq;
+        }
+        std::int64_t rel = rel_offset(dir, t.seq);
+        std::uint32_t len = p.payload_wire_len;
+        dir.max_segment = std::max(dir.max_segment, len);
+        if (!dir.first_data) dir.first_data = ref;
+        dir.last_data = ref;
+        if (rel < 0) {
+            ++dir.retransmits;
+        } else {
+            auto off = static_cast<std::uint64_t>(rel), end = off + len;
+            bool retransmit = false;
+            if (end <= dir.contiguous) {
+                retransmit = true;
+                ++dir.retransmits;
+            } else if (off < dir.max_end) {
+                auto pend = dir.pending.find(off);
+                if (off >= dir.contiguous && pend != dir.pending.end() && pend->second.size() >= len) {
+                    retransmit = true;
+                    ++dir.retransmits;
+                } else {
+                    ++dir.hole_fills;
+                    if (dir.hole_fills <= kMaxRetransmitLines)
+                        add_line(flow, options_, p, side,
+                                 fmt::format("{} bytes filling a gap at offset {} (their first copy never arrived)",
+                                             len, off));
+                }
+            }
+            if (retransmit && dir.retransmits <= kMaxRetransmitLines)
+                add_line(flow, options_, p, side,
+                         fmt::format("{} bytes at offset {} retransmitted{}", len, off,
+                                     dir.retransmits == kMaxRetransmitLines ? " (further retransmissions not listed)" : ""));
+            if (from_client) {
+                auto u = flow.unacked.find(off);
+                if (u != flow.unacked.end())
+                    ++u->second.second;
+                else if (flow.unacked.size() < kMaxUnackedTracked)
+                    flow.unacked.emplace(off, std::make_pair(len, 1u));
+            }
+            // Decide early whether this flow is worth buffering.
+            if (!flow.interesting && !flow.ignored && off == 0) {
+                bool ssh_like = bytes_start_with(p.payload, "SSH-");
+                bool proxy_like = from_client && ssh::parse_proxy_request(p.payload).kind != ssh::ProxyKind::kNone;
+                if (ssh_like || proxy_like)
+                    flow.interesting = true;
+                else if (from_client || flow.c2s.max_end > 0) {
+                    flow.ignored = true;
+                    flow.c2s.stream.clear();
+                    flow.s2c.stream.clear();
+                    flow.c2s.pending.clear();
+                    flow.s2c.pending.clear();
+                }
+            }
+            bool buffer = !flow.ignored;
+            if (off == 0 && !dir.first_data.has_value()) dir.first_data = ref;
+            if (dir.segments.size() < kMaxSegmentsMapped && off < options_.stream_cap &&
+                (dir.segments.empty() || dir.segments.back().first < off))
+                dir.segments.emplace_back(off, ref);
+            if (end > dir.contiguous) {
+                if (off <= dir.contiguous) {
+                    std::uint64_t skip = dir.contiguous - off;
+                    if (buffer && dir.stream.size() == dir.contiguous && !dir.stream_capped) {
+                        std::size_t have = p.payload.size();
+                        std::size_t take_end = std::min<std::size_t>(have, len);
+                        if (skip < take_end) {
+                            std::size_t room = options_.stream_cap - std::min(options_.stream_cap, dir.stream.size());
+                            std::size_t n = std::min<std::size_t>(take_end - skip, room);
+                            dir.stream.insert(dir.stream.end(), p.payload.begin() + skip, p.payload.begin() + skip + n);
+                            if (n < len - skip) dir.stream_capped = true;
+                        } else if (skip < len) {
+                            dir.stream_capped = true;
+                        }
+                    }
+                    dir.contiguous = end;
+                    // Merge out-of-order segments now in order.
+                    for (auto pit = dir.pending.begin(); pit != dir.pending.end() && pit->first <= dir.contiguous;) {
+                        std::uint64_t pend_end = pit->first + pit->second.size();
+                        if (pend_end > dir.contiguous) {
+                            std::uint64_t s = dir.contiguous - pit->first;
+                            if (buffer && dir.stream.size() == dir.contiguous && !dir.stream_capped) {
+                                std::size_t room = options_.stream_cap - std::min(options_.stream_cap, dir.stream.size());
+                                std::size_t n = std::min<std::size_t>(pit->second.size() - s, room);
+                                dir.stream.insert(dir.stream.end(), pit->second.begin() + s, pit->second.begin() + s + n);
+                                if (n < pit->second.size() - s) dir.stream_capped = true;
+                            }
+                            dir.contiguous = pend_end;
+                        }
+                        pit = dir.pending.erase(pit);
+                    }
+                } else if (dir.pending.size() < kMaxPendingSegments && off < options_.stream_cap) {
+                    auto& slot = dir.pending[off];
+                    if (slot.size() < p.payload.size() && p.payload.size() == len)
+                        slot.assign(p.payload.begin(), p.payload.end());
+                }
+            }
+            dir.max_end = std::max(dir.max_end, end);
+        }
+        if (dir.payload_bytes == 0 && dir.max_end > 0) {
+            std::string_view first(reinterpret_cast<const char*>(p.payload.data()), p.payload.size());
+            auto nl = first.find('\n');
+            std::string_view line = first.substr(0, nl);
+            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+            add_line(flow, options_, p, side,
+                     fmt::format("first data, {} bytes: \"{}\"", len, ssh::printable(line, 80)));
+        }
+        dir.payload_bytes = dir.max_end;
+    }
+
+    if (t.has(capture::kFin) && !dir.fin) {
+        dir.fin = ref;
+        add_line(flow, options_, p, side, fmt::format("FIN ttl {}", p.ttl));
+    }
+}
+
+void FlowTable::add_icmp(const Packet& p) {
+    const auto& q = p.icmp.quote;
+    if (!q.valid || q.protocol != 6) return;
+    auto it = index_.find(key_of(q.src, q.sport, q.dst, q.dport));
+    if (it == index_.end()) return;
+    Flow& f = flows_[it->second];
+    IcmpEvent ev;
+    ev.ref = PacketRef{p.number, p.time};
+    ev.source = p.src;
+    ev.version = p.ip_version;
+    ev.type = p.icmp.type;
+    ev.code = p.icmp.code;
+    ev.ttl = p.ttl;
+    ev.mtu = p.icmp.mtu;
+    ev.quotes_client = q.src == f.client && q.sport == f.client_port;
+    f.icmps.push_back(ev);
+    f.last = ev.ref;
+    add_line(f, options_, p, Side::kIcmp,
+             fmt::format("ICMP{} type {} code {} from {} ttl {}{}, quoting the {}'s packet", p.ip_version == 6 ? "v6" : "",
+                         p.icmp.type, p.icmp.code, p.src.to_string(), p.ttl,
+                         p.icmp.mtu ? fmt::format(", mtu {}", p.icmp.mtu) : "", ev.quotes_client ? "client" : "server"));
+}
+
+namespace {
+
+void read_ssh(Flow& f) {
+    SshView& v = f.ssh;
+    std::span<const std::uint8_t> cs(f.c2s.stream), ss(f.s2c.stream);
+    std::size_t c_off = 0, s_off = 0;
+    v.proxy_request = ssh::parse_proxy_request(cs);
+    if (v.proxy_request.kind != ssh::ProxyKind::kNone) {
+        v.proxy_request_ref = packet_at(f.c2s, 0);
+        if (v.proxy_request.complete) c_off = v.proxy_request.consumed;
+        v.proxy_reply = ssh::parse_proxy_reply(v.proxy_request.kind, ss);
+        if (v.proxy_reply.complete) {
+            v.proxy_reply_ref = packet_at(f.s2c, 0);
+            s_off = v.proxy_reply.granted ? v.proxy_reply.consumed : ss.size();
+        } else {
+            s_off = ss.size();
+        }
+        if (!v.proxy_reply.granted) c_off = cs.size();
+    }
+    v.client = ssh::read_direction(cs.subspan(std::min(c_off, cs.size())), false);
+    v.server = ssh::read_direction(ss.subspan(std::min(s_off, ss.size())), true);
+    if (v.client.banner) v.client_banner_ref = packet_at(f.c2s, c_off + v.client.banner_end - 1);
+    if (v.server.banner) v.server_banner_ref = packet_at(f.s2c, s_off + v.server.banner_end - 1);
+    if (v.client.kexinit) v.client_kexinit_ref = packet_at(f.c2s, c_off + v.client.kexinit_end - 1);
+    if (v.server.kexinit) v.server_kexinit_ref = packet_at(f.s2c, s_off + v.server.kexinit_end - 1);
+    if (v.client.kexinit && v.server.kexinit) v.negotiated = ssh::negotiate(*v.client.kexinit, *v.server.kexinit);
+    if (v.server.disconnect) {
+        v.disconnect_ref = packet_at(f.s2c, s_off + v.server.disconnect_end - 1);
+        v.disconnect_from_server = true;
+    } else if (v.client.disconnect) {
+        v.disconnect_ref = packet_at(f.c2s, c_off + v.client.disconnect_end - 1);
+    }
+    // Client segments retransmitted and never acknowledged.
+    for (const auto& [off, u] : f.unacked) {
+        (void)off;
+        if (u.second >= 2 && u.first > f.client_unacked_max) {
+            f.client_unacked_max = u.first;
+            f.client_unacked_retransmits = u.second - 1;
+        }
+    }
+}
+
+bool host_matches(const Flow& f, const FlowOptions& o) {
+    if (!o.host && o.host_name.empty()) return true;
+    if (o.host && f.server == *o.host) return true;
+    const auto& req = f.ssh.proxy_request;
+    if (req.kind == ssh::ProxyKind::kNone) return false;
+    if (!o.host_name.empty() && req.target_host == o.host_name) return true;
+    return o.host && req.target_host == o.host->to_string();
+}
+
+}  // namespace
+
+std::vector<Flow> FlowTable::finish() {
+    std::vector<Flow> out;
+    for (auto& f : flows_) {
+        if (f.ignored) {
+            ++other_tcp_flows_;
+            continue;
+        }
+        read_ssh(f);
+        bool speaks_ssh = f.ssh.client.banner || f.ssh.server.banner;
+        const auto& req = f.ssh.proxy_request;
+        bool proxied = req.kind != ssh::ProxyKind::kNone && req.target_port == options_.ssh_port;
+        bool attempt = f.server_port == options_.ssh_port || speaks_ssh || proxied;
+        if (!attempt || !host_matches(f, options_)) {
+            ++other_tcp_flows_;
+            continue;
+        }
+        out.push_back(std::move(f));
+    }
+    flows_.clear();
+    index_.clear();
+    std::stable_sort(out.begin(), out.end(), [](const Flow& a, const Flow& b) { return a.first.packet < b.first.packet; });
+    return out;
+}
+
+}  // namespace sshpath::flow

@@ -1,0 +1,114 @@
+#include <nlohmann/json.hpp>
+
+#include "sshpath/core/contract.h"
+#include "sshpath/report/report.h"
+
+namespace sshpath::report {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+double round3(double t) { return static_cast<double>(static_cast<long long>(t * 1000.0 + (t >= 0 ? 0.5 : -0.5))) / 1000.0; }
+
+ordered_json fact_value(const evidence::Value& v) {
+    if (auto* b = std::get_if<bool>(&v)) return *b;
+    if (auto* i = std::get_if<std::int64_t>(&v)) return *i;
+    if (auto* d = std::get_if<double>(&v)) return round3(*d);
+    return std::get<std::string>(v);
+}
+
+ordered_json verdict_json(const verdict::Verdict& v, bool explain, bool with_file) {
+    ordered_json j;
+    j["cause"] = v.cause;
+    j["component"] = v.component;
+    j["candidates"] = v.candidates;
+    j["confidence"] = v.confidence;
+    j["summary"] = v.summary;
+    ordered_json ev = ordered_json::array();
+    for (const auto& e : v.evidence) {
+        ordered_json x;
+        if (with_file) x["file"] = e.file;
+        x["packet"] = e.packet;
+        x["time"] = round3(e.time);
+        x["what"] = e.what;
+        ev.push_back(x);
+    }
+    j["evidence"] = ev;
+    j["next_steps"] = v.next_steps;
+    j["rule"] = v.rule;
+    if (!v.explanation.empty()) j["explanation"] = v.explanation;
+    if (explain) {
+        ordered_json m = ordered_json::array();
+        for (const auto& match : v.matched) {
+            ordered_json x;
+            x["rule"] = match.rule->id;
+            x["priority"] = match.rule->priority;
+            x["cause"] = match.rule->cause;
+            x["condition"] = match.rule->condition_text;
+            ordered_json inputs = ordered_json::object();
+            for (const auto& [name, value] : match.inputs) inputs[name] = value;
+            x["inputs"] = inputs;
+            m.push_back(x);
+        }
+        j["matched_rules"] = m;
+    }
+    return j;
+}
+
+ordered_json facts_json(const evidence::FactSet& fs) {
+    ordered_json j = ordered_json::object();
+    for (const auto& spec : evidence::catalogue())
+        if (spec.scope == fs.scope()) j[std::string(spec.name)] = fact_value(fs.get(spec.name));
+    return j;
+}
+
+}  // namespace
+
+std::string render_json(const verdict::Analysis& a, const ReportOptions& o) {
+    bool many = a.captures.size() > 1;
+    ordered_json j;
+    j["schema_version"] = contract::kSchemaVersion;
+    j["sshpath_version"] = o.version;
+    j["verdict"] = verdict_json(a.verdict, o.explain, many);
+    ordered_json flows = ordered_json::array();
+    for (const auto& f : a.flows) {
+        ordered_json x;
+        x["file"] = f.file;
+        x["client"] = f.facts.get_string("client");
+        x["server"] = f.facts.get_string("server");
+        x["first_packet"] = f.flow.first.packet;
+        x["start_time"] = round3(f.facts.get_real("start_time"));
+        x["stage"] = f.facts.get_string("ssh_stage");
+        x["verdict"] = verdict_json(f.verdict, o.explain, false);
+        x["facts"] = facts_json(f.facts);
+        ordered_json tl = ordered_json::array();
+        double t0 = 0;
+        for (const auto& c : a.captures)
+            if (c.file == f.file) t0 = c.start_time;
+        for (const auto& e : f.flow.timeline)
+            tl.push_back({{"packet", e.packet}, {"time", round3(e.time - t0)}, {"from", flow::side_name(e.from)}, {"what", e.text}});
+        x["timeline"] = tl;
+        if (f.flow.timeline_omitted) x["timeline_omitted"] = f.flow.timeline_omitted;
+        flows.push_back(x);
+    }
+    j["flows"] = flows;
+    ordered_json caps = ordered_json::array();
+    for (const auto& c : a.captures) {
+        ordered_json x;
+        x["file"] = c.file;
+        x["link_type"] = c.link_type;
+        x["packets"] = c.stats.packets;
+        x["duration_s"] = round3(c.end_time - c.start_time);
+        x["truncated"] = c.stats.truncated;
+        x["malformed_packets"] = c.stats.malformed;
+        x["payload_cut_packets"] = c.stats.snaplen_cut;
+        x["facts"] = facts_json(c.facts);
+        caps.push_back(x);
+    }
+    j["captures"] = caps;
+    j["warnings"] = a.warnings;
+    return j.dump(2) + "\n";
+}
+
+}  // namespace sshpath::report

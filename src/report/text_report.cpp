@@ -1,0 +1,154 @@
+#include <fmt/format.h>
+
+#include "sshpath/report/report.h"
+
+namespace sshpath::report {
+
+namespace {
+
+double start_of(const verdict::Analysis& a, const std::string& file) {
+    for (const auto& c : a.captures)
+        if (c.file == file) return c.start_time;
+    return 0;
+}
+
+std::string who(const verdict::Verdict& v) {
+    if (v.component != "unknown") return v.component;
+    return fmt::format("unknown - candidates: {}", fmt::join(v.candidates, ", "));
+}
+
+void explain_lines(std::string& out, const verdict::Verdict& v, const char* indent) {
+    for (const auto& m : v.matched) {
+        out += fmt::format("{}{} {} (priority {}, cause {})\n", indent, &m == &v.matched.front() ? "*" : " ", m.rule->id,
+                           m.rule->priority, m.rule->cause);
+        std::vector<std::string> inputs;
+        for (const auto& [name, value] : m.inputs) inputs.push_back(fmt::format("{}={}", name, value.empty() ? "\"\"" : value));
+        out += fmt::format("{}    {}\n", indent, fmt::join(inputs, " "));
+    }
+}
+
+}  // namespace
+
+std::string render_text(const verdict::Analysis& a, const ReportOptions& o) {
+    std::string out;
+    const auto& v = a.verdict;
+    bool many = a.captures.size() > 1;
+    for (const auto& c : a.captures)
+        out += fmt::format("sshpath {}: {} ({} packets, {}, {:.3f} s)\n", o.version, c.file, c.stats.packets, c.link_type,
+                           c.end_time - c.start_time);
+    out += "\n";
+    out += fmt::format("VERDICT     {} (confidence {})\n", v.cause, v.confidence);
+    out += fmt::format("component   {}\n", who(v));
+    out += fmt::format("summary     {}\n", v.summary);
+    out += fmt::format("rule        {}\n", v.rule.empty() ? "(none)" : v.rule);
+    if (!v.explanation.empty()) {
+        out += "\n";
+        std::string text = v.explanation;
+        while (!text.empty() && text.back() == '\n') text.pop_back();
+        out += text + "\n";
+    }
+    if (!v.evidence.empty()) {
+        out += "\nEvidence\n";
+        for (const auto& e : v.evidence)
+            out += fmt::format("  {}#{:<6} {:>9.3f} s  {}\n", many ? e.file + " " : "", e.packet, e.time, e.what);
+    }
+    if (!v.next_steps.empty()) {
+        out += "\nNext steps\n";
+        int n = 0;
+        for (const auto& s : v.next_steps) out += fmt::format("  {}. {}\n", ++n, s);
+    }
+    if (o.explain && !v.matched.empty()) {
+        out += "\nRules that matched (* decided)\n";
+        explain_lines(out, v, "  ");
+    }
+    if (!a.warnings.empty()) {
+        out += "\nWarnings\n";
+        for (const auto& w : a.warnings) out += fmt::format("  ! {}\n", w);
+    }
+    out += fmt::format("\nConnections ({})\n", a.flows.size());
+    int index = 0;
+    for (const auto& f : a.flows) {
+        ++index;
+        const auto& fv = f.verdict;
+        double t0 = start_of(a, f.file);
+        out += fmt::format("\n[{}] {} -> {}{}{}\n", index, f.facts.get_string("client"), f.facts.get_string("server"),
+                           many ? "  in " + f.file : "", index - 1 == a.verdict_flow ? "   (decides the verdict)" : "");
+        out += fmt::format("    verdict  {} (confidence {}), component {}; rule {}\n", fv.cause, fv.confidence, who(fv),
+                           fv.rule.empty() ? "(none)" : fv.rule);
+        out += fmt::format("    summary  {}\n", fv.summary);
+        std::string stage = f.facts.get_string("ssh_stage");
+        out += fmt::format("    reached  {}", stage.empty() ? "nothing" : stage);
+        if (f.facts.get_bool("server_banner_seen")) out += fmt::format("; server {}", f.facts.get_string("server_banner"));
+        if (f.facts.get_bool("client_banner_seen")) out += fmt::format("; client {}", f.facts.get_string("client_banner"));
+        out += "\n";
+        if (!f.facts.get_string("kex_alg").empty())
+            out += fmt::format("    kex      {} / {} / {} / {}\n", f.facts.get_string("kex_alg"), f.facts.get_string("host_key_alg"),
+                               f.facts.get_string("cipher_alg"), f.facts.get_string("mac_alg"));
+        if (f.facts.get_int("server_hops") >= 0)
+            out += fmt::format("    hops     server {} hops away (ttl {})\n", f.facts.get_int("server_hops"), f.facts.get_int("server_ttl"));
+        out += "    timeline\n";
+        for (const auto& e : f.flow.timeline)
+            out += fmt::format("      #{:<6} {:>9.3f}  {:<6}  {}\n", e.packet, e.time - t0, flow::side_name(e.from), e.text);
+        if (f.flow.timeline_omitted) out += fmt::format("      ... {} more packets not listed\n", f.flow.timeline_omitted);
+        if (o.explain) {
+            out += "    rules that matched (* decided)\n";
+            explain_lines(out, fv, "      ");
+        }
+    }
+    return out;
+}
+
+std::string render_markdown(const verdict::Analysis& a, const ReportOptions& o) {
+    std::string out;
+    const auto& v = a.verdict;
+    out += "# sshpath report\n\n";
+    for (const auto& c : a.captures)
+        out += fmt::format("- capture `{}`: {} packets, {}, {:.3f} s\n", c.file, c.stats.packets, c.link_type, c.end_time - c.start_time);
+    out += fmt::format("- sshpath {}\n\n", o.version);
+    out += "## Verdict\n\n";
+    out += "| | |\n|---|---|\n";
+    out += fmt::format("| cause | `{}` |\n| component | `{}` |\n", v.cause, v.component);
+    if (v.component == "unknown") out += fmt::format("| candidates | {} |\n", fmt::format("`{}`", fmt::join(v.candidates, "`, `")));
+    out += fmt::format("| confidence | {} |\n| rule | `{}` |\n\n", v.confidence, v.rule);
+    out += fmt::format("**{}**\n\n", v.summary);
+    if (!v.explanation.empty()) out += v.explanation + "\n\n";
+    if (!v.evidence.empty()) {
+        out += "## Evidence\n\n| packet | time (s) | what |\n|---:|---:|---|\n";
+        for (const auto& e : v.evidence) out += fmt::format("| {} | {:.3f} | {} |\n", e.packet, e.time, e.what);
+        out += "\n";
+    }
+    if (!v.next_steps.empty()) {
+        out += "## Next steps\n\n";
+        int n = 0;
+        for (const auto& s : v.next_steps) out += fmt::format("{}. {}\n", ++n, s);
+        out += "\n";
+    }
+    if (!a.warnings.empty()) {
+        out += "## Warnings\n\n";
+        for (const auto& w : a.warnings) out += fmt::format("- {}\n", w);
+        out += "\n";
+    }
+    out += fmt::format("## Connections ({})\n\n", a.flows.size());
+    out += "| # | client | server | reached | verdict | component | confidence |\n|---:|---|---|---|---|---|---|\n";
+    int index = 0;
+    for (const auto& f : a.flows)
+        out += fmt::format("| {} | {} | {} | {} | `{}` | `{}` | {} |\n", ++index, f.facts.get_string("client"),
+                           f.facts.get_string("server"), f.facts.get_string("ssh_stage"), f.verdict.cause, f.verdict.component,
+                           f.verdict.confidence);
+    index = 0;
+    for (const auto& f : a.flows) {
+        ++index;
+        double t0 = 0;
+        for (const auto& c : a.captures)
+            if (c.file == f.file) t0 = c.start_time;
+        out += fmt::format("\n### [{}] {} -> {}\n\n{}\n\n```\n", index, f.facts.get_string("client"), f.facts.get_string("server"),
+                           f.verdict.summary);
+        for (const auto& e : f.flow.timeline)
+            out += fmt::format("#{:<6} {:>9.3f}  {:<6}  {}\n", e.packet, e.time - t0, flow::side_name(e.from), e.text);
+        if (f.flow.timeline_omitted) out += fmt::format("... {} more packets not listed\n", f.flow.timeline_omitted);
+        out += "```\n";
+    }
+    return out;
+}
+
+}  // namespace sshpath::report

@@ -1,0 +1,125 @@
+#include "sshpath/rules/rule_set.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include "sshpath/core/error.h"
+#include "sshpath/rules/rule_parser.h"
+#include "sshpath/rules/text_template.h"
+
+namespace sshpath::rules {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+bool is_parameters_file(const std::string& name) { return name == "parameters.yaml" || name == "parameters.yml"; }
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in || !text) throw RuleError(path.string(), 0, "cannot read the file");
+    return text.str();
+}
+
+// Best first: priority, then specificity (conjuncts), then id.
+bool better(const Rule& a, const Rule& b) {
+    if (a.priority != b.priority) return a.priority > b.priority;
+    const std::size_t ca = a.condition->conjunct_count(), cb = b.condition->conjunct_count();
+    if (ca != cb) return ca > cb;
+    return a.id < b.id;
+}
+
+}  // namespace
+
+RuleSet RuleSet::load(const fs::path& dir) {
+    const std::string where = dir.string();
+    std::error_code ec;
+    const auto status = fs::status(dir, ec);
+    if (!fs::exists(status)) throw RuleError(where, 0, "rule directory not found");
+    if (!fs::is_directory(status)) throw RuleError(where, 0, "not a directory (expected the rule directory)");
+
+    std::vector<std::string> names;
+    fs::directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        const std::string ext = it->path().extension().string();
+        if (name.starts_with('.') || (ext != ".yaml" && ext != ".yml")) continue;
+        std::error_code file_ec;
+        if (!fs::is_regular_file(it->path(), file_ec)) continue;
+        names.push_back(name);
+    }
+    if (ec) throw RuleError(where, 0, fmt::format("cannot read the rule directory: {}", ec.message()));
+    std::sort(names.begin(), names.end());
+
+    std::vector<RuleSource> rule_files;
+    std::optional<RuleSource> parameters_file;
+    for (const auto& name : names) {
+        const fs::path path = dir / name;
+        RuleSource source{path.string(), read_file(path)};
+        if (is_parameters_file(name)) {
+            if (parameters_file)
+                throw RuleError(source.file, 0, fmt::format("a second parameter file (there is already {})", parameters_file->file));
+            parameters_file = std::move(source);
+        } else {
+            rule_files.push_back(std::move(source));
+        }
+    }
+    if (rule_files.empty())
+        throw RuleError(where, 0, "no rule files (*.yaml, *.yml) in the rule directory");
+    return from_sources(rule_files, parameters_file, dir);
+}
+
+RuleSet RuleSet::from_sources(const std::vector<RuleSource>& rule_files, const std::optional<RuleSource>& parameters_file,
+                              fs::path dir) {
+    RuleSet set;
+    set.dir_ = std::move(dir);
+    if (parameters_file) set.parameters_ = parse_parameters(parameters_file->text, parameters_file->file);
+    for (const auto& [name, p] : set.parameters_) set.parameter_values_[name] = p.value;
+    for (const auto& source : rule_files) {
+        Rule rule = parse_rule(source.text, source.file, set.parameters_);
+        if (const Rule* first = set.find(rule.id))
+            throw RuleError(rule.file, rule.line,
+                            fmt::format("duplicate id '{}' (already used in {}:{})", rule.id, first->file, first->line));
+        set.rules_.push_back(std::move(rule));
+    }
+    return set;
+}
+
+const Rule* RuleSet::find(std::string_view id) const {
+    for (const auto& r : rules_)
+        if (r.id == id) return &r;
+    return nullptr;
+}
+
+std::vector<RuleMatch> RuleSet::evaluate(const evidence::FactSet& facts) const {
+    std::vector<RuleMatch> out;
+    for (const auto& rule : rules_) {
+        if (!rule.enabled() || rule.scope != facts.scope()) continue;
+        if (rule.condition->evaluate(facts)) out.push_back(RuleMatch{&rule, rule.condition->input_values(facts)});
+    }
+    std::sort(out.begin(), out.end(), [](const RuleMatch& a, const RuleMatch& b) { return better(*a.rule, *b.rule); });
+    return out;
+}
+
+std::vector<RuleTrace> RuleSet::trace(const evidence::FactSet& facts) const {
+    std::vector<RuleTrace> out;
+    for (const auto& rule : rules_) {
+        if (!rule.enabled() || rule.scope != facts.scope()) continue;
+        out.push_back(RuleTrace{&rule, rule.condition->evaluate(facts), rule.condition->input_values(facts),
+                                rule.condition->explain(facts)});
+    }
+    std::sort(out.begin(), out.end(), [](const RuleTrace& a, const RuleTrace& b) { return better(*a.rule, *b.rule); });
+    return out;
+}
+
+std::string RuleSet::render(const std::string& tmpl, const evidence::FactSet& facts) const {
+    return render_template(tmpl, facts, parameter_values_);
+}
+
+}  // namespace sshpath::rules

@@ -1,0 +1,9 @@
+# shellcheck shell=bash
+DESCRIPTION="the client offers a key that the VM's authorized_keys does not hold"
+WIRE="handshake, banners, key exchange and encrypted authentication all pass, then the client closes: the network is fine"
+SSH_KEY=id_stranger
+SSH_ERROR_RE='Permission denied \(publickey\)'
+EXPECT_CAUSE=ok; EXPECT_COMPONENT=none
+scenario_check() {
+    want_at_least "$1" 10 "ttl 61, .*$VM4\.22 > $CL4\.[0-9]+:" "packets from the VM with TTL 61"
+}

@@ -1,0 +1,11 @@
+# shellcheck shell=bash
+DESCRIPTION="a listener on the VM's port 22 accepts and never sends anything (a hung sshd); ssh ConnectTimeout=6"
+WIRE="handshake completes, the client sends its banner, the VM only ACKs; after 6 s the client closes"
+CONNECT_TIMEOUT=6
+SSH_ERROR_RE='Connection timed out during banner exchange'
+EXPECT_CAUSE=banner-timeout; EXPECT_COMPONENT=vm
+scenario_setup() { lab_start_listener silent; }
+scenario_check() {
+    want_at_least "$1" 1 "ttl 61, .*$VM4\.22 > .*Flags \[S\.\]" "SYN-ACK from the VM" &&
+    want_none "$1" "$VM4\.22 > .*length [1-9]" "data from the VM"
+}

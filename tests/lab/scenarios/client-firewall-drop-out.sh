@@ -1,0 +1,12 @@
+# shellcheck shell=bash
+DESCRIPTION="iptables OUTPUT DROP of tcp/22 in the client's own namespace"
+WIRE="nothing: the SYN is dropped before it reaches the interface"
+SSH_ERROR_RE='connect to host .* port 22: '
+EXPECT_CAUSE=no-attempt; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(client)
+scenario_setup() {
+    lab_start_sshd
+    lab_exec cl iptables -A OUTPUT -p tcp --dport 22 -j DROP
+}
+scenario_check() {
+    want_none "$1" "\.22: Flags" "packets to port 22"
+}

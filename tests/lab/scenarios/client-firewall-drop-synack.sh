@@ -1,0 +1,14 @@
+# shellcheck shell=bash
+DESCRIPTION="iptables INPUT DROP of tcp source port 22 in the client's namespace: the SYN-ACK is dropped after the capture saw it"
+WIRE="SYN out, SYN-ACK in from the VM (TTL 61), no ACK; the client retransmits its SYN and the VM its SYN-ACK"
+SSH_ERROR_RE='connect to host .* port 22: Connection timed out'
+EXPECT_CAUSE=local-firewall; EXPECT_COMPONENT=client
+scenario_setup() {
+    lab_start_sshd
+    lab_exec cl iptables -A INPUT -p tcp --sport 22 -j DROP
+}
+scenario_check() {
+    want_at_least "$1" 3 "> $VM4\.22: Flags \[S\]" "SYNs" &&
+    want_at_least "$1" 2 "ttl 61, .*$VM4\.22 > .*Flags \[S\.\]" "SYN-ACKs from the VM" &&
+    want_none "$1" "> $VM4\.22: Flags \[\.\]" "ACKs from the client"
+}

@@ -1,0 +1,12 @@
+# shellcheck shell=bash
+DESCRIPTION="iptables OUTPUT REJECT of tcp/22 in the client's own namespace"
+WIRE="nothing: the SYN is rejected before it reaches the interface, the ICMP error stays inside the host"
+SSH_ERROR_RE='connect to host .* port 22: '
+EXPECT_CAUSE=no-attempt; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(client)
+scenario_setup() {
+    lab_start_sshd
+    lab_exec cl iptables -A OUTPUT -p tcp --dport 22 -j REJECT
+}
+scenario_check() {
+    want_none "$1" "\.22: Flags" "packets to port 22"
+}

@@ -1,0 +1,10 @@
+# shellcheck shell=bash
+DESCRIPTION="a listener on the VM's port 22 accepts and closes at once, before any banner (as sshd refusing through TCP wrappers or fail2ban)"
+WIRE="handshake completes, the client sends its banner, the VM closes without a byte of its own"
+SSH_ERROR_RE='kex_exchange_identification: '
+EXPECT_CAUSE=closed-before-banner; EXPECT_COMPONENT=vm
+scenario_setup() { lab_start_listener close; }
+scenario_check() {
+    want_at_least "$1" 1 "$VM4\.22 > .*Flags \[(F|R)" "FIN or RST from the VM" &&
+    want_none "$1" "$VM4\.22 > .*length [1-9]" "data from the VM"
+}

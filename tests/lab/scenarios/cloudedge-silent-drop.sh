@@ -1,0 +1,14 @@
+# shellcheck shell=bash
+DESCRIPTION="FORWARD DROP of tcp/22 on the cloud edge router in front of the VM (an NSG-like rule)"
+WIRE="SYN retransmitted with back-off, nothing comes back (indistinguishable from the edge drop)"
+SSH_ERROR_RE='connect to host .* port 22: Connection timed out'
+EXPECT_CAUSE=silent-drop; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge acl nsg vm)
+scenario_setup() {
+    lab_start_sshd
+    lab_exec ce iptables -A FORWARD -p tcp --dport 22 -j DROP
+}
+scenario_check() {
+    want_at_least "$1" 4 "> $VM4\.22: Flags \[S\]" "SYNs" &&
+    want_none "$1" "$VM4\.22 >" "packets from the VM" &&
+    want_none "$1" "ICMP" "ICMP"
+}

@@ -1,0 +1,15 @@
+# shellcheck shell=bash
+DESCRIPTION="ip6tables FORWARD DROP of tcp/22 on the organisation's edge router, ssh over IPv6"
+WIRE="SYN retransmitted with back-off over IPv6, nothing comes back"
+TARGET=$VM6
+SSH_ERROR_RE='connect to host .* port 22: Connection timed out'
+EXPECT_CAUSE=silent-drop; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge acl nsg vm)
+scenario_setup() {
+    lab_start_sshd
+    lab_exec oe ip6tables -A FORWARD -p tcp --dport 22 -j DROP
+}
+scenario_check() {
+    want_at_least "$1" 4 "> $VM6\.22: Flags \[S\]" "SYNs" &&
+    want_none "$1" "$VM6\.22 >" "packets from the VM" &&
+    want_none "$1" "ICMP6" "ICMPv6"
+}

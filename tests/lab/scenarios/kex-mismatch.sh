@@ -1,0 +1,9 @@
+# shellcheck shell=bash
+DESCRIPTION="the client insists on KexAlgorithms=diffie-hellman-group1-sha1, which the VM's sshd does not offer"
+WIRE="handshake, both banners, both KEXINITs, then the client closes the connection"
+SSH_EXTRA=(-o KexAlgorithms=diffie-hellman-group1-sha1)
+SSH_ERROR_RE='no matching key exchange method found'
+EXPECT_CAUSE=kex-failed; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(client vm)
+scenario_check() {
+    want_at_least "$1" 1 "$CL4\.[0-9]+ > $VM4\.22: Flags \[F" "FIN from the client"
+}

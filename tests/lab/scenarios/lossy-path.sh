@@ -1,0 +1,28 @@
+# shellcheck shell=bash
+DESCRIPTION="the internet router drops 20% of forwarded TCP packets at random, both directions; ssh transfers 200 kB and succeeds"
+WIRE="handshake (possibly after SYN retransmissions), full SSH session, the 200 kB download shows retransmissions, duplicate ACKs and SACKs, but completes"
+SSH_CMD='head -c 200000 /dev/zero'
+CONNECT_TIMEOUT=20   # SYNs at 0, 1, 3, 7 and 15 s: a 20% loss each way rarely defeats them all
+SSH_TIMEOUT=90
+ATTEMPTS=3
+EXPECT_CAUSE=lossy-path; EXPECT_COMPONENT=path
+scenario_setup() {
+    lab_start_sshd
+    lab_exec in iptables -A FORWARD -p tcp -m statistic --mode random --probability 0.2 -j DROP
+}
+scenario_check() {
+    local got; got=$(stat -c %s "$SSH_OUT")
+    [ "$got" -eq 200000 ] || { echo "ssh printed $got bytes, expected 200000"; return 1; }
+    # Retransmissions: data segments that start below the highest sequence number already seen
+    # in their direction.
+    local retrans
+    retrans=$(tcpdump -n -S -r "$1" tcp 2>/dev/null | awk '
+        match($0, /seq [0-9]+:[0-9]+/) {
+            split(substr($0, RSTART + 4, RLENGTH - 4), r, ":")
+            dir = $3
+            if ((dir in top) && r[1] + 0 < top[dir]) n++
+            if (!(dir in top) || r[2] + 0 > top[dir]) top[dir] = r[2] + 0
+        }
+        END { print n + 0 }')
+    [ "$retrans" -ge 3 ] || { echo "expected at least 3 retransmitted segments, saw $retrans"; return 1; }
+}

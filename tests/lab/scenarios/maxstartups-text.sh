@@ -1,0 +1,9 @@
+# shellcheck shell=bash
+DESCRIPTION="a listener on the VM's port 22 sends \"Exceeded MaxStartups\" and closes, as sshd does when MaxStartups is exceeded"
+WIRE="handshake completes, the VM sends the line \"Exceeded MaxStartups\\r\\n\" (no SSH- banner) and closes"
+SSH_ERROR_RE='kex_exchange_identification: '
+EXPECT_CAUSE=closed-before-banner; EXPECT_COMPONENT=vm
+scenario_setup() { lab_start_listener text 'Exceeded MaxStartups\r\n'; }
+scenario_check() {
+    want_at_least "$1" 1 "$VM4\.22 > .*length 22" "the 22-byte MaxStartups line from the VM"
+}

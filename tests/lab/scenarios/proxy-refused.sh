@@ -1,0 +1,14 @@
+# shellcheck shell=bash
+DESCRIPTION="ssh through tinyproxy on the edge router (HTTP CONNECT), which allows CONNECT to port 443 only"
+WIRE="TCP to the proxy 198.51.100.1:8888, \"CONNECT 203.0.113.7:22\" answered \"HTTP/1.0 403 Access violation\", closed; nothing to port 22"
+SSH_ERROR_RE='Proxy error'
+EXPECT_CAUSE=proxy-refused; EXPECT_COMPONENT=proxy
+SSH_EXTRA=(-o "ProxyCommand=nc -X connect -x $OE4_CL:$PROXY_HTTP_PORT %h %p")
+scenario_setup() {
+    lab_start_sshd
+    lab_start_tinyproxy
+}
+scenario_check() {
+    want_at_least "$1" 3 "$OE4_CL\.$PROXY_HTTP_PORT" "packets with the proxy" &&
+    want_none "$1" "\.22[: ]" "packets to or from port 22"
+}

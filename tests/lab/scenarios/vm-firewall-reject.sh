@@ -1,0 +1,12 @@
+# shellcheck shell=bash
+DESCRIPTION="iptables INPUT REJECT of tcp/22 on the VM itself (default icmp-port-unreachable)"
+WIRE="SYN out, ICMP 3/3 port unreachable from the VM's own address with the VM's TTL (61), quoting the SYN"
+SSH_ERROR_RE='connect to host .* port 22: Connection refused'
+EXPECT_CAUSE=icmp-reject; EXPECT_COMPONENT=vm
+scenario_setup() {
+    lab_start_sshd
+    lab_exec vm iptables -A INPUT -p tcp --dport 22 -j REJECT
+}
+scenario_check() {
+    want_at_least "$1" 1 "ttl 61, .*proto ICMP .*$VM4 > $CL4: ICMP $VM4 tcp port 22 unreachable" "port-unreachable from the VM"
+}
