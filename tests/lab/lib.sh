@@ -497,8 +497,11 @@ lab_attempt() {
         else
             [ "$rc" -ne 0 ] || { echo "ssh succeeded, expected a failure matching /$SSH_ERROR_RE/" >&2; exit 1; }
             # The first matching line that ssh prints without -v; a debug line only when no other.
-            SSH_ERROR_MESSAGE=$( { grep -v '^debug' "$LAB_TMP/ssh.err" | grep -m1 -E "$SSH_ERROR_RE"; } \
-                || grep -m1 -E "$SSH_ERROR_RE" "$LAB_TMP/ssh.err" || true)
+            SSH_ERROR_MESSAGE=$(LAB_RE=$SSH_ERROR_RE awk 'BEGIN { re = ENVIRON["LAB_RE"] }
+                { sub(/\r$/, "") }
+                $0 ~ re && !/^debug/ { print; found = 1; exit }
+                $0 ~ re && first == "" { first = $0 }
+                END { if (!found && first != "") print first }' "$LAB_TMP/ssh.err")
             SSH_ERROR_MESSAGE=${SSH_ERROR_MESSAGE//$'\r'/}
             [ -n "$SSH_ERROR_MESSAGE" ] || { echo "ssh (exit $rc) printed no line matching /$SSH_ERROR_RE/: $(grep -v '^debug' "$LAB_TMP/ssh.err" | tail -n 3 | tr '\n' ' ')" >&2; exit 1; }
         fi
