@@ -19,7 +19,7 @@ expect() {
     status=$?
     local lines
     lines=$(printf '%s' "$err" | grep -c '' || true)
-    if [ "$status" -eq "$want" ] && printf '%s' "$err" | grep -Eq -- "$pattern" && { [ "$want" -eq 0 ] || [ "$lines" -eq 1 ]; }; then
+    if [ "$status" -eq "$want" ] && { [ "$want" -eq 0 ] || { printf '%s' "$err" | grep -Eq -- "$pattern" && [ "$lines" -eq 1 ]; }; }; then
         passed=$((passed + 1))
     else
         failed=$((failed + 1))

@@ -1,0 +1,246 @@
+#include "sshpath/rules/rule_parser.h"
+
+#include <gtest/gtest.h>
+
+#include "temp_rule_dir.h"
+
+namespace sshpath::rules {
+namespace {
+
+using testing::flow_rule;
+using testing::kParameters;
+using testing::TempRuleDir;
+
+// Every load error names the file and the line where the problem is.
+class RuleParserTest : public ::testing::Test {
+protected:
+    /// Loads a directory holding `text` as a.yaml (and parameters.yaml); returns the error.
+    std::string error(const std::string& text, const std::string& parameters = kParameters) {
+        dir_.write("a.yaml", text);
+        if (!parameters.empty()) dir_.write("parameters.yaml", parameters);
+        return dir_.load_error();
+    }
+    std::string at(int line, const std::string& file = "a.yaml") const {
+        return dir_.file(file) + ":" + std::to_string(line) + ": ";
+    }
+
+    TempRuleDir dir_;
+};
+
+const std::string kHead =  // lines 1-9; the condition goes on line 10, summary 11
+    "id: test.rule\n"
+    "title: A test rule\n"
+    "status: stable\n"
+    "description: For tests.\n"
+    "priority: 50\n"
+    "cause: silent-drop\n"
+    "component: unknown\n"
+    "candidates: [edge, acl]\n"
+    "confidence: medium\n";
+
+TEST_F(RuleParserTest, ParsesFromTextWithoutTheFilesystem) {
+    const Rule r = parse_rule(flow_rule("x", "syn_seen"), "mem.yaml", {});
+    EXPECT_EQ(r.id, "x");
+    EXPECT_EQ(r.file, "mem.yaml");
+    EXPECT_TRUE(parse_parameters("", "p.yaml").empty());
+    EXPECT_EQ(parse_parameters(kParameters, "p.yaml").size(), 2u);
+}
+
+TEST_F(RuleParserTest, ReportsYamlSyntaxErrorsAtTheirLine) {
+    EXPECT_EQ(error(kHead + "condition: syn_seen\nsummary: [unclosed\nevidence: []\n"),
+              at(13) + "YAML syntax error: end of sequence flow not found (column 1)");
+    EXPECT_EQ(error("id: a\n  title: b\n"), at(2) + "YAML syntax error: illegal map value (column 8)");
+}
+
+TEST_F(RuleParserTest, RejectsEmptyFilesAndSecondDocuments) {
+    EXPECT_EQ(error(""), at(1) + "the file is empty; a rule file holds one mapping (id, title, status, ...)");
+    EXPECT_EQ(error("# only a comment\n"), at(1) + "the file is empty; a rule file holds one mapping (id, title, status, ...)");
+    EXPECT_EQ(error(flow_rule("a", "syn_seen") + "---\nid: b\n"),
+              at(12) + "one rule or parameter set per file; found a second YAML document");
+    EXPECT_EQ(error("- id: a\n"), at(1) + "a rule file holds one mapping (id: ..., title: ...), not a list");
+}
+
+TEST_F(RuleParserTest, RejectsUnknownKeysAtTheKeyLineWithSuggestion) {
+    EXPECT_EQ(error(kHead + "condtion: syn_seen\nsummary: s\n"),
+              at(10) + "unknown key 'condtion' in a rule (did you mean 'condition'?)");
+    EXPECT_EQ(error(kHead + "condition: syn_seen\nsummary: s\nlevel: high\n"), at(12) + "unknown key 'level' in a rule");
+}
+
+TEST_F(RuleParserTest, RejectsDuplicateKeys) {
+    EXPECT_EQ(error(kHead + "condition: syn_seen\nsummary: s\ntitle: again\n"),
+              at(12) + "duplicate key 'title' (first on line 2)");
+}
+
+TEST_F(RuleParserTest, RejectsMissingRequiredKeys) {
+    EXPECT_EQ(error(kHead + "summary: s\n"), at(1) + "missing required key 'condition'");
+    EXPECT_EQ(error("title: t\n"), at(1) + "missing required key 'id'");
+}
+
+TEST_F(RuleParserTest, RejectsWrongTypesAtTheValueLine) {
+    std::string text = flow_rule("a", "syn_seen");
+    EXPECT_EQ(error(text.replace(text.find("title: A test rule"), 18, "title: [a, b]")),
+              at(2) + "'title' must be a string, not a list");
+    text = flow_rule("a", "syn_seen");
+    EXPECT_EQ(error(text.replace(text.find("title: A test rule"), 18, "title:")), at(2) + "'title' has no value");
+    EXPECT_EQ(error(flow_rule("a", "syn_seen", 50, "references: RFC 793\n")),
+              at(12) + "'references' must be a list of strings, not a single value");
+    EXPECT_EQ(error(flow_rule("a", "syn_seen", 50, "next_steps:\n  - one\n  - [two]\n")),
+              at(14) + "'next_steps' item 2 must be a string, not a list");
+    EXPECT_EQ(error(flow_rule("a", "syn_seen", 50, "evidence: {syn_count: 1}\n")),
+              at(12) + "'evidence' must be a list of strings, not a mapping");
+}
+
+TEST_F(RuleParserTest, RejectsNonIntegerPriorities) {
+    for (const std::string bad : {"high", "5.5", "\"50\"", "99999999999", "[1]"}) {
+        std::string text = flow_rule("a", "syn_seen");
+        text.replace(text.find("priority: 50"), 12, "priority: " + bad);
+        const std::string e = error(text);
+        EXPECT_EQ(e.substr(0, at(5).size() + 25), at(5) + "'priority' must be an int") << bad;
+    }
+}
+
+TEST_F(RuleParserTest, RejectsBadIds) {
+    EXPECT_EQ(error(flow_rule("Silent_Drop", "syn_seen")),
+              at(1) + "id 'Silent_Drop' may only hold lower-case letters, digits, '.' and '-'");
+}
+
+TEST_F(RuleParserTest, RejectsDuplicateIdsNamingBothFiles) {
+    dir_.write("b.yaml", flow_rule("same.id", "syn_seen"));
+    EXPECT_EQ(error(flow_rule("same.id", "syn_seen")),
+              at(1, "b.yaml") + "duplicate id 'same.id' (already used in " + dir_.file("a.yaml") + ":1)");
+}
+
+TEST_F(RuleParserTest, RejectsValuesOutsideTheContract) {
+    std::string text = flow_rule("a", "syn_seen");
+    EXPECT_EQ(error(text.replace(text.find("cause: silent-drop"), 18, "cause: silent_drop")),
+              at(6) + "cause 'silent_drop' is not a contract cause (did you mean 'silent-drop'?)");
+    text = flow_rule("a", "syn_seen");
+    EXPECT_EQ(error(text.replace(text.find("confidence: medium"), 18, "confidence: certain")),
+              at(9) + "confidence 'certain' is not a confidence (one of: high, medium, low)");
+    text = flow_rule("a", "syn_seen");
+    EXPECT_EQ(error(text.replace(text.find("[edge, acl, nsg, vm]"), 20, "[edge,\n  firewall]")),
+              at(9) + "candidate 'firewall' is not a contract component (one of: client, proxy, edge, acl, nsg, vm, "
+                      "path, none, unknown)");
+    text = flow_rule("a", "syn_seen");
+    EXPECT_EQ(error(text.replace(text.find("status: stable"), 14, "status: beta")),
+              at(3) + "status 'beta' is not a status (one of: stable, experimental, disabled)");
+    EXPECT_EQ(error(flow_rule("a", "syn_seen", 50, "scope: connection\n")),
+              at(12) + "scope 'connection' is not a scope (one of: flow, capture)");
+}
+
+TEST_F(RuleParserTest, RequiresCandidatesWhenTheComponentIsUnknown) {
+    std::string text = flow_rule("a", "syn_seen");
+    EXPECT_EQ(error(text.replace(text.find("candidates: [edge, acl, nsg, vm]\n"), 33, "")),
+              at(7) + "component is unknown, so 'candidates' must list the components that may be at fault");
+    text = flow_rule("a", "syn_seen");
+    EXPECT_EQ(error(text.replace(text.find("[edge, acl, nsg, vm]"), 20, "[]")),
+              at(8) + "'candidates' is empty; list the components that may be at fault");
+    text = flow_rule("a", "syn_seen");
+    EXPECT_EQ(error(text.replace(text.find("[edge, acl, nsg, vm]"), 20, "[edge, edge]")),
+              at(8) + "candidate 'edge' is listed twice");
+}
+
+TEST_F(RuleParserTest, TiesDisabledReasonToDisabledStatus) {
+    std::string text = flow_rule("a", "syn_seen");
+    EXPECT_EQ(error(text.replace(text.find("status: stable"), 14, "status: disabled")),
+              at(3) + "a disabled rule needs 'disabled_reason' saying why");
+    EXPECT_EQ(error(flow_rule("a", "syn_seen", 50, "disabled_reason: flaky\n")),
+              at(12) + "'disabled_reason' is only for disabled rules; this one is stable");
+}
+
+TEST_F(RuleParserTest, ReportsConditionErrorsWithColumnAndSuggestion) {
+    EXPECT_EQ(error(kHead + "condition: syn_cnt >= 2 and not synack_seen\nsummary: s\n"),
+              at(10) + "condition, column 12: unknown fact 'syn_cnt' (did you mean 'syn_count'?); here: syn_cnt >= 2 "
+                       "and not synack_seen");
+    EXPECT_EQ(error(kHead + "condition: \"syn_count >= 2 and synack\"\nsummary: s\n"),
+              at(10) + "condition, column 31: unknown fact 'synack' (did you mean 'synack_seen'?); here: synack");
+}
+
+TEST_F(RuleParserTest, ReportsConditionErrorsAtTheirLineInsideABlock) {
+    EXPECT_EQ(error(kHead +
+                    "condition: >\n"
+                    "  syn_count >= param.silent_drop_min_syns\n"
+                    "  and not synack_seen\n"
+                    "  and icmp_errors == 0 and not server_rst_sen\n"
+                    "summary: s\n"),
+              at(13) + "condition, column 31: unknown fact 'server_rst_sen' (did you mean 'server_rst_seen'?); here: "
+                       "server_rst_sen");
+    EXPECT_EQ(error(kHead +
+                    "condition: |\n"
+                    "  syn_count >=\n"
+                    "      param.silent_drop_min_syn\n"
+                    "summary: s\n"),
+              at(12) + "condition, column 7: unknown parameter 'param.silent_drop_min_syn' (did you mean "
+                       "'param.silent_drop_min_syns'?); here: param.silent_drop_min_syn");
+    EXPECT_EQ(error(kHead +
+                    "condition: >-\n"
+                    "    syn_count >= 2 and\n"
+                    "summary: s\n"),
+              at(11) + "condition, column 23: expected a value, but the condition ends here");
+}
+
+TEST_F(RuleParserTest, ReportsConditionTypeErrors) {
+    EXPECT_EQ(error(kHead + "condition: syn_count\nsummary: s\n"),
+              at(10) + "condition, column 12: fact 'syn_count' is int; a condition needs a comparison; here: syn_count");
+    EXPECT_EQ(error(kHead + "condition: server_banner > 2\nsummary: s\n"),
+              at(10) + "condition, column 12: '>' needs numbers, not fact 'server_banner' (string); here: "
+                       "server_banner > 2");
+    EXPECT_EQ(error(kHead + "condition: syn_seen\nsummary: s\n").empty(), true);
+}
+
+TEST_F(RuleParserTest, ReportsInvalidRegularExpressions) {
+    const std::string e = error(kHead + "condition:\n  server_banner matches 'SSH-[0-9'\nsummary: s\n");
+    EXPECT_EQ(e.substr(0, at(11).size() + 55), at(11) + "condition, column 25: invalid regular expression 'SSH-[0-9'");
+}
+
+TEST_F(RuleParserTest, ReportsFactsOfTheWrongScope) {
+    EXPECT_EQ(error(flow_rule("a", "packets > 0")),
+              at(10) + "condition, column 12: 'packets' is a capture fact; this rule has scope flow; here: packets > 0");
+    EXPECT_EQ(error(flow_rule("a", "syn_seen", 50, "evidence: [syn_count, packets]\n")),
+              at(12) + "evidence: 'packets' is a capture fact; this rule has scope flow");
+}
+
+TEST_F(RuleParserTest, ReportsUnknownEvidenceFactsAtTheirItem) {
+    EXPECT_EQ(error(flow_rule("a", "syn_seen", 50, "evidence:\n  - syn_count\n  - syn_retransmit\n")),
+              at(14) + "evidence: unknown fact 'syn_retransmit' (did you mean 'syn_retransmits'?)");
+}
+
+TEST_F(RuleParserTest, ReportsTemplateErrorsAtTheirLineAndColumn) {
+    EXPECT_EQ(error(kHead + "condition: syn_seen\nsummary: \"{syn_count} SYNs to {srv_addr}\"\n"),
+              at(11) + "summary, column 28: unknown fact 'srv_addr' in template; here: srv_addr}");
+    EXPECT_EQ(error(kHead + "condition: syn_seen\nsummary: s\nexplanation: |\n  line one {server}\n  two } three\n"),
+              at(14) + "explanation, column 7: single '}' (write '}}' for a literal brace); here: } three");
+    EXPECT_EQ(error(kHead + "condition: syn_seen\nsummary: s\nnext_steps:\n  - fine {server}\n  - ask {param.nope}\n"),
+              at(14) + "next_steps item 2, column 10: unknown parameter 'param.nope'; here: param.nope}");
+    EXPECT_EQ(error(kHead + "condition: syn_seen\nsummary: s\nnext_steps: [\"fine\", \"{server\"]\n"),
+              at(12) + "next_steps item 2, column 23: '{' is never closed (write '{{' for a literal brace); here: "
+                       "{server");
+}
+
+TEST_F(RuleParserTest, ReportsParameterFileErrors) {
+    const std::string rule = flow_rule("a", "syn_seen");
+    EXPECT_EQ(error(rule, "x:\n  value: 2\n  descripton: d\n"),
+              at(3, "parameters.yaml") + "unknown key 'descripton' in parameter 'x' (did you mean 'description'?)");
+    EXPECT_EQ(error(rule, "x:\n  value: two\n  description: d\n"),
+              at(2, "parameters.yaml") + "parameter 'x': 'value' must be a number, not 'two'");
+    EXPECT_EQ(error(rule, "x:\n  value: \"2\"\n  description: d\n"),
+              at(2, "parameters.yaml") + "parameter 'x': 'value' must be a number, not a quoted string");
+    EXPECT_EQ(error(rule, "x:\n  value: 2\n  unit: s\n"), at(1, "parameters.yaml") + "parameter 'x' has no 'description'");
+    EXPECT_EQ(error(rule, "x:\n  unit: s\n  description: d\n"), at(1, "parameters.yaml") + "parameter 'x' has no 'value'");
+    EXPECT_EQ(error(rule, "ok:\n  value: 1\n  description: d\nBad-Name:\n  value: 1\n  description: d\n"),
+              at(4, "parameters.yaml") + "parameter name 'Bad-Name' may only hold lower-case letters, digits and '_'");
+    EXPECT_EQ(error(rule, "x: 3\n"),
+              at(1, "parameters.yaml") + "parameter 'x' must be a mapping with value, unit and description, not a single value");
+    EXPECT_EQ(error(rule, "- x\n"),
+              at(1, "parameters.yaml") + "parameters are a mapping of names (name: {value: ..., description: ...}), not a list");
+    EXPECT_EQ(error(rule, "x:\n  value: [1\n"), at(3, "parameters.yaml") + "YAML syntax error: end of sequence flow not found (column 1)");
+}
+
+TEST_F(RuleParserTest, ErrorMessagesAreOneLine) {
+    const std::string e = error(kHead + "condition: |\n  syn_seen and\n  \"a\nb\" == 'x'\nsummary: s\n");
+    EXPECT_NE(e, "");
+    EXPECT_EQ(e.find('\n'), std::string::npos) << e;
+}
+
+}  // namespace
+}  // namespace sshpath::rules
