@@ -78,10 +78,8 @@ struct Stage {
 Stage stage_of(const Flow& f) {
     const auto& v = f.ssh;
     if (v.client.newkeys && v.server.newkeys) return {"encrypted", 6};
-    bool ssh1 = v.server.banner && !v.server.banner->proto_version.empty() && v.server.banner->proto_version[0] == '1' &&
-                v.server.banner->proto_version != "1.99";
     if (v.client.kex_messages || v.server.kex_messages || v.client.newkeys || v.server.newkeys) return {"kex", 5};
-    if (ssh1 && v.client.data_after_banner && v.server.data_after_banner) return {"kex", 5};
+    if (v.ssh1 && v.server.data_after_banner) return {"kex", 5};  // SSH-1: the server's public key opens the key exchange
     if (v.client.kexinit || v.server.kexinit) return {"kexinit", 4};
     if (v.client.banner && v.server.banner) return {"banners", 3};
     if (f.handshake_ack || (f.c2s.max_end > 0 && f.s2c.max_end > 0)) return {"handshake", 2};

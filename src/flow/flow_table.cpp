@@ -421,8 +421,14 @@ void read_ssh(Flow& f) {
         }
         if (!v.proxy_reply.granted) c_off = cs.size();
     }
-    v.client = ssh::read_direction(cs.subspan(std::min(c_off, cs.size())), false);
-    v.server = ssh::read_direction(ss.subspan(std::min(s_off, ss.size())), true);
+    auto c_stream = cs.subspan(std::min(c_off, cs.size())), s_stream = ss.subspan(std::min(s_off, ss.size()));
+    v.client = ssh::read_direction(c_stream, false);
+    v.server = ssh::read_direction(s_stream, true);
+    if (v.client.banner && v.server.banner && ssh::is_ssh1_conversation(*v.client.banner, *v.server.banner)) {
+        v.ssh1 = true;
+        v.client = ssh::read_direction(c_stream, false, false);
+        v.server = ssh::read_direction(s_stream, true, false);
+    }
     if (v.client.banner) v.client_banner_ref = packet_at(f.c2s, c_off + v.client.banner_end - 1);
     if (v.server.banner) v.server_banner_ref = packet_at(f.s2c, s_off + v.server.banner_end - 1);
     if (v.client.kexinit) v.client_kexinit_ref = packet_at(f.c2s, c_off + v.client.kexinit_end - 1);

@@ -1,3 +1,15 @@
+// GCC 12 reports a false -Wmaybe-uninitialized inside libstdc++'s <regex> when optimising with
+// sanitizers (GCC bug 105562); silence it for the standard headers only, which come first here.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <functional>
+#include <regex>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
 #include "sshpath/rules/expression.h"
 
 #include <fmt/format.h>
@@ -6,7 +18,6 @@
 #include <charconv>
 #include <cmath>
 #include <optional>
-#include <regex>
 #include <stdexcept>
 
 #include "sshpath/rules/suggest.h"

@@ -18,7 +18,7 @@ bool is_ssh2(const Banner& b) { return b.proto_version == "2.0" || b.proto_versi
 
 }  // namespace
 
-DirectionView read_direction(Bytes stream, bool is_server) {
+DirectionView read_direction(Bytes stream, bool is_server, bool binary_packets) {
     DirectionView v;
     v.first_bytes = classify_first_bytes(stream);
     std::size_t pos = 0, lines = 0;
@@ -60,7 +60,7 @@ DirectionView read_direction(Bytes stream, bool is_server) {
     }
     if (!v.banner) return v;
     v.data_after_banner = v.banner_end < stream.size();
-    if (!is_ssh2(*v.banner)) return v;
+    if (!binary_packets || !is_ssh2(*v.banner)) return v;
 
     // Binary packets (RFC 4253 6) until NEWKEYS: packet_length, padding_length, payload.
     pos = v.banner_end;
@@ -89,6 +89,11 @@ DirectionView read_direction(Bytes stream, bool is_server) {
         pos += 4 + packet_length;
     }
     return v;
+}
+
+bool is_ssh1_conversation(const Banner& client, const Banner& server) {
+    auto only_v1 = [](const Banner& b) { return !b.proto_version.empty() && b.proto_version[0] == '1' && b.proto_version != "1.99"; };
+    return only_v1(client) || only_v1(server);
 }
 
 }  // namespace sshpath::ssh

@@ -477,8 +477,10 @@ lab_attempt() {
         LAB_PREFIX="sp${BASHPID}"
         LAB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sshpath-lab.XXXXXX")
         LAB_PIDS=(); LAB_NAMESPACES=()
-        trap 'lab_down; rm -rf "$LAB_TMP"' EXIT
-        trap 'exit 130' INT TERM
+        # Cleanup must survive the signal that triggered it and a parent that is already gone
+        # (writing to its closed pipe would raise SIGPIPE).
+        trap 'trap "" INT TERM PIPE; echo trap-start >>/tmp/labdbg; lab_down >>/tmp/labdbg 2>&1; echo trap-end >>/tmp/labdbg; rm -rf "$LAB_TMP"' EXIT
+        trap 'echo got-term $BASHPID >>/tmp/labdbg; exit 130' INT TERM; echo attempt $BASHPID >>/tmp/labdbg
 
         lab_up
         scenario_setup

@@ -101,6 +101,7 @@ struct SshView {
     std::optional<PacketRef> disconnect_ref;
     bool disconnect_from_server = false;
     std::optional<ssh::Negotiated> negotiated;
+    bool ssh1 = false;               ///< the identification strings lead to protocol 1
 };
 
 /// One TCP connection: the client is the side that sent the SYN (or, without a SYN, the side

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Every rule in rules/ must decide at least one connection (or capture) of a real capture:
+the recorded lab captures in captures/ and Zeek's captures in ../shared/peer-traces/.
+Usage: coverage.py SSHPATH_BIN RULES_DIR CAPTURE_DIR...
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+
+def main():
+    binary, rules_dir, dirs = sys.argv[1], sys.argv[2], sys.argv[3:]
+    ids = set()
+    for name in os.listdir(rules_dir):
+        if name.endswith((".yaml", ".yml")) and name != "parameters.yaml":
+            with open(os.path.join(rules_dir, name), encoding="utf-8") as f:
+                m = re.search(r"^id:\s*(\S+)", f.read(), re.M)
+                status = None
+            if m:
+                ids.add(m.group(1))
+    decided = {}
+    for d in dirs:
+        if not os.path.isdir(d):
+            continue
+        for root, _, files in os.walk(d):
+            for name in sorted(files):
+                if not name.endswith((".pcap", ".pcapng")):
+                    continue
+                path = os.path.join(root, name)
+                out = subprocess.run([binary, "analyze", "--format", "json", "--rules", rules_dir, path],
+                                     capture_output=True, text=True, timeout=120)
+                if out.returncode != 0:
+                    continue
+                report = json.loads(out.stdout)
+                for v in [report["verdict"]] + [f["verdict"] for f in report["flows"]]:
+                    decided.setdefault(v["rule"], path)
+    passed, failed = 0, 0
+    for rid in sorted(ids):
+        if rid in decided:
+            passed += 1
+        else:
+            failed += 1
+            print(f"FAIL rule {rid}: no capture gives it")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
