@@ -1,0 +1,209 @@
+#include <gtest/gtest.h>
+#include <tins/tins.h>
+
+#include <string>
+#include <vector>
+
+#include "sshpath/capture/decoder.h"
+#include "sshpath/flow/flow.h"
+
+using namespace sshpath;
+
+namespace {
+
+const char* kClient = "198.51.100.10";
+const char* kServer = "203.0.113.7";
+
+// Builds packets of one conversation with libtins, decodes them as a capture would, and feeds a FlowTable.
+class FlowTableTest : public ::testing::Test {
+protected:
+    void send(bool from_client, std::uint8_t flags, std::uint32_t seq, std::uint32_t ack, const std::string& data = "",
+              std::uint8_t ttl = 0, double dt = 0.01) {
+        Tins::IP ip(from_client ? kServer : kClient, from_client ? kClient : kServer);
+        ip.ttl(ttl ? ttl : (from_client ? 64 : 61));
+        Tins::TCP tcp(from_client ? 22 : 40000, from_client ? 40000 : 22);
+        tcp.flags(flags);
+        tcp.seq(seq);
+        tcp.ack_seq(ack);
+        tcp.window(502);
+        if (flags & Tins::TCP::SYN) tcp.mss(1460);
+        Tins::EthernetII eth;
+        eth /= ip;
+        eth /= tcp;
+        if (!data.empty()) eth /= Tins::RawPDU(data);
+        auto bytes = eth.serialize();
+        capture::Packet p;
+        capture::decode(capture::kLinkEthernet, std::span<const std::uint8_t>(bytes.data(), bytes.size()), p);
+        p.number = ++number_;
+        time_ += dt;
+        p.time = time_;
+        p.caplen = p.wirelen = static_cast<std::uint32_t>(bytes.size());
+        table_.add(p);
+    }
+    void handshake() {
+        send(true, Tins::TCP::SYN, 1000, 0);
+        send(false, Tins::TCP::SYN | Tins::TCP::ACK, 5000, 1001);
+        send(true, Tins::TCP::ACK, 1001, 5001);
+    }
+    std::vector<flow::Flow> finish() { return table_.finish(); }
+
+    flow::FlowTable table_{flow::FlowOptions{}};
+    std::uint64_t number_ = 0;
+    double time_ = 100;
+};
+
+constexpr auto A = Tins::TCP::ACK;
+constexpr auto PA = Tins::TCP::PSH | Tins::TCP::ACK;
+
+}  // namespace
+
+TEST_F(FlowTableTest, CountsSynRetransmissionsWithoutAnswer) {
+    send(true, Tins::TCP::SYN, 1000, 0);
+    send(true, Tins::TCP::SYN, 1000, 0, "", 0, 1.0);
+    send(true, Tins::TCP::SYN, 1000, 0, "", 0, 2.0);
+    auto flows = finish();
+    ASSERT_EQ(flows.size(), 1u);
+    EXPECT_EQ(flows[0].syns.size(), 3u);
+    EXPECT_TRUE(flows[0].synacks.empty());
+    EXPECT_EQ(flows[0].client.to_string(), kClient);
+    EXPECT_EQ(flows[0].server_port, 22);
+}
+
+TEST_F(FlowTableTest, ReassemblesReorderedAndOverlappingSegments) {
+    handshake();
+    // The server's identification string arrives in three pieces: the last first, then an
+    // overlapping retransmission of the middle.
+    const std::string banner = "SSH-2.0-OpenSSH_9.2p1 Debian\r\n";
+    send(false, PA, 5001 + 20, 1001, banner.substr(20));
+    send(false, PA, 5001, 1001, banner.substr(0, 10));
+    send(false, PA, 5001 + 5, 1001, banner.substr(5, 15));
+    send(false, PA, 5001 + 5, 1001, banner.substr(5, 15));  // plain duplicate
+    auto flows = finish();
+    ASSERT_EQ(flows.size(), 1u);
+    const auto& f = flows[0];
+    EXPECT_EQ(std::string(f.s2c.stream.begin(), f.s2c.stream.end()), banner);
+    ASSERT_TRUE(f.ssh.server.banner);
+    EXPECT_EQ(f.ssh.server.banner->text, "SSH-2.0-OpenSSH_9.2p1 Debian");
+    EXPECT_EQ(f.s2c.hole_fills, 2u);
+    EXPECT_EQ(f.s2c.retransmits, 1u);
+    EXPECT_EQ(f.s2c.contiguous, banner.size());
+}
+
+TEST_F(FlowTableTest, DetectsSynAckThatNeverReachedTheClient) {
+    send(true, Tins::TCP::SYN, 1000, 0);
+    send(false, Tins::TCP::SYN | A, 5000, 1001);
+    send(true, Tins::TCP::SYN, 1000, 0, "", 0, 1.0);
+    auto flows = finish();
+    ASSERT_EQ(flows.size(), 1u);
+    EXPECT_EQ(flows[0].syns_after_synack, 1u);
+    EXPECT_FALSE(flows[0].handshake_ack.has_value());
+}
+
+TEST_F(FlowTableTest, RecordsResetWithItsTtlAndStage) {
+    handshake();
+    send(true, PA, 1001, 5001, "SSH-2.0-OpenSSH_9.2\r\n");
+    send(false, Tins::TCP::RST, 5001, 0, "", 64);
+    auto flows = finish();
+    ASSERT_EQ(flows.size(), 1u);
+    ASSERT_EQ(flows[0].rsts.size(), 1u);
+    EXPECT_EQ(flows[0].rsts[0].ttl, 64);
+    EXPECT_TRUE(flows[0].rsts[0].seq_ok);
+    EXPECT_FALSE(flows[0].rsts[0].before_synack);
+    EXPECT_EQ(flows[0].s2c.first_ttl, 61);  // resets do not count as the server's TTL
+}
+
+TEST_F(FlowTableTest, ResetOutsideTheWindowIsImplausible) {
+    handshake();
+    send(false, Tins::TCP::RST, 5001 + 0x40000000u, 0);
+    auto flows = finish();
+    ASSERT_EQ(flows[0].rsts.size(), 1u);
+    EXPECT_FALSE(flows[0].rsts[0].seq_ok);
+}
+
+TEST_F(FlowTableTest, NewSynWithOtherIsnStartsAnotherConnection) {
+    send(true, Tins::TCP::SYN, 1000, 0);
+    send(false, Tins::TCP::RST | A, 0, 1001);
+    send(true, Tins::TCP::SYN, 777777, 0, "", 0, 5.0);
+    auto flows = finish();
+    ASSERT_EQ(flows.size(), 2u);
+    EXPECT_EQ(flows[0].rsts.size(), 1u);
+    EXPECT_TRUE(flows[1].rsts.empty());
+}
+
+TEST_F(FlowTableTest, ClientAcknowledgingUnseenSynAckIsOneSided) {
+    send(true, Tins::TCP::SYN, 1000, 0);
+    send(true, A, 1001, 5001);
+    send(true, PA, 1001, 5001, "SSH-2.0-x\r\n");
+    auto flows = finish();
+    ASSERT_EQ(flows.size(), 1u);
+    EXPECT_TRUE(flows[0].client_acks_unseen);
+    EXPECT_EQ(flows[0].s2c.packets, 0u);
+}
+
+TEST_F(FlowTableTest, TracksStalledFullSizeClientSegment) {
+    handshake();
+    send(true, PA, 1001, 5001, "SSH-2.0-x\r\n");
+    send(false, A, 5001, 1001 + 11);
+    const std::string big(1400, 'k');
+    for (int i = 0; i < 4; ++i) send(true, PA, 1012, 5001, big, 0, 1.0);
+    auto flows = finish();
+    ASSERT_EQ(flows.size(), 1u);
+    EXPECT_EQ(flows[0].client_unacked_max, 1400u);
+    EXPECT_EQ(flows[0].client_unacked_retransmits, 3u);
+    EXPECT_EQ(flows[0].client_max_acked_segment, 11u);
+}
+
+TEST_F(FlowTableTest, IgnoresOtherServicesThatDoNotSpeakSsh) {
+    Tins::IP ip("203.0.113.9", kClient);
+    Tins::TCP tcp(443, 40001);
+    tcp.flags(PA);
+    Tins::EthernetII eth;
+    eth /= ip;
+    eth /= tcp;
+    eth /= Tins::RawPDU(std::string("GET / HTTP/1.1\r\n\r\n"));
+    auto bytes = eth.serialize();
+    capture::Packet p;
+    capture::decode(capture::kLinkEthernet, std::span<const std::uint8_t>(bytes.data(), bytes.size()), p);
+    p.number = 1;
+    table_.add(p);
+    EXPECT_TRUE(finish().empty());
+    EXPECT_EQ(table_.other_tcp_flows(), 1u);
+}
+
+TEST_F(FlowTableTest, FindsSshOnAnotherPort) {
+    flow::FlowOptions o;
+    o.ssh_port = 2222;  // the conversation below runs on 22, which is now "another port"
+    table_ = flow::FlowTable(o);
+    handshake();
+    send(false, PA, 5001, 1001, "SSH-2.0-OpenSSH_9.2\r\n");
+    auto flows = finish();
+    ASSERT_EQ(flows.size(), 1u);
+    EXPECT_TRUE(flows[0].ssh.server.banner);
+}
+
+TEST_F(FlowTableTest, MatchesIcmpErrorByQuotedHeader) {
+    send(true, Tins::TCP::SYN, 1000, 0);
+    Tins::IP quoted(kServer, kClient);
+    quoted.ttl(62);
+    Tins::TCP qtcp(22, 40000);
+    qtcp.flags(Tins::TCP::SYN);
+    qtcp.seq(1000);
+    quoted /= qtcp;
+    Tins::ICMP icmp(Tins::ICMP::DEST_UNREACHABLE);
+    icmp.code(13);
+    Tins::EthernetII eth;
+    eth /= Tins::IP(kClient, "198.18.1.1");
+    eth /= icmp;
+    eth /= Tins::RawPDU(quoted.serialize());
+    auto bytes = eth.serialize();
+    capture::Packet p;
+    capture::decode(capture::kLinkEthernet, std::span<const std::uint8_t>(bytes.data(), bytes.size()), p);
+    p.number = 2;
+    table_.add(p);
+    auto flows = finish();
+    ASSERT_EQ(flows.size(), 1u);
+    ASSERT_EQ(flows[0].icmps.size(), 1u);
+    EXPECT_EQ(flows[0].icmps[0].code, 13);
+    EXPECT_EQ(flows[0].icmps[0].source.to_string(), "198.18.1.1");
+    EXPECT_TRUE(flows[0].icmps[0].quotes_client);
+}
