@@ -417,6 +417,7 @@ private:
         } else if (op.text == "matches") {
             n.kind = Kind::kMatches;
             need(left, ValueType::kString, "matches");
+            n.kids = {left};
             const Token& pattern = next();
             if (pattern.kind != Tok::kString)
                 fail(pattern.begin, fmt::format("'matches' needs a string literal (the regular expression), found {}",

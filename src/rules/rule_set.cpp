@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
+#include <iterator>
 #include <system_error>
 
 #include "sshpath/core/error.h"
@@ -21,10 +21,10 @@ bool is_parameters_file(const std::string& name) { return name == "parameters.ya
 
 std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in || !text) throw RuleError(path.string(), 0, "cannot read the file");
-    return text.str();
+    if (!in) throw RuleError(path.string(), 0, "cannot open the file");
+    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (in.bad()) throw RuleError(path.string(), 0, "cannot read the file");
+    return text;
 }
 
 // Best first: priority, then specificity (conjuncts), then id.

@@ -436,7 +436,7 @@ with open(sys.argv[1], "w") as f:
 EOF
 }
 
-# lab_run_scenario NAME OUTDIR: in a subshell of its own, builds fresh namespaces, sets the
+# lab_run_scenario NAME OUTDIR: in a subshell of its own (send its stderr to a file, not a pipe), builds fresh namespaces, sets the
 # scenario up, captures while ssh runs, checks ssh's error and the wire, and writes
 # OUTDIR/NAME.pcap, NAME.ssh.txt and NAME.expected.json. Needs LAB_KEYS. Returns non-zero
 # when the scenario did not behave as it should (the files are then not trustworthy).
@@ -448,14 +448,18 @@ lab_run_scenario() {
         lab_scenario_defaults
         # shellcheck source=/dev/null
         . "$file"
-        local attempt=1 why="" rc
+        local attempt=1 why="" rc errfile
+        errfile=$(mktemp "${TMPDIR:-/tmp}/sshpath-lab-err.XXXXXX")
+        trap 'rm -f "$errfile"' EXIT
+        trap 'exit 130' INT TERM
         while :; do
             # Never call a subshell that relies on set -e from a condition (bash then ignores
             # set -e inside it): switch errexit off around the call instead.
             set +e
-            why=$(lab_attempt "$name" "$outdir" 2>&1 >/dev/null)
+            lab_attempt "$name" "$outdir" 2>"$errfile" >/dev/null
             rc=$?
             set -e
+            why=$(cat "$errfile")
             [ "$rc" -eq 0 ] && break
             [ "$rc" -eq 130 ] && exit 130
             if [ "$attempt" -ge "$ATTEMPTS" ]; then
@@ -477,10 +481,11 @@ lab_attempt() {
         LAB_PREFIX="sp${BASHPID}"
         LAB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sshpath-lab.XXXXXX")
         LAB_PIDS=(); LAB_NAMESPACES=()
-        # Cleanup must survive the signal that triggered it and a parent that is already gone
-        # (writing to its closed pipe would raise SIGPIPE).
-        trap 'trap "" INT TERM PIPE; echo trap-start >>/tmp/labdbg; lab_down >>/tmp/labdbg 2>&1; echo trap-end >>/tmp/labdbg; rm -rf "$LAB_TMP"' EXIT
-        trap 'echo got-term $BASHPID >>/tmp/labdbg; exit 130' INT TERM; echo attempt $BASHPID >>/tmp/labdbg
+        # Cleanup must survive the signal that triggered it. (Callers send this subshell's
+        # stderr to a file, not a pipe: bash reports a child killed by a signal on stderr, and a
+        # pipe whose reader is gone would kill the subshell with SIGPIPE before it cleaned up.)
+        trap 'trap "" INT TERM; lab_down >/dev/null 2>&1; rm -rf "$LAB_TMP"' EXIT
+        trap 'exit 130' INT TERM
 
         lab_up
         scenario_setup

@@ -175,15 +175,14 @@ TEST_F(ExpressionTest, RejectsTypeMismatches) {
     EXPECT_EQ(error("server_banner < 'b'"), "0: '<' needs numbers, not fact 'server_banner' (string)");
     EXPECT_EQ(error("syn_seen + 1 > 0"), "0: '+' needs numbers, not fact 'syn_seen' (bool)");
     EXPECT_EQ(error("syn_count contains 'a'"), "0: 'contains' needs strings, not fact 'syn_count' (int)");
-    EXPECT_EQ(error("server_banner startswith 1"), "28: 'startswith' needs strings, not '1' (number)");
+    EXPECT_EQ(error("server_banner startswith 1"), "25: 'startswith' needs strings, not '1' (number)");
     EXPECT_EQ(error("syn_count matches 'x'"), "0: 'matches' needs strings, not fact 'syn_count' (int)");
-    EXPECT_EQ(error("icmp_kind in ['a', 2]"), "18: list item '2' (number) does not match fact 'icmp_kind' (string)");
+    EXPECT_EQ(error("icmp_kind in ['a', 2]"), "19: list item '2' (number) does not match fact 'icmp_kind' (string)");
     EXPECT_EQ(error("-server_banner == ''"), "1: '-' needs numbers, not fact 'server_banner' (string)");
 }
 
 TEST_F(ExpressionTest, RejectsInvalidRegularExpressions) {
-    EXPECT_EQ(error("server_banner matches '(unclosed'").substr(0, 56),
-              "22: invalid regular expression '(unclosed': Parenthesis");
+    EXPECT_EQ(error("server_banner matches '(unclosed'").rfind("22: invalid regular expression '(unclosed': ", 0), 0u);
     EXPECT_EQ(error("server_banner matches server_first_line"),
               "22: 'matches' needs a string literal (the regular expression), found 'server_first_line'");
     EXPECT_EQ(error("server_banner matches '" + std::string(40, '(') + "'"),

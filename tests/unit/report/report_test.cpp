@@ -1,0 +1,77 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "sshpath/core/contract.h"
+#include "sshpath/report/report.h"
+
+using namespace sshpath;
+
+namespace {
+
+class ReportTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        capture_ = std::string(SSHPATH_SOURCE_DIR) + "/captures/edge-silent-drop.pcap";
+        if (!std::filesystem::exists(capture_)) GTEST_SKIP() << "capture not recorded";
+        rules_ = rules::RuleSet::load(std::string(SSHPATH_SOURCE_DIR) + "/rules");
+        analysis_ = verdict::analyze({capture_}, verdict::AnalyzeOptions{}, rules_);
+        options_.version = "test";
+    }
+    std::string capture_;
+    rules::RuleSet rules_;
+    verdict::Analysis analysis_;
+    report::ReportOptions options_;
+};
+
+}  // namespace
+
+TEST_F(ReportTest, JsonFollowsTheVerdictContract) {
+    auto j = nlohmann::json::parse(report::render_json(analysis_, options_));
+    EXPECT_EQ(j["schema_version"], contract::kSchemaVersion);
+    const auto& v = j["verdict"];
+    for (const char* key : {"cause", "component", "candidates", "confidence", "summary", "evidence", "next_steps", "rule"})
+        EXPECT_TRUE(v.contains(key)) << key;
+    EXPECT_TRUE(contract::is_cause(v["cause"].get<std::string>()));
+    EXPECT_TRUE(contract::is_component(v["component"].get<std::string>()));
+    EXPECT_TRUE(contract::is_confidence(v["confidence"].get<std::string>()));
+    EXPECT_EQ(v["cause"], "silent-drop");
+    EXPECT_EQ(v["component"], "unknown");
+    EXPECT_EQ(v["candidates"], nlohmann::json({"edge", "acl", "nsg", "vm"}));
+    ASSERT_FALSE(v["evidence"].empty());
+    EXPECT_EQ(v["evidence"][0]["packet"], 1);
+    ASSERT_EQ(j["flows"].size(), 1u);
+    EXPECT_EQ(j["flows"][0]["verdict"]["cause"], "silent-drop");
+    EXPECT_EQ(j["flows"][0]["facts"]["syn_count"], j["captures"][0]["packets"]);
+    EXPECT_FALSE(v.contains("matched_rules"));
+}
+
+TEST_F(ReportTest, ExplainListsMatchingRulesWithInputs) {
+    options_.explain = true;
+    auto j = nlohmann::json::parse(report::render_json(analysis_, options_));
+    const auto& m = j["verdict"]["matched_rules"];
+    ASSERT_GE(m.size(), 2u);  // the silent-drop rule and the fallback
+    EXPECT_EQ(m[0]["rule"], "silent-drop.syn-unanswered");
+    EXPECT_TRUE(m[0]["inputs"].contains("syn_count"));
+    EXPECT_EQ(m.back()["rule"], "unknown.no-rule-fits");
+    std::string text = report::render_text(analysis_, options_);
+    EXPECT_NE(text.find("Rules that matched"), std::string::npos);
+}
+
+TEST_F(ReportTest, TextStartsWithTheVerdict) {
+    std::string text = report::render_text(analysis_, options_);
+    auto verdict_pos = text.find("VERDICT     silent-drop");
+    ASSERT_NE(verdict_pos, std::string::npos);
+    EXPECT_LT(verdict_pos, text.find("Evidence"));
+    EXPECT_LT(text.find("Evidence"), text.find("Next steps"));
+    EXPECT_LT(text.find("Next steps"), text.find("Connections (1)"));
+    EXPECT_NE(text.find("#1 "), std::string::npos);
+}
+
+TEST_F(ReportTest, MarkdownHasVerdictTableAndTimeline) {
+    std::string md = report::render_markdown(analysis_, options_);
+    EXPECT_NE(md.find("| cause | `silent-drop` |"), std::string::npos);
+    EXPECT_NE(md.find("| candidates | `edge`, `acl`, `nsg`, `vm` |"), std::string::npos);
+    EXPECT_NE(md.find("```"), std::string::npos);
+}
