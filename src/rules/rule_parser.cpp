@@ -123,14 +123,22 @@ public:
             s.remove_prefix(skip);
             column += skip;
             s = rtrim(s);
-            std::string_view tries[3] = {s, s, s};
-            if (!s.empty() && (s.back() == '\'' || s.back() == '"')) tries[1] = s.substr(0, s.size() - 1);
-            if (auto hash = s.find(" #"); hash != std::string_view::npos) tries[2] = rtrim(s.substr(0, hash));
-            for (auto t : tries) {
+            // The line as written; without a closing quote; without a comment; and the part
+            // after the last escape or quote (whose spelling differs from the value).
+            std::string_view unquoted = s;
+            if (!s.empty() && (s.back() == '\'' || s.back() == '"')) unquoted.remove_suffix(1);
+            std::string_view uncommented = s;
+            if (auto hash = s.find(" #"); hash != std::string_view::npos) uncommented = rtrim(s.substr(0, hash));
+            std::size_t tail = unquoted.find_last_of("\\'\"");
+            tail = tail == std::string_view::npos ? 0 : tail + 1;
+            while (tail < unquoted.size() && unquoted[tail] == ' ') ++tail;
+            const std::pair<std::size_t, std::string_view> tries[] = {
+                {0, s}, {0, unquoted}, {0, uncommented}, {tail, unquoted.substr(tail)}};
+            for (const auto& [skip, t] : tries) {
                 if (t.empty()) continue;
                 const auto at = parsed.find(t, pos);
                 if (at == std::string_view::npos) continue;
-                segments.push_back({line, column, at, t.size()});
+                segments.push_back({line, column + skip, at, t.size()});
                 pos = at + t.size();
                 return;
             }

@@ -40,65 +40,83 @@ int cause_weight(const std::string& cause) {
     return 2;
 }
 
-Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& options, const rules::RuleSet& rules) {
-    Analysis a;
-    for (const auto& file : files) {
-        capture::Reader reader(file);
-        flow::FlowOptions fo;
-        fo.ssh_port = static_cast<std::uint16_t>(options.ssh_port);
-        fo.host = options.host_address;
-        fo.host_name = options.host;
-        flow::FlowTable table(fo);
-        CaptureInfo info;
-        info.file = file;
-        bool first = true;
-        reader.for_each([&](const capture::Packet& p) {
-            if (first) info.start_time = p.time, first = false;
-            info.end_time = std::max(info.end_time, p.time);
-            table.add(p);
-        });
-        info.stats = reader.stats();
-        info.link_type = capture::link_type_name(reader.link_type());
-        std::vector<flow::Flow> flows = table.finish();
-        auto ctx = evidence::make_context(flows, info.start_time, info.end_time, options.ssh_port);
-        evidence::CaptureSummary summary{info.stats, info.link_type, flows.size(), table.other_tcp_flows(), options.host};
-        info.facts = evidence::extract_capture(summary, ctx);
-        if (info.stats.truncated)
-            a.warnings.push_back(fmt::format("{}: the capture ends in the middle of a packet ({}); the analysis covers the {} packets before it",
-                                             file, info.stats.truncation_message, info.stats.packets));
-        if (info.stats.malformed)
-            a.warnings.push_back(fmt::format("{}: {} packets had inconsistent headers and were skipped in part", file, info.stats.malformed));
-        if (info.stats.snaplen_cut)
-            a.warnings.push_back(fmt::format("{}: the snap length cut the payload of {} packets; SSH details may be missing", file,
-                                             info.stats.snaplen_cut));
-        if (table.flow_cap_hit())
-            a.warnings.push_back(fmt::format("{}: more than {} connections; later ones were not analysed", file, fo.max_flows));
-        for (auto& f : flows) {
-            FlowResult r;
-            r.file = file;
-            r.facts = evidence::extract_flow(f, ctx);
-            r.verdict = decide(rules, r.facts, file);
-            r.flow = std::move(f);
-            a.flows.push_back(std::move(r));
-        }
-        a.captures.push_back(std::move(info));
+Analyzer::Analyzer(AnalyzeOptions options, const rules::RuleSet& rules) : options_(std::move(options)), rules_(rules) {}
+
+void Analyzer::begin_capture(const std::string& name, int link_type) {
+    flow::FlowOptions fo;
+    fo.ssh_port = static_cast<std::uint16_t>(options_.ssh_port);
+    fo.host = options_.host_address;
+    fo.host_name = options_.host;
+    table_.emplace(fo);
+    current_ = CaptureInfo{};
+    current_.file = name;
+    current_.link_type = capture::link_type_name(link_type);
+    first_packet_ = true;
+}
+
+void Analyzer::add(const capture::Packet& p) {
+    if (first_packet_) current_.start_time = current_.end_time = p.time, first_packet_ = false;
+    current_.end_time = std::max(current_.end_time, p.time);
+    table_->add(p);
+}
+
+void Analyzer::end_capture(const capture::ReadStats& stats) {
+    CaptureInfo info = std::move(current_);
+    info.stats = stats;
+    const std::string& file = info.file;
+    std::vector<flow::Flow> flows = table_->finish();
+    auto ctx = evidence::make_context(flows, info.start_time, info.end_time, options_.ssh_port);
+    evidence::CaptureSummary summary{info.stats, info.link_type, flows.size(), table_->other_tcp_flows(), options_.host};
+    info.facts = evidence::extract_capture(summary, ctx);
+    auto& warnings = analysis_.warnings;
+    if (info.stats.truncated)
+        warnings.push_back(fmt::format("{}: the capture ends in the middle of a packet ({}); the analysis covers the {} packets before it",
+                                       file, info.stats.truncation_message, info.stats.packets));
+    if (info.stats.malformed)
+        warnings.push_back(fmt::format("{}: {} packets had inconsistent headers and were skipped in part", file, info.stats.malformed));
+    if (info.stats.snaplen_cut)
+        warnings.push_back(fmt::format("{}: the snap length cut the payload of {} packets; SSH details may be missing", file,
+                                       info.stats.snaplen_cut));
+    if (table_->flow_cap_hit())
+        warnings.push_back(fmt::format("{}: too many connections; later ones were not analysed", file));
+    for (auto& f : flows) {
+        FlowResult r;
+        r.file = file;
+        r.facts = evidence::extract_flow(f, ctx);
+        r.verdict = decide(rules_, r.facts, file);
+        r.flow = std::move(f);
+        analysis_.flows.push_back(std::move(r));
     }
+    analysis_.captures.push_back(std::move(info));
+    table_.reset();
+}
+
+Analysis Analyzer::finish() {
+    Analysis a = std::move(analysis_);
     // The attempt that matters most: a failure before anything else, then the most recent one.
     for (std::size_t i = 0; i < a.flows.size(); ++i) {
-        if (a.verdict_flow < 0) {
+        if (a.verdict_flow < 0 ||
+            cause_weight(a.flows[i].verdict.cause) >= cause_weight(a.flows[static_cast<std::size_t>(a.verdict_flow)].verdict.cause))
             a.verdict_flow = static_cast<int>(i);
-            continue;
-        }
-        const auto& best = a.flows[static_cast<std::size_t>(a.verdict_flow)].verdict;
-        if (cause_weight(a.flows[i].verdict.cause) >= cause_weight(best.cause)) a.verdict_flow = static_cast<int>(i);
     }
     if (a.verdict_flow >= 0) {
         a.verdict = a.flows[static_cast<std::size_t>(a.verdict_flow)].verdict;
-    } else {
-        const auto& c = a.captures.front();
-        a.verdict = decide(rules, c.facts, c.file);
+    } else if (!a.captures.empty()) {
+        const auto& c = a.captures.back();
+        a.verdict = decide(rules_, c.facts, c.file);
     }
     return a;
+}
+
+Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& options, const rules::RuleSet& rules) {
+    Analyzer analyzer(options, rules);
+    for (const auto& file : files) {
+        capture::Reader reader(file);
+        analyzer.begin_capture(file == "-" ? "standard input" : file, reader.link_type());
+        reader.for_each([&](const capture::Packet& p) { analyzer.add(p); });
+        analyzer.end_capture(reader.stats());
+    }
+    return analyzer.finish();
 }
 
 }  // namespace sshpath::verdict

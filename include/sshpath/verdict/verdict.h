@@ -69,8 +69,32 @@ struct AnalyzeOptions {
     std::optional<capture::IpAddress> host_address;
 };
 
-/// Reads each capture, reconstructs the connections, extracts the evidence and applies the rules.
-/// Throws InputError for captures that cannot be read.
+/// Streaming analysis: packets of one or more captures in, an Analysis out. Used for files
+/// (analyze()) and for live capture alike, so both decide with the same engine and rules.
+class Analyzer {
+public:
+    Analyzer(AnalyzeOptions options, const rules::RuleSet& rules);
+    /// Starts a capture (a file, or a live interface) named `name` with this link type.
+    void begin_capture(const std::string& name, int link_type);
+    void add(const capture::Packet& p);
+    /// Ends the current capture: its connections are analysed and kept.
+    void end_capture(const capture::ReadStats& stats);
+    /// Adds a warning that belongs in the report (e.g. packets dropped by the kernel).
+    void warn(std::string warning) { analysis_.warnings.push_back(std::move(warning)); }
+    /// Chooses the overall verdict and returns everything.
+    Analysis finish();
+
+private:
+    AnalyzeOptions options_;
+    const rules::RuleSet& rules_;
+    Analysis analysis_;
+    std::optional<flow::FlowTable> table_;
+    CaptureInfo current_;
+    bool first_packet_ = true;
+};
+
+/// Reads each capture file, reconstructs the connections, extracts the evidence and applies the
+/// rules. Throws InputError for captures that cannot be read.
 Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& options, const rules::RuleSet& rules);
 
 /// How much a verdict weighs when choosing the overall answer: failures first.

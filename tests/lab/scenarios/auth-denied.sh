@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 DESCRIPTION="the client offers a key that the VM's authorized_keys does not hold"
-WIRE="handshake, banners, key exchange and encrypted authentication all pass, then the client closes: the network is fine"
+WIRE="handshake, banners, key exchange, a few encrypted authentication packets, then the client sends FIN: the network is fine"
 SSH_KEY=id_stranger
 SSH_ERROR_RE='Permission denied \(publickey\)'
 EXPECT_CAUSE=ok; EXPECT_COMPONENT=none

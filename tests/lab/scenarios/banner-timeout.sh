@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 DESCRIPTION="a listener on the VM's port 22 accepts and never sends anything (a hung sshd); ssh ConnectTimeout=6"
-WIRE="handshake completes, the client sends its banner, the VM only ACKs; after 6 s the client closes"
+WIRE="handshake completes, the client sends its banner, the VM only ACKs it; after 6 s the client sends FIN and the VM's FIN follows"
 CONNECT_TIMEOUT=6
 SSH_ERROR_RE='Connection timed out during banner exchange'
 EXPECT_CAUSE=banner-timeout; EXPECT_COMPONENT=vm

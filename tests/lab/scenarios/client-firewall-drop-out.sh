@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 DESCRIPTION="iptables OUTPUT DROP of tcp/22 in the client's own namespace"
-WIRE="nothing: the SYN is dropped before it reaches the interface"
+WIRE="nothing at all: the SYN is dropped before it reaches the interface (the kernel keeps retrying it inside; connect() does not fail with EPERM here, ssh times out)"
 SSH_ERROR_RE='connect to host .* port 22: '
 EXPECT_CAUSE=no-attempt; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(client)
 scenario_setup() {

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 DESCRIPTION="iptables INPUT DROP of tcp source port 22 in the client's namespace: the SYN-ACK is dropped after the capture saw it"
-WIRE="SYN out, SYN-ACK in from the VM (TTL 61), no ACK; the client retransmits its SYN and the VM its SYN-ACK"
+WIRE="SYN out, SYN-ACK in from the VM (TTL 61), never ACKed; the client retransmits its SYN (about once a second, then backing off) and each is answered by another SYN-ACK"
 SSH_ERROR_RE='connect to host .* port 22: Connection timed out'
 EXPECT_CAUSE=local-firewall; EXPECT_COMPONENT=client
 scenario_setup() {

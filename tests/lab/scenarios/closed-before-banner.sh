@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 DESCRIPTION="a listener on the VM's port 22 accepts and closes at once, before any banner (as sshd refusing through TCP wrappers or fail2ban)"
-WIRE="handshake completes, the client sends its banner, the VM closes without a byte of its own"
+WIRE="handshake completes, the client sends its banner, the VM ACKs it and closes without a byte of its own (RST, as the banner was unread; FIN if the close wins the race)"
 SSH_ERROR_RE='kex_exchange_identification: '
 EXPECT_CAUSE=closed-before-banner; EXPECT_COMPONENT=vm
 scenario_setup() { lab_start_listener close; }

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 DESCRIPTION="FORWARD DROP of tcp/22 on the cloud edge router in front of the VM (an NSG-like rule)"
-WIRE="SYN retransmitted with back-off, nothing comes back (indistinguishable from the edge drop)"
+WIRE="SYN retransmitted (linearly at first, then backing off), nothing comes back: the same as the edge drop"
 SSH_ERROR_RE='connect to host .* port 22: Connection timed out'
 EXPECT_CAUSE=silent-drop; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge acl nsg vm)
 scenario_setup() {

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 DESCRIPTION="ip6tables FORWARD DROP of tcp/22 on the organisation's edge router, ssh over IPv6"
-WIRE="SYN retransmitted with back-off over IPv6, nothing comes back"
+WIRE="as edge-silent-drop over IPv6: SYN retransmitted (linearly at first, then backing off), nothing comes back"
 TARGET=$VM6
 SSH_ERROR_RE='connect to host .* port 22: Connection timed out'
 EXPECT_CAUSE=silent-drop; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge acl nsg vm)

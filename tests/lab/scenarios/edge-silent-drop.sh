@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 DESCRIPTION="FORWARD DROP of tcp/22 on the organisation's edge router"
-WIRE="SYN retransmitted with back-off, nothing comes back"
+WIRE="SYN retransmitted about once a second at first (Linux 6.5+ linear SYN timeouts), then backing off, for 8 s; nothing comes back"
 SSH_ERROR_RE='connect to host .* port 22: Connection timed out'
 EXPECT_CAUSE=silent-drop; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge acl nsg vm)
 scenario_setup() {

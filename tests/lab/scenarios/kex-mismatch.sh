@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 DESCRIPTION="the client insists on KexAlgorithms=diffie-hellman-group1-sha1, which the VM's sshd does not offer"
-WIRE="handshake, both banners, both KEXINITs, then the client closes the connection"
+WIRE="handshake, both banners, both KEXINITs (the client's offers only diffie-hellman-group1-sha1), then the client sends FIN without a disconnect message"
 SSH_EXTRA=(-o KexAlgorithms=diffie-hellman-group1-sha1)
 SSH_ERROR_RE='no matching key exchange method found'
 EXPECT_CAUSE=kex-failed; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(client vm)

@@ -24,5 +24,5 @@ scenario_check() {
             if (!(dir in top) || r[2] + 0 > top[dir]) top[dir] = r[2] + 0
         }
         END { print n + 0 }')
-    [ "$retrans" -ge 3 ] || { echo "expected at least 3 retransmitted segments, saw $retrans"; return 1; }
+    [ "$retrans" -ge 5 ] || { echo "expected at least 5 retransmitted segments, saw $retrans"; return 1; }
 }

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 DESCRIPTION="a listener on the VM's port 22 sends \"Exceeded MaxStartups\" and closes, as sshd does when MaxStartups is exceeded"
-WIRE="handshake completes, the VM sends the line \"Exceeded MaxStartups\\r\\n\" (no SSH- banner) and closes"
+WIRE="handshake completes, the VM sends the 22-byte line \"Exceeded MaxStartups\\r\\n\" (no SSH- banner), then closes: RST when the client's banner was still unread, FIN when the close won the race"
 SSH_ERROR_RE='kex_exchange_identification: '
 EXPECT_CAUSE=closed-before-banner; EXPECT_COMPONENT=vm
 scenario_setup() { lab_start_listener text 'Exceeded MaxStartups\r\n'; }

@@ -6,6 +6,9 @@ EXPECT_CAUSE=proxy-refused; EXPECT_COMPONENT=proxy
 SSH_EXTRA=(-o "ProxyCommand=nc -X connect -x $OE4_CL:$PROXY_HTTP_PORT %h %p")
 scenario_setup() {
     lab_start_sshd
+    # The proxy is the client's only way out: it has no default route, just its own LAN.
+    ip -n "$(lab_ns cl)" route del default
+    ip -n "$(lab_ns cl)" -6 route del default
     lab_start_tinyproxy
 }
 scenario_check() {
