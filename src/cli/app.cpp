@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "sshpath/cli/common.h"
 #include "sshpath/core/error.h"
 #include "sshpath/evidence/facts.h"
 #include "sshpath/report/report.h"
@@ -40,59 +41,6 @@ constexpr const char* kUsage =
     "  -V, --version          print the version\n"
     "\n"
     "Exit status: 0 the command ran (whatever it found); 2 usage, input or rule errors.\n";
-
-struct UsageError : Error {
-    using Error::Error;
-};
-
-fs::path default_rules_dir() {
-    if (const char* env = std::getenv("SSHPATH_RULES"); env && *env) return env;
-    std::error_code ec;
-    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        // Run from the build tree: use the rules next to the sources.
-        if (fs::exists(exe.parent_path() / "CMakeCache.txt") && fs::is_directory(SSHPATH_RULES_SOURCE_DIR)) return SSHPATH_RULES_SOURCE_DIR;
-        fs::path installed = exe.parent_path().parent_path() / "share" / "sshpath" / "rules";
-        if (fs::is_directory(installed)) return installed;
-    }
-    if (fs::is_directory(SSHPATH_RULES_INSTALL_DIR)) return SSHPATH_RULES_INSTALL_DIR;
-    return SSHPATH_RULES_SOURCE_DIR;
-}
-
-rules::RuleSet load_rules(const po::variables_map& vm) {
-    fs::path dir = vm.count("rules") ? fs::path(vm["rules"].as<std::string>()) : default_rules_dir();
-    return rules::RuleSet::load(dir);
-}
-
-int parse_port(const std::string& text) {
-    if (text.empty() || text.size() > 5 || text.find_first_not_of("0123456789") != std::string::npos)
-        throw UsageError(fmt::format("--port: '{}' is not a port number (1-65535)", text));
-    int port = std::stoi(text);
-    if (port < 1 || port > 65535) throw UsageError(fmt::format("--port: '{}' is not a port number (1-65535)", text));
-    return port;
-}
-
-void parse_host(const std::string& text, verdict::AnalyzeOptions& o) {
-    o.host = text;
-    capture::IpAddress addr;
-    if (capture::IpAddress::parse(text, addr)) {
-        o.host_address = addr;
-        return;
-    }
-    bool plausible = !text.empty() && text.size() < 254 &&
-                     text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") == std::string::npos;
-    if (!plausible) throw UsageError(fmt::format("--host: '{}' is neither an IP address nor a host name", text));
-    addrinfo hints{};
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* res = nullptr;
-    if (getaddrinfo(text.c_str(), nullptr, &hints, &res) != 0 || !res)
-        throw UsageError(fmt::format("--host: cannot resolve '{}' (give its address instead)", text));
-    char buf[NI_MAXHOST];
-    if (getnameinfo(res->ai_addr, res->ai_addrlen, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST) == 0 &&
-        capture::IpAddress::parse(buf, addr))
-        o.host_address = addr;
-    freeaddrinfo(res);
-}
 
 int cmd_analyze(const std::vector<std::string>& args) {
     po::options_description desc(
@@ -132,19 +80,10 @@ int cmd_analyze(const std::vector<std::string>& args) {
     verdict::AnalyzeOptions options;
     options.ssh_port = parse_port(vm["port"].as<std::string>());
     if (vm.count("host")) parse_host(vm["host"].as<std::string>(), options);
-    std::string format = vm["format"].as<std::string>();
-    if (format != "text" && format != "json" && format != "markdown")
-        throw UsageError(fmt::format("--format: '{}' is not one of text, json, markdown", format));
+    std::string format = check_format(vm["format"].as<std::string>());
     rules::RuleSet rules = load_rules(vm);
     auto files = vm["file"].as<std::vector<std::string>>();
-    verdict::Analysis analysis = verdict::analyze(files, options, rules);
-    report::ReportOptions ro;
-    ro.explain = vm.count("explain") > 0;
-    ro.version = SSHPATH_VERSION;
-    std::string out = format == "json"       ? report::render_json(analysis, ro)
-                      : format == "markdown" ? report::render_markdown(analysis, ro)
-                                             : report::render_text(analysis, ro);
-    std::fwrite(out.data(), 1, out.size(), stdout);
+    print_report(verdict::analyze(files, options, rules), format, vm.count("explain") > 0);
     return 0;
 }
 

@@ -1,0 +1,33 @@
+#pragma once
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <string>
+
+#include "sshpath/core/error.h"
+#include "sshpath/report/report.h"
+#include "sshpath/rules/rule_set.h"
+#include "sshpath/verdict/verdict.h"
+
+/// Pieces every command shares: option checks, rule loading, report output.
+namespace sshpath::cli {
+
+/// A bad command line: one-line message, exit status 2.
+struct UsageError : Error {
+    using Error::Error;
+};
+
+/// --rules DIR, else $SSHPATH_RULES, else the source tree's rules/ when run from the build
+/// directory, else PREFIX/share/sshpath/rules next to the binary, else the configured install dir.
+std::filesystem::path default_rules_dir();
+/// Loads the rules named by --rules in vm (or the default directory).
+rules::RuleSet load_rules(const boost::program_options::variables_map& vm);
+/// 1..65535, or UsageError naming the option.
+int parse_port(const std::string& text, const char* option = "--port");
+/// An IP address, or a host name resolved once (first address); UsageError when neither.
+void parse_host(const std::string& text, verdict::AnalyzeOptions& o);
+/// text | json | markdown, or UsageError.
+std::string check_format(const std::string& format);
+/// Renders the analysis in the format and writes it to stdout.
+void print_report(const verdict::Analysis& analysis, const std::string& format, bool explain);
+
+}  // namespace sshpath::cli

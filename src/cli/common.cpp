@@ -1,0 +1,80 @@
+#include "sshpath/cli/common.h"
+
+#include <fmt/format.h>
+#include <netdb.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace sshpath::cli {
+
+fs::path default_rules_dir() {
+    if (const char* env = std::getenv("SSHPATH_RULES"); env && *env) return env;
+    std::error_code ec;
+    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        // Run from the build tree: use the rules next to the sources.
+        if (fs::exists(exe.parent_path() / "CMakeCache.txt") && fs::is_directory(SSHPATH_RULES_SOURCE_DIR))
+            return SSHPATH_RULES_SOURCE_DIR;
+        fs::path installed = exe.parent_path().parent_path() / "share" / "sshpath" / "rules";
+        if (fs::is_directory(installed)) return installed;
+    }
+    if (fs::is_directory(SSHPATH_RULES_INSTALL_DIR)) return SSHPATH_RULES_INSTALL_DIR;
+    return SSHPATH_RULES_SOURCE_DIR;
+}
+
+rules::RuleSet load_rules(const po::variables_map& vm) {
+    fs::path dir = vm.count("rules") ? fs::path(vm["rules"].as<std::string>()) : default_rules_dir();
+    return rules::RuleSet::load(dir);
+}
+
+int parse_port(const std::string& text, const char* option) {
+    bool digits = !text.empty() && text.size() <= 5 && text.find_first_not_of("0123456789") == std::string::npos;
+    int port = digits ? std::stoi(text) : 0;
+    if (port < 1 || port > 65535) throw UsageError(fmt::format("{}: '{}' is not a port number (1-65535)", option, text));
+    return port;
+}
+
+void parse_host(const std::string& text, verdict::AnalyzeOptions& o) {
+    o.host = text;
+    capture::IpAddress addr;
+    if (capture::IpAddress::parse(text, addr)) {
+        o.host_address = addr;
+        return;
+    }
+    bool plausible = !text.empty() && text.size() < 254 &&
+                     text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") == std::string::npos;
+    if (!plausible) throw UsageError(fmt::format("--host: '{}' is neither an IP address nor a host name", text));
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* res = nullptr;
+    if (getaddrinfo(text.c_str(), nullptr, &hints, &res) != 0 || !res)
+        throw UsageError(fmt::format("--host: cannot resolve '{}' (give its address instead)", text));
+    char buf[NI_MAXHOST];
+    if (getnameinfo(res->ai_addr, res->ai_addrlen, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST) == 0 &&
+        capture::IpAddress::parse(buf, addr))
+        o.host_address = addr;
+    freeaddrinfo(res);
+}
+
+std::string check_format(const std::string& format) {
+    if (format != "text" && format != "json" && format != "markdown")
+        throw UsageError(fmt::format("--format: '{}' is not one of text, json, markdown", format));
+    return format;
+}
+
+void print_report(const verdict::Analysis& analysis, const std::string& format, bool explain) {
+    report::ReportOptions ro;
+    ro.explain = explain;
+    ro.version = SSHPATH_VERSION;
+    std::string out = format == "json"       ? report::render_json(analysis, ro)
+                      : format == "markdown" ? report::render_markdown(analysis, ro)
+                                             : report::render_text(analysis, ro);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
+}
+
+}  // namespace sshpath::cli
