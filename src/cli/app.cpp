@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "sshpath/cli/commands.h"
 #include "sshpath/cli/common.h"
 #include "sshpath/core/error.h"
 #include "sshpath/evidence/facts.h"
@@ -170,6 +171,9 @@ int run(int argc, char** argv) {
         if (cmd == "analyze") return cmd_analyze(rest);
         if (cmd == "rules") return cmd_rules(rest);
         if (cmd == "facts") return cmd_facts(rest);
+        if (cmd == "capture") return cmd_capture(rest);
+        if (cmd == "run") return cmd_run(rest);
+        if (cmd == "probe") return cmd_probe(rest);
         throw UsageError(fmt::format("unknown command '{}' (see 'sshpath --help')", cmd));
     } catch (const po::error& e) {
         std::cerr << "sshpath: error: " << e.what() << "\n";
