@@ -14,14 +14,13 @@ int hop_distance(int ttl) {
     return initial - ttl;
 }
 
-CaptureContext make_context(const std::vector<Flow>& flows, double start_time, double end_time, int ssh_port) {
+CaptureContext make_context(const std::map<capture::IpAddress, std::uint8_t>& synack_ttls, double start_time,
+                            double end_time, int ssh_port) {
     CaptureContext ctx;
     ctx.start_time = start_time;
     ctx.end_time = end_time;
     ctx.ssh_port = ssh_port;
-    for (const auto& f : flows)
-        if (!f.synacks.empty() && !ctx.server_hops.count(f.server))
-            ctx.server_hops[f.server] = hop_distance(f.synacks.front().ttl);
+    for (const auto& [address, ttl] : synack_ttls) ctx.server_hops[address] = hop_distance(ttl);
     return ctx;
 }
 

@@ -176,6 +176,7 @@ void FlowTable::add_tcp(const Packet& p) {
                                      flow.synacks.empty() ? "" : ", after a SYN-ACK arrived"));
         } else if (!from_client && t.has(capture::kAck)) {
             flow.synacks.push_back(ev);
+            synack_ttls_.emplace(p.src, p.ttl);
             if (!dir.isn_known) {
                 dir.isn_known = dir.base_known = true;
                 dir.isn = t.seq;

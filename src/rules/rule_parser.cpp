@@ -1,12 +1,14 @@
 #include "sshpath/rules/rule_parser.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <span>
+#include <sstream>
 
 #include "sshpath/core/contract.h"
 #include "sshpath/core/error.h"
@@ -173,17 +175,52 @@ private:
     std::vector<std::string_view> lines_;
 };
 
+// Records where documents start; the nodes themselves come from YAML::Load.
+class DocumentStarts : public YAML::EventHandler {
+public:
+    void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+
+    std::vector<YAML::Mark> starts;
+};
+
+[[noreturn]] void fail_yaml(const Source& src, const YAML::Exception& e) {
+    const int line = e.mark.is_null() ? 1 : e.mark.line + 1;
+    const std::string column = e.mark.is_null() ? "" : fmt::format(" (column {})", e.mark.column + 1);
+    src.fail(line, fmt::format("YAML syntax error: {}{}", e.msg, column));
+}
+
+// The file's single document (a null node when there is none). yaml-cpp 0.7's LoadAll loops
+// forever on some malformed input (e.g. ","; fixed upstream in yaml-cpp PR #1319), so the
+// document is loaded with Load and the documents are counted with a parser stepped at most
+// twice: a second document that starts where the first did is that bug, not a document.
 YAML::Node load_document(const Source& src) {
-    std::vector<YAML::Node> docs;
+    const std::string text(src.text());
+    YAML::Node root;
+    DocumentStarts docs;
     try {
-        docs = YAML::LoadAll(std::string(src.text()));
+        root = YAML::Load(text);
+        std::istringstream in(text);
+        YAML::Parser parser(in);
+        for (int i = 0; i < 2 && parser.HandleNextDocument(docs); ++i) {
+        }
     } catch (const YAML::Exception& e) {
-        const int line = e.mark.is_null() ? 1 : e.mark.line + 1;
-        const std::string column = e.mark.is_null() ? "" : fmt::format(" (column {})", e.mark.column + 1);
-        src.fail(line, fmt::format("YAML syntax error: {}{}", e.msg, column));
+        fail_yaml(src, e);
     }
-    if (docs.size() > 1) src.fail(line_of(docs[1]), "one rule or parameter set per file; found a second YAML document");
-    return docs.empty() ? YAML::Node() : docs.front();
+    if (docs.starts.size() > 1) {
+        const YAML::Mark second = docs.starts[1];
+        if (second.pos == docs.starts[0].pos)
+            src.fail(second.line + 1, fmt::format("YAML syntax error: unexpected character (column {})", second.column + 1));
+        src.fail(second.line + 1, "one rule or parameter set per file; found a second YAML document");
+    }
+    return root;
 }
 
 struct Entry {

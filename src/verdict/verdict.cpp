@@ -65,7 +65,7 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
     info.stats = stats;
     const std::string& file = info.file;
     std::vector<flow::Flow> flows = table_->finish();
-    auto ctx = evidence::make_context(flows, info.start_time, info.end_time, options_.ssh_port);
+    auto ctx = evidence::make_context(table_->synack_ttls(), info.start_time, info.end_time, options_.ssh_port);
     evidence::CaptureSummary summary{info.stats, info.link_type, flows.size(), table_->other_tcp_flows(), options_.host};
     info.facts = evidence::extract_capture(summary, ctx);
     auto& warnings = analysis_.warnings;

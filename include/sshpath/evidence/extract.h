@@ -21,8 +21,10 @@ struct CaptureContext {
     std::map<capture::IpAddress, int> server_hops;
 };
 
-/// Builds the context from all flows (hop distances learnt from SYN-ACKs).
-CaptureContext make_context(const std::vector<flow::Flow>& flows, double start_time, double end_time, int ssh_port);
+/// Builds the context: hop distances learnt from the first SYN-ACK of each server address in
+/// any TCP connection of the capture.
+CaptureContext make_context(const std::map<capture::IpAddress, std::uint8_t>& synack_ttls, double start_time,
+                            double end_time, int ssh_port);
 
 /// The documented facts of one flow, with the packets that support them.
 FactSet extract_flow(const flow::Flow& f, const CaptureContext& ctx);

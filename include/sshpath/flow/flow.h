@@ -151,6 +151,9 @@ public:
     std::vector<Flow> finish();
 
     std::uint64_t other_tcp_flows() const { return other_tcp_flows_; }
+    /// TTL of the first SYN-ACK each server address sent, over every TCP connection of the
+    /// capture (SSH or not): the reference for that server's hop distance.
+    const std::map<IpAddress, std::uint8_t>& synack_ttls() const { return synack_ttls_; }
     bool flow_cap_hit() const { return flow_cap_hit_; }
 
 private:
@@ -168,6 +171,7 @@ private:
     std::map<Key, std::size_t> index_;
     std::vector<Flow> flows_;
     std::uint64_t other_tcp_flows_ = 0;
+    std::map<IpAddress, std::uint8_t> synack_ttls_;
     bool flow_cap_hit_ = false;
 };
 

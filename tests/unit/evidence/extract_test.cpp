@@ -25,7 +25,7 @@ protected:
             table.add(p);
         });
         auto flows = table.finish();
-        auto ctx = evidence::make_context(flows, start, end, 22);
+        auto ctx = evidence::make_context(table.synack_ttls(), start, end, 22);
         std::vector<evidence::FactSet> out;
         for (const auto& f : flows) out.push_back(evidence::extract_flow(f, ctx));
         return out;

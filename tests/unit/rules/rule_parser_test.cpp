@@ -52,11 +52,18 @@ TEST_F(RuleParserTest, ReportsYamlSyntaxErrorsAtTheirLine) {
     EXPECT_EQ(error("id: a\n  title: b\n"), at(2) + "YAML syntax error: illegal map value (column 8)");
 }
 
+TEST_F(RuleParserTest, ReportsInputThatStallsYamlCppAsASyntaxError) {
+    // yaml-cpp 0.7's LoadAll loops forever on these; the loader must not.
+    EXPECT_EQ(error(","), at(1) + "YAML syntax error: unexpected character (column 1)");
+    EXPECT_EQ(error("\n\n  ,:e:"), at(3) + "YAML syntax error: unexpected character (column 3)");
+    EXPECT_THROW(parse_parameters(",", "p.yaml"), RuleError);
+}
+
 TEST_F(RuleParserTest, RejectsEmptyFilesAndSecondDocuments) {
     EXPECT_EQ(error(""), at(1) + "the file is empty; a rule file holds one mapping (id, title, status, ...)");
     EXPECT_EQ(error("# only a comment\n"), at(1) + "the file is empty; a rule file holds one mapping (id, title, status, ...)");
     EXPECT_EQ(error(flow_rule("a", "syn_seen") + "---\nid: b\n"),
-              at(13) + "one rule or parameter set per file; found a second YAML document");
+              at(12) + "one rule or parameter set per file; found a second YAML document");
     EXPECT_EQ(error("- id: a\n"), at(1) + "a rule file holds one mapping (id: ..., title: ...), not a list");
 }
 
