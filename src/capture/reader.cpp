@@ -76,9 +76,10 @@ struct Reader::Impl {
     }
 };
 
-Reader::Reader(const std::string& path) : impl_(std::make_unique<Impl>()) {
+Reader::Reader(const std::string& path) : Reader(open_capture(path), path) {}
+
+Reader::Reader(std::FILE* fp, const std::string& path) : impl_(std::make_unique<Impl>()) {
     impl_->path = path;
-    FILE* fp = open_capture(path);
     if (fp != stdin) {
         impl_->buffer.reset(new char[kStdioBuffer]);  // not make_unique: no need to zero 1 MiB
         std::setvbuf(fp, impl_->buffer.get(), _IOFBF, kStdioBuffer);

@@ -10,6 +10,7 @@
 # Addresses come only from 198.18.0.0/15, 198.51.100.0/24, 203.0.113.0/24 and 2001:db8::/32.
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck disable=SC2034  # used by record and live_test
 LAB_REPO=$(cd "$LAB_DIR/../.." && pwd)
 LAB_SCENARIOS="$LAB_DIR/scenarios"
 LAB_PYTHON=$(command -v python3)
@@ -93,8 +94,10 @@ lab_privsep_release() {
             fi
         fi
     ) 9>"$LAB_PRIVSEP_STATE/lock"
-    rmdir "$LAB_PRIVSEP_STATE/users" 2>/dev/null && rm -f "$LAB_PRIVSEP_STATE/lock" \
-        && rmdir "$LAB_PRIVSEP_STATE" 2>/dev/null || true
+    if rmdir "$LAB_PRIVSEP_STATE/users" 2>/dev/null; then
+        rm -f "$LAB_PRIVSEP_STATE/lock"
+        rmdir "$LAB_PRIVSEP_STATE" 2>/dev/null || true
+    fi
 }
 
 # --- keys, made once per run -----------------------------------------------------------------
@@ -229,6 +232,7 @@ lab_wait_listening() { # ROLE PORT WHAT [both]
 
 # --- services on the VM and the edge ---------------------------------------------------------
 # lab_start_sshd [EXTRA CONFIG LINES...]: the real OpenSSH server on vm:22 (v4 and v6).
+# shellcheck disable=SC2120  # scenarios may pass extra sshd_config lines
 lab_start_sshd() {
     local conf="$LAB_TMP/sshd_config" line
     {
@@ -385,7 +389,7 @@ lab_down() {
     fi
     LAB_PIDS=()
     for ns in "${LAB_NAMESPACES[@]}"; do
-        [ -e "/run/netns/$ns" ] && ip netns del "$ns" 2>/dev/null || true
+        if [ -e "/run/netns/$ns" ]; then ip netns del "$ns" 2>/dev/null || true; fi
     done
     LAB_NAMESPACES=()
 }
@@ -412,6 +416,7 @@ lab_scenario_defaults() {
     SNAPLEN=0
     ATTEMPTS=1            # scenarios with randomness may retry from fresh namespaces
     LAB_CORE_MTU=1500
+    # shellcheck disable=SC2119
     scenario_setup() { lab_start_sshd; }
     scenario_check() { :; }
 }
@@ -495,7 +500,7 @@ lab_attempt() {
         lab_ssh "$LAB_TMP/ssh.out" "$LAB_TMP/ssh.err" "$TARGET" "$CONNECT_TIMEOUT" \
             "$SSH_TIMEOUT" "$LAB_KEYS/$SSH_KEY" "$SSH_CMD" "${SSH_EXTRA[@]}" || rc=$?
         lab_capture_stop "$pcap"
-        SSH_RC=$rc
+        # shellcheck disable=SC2034  # for scenario_check
         SSH_OUT="$LAB_TMP/ssh.out"
 
         # Did ssh fail (or succeed) the way the scenario says?

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
@@ -26,6 +27,9 @@ public:
     /// Opens the file. Throws InputError with a one-line message naming the problem:
     /// missing file, a directory, unreadable, not a capture file, unsupported link type.
     explicit Reader(const std::string& path);
+    /// Reads an already open stream (e.g. from fmemopen), called `name` in messages. Takes
+    /// ownership of `fp`: it is closed by the destructor, or before the constructor throws.
+    Reader(std::FILE* fp, const std::string& name);
     ~Reader();
     Reader(const Reader&) = delete;
     Reader& operator=(const Reader&) = delete;

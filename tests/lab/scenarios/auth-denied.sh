@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="the client offers a key that the VM's authorized_keys does not hold"
 WIRE="handshake, banners, key exchange, a few encrypted authentication packets, then the client sends FIN: the network is fine"
 SSH_KEY=id_stranger

@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="a listener on the VM's port 22 accepts and never sends anything (a hung sshd); ssh ConnectTimeout=6"
 WIRE="handshake completes, the client sends its banner, the VM only ACKs it; after 6 s the client sends FIN and the VM's FIN follows"
 CONNECT_TIMEOUT=6

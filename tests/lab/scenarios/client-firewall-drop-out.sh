@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="iptables OUTPUT DROP of tcp/22 in the client's own namespace"
 WIRE="nothing at all: the SYN is dropped before it reaches the interface (the kernel keeps retrying it inside; connect() does not fail with EPERM here, ssh times out)"
 SSH_ERROR_RE='connect to host .* port 22: '

@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="iptables INPUT DROP of tcp source port 22 in the client's namespace: the SYN-ACK is dropped after the capture saw it"
 WIRE="SYN out, SYN-ACK in from the VM (TTL 61), never ACKed; the client retransmits its SYN (about once a second, then backing off) and each is answered by another SYN-ACK"
 SSH_ERROR_RE='connect to host .* port 22: Connection timed out'

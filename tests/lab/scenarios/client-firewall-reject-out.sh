@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="iptables OUTPUT REJECT of tcp/22 in the client's own namespace"
 WIRE="nothing: the SYN is rejected before it reaches the interface, the ICMP error stays inside the host"
 SSH_ERROR_RE='connect to host .* port 22: '

@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="a listener on the VM's port 22 accepts and closes at once, before any banner (as sshd refusing through TCP wrappers or fail2ban)"
 WIRE="handshake completes, the client sends its banner, the VM ACKs it and closes without a byte of its own (RST, as the banner was unread; FIN if the close wins the race)"
 SSH_ERROR_RE='kex_exchange_identification: '

@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="FORWARD DROP of tcp/22 on the cloud edge router in front of the VM (an NSG-like rule)"
 WIRE="SYN retransmitted (linearly at first, then backing off), nothing comes back: the same as the edge drop"
 SSH_ERROR_RE='connect to host .* port 22: Connection timed out'

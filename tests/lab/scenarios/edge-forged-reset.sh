@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="DPI on the organisation's edge router: client-to-VM packets carrying \"SSH-\" are rejected with a TCP reset forged in the VM's name"
 WIRE="handshake completes (VM's packets TTL 61), the client's banner goes out, a RST claiming to come from the VM arrives with TTL 64 (hop distance 0, the edge)"
 SSH_ERROR_RE='Connection reset'

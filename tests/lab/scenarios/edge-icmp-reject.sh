@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="FORWARD REJECT of tcp/22 with icmp-admin-prohibited on the organisation's edge router"
 WIRE="SYN out, ICMP 3/13 (communication administratively prohibited) from the edge router's address 198.51.100.1 (TTL 64) quoting the SYN"
 SSH_ERROR_RE='connect to host .* port 22: '

@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="ip6tables FORWARD DROP of tcp/22 on the organisation's edge router, ssh over IPv6"
 WIRE="as edge-silent-drop over IPv6: SYN retransmitted (linearly at first, then backing off), nothing comes back"
 TARGET=$VM6

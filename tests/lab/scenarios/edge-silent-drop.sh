@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="FORWARD DROP of tcp/22 on the organisation's edge router"
 WIRE="SYN retransmitted about once a second at first (Linux 6.5+ linear SYN timeouts), then backing off, for 8 s; nothing comes back"
 SSH_ERROR_RE='connect to host .* port 22: Connection timed out'

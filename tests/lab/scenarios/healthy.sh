@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="sshd runs on the VM and accepts the client's key; ssh runs true"
 WIRE="handshake, both SSH- banners, key exchange, encrypted session, orderly close; the VM's packets arrive with TTL 61"
 EXPECT_CAUSE=ok; EXPECT_COMPONENT=none

@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="the client insists on KexAlgorithms=diffie-hellman-group1-sha1, which the VM's sshd does not offer"
 WIRE="handshake, both banners, both KEXINITs (the client's offers only diffie-hellman-group1-sha1), then the client sends FIN without a disconnect message"
 SSH_EXTRA=(-o KexAlgorithms=diffie-hellman-group1-sha1)

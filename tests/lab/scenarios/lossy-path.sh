@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="the internet router drops 20% of forwarded TCP packets at random, both directions; ssh transfers 200 kB and succeeds"
 WIRE="handshake (possibly after SYN retransmissions), full SSH session, the 200 kB download shows retransmissions, duplicate ACKs and SACKs, but completes"
 SSH_CMD='head -c 200000 /dev/zero'

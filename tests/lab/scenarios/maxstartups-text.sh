@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="a listener on the VM's port 22 sends \"Exceeded MaxStartups\" and closes, as sshd does when MaxStartups is exceeded"
 WIRE="handshake completes, the VM sends the 22-byte line \"Exceeded MaxStartups\\r\\n\" (no SSH- banner), then closes: RST when the client's banner was still unread, FIN when the close won the race"
 SSH_ERROR_RE='kex_exchange_identification: '

@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="a web server on the VM's port 22: it answers the client's banner with an HTTP 400 page and closes"
 WIRE="handshake completes, the client sends its banner, the VM answers \"HTTP/1.1 400 Bad Request\" with an HTML page, then FIN"
 SSH_ERROR_RE='kex_exchange_identification: '

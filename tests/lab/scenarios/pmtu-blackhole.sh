@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="MTU 1200 on the internet-cloudedge link and both routers there drop the ICMP fragmentation-needed they generate; the client keeps MSS 1460"
 WIRE="handshake and both banners pass, the client's 1500-byte segment (its KEXINIT) is retransmitted with back-off and never ACKed, no ICMP arrives; the VM SACKs the small segment behind it"
 LAB_CORE_MTU=1200

@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="ssh through tinyproxy on the edge router (HTTP CONNECT), which allows CONNECT to port 443 only"
 WIRE="TCP to the proxy 198.51.100.1:8888, \"CONNECT 203.0.113.7:22\" answered \"HTTP/1.0 403 Access violation\", closed; nothing to port 22"
 SSH_ERROR_RE='Proxy error'

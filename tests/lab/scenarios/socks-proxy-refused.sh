@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="ssh through a SOCKS5 proxy (dante) on the edge router whose rules block port 22"
 WIRE="TCP to the proxy 198.51.100.1:1080, SOCKS5 greeting accepted (no auth), CONNECT 203.0.113.7:22 answered with reply 2 (not allowed by ruleset), closed; nothing to port 22"
 SSH_ERROR_RE='nc: '

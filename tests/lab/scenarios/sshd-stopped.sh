@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="nothing listens on the VM's port 22 (sshd not running)"
 WIRE="SYN out, RST+ACK from the VM's address with TTL 61 (the VM's own hop distance)"
 SSH_ERROR_RE='connect to host .* port 22: Connection refused'

@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="iptables INPUT REJECT of tcp/22 on the VM itself (default icmp-port-unreachable)"
 WIRE="SYN out, ICMP 3/3 port unreachable from the VM's own address with the VM's TTL (61), quoting the SYN"
 SSH_ERROR_RE='connect to host .* port 22: Connection refused'
