@@ -141,6 +141,17 @@ const std::vector<FactSpec>& catalogue() {
         {"malformed_packets", C, I, "0", "packets whose headers were inconsistent"},
         {"payload_cut_packets", C, I, "0", "packets whose payload the snap length cut"},
         {"link_type", C, S, "\"\"", "link-layer type of the capture"},
+        // --- live capture and `sshpath run` (README: capture and run). Facts that come from
+        // outside the packets: set on the capture and, for the flow scope, on every connection.
+        {"kernel_drops", C, I, "0", "live capture: packets that passed the filter but the kernel dropped (its buffer was full); the capture misses them"},
+        {"interface_drops", C, I, "0", "live capture: packets the interface or its driver dropped meanwhile (pcap ps_ifdrop; any packet, not only this connection's)"},
+        {"client_error", C, S, "\"\"", "sshpath run: the line of the client's standard error that says why it failed, e.g. \"ssh: connect to host 203.0.113.7 port 22: Connection refused\""},
+        {"client_error_kind", C, S, "\"\"", "sshpath run: what that line says: timed-out, refused, no-route, net-unreachable, not-permitted, banner-timeout, closed-before-banner, closed, reset, bad-banner, kex-mismatch, auth-denied, host-key, resolve, proxy; other (an error line none of these), none (the command succeeded or printed no error); \"\" when no command ran"},
+        {"command_exit_status", C, I, "-1", "sshpath run: the command's exit status (128 + N when signal N ended it); -1 when no command ran"},
+        {"client_error", F, S, "\"\"", "the capture fact client_error, on every connection of the capture"},
+        {"client_error_kind", F, S, "\"\"", "the capture fact client_error_kind, on every connection of the capture"},
+        {"command_exit_status", F, I, "-1", "the capture fact command_exit_status, on every connection of the capture"},
+        {"kernel_drops", F, I, "0", "the capture fact kernel_drops, on every connection of the capture"},
     };
     return facts;
 }

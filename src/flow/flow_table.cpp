@@ -330,6 +330,13 @@ void FlowTable::add_tcp(const Packet& p) {
                     if (buffer && dir.stream.size() == dir.contiguous && !dir.stream_capped) {
                         std::size_t have = p.payload.size();
                         std::size_t take_end = std::min<std::size_t>(have, len);
+                        // Of a segment the snap length cut, only whole lines count: a cut prefix such
+                        // as "SS" would read as text, not as the start of "SSH-". Buffering stops there.
+                        if (p.payload_truncated) {
+                            std::string_view kept(reinterpret_cast<const char*>(p.payload.data()), take_end);
+                            auto lf = kept.rfind('\n');
+                            take_end = lf == std::string_view::npos ? 0 : lf + 1;
+                        }
                         if (skip < take_end) {
                             std::size_t room = options_.stream_cap - std::min(options_.stream_cap, dir.stream.size());
                             std::size_t n = std::min<std::size_t>(take_end - skip, room);

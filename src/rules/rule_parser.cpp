@@ -288,7 +288,9 @@ public:
         r.component = word("component", contract::kComponents, "contract component");
         if (has("candidates")) {
             const auto items = list("candidates");
-            if (items.empty()) fail_value("candidates", "'candidates' is empty; list the components that may be at fault");
+            // A one-sided capture shows no failure at all, so nobody is a candidate.
+            if (items.empty() && r.cause != "one-sided-capture")
+                fail_value("candidates", "'candidates' is empty; list the components that may be at fault");
             for (const auto& [text, node] : items) {
                 if (!contract::is_component(text))
                     src_.fail(line_of(node), fmt::format("candidate {} is not a contract component{}", in_quotes(text),

@@ -253,7 +253,11 @@ ProxyRequest parse_http_connect(Bytes b) {
         r.target_host = printable(host, 255);
         int v = 0;
         bool ok = !port.empty() && port.size() <= 5;
-        for (char c : port) ok = ok && c >= '0' && c <= '9', v = v * 10 + (c - '0');
+        // Stop at the first non-digit: a long port string must not overflow v.
+        for (std::size_t i = 0; ok && i < port.size(); ++i) {
+            ok = port[i] >= '0' && port[i] <= '9';
+            v = v * 10 + (port[i] - '0');
+        }
         if (ok && v <= 65535) r.target_port = v;
     } else {
         r.target_host = printable(authority, 255);

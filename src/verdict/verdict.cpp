@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "sshpath/capture/decoder.h"
 #include "sshpath/capture/reader.h"
@@ -52,6 +53,13 @@ void Analyzer::begin_capture(const std::string& name, int link_type) {
     current_.file = name;
     current_.link_type = capture::link_type_name(link_type);
     first_packet_ = true;
+    extra_facts_.clear();
+}
+
+void Analyzer::set_fact(const std::string& name, evidence::Value value) {
+    if (!evidence::find_fact(name, evidence::Scope::kCapture) && !evidence::find_fact(name, evidence::Scope::kFlow))
+        throw std::logic_error("unknown fact '" + name + "'");
+    extra_facts_.emplace_back(name, std::move(value));
 }
 
 void Analyzer::add(const capture::Packet& p) {
@@ -68,6 +76,8 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
     auto ctx = evidence::make_context(table_->synack_ttls(), info.start_time, info.end_time, options_.ssh_port);
     evidence::CaptureSummary summary{info.stats, info.link_type, flows.size(), table_->other_tcp_flows(), options_.host};
     info.facts = evidence::extract_capture(summary, ctx);
+    for (const auto& [name, value] : extra_facts_)
+        if (evidence::find_fact(name, evidence::Scope::kCapture)) info.facts.set(name, value);
     auto& warnings = analysis_.warnings;
     if (info.stats.truncated)
         warnings.push_back(fmt::format("{}: the capture ends in the middle of a packet ({}); the analysis covers the {} packets before it",
@@ -83,6 +93,8 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
         FlowResult r;
         r.file = file;
         r.facts = evidence::extract_flow(f, ctx);
+        for (const auto& [name, value] : extra_facts_)
+            if (evidence::find_fact(name, evidence::Scope::kFlow)) r.facts.set(name, value);
         r.verdict = decide(rules_, r.facts, file);
         r.flow = std::move(f);
         analysis_.flows.push_back(std::move(r));

@@ -159,6 +159,11 @@ lab_up() {
         ip netns add "$ns"
         LAB_NAMESPACES+=("$ns")
         ip -n "$ns" link set lo up
+        # No duplicate address detection: otherwise the veths' link-local addresses stay
+        # tentative for about 2 s and the first IPv6 packets wait in neighbour discovery (the
+        # client's SYN would be retransmitted before anything answers).
+        ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+            net.ipv6.conf.default.accept_dad=0
     done
     for role in oe in ce; do
         lab_exec "$role" sysctl -qw net.ipv4.ip_forward=1
@@ -261,6 +266,40 @@ lab_start_listener() {
     lab_wait_listening vm 22 "listener ($1)" both
 }
 
+# lab_start_listener_on ROLE PORT BIND MODE [TEXT]: a listener.py service on another port or
+# host. BIND "" listens on every IPv4 and IPv6 address of ROLE; otherwise on BIND only.
+lab_start_listener_on() {
+    local role=$1 port=$2 bind=$3; shift 3
+    local args=(--port "$port") both=both
+    if [ -n "$bind" ]; then args+=(--bind "$bind"); both=""; fi
+    lab_bg "$role" "$LAB_TMP/listener-$role-$port.log" "$LAB_PYTHON" "$LAB_DIR/listener.py" \
+        "${args[@]}" "$@"
+    lab_wait_listening "$role" "$port" "listener ($1) on $role" $both
+}
+
+# lab_control_connect ADDRESS PORT: from the client, a TCP connection that opens and closes at
+# once (nc -z), e.g. to another port of the VM before ssh runs, so that the capture holds the
+# server's own packets (its hop distance) from a port that answers.
+lab_control_connect() {
+    lab_exec cl nc -z -w 3 "$1" "$2" \
+        || { echo "the control connection to $1 port $2 failed" >&2; return 1; }
+}
+
+# lab_pinger_start ADDRESS INTERVAL COUNT: ICMP echo requests from the client in the background
+# (tests/lab/pinger.py); LAB_PINGER_PID is its PID, lab_pinger_wait waits for it to finish.
+LAB_PINGER_PID=""
+lab_pinger_start() {
+    lab_bg cl "$LAB_TMP/pinger.log" "$LAB_PYTHON" "$LAB_DIR/pinger.py" "$1" "$2" "$3"
+    LAB_PINGER_PID=$LAB_LAST_PID
+}
+lab_pinger_wait() {
+    [ -n "$LAB_PINGER_PID" ] || return 0
+    local rc=0
+    wait "$LAB_PINGER_PID" || rc=$?
+    LAB_PINGER_PID=""
+    [ "$rc" -eq 0 ] || { echo "the pinger failed: $(cat "$LAB_TMP/pinger.log")" >&2; return 1; }
+}
+
 # lab_start_tinyproxy: HTTP proxy on orgedge that allows CONNECT to port 443 only.
 lab_start_tinyproxy() {
     local conf="$LAB_TMP/tinyproxy.conf"
@@ -343,6 +382,25 @@ lab_wire() {
 lab_wire_count() {
     lab_wire "$1" | grep -cE "$2" || true
 }
+# lab_wire_tt PCAP: as lab_wire, each line starting with the packet's epoch time (tcpdump -tt).
+lab_wire_tt() {
+    tcpdump -n -tt -v -r "$1" 2>/dev/null | awk '
+        /^[ \t]/ { line = line " " $0; next }
+        { if (line != "") print line; line = $0 }
+        END { if (line != "") print line }'
+}
+# lab_seconds_after PCAP ERE: seconds from the first packet matching ERE to the capture's last
+# packet (prints nothing when no packet matches).
+lab_seconds_after() {
+    lab_wire_tt "$1" | LAB_RE=$2 awk 'BEGIN { re = ENVIRON["LAB_RE"] }
+        first == "" && $0 ~ re { first = $1 }
+        { last = $1 }
+        END { if (first != "") printf "%.3f\n", last - first }'
+}
+# lab_wire_last PCAP: the capture's last packet (one line, as lab_wire).
+lab_wire_last() {
+    lab_wire "$1" | tail -n 1
+}
 
 # --- ssh -------------------------------------------------------------------------------------
 # lab_ssh OUT ERR TARGET CONNECT_TIMEOUT OVERALL_TIMEOUT KEY CMD [EXTRA OPTIONS...]
@@ -416,9 +474,39 @@ lab_scenario_defaults() {
     SNAPLEN=0
     ATTEMPTS=1            # scenarios with randomness may retry from fresh namespaces
     LAB_CORE_MTU=1500
+    DERIVED_FROM=""       # a derived capture: cut by scenario_derive from this scenario's fresh one
     # shellcheck disable=SC2119
     scenario_setup() { lab_start_sshd; }
+    scenario_before_ssh() { :; }   # runs once the capture is on, just before ssh
+    scenario_after_ssh() { :; }    # runs once ssh has exited, before the capture is stopped
     scenario_check() { :; }
+    scenario_derive() { echo "scenario_derive is not defined" >&2; return 1; }  # IN_PCAP OUT_PCAP
+}
+
+# lab_scenario_source NAME: the scenario a derived scenario is cut from ("" for a recorded one).
+lab_scenario_source() {
+    (
+        lab_scenario_defaults
+        # shellcheck source=/dev/null
+        . "$LAB_SCENARIOS/$1.sh"
+        printf '%s\n' "$DERIVED_FROM"
+    )
+}
+
+# lab_with_sources NAME...: the names in order, each derived scenario preceded by the scenario
+# it is cut from (added when not in the list, moved before it when listed after it), no name
+# twice. One name per line.
+lab_with_sources() {
+    local n src seen=" "
+    for n in "$@"; do
+        src=$(lab_scenario_source "$n")
+        if [ -n "$src" ] && [[ $seen != *" $src "* ]]; then
+            printf '%s\n' "$src"; seen+="$src "
+        fi
+        if [[ $seen != *" $n "* ]]; then
+            printf '%s\n' "$n"; seen+="$n "
+        fi
+    done
 }
 
 # lab_write_expected NAME FILE: the scenario's expected.json.
@@ -426,7 +514,7 @@ lab_write_expected() {
     local name=$1 file=$2
     LAB_J_NAME=$name LAB_J_DESC=$DESCRIPTION LAB_J_WIRE=$WIRE LAB_J_ERR=$SSH_ERROR_MESSAGE \
     LAB_J_CAUSE=$EXPECT_CAUSE LAB_J_COMP=$EXPECT_COMPONENT \
-    LAB_J_CANDS="${EXPECT_CANDIDATES[*]}" \
+    LAB_J_CANDS="${EXPECT_CANDIDATES[*]}" LAB_J_CUT_FROM="${DERIVED_FROM:-}" \
     "$LAB_PYTHON" - "$file" <<'EOF'
 import json, os, sys
 e = os.environ
@@ -435,24 +523,32 @@ if e["LAB_J_COMP"] == "unknown":
     expect["candidates"] = e["LAB_J_CANDS"].split()
 doc = {"scenario": e["LAB_J_NAME"], "description": e["LAB_J_DESC"], "wire": e["LAB_J_WIRE"],
        "ssh_error": e["LAB_J_ERR"], "expect": expect}
+if e.get("LAB_J_CUT_FROM"):
+    doc["cut_from"] = e["LAB_J_CUT_FROM"] + ".pcap"
 with open(sys.argv[1], "w") as f:
     json.dump(doc, f, ensure_ascii=False)
     f.write("\n")
 EOF
 }
 
-# lab_run_scenario NAME OUTDIR: in a subshell of its own (send its stderr to a file, not a pipe), builds fresh namespaces, sets the
+# lab_run_scenario NAME OUTDIR [SRCDIR]: in a subshell of its own (send its stderr to a file, not a pipe), builds fresh namespaces, sets the
 # scenario up, captures while ssh runs, checks ssh's error and the wire, and writes
 # OUTDIR/NAME.pcap, NAME.ssh.txt and NAME.expected.json. Needs LAB_KEYS. Returns non-zero
 # when the scenario did not behave as it should (the files are then not trustworthy).
+# A derived scenario (DERIVED_FROM) builds nothing: it cuts SRCDIR/SOURCE.pcap (default
+# SRCDIR: OUTDIR), which the caller must have recorded just before (see lab_with_sources).
 lab_run_scenario() {
-    local name=$1 outdir=$2 file="$LAB_SCENARIOS/$1.sh"
+    local name=$1 outdir=$2 srcdir=${3:-$2} file="$LAB_SCENARIOS/$1.sh"
     [ -f "$file" ] || { lab_log "no such scenario: $name"; return 2; }
     (
         set -euo pipefail
         lab_scenario_defaults
         # shellcheck source=/dev/null
         . "$file"
+        if [ -n "$DERIVED_FROM" ]; then
+            lab_derive "$name" "$outdir" "$srcdir"
+            exit 0
+        fi
         local attempt=1 why="" rc errfile
         errfile=$(mktemp "${TMPDIR:-/tmp}/sshpath-lab-err.XXXXXX")
         trap 'rm -f "$errfile"' EXIT
@@ -497,8 +593,10 @@ lab_attempt() {
 
         local pcap="$LAB_TMP/capture.pcap" rc=0
         lab_capture_start "$pcap" "$SNAPLEN"
+        scenario_before_ssh
         lab_ssh "$LAB_TMP/ssh.out" "$LAB_TMP/ssh.err" "$TARGET" "$CONNECT_TIMEOUT" \
             "$SSH_TIMEOUT" "$LAB_KEYS/$SSH_KEY" "$SSH_CMD" "${SSH_EXTRA[@]}" || rc=$?
+        scenario_after_ssh
         lab_capture_stop "$pcap"
         # shellcheck disable=SC2034  # for scenario_check
         SSH_OUT="$LAB_TMP/ssh.out"
@@ -530,6 +628,37 @@ lab_attempt() {
     )
 }
 
+# lab_derive NAME OUTDIR SRCDIR: a derived scenario (its file already sourced): cuts
+# SRCDIR/DERIVED_FROM.pcap with scenario_derive, checks the result with scenario_check and
+# writes OUTDIR/NAME.pcap, NAME.ssh.txt (the source's: the same ssh run) and NAME.expected.json
+# (with "cut_from"). Prints the reason on stderr and fails when the cut does not show what the
+# scenario says.
+lab_derive() {
+    local name=$1 outdir=$2 srcdir=$3
+    (
+        set -euo pipefail
+        local src=$DERIVED_FROM tmp problem
+        if [ ! -f "$srcdir/$src.pcap" ] || [ ! -f "$srcdir/$src.expected.json" ]; then
+            echo "no fresh recording of $src (the scenario it is cut from) in $srcdir" >&2
+            exit 1
+        fi
+        tmp=$(mktemp -d "${TMPDIR:-/tmp}/sshpath-lab.XXXXXX")
+        trap 'rm -rf "$tmp"' EXIT
+        scenario_derive "$srcdir/$src.pcap" "$tmp/capture.pcap" >"$tmp/derive.err" 2>&1 \
+            || { echo "cutting $src.pcap failed: $(tr '\n' ' ' <"$tmp/derive.err")" >&2; exit 1; }
+        problem=$(scenario_check "$tmp/capture.pcap" 2>&1) \
+            || { echo "wire check (cut from $src.pcap): $problem" >&2; exit 1; }
+        SSH_ERROR_MESSAGE=$("$LAB_PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["ssh_error"])' \
+            "$srcdir/$src.expected.json")
+        mkdir -p "$outdir"
+        cp "$tmp/capture.pcap" "$outdir/$name.pcap"
+        if [ "$srcdir/$src.ssh.txt" != "$outdir/$name.ssh.txt" ]; then
+            cp "$srcdir/$src.ssh.txt" "$outdir/$name.ssh.txt"
+        fi
+        lab_write_expected "$name" "$outdir/$name.expected.json"
+    )
+}
+
 # Wire-check helpers for scenario_check (each prints what is wrong and fails).
 want_at_least() { # PCAP N ERE WHAT
     local n; n=$(lab_wire_count "$1" "$3")
@@ -538,4 +667,17 @@ want_at_least() { # PCAP N ERE WHAT
 want_none() { # PCAP ERE WHAT
     local n; n=$(lab_wire_count "$1" "$2")
     [ "$n" -eq 0 ] || { echo "expected no $3, saw $n"; return 1; }
+}
+want_exactly() { # PCAP N ERE WHAT
+    local n; n=$(lab_wire_count "$1" "$3")
+    [ "$n" -eq "$2" ] || { echo "expected exactly $2 $4, saw $n"; return 1; }
+}
+want_last() { # PCAP ERE WHAT: the capture's last packet matches
+    lab_wire_last "$1" | grep -qE "$2" || { echo "expected the last packet to be $3, it is: $(lab_wire_last "$1")"; return 1; }
+}
+want_seconds_after() { # PCAP ERE MIN WHAT: the capture goes on at least MIN s after the first match
+    local s; s=$(lab_seconds_after "$1" "$2")
+    [ -n "$s" ] || { echo "expected $4, saw none"; return 1; }
+    awk -v s="$s" -v m="$3" 'BEGIN { exit !(s >= m) }' \
+        || { echo "expected the capture to go on at least $3 s after $4, it ends $s s after it"; return 1; }
 }

@@ -7,6 +7,8 @@ EXPECTED_JSON is a captures/<scenario>.expected.json ({"expect": {"cause", "comp
 ["candidates"]}, ...}); ANALYZE_JSON is the output of `sshpath analyze --format json`.
 Checks verdict.cause and verdict.component, and when candidates are expected, that
 verdict.candidates[0] is the expected first candidate and that the candidate sets are equal.
+An empty expected list ("candidates": []) means the verdict's candidates must be empty (or
+absent); no "candidates" key means they are not checked.
 
 Exit status: 0 match, 1 mismatch (or an unreadable analyzer output), 2 usage error.
 Prints one line: "got ... expected ..." and, on a mismatch, why.
@@ -22,6 +24,8 @@ def _words(verdict):
     text = f"cause={verdict.get('cause')} component={verdict.get('component')}"
     if cands:
         text += " candidates=" + ",".join(str(c) for c in cands)
+    elif cands == [] and verdict.get("component") == "unknown":
+        text += " candidates=(none)"
     return text
 
 
@@ -36,7 +40,11 @@ def compare(expected_doc, analyze_doc):
         if verdict.get(key) != expect[key]:
             problems.append(f"{key} is {verdict.get(key)!r}, expected {expect[key]!r}")
     want = expect.get("candidates")
-    if want:
+    if want is not None and not want:
+        got = verdict.get("candidates")
+        if got:
+            problems.append(f"candidates are {got}, expected none")
+    elif want:
         got = verdict.get("candidates")
         if not isinstance(got, list) or not got:
             problems.append(f"no candidates, expected {want}")

@@ -109,8 +109,10 @@ struct ConnectTest {
     // From the capture (root only): hop distances that tell a forged reset from the server's own.
     int synack_ttl = -1, synack_hops = -1;
     std::size_t synack_packet = 0;
+    double synack_time = 0;
     int rst_ttl = -1, rst_hops = -1;
     std::size_t rst_packet = 0;
+    double rst_time = 0;
 };
 
 /// A packet kept for the capture file: every probe, every answer, the connect test's packets.

@@ -81,6 +81,11 @@ public:
     void end_capture(const capture::ReadStats& stats);
     /// Adds a warning that belongs in the report (e.g. packets dropped by the kernel).
     void warn(std::string warning) { analysis_.warnings.push_back(std::move(warning)); }
+    /// Sets a fact known from outside the packets (e.g. `sshpath run`: the ssh client's error
+    /// line) on the current capture and, when the flow scope has a fact of that name, on every
+    /// connection of it, before the rules decide. Call between begin_capture() and end_capture().
+    /// Throws std::logic_error for a name that is in neither scope of the catalogue.
+    void set_fact(const std::string& name, evidence::Value value);
     /// Chooses the overall verdict and returns everything.
     Analysis finish();
 
@@ -91,6 +96,7 @@ private:
     std::optional<flow::FlowTable> table_;
     CaptureInfo current_;
     bool first_packet_ = true;
+    std::vector<std::pair<std::string, evidence::Value>> extra_facts_;
 };
 
 /// Reads each capture file, reconstructs the connections, extracts the evidence and applies the

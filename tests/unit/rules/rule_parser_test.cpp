@@ -147,6 +147,14 @@ TEST_F(RuleParserTest, RequiresCandidatesWhenTheComponentIsUnknown) {
               at(8) + "candidate 'edge' is listed twice");
 }
 
+TEST_F(RuleParserTest, AllowsNoCandidateForOneSidedCapture) {
+    std::string text = flow_rule("a", "syn_seen");
+    text.replace(text.find("[edge, acl, nsg, vm]"), 20, "[]");
+    text.replace(text.find("cause: silent-drop"), 18, "cause: one-sided-capture");
+    const Rule r = parse_rule(text, "mem.yaml", {});
+    EXPECT_TRUE(r.candidates.empty());
+}
+
 TEST_F(RuleParserTest, TiesDisabledReasonToDisabledStatus) {
     std::string text = flow_rule("a", "syn_seen");
     EXPECT_EQ(error(text.replace(text.find("status: stable"), 14, "status: disabled")),

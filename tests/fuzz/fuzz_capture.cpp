@@ -1,0 +1,55 @@
+// Fuzz target: a whole capture file (pcap or pcapng) through the reader, the analysis with the
+// project's rules, and the three report formats, exactly as `sshpath analyze` runs them.
+// Bad input may only end in sshpath::Error (exit status 2 in the CLI); anything else escaping,
+// a crash, a leak or a hang is a bug.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+
+#include "fuzz_util.h"
+#include "sshpath/capture/reader.h"
+#include "sshpath/core/error.h"
+#include "sshpath/report/report.h"
+#include "sshpath/rules/rule_set.h"
+#include "sshpath/verdict/verdict.h"
+
+namespace {
+
+using namespace sshpath;
+
+const rules::RuleSet& project_rules() {
+    static const rules::RuleSet rules = rules::RuleSet::load(SSHPATH_SOURCE_DIR "/rules");
+    return rules;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const rules::RuleSet& rules = project_rules();
+    if (size == 0) return 0;  // fmemopen refuses an empty buffer; the CLI rejects empty files
+    // "r" never writes to the buffer.
+    std::FILE* fp = fmemopen(const_cast<std::uint8_t*>(data), size, "r");
+    SSHPATH_FUZZ_CHECK(fp != nullptr);
+    try {
+        capture::Reader reader(fp, "fuzz.pcap");
+        verdict::Analyzer analyzer(verdict::AnalyzeOptions{}, rules);
+        analyzer.begin_capture("fuzz.pcap", reader.link_type());
+        reader.for_each([&](const capture::Packet& p) { analyzer.add(p); });
+        analyzer.end_capture(reader.stats());
+        const verdict::Analysis analysis = analyzer.finish();
+        SSHPATH_FUZZ_CHECK(analysis.captures.size() == 1);
+        SSHPATH_FUZZ_CHECK(!analysis.verdict.cause.empty());
+        if (reader.stats().truncated) SSHPATH_FUZZ_CHECK(!analysis.warnings.empty());
+        report::ReportOptions ro;
+        ro.version = "fuzz";
+        ro.explain = (data[size - 1] & 1) != 0;
+        (void)report::render_text(analysis, ro);
+        (void)report::render_json(analysis, ro);
+        (void)report::render_markdown(analysis, ro);
+    } catch (const Error& e) {
+        // The CLI prints this as one line.
+        const std::string_view message = e.what();
+        SSHPATH_FUZZ_CHECK(!message.empty());
+    }
+    return 0;
+}

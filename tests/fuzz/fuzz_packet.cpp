@@ -1,0 +1,77 @@
+// Fuzz target: one frame through the whole decode path and the flow table.
+//
+// Input: byte 0 chooses the link type (byte % 10 indexes kLinkTypes) and a few variations
+// (byte / 10: bit 0 analyses the packet's destination port as the SSH port, bit 1 adds the
+// packet a second time (a retransmission), bit 2 pretends the snap length cut the frame);
+// the rest is the frame as libpcap would hand it over.
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <span>
+
+#include "fuzz_util.h"
+#include "sshpath/capture/decoder.h"
+#include "sshpath/capture/packet.h"
+#include "sshpath/evidence/extract.h"
+#include "sshpath/flow/flow.h"
+
+namespace {
+
+using namespace sshpath;
+
+constexpr int kLinkTypes[] = {
+    capture::kLinkNull, capture::kLinkEthernet, capture::kLinkRawDlt12, capture::kLinkRawDlt14,
+    capture::kLinkRaw,  capture::kLinkLoop,     capture::kLinkSll,      capture::kLinkIpv4,
+    capture::kLinkIpv6, capture::kLinkSll2,
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size < 1) return 0;
+    const int link_type = kLinkTypes[data[0] % std::size(kLinkTypes)];
+    const unsigned variant = data[0] / std::size(kLinkTypes);
+    const std::span<const std::uint8_t> frame(data + 1, size - 1);
+
+    capture::Packet p;
+    p.number = 1;
+    p.time = 1700000000.25;
+    p.caplen = static_cast<std::uint32_t>(frame.size());
+    p.wirelen = p.caplen + ((variant & 4) ? 1000 : 0);
+    capture::decode(link_type, frame, p);
+
+    // The decoder's promises: spans stay inside the frame, the flags agree with the lengths.
+    if (!p.payload.empty()) {
+        SSHPATH_FUZZ_CHECK(p.payload.data() >= frame.data());
+        SSHPATH_FUZZ_CHECK(p.payload.data() + p.payload.size() <= frame.data() + frame.size());
+    }
+    if (p.malformed) SSHPATH_FUZZ_CHECK(p.problem != nullptr);
+    if (p.transport == capture::Transport::kTcp || p.transport == capture::Transport::kIcmp)
+        SSHPATH_FUZZ_CHECK(p.ip_version == 4 || p.ip_version == 6);
+    SSHPATH_FUZZ_CHECK(p.vlan_tags <= 4);
+    // What the reader does with the cut flag.
+    const bool cut = p.caplen < p.wirelen;
+    if (p.payload_truncated && !cut && !p.malformed) p.malformed = true;
+
+    flow::FlowOptions options;
+    if ((variant & 1) && p.transport == capture::Transport::kTcp) options.ssh_port = p.tcp.dport;
+    flow::FlowTable table(options);
+    table.add(p);
+    if (variant & 2) {
+        p.number = 2;
+        p.time += 1.0;
+        table.add(p);
+    }
+    const auto flows = table.finish();
+    SSHPATH_FUZZ_CHECK(flows.size() <= 2);
+    evidence::CaptureContext ctx;
+    ctx.start_time = 1700000000.0;
+    ctx.end_time = 1700000010.0;
+    ctx.ssh_port = options.ssh_port;
+    for (const auto& f : flows) {
+        SSHPATH_FUZZ_CHECK(f.c2s.stream.size() <= options.stream_cap);
+        SSHPATH_FUZZ_CHECK(f.s2c.stream.size() <= options.stream_cap);
+        (void)evidence::extract_flow(f, ctx);
+    }
+    return 0;
+}

@@ -1,0 +1,15 @@
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
+DESCRIPTION="DPI on the cloud edge router in front of the VM: client-to-VM packets carrying \"SSH-\" are rejected with a TCP reset forged in the VM's name"
+WIRE="handshake completes (VM's packets TTL 61), the client's banner goes out, a RST claiming to come from the VM arrives with TTL 62 (the cloud edge, two routers from the client)"
+SSH_ERROR_RE='Connection reset'
+EXPECT_CAUSE=forged-reset; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(nsg acl edge)
+scenario_setup() {
+    lab_start_sshd
+    lab_exec ce iptables -A FORWARD -s "$CL4" -d "$VM4" -p tcp --dport 22 \
+        -m string --algo bm --string SSH- -j REJECT --reject-with tcp-reset
+}
+scenario_check() {
+    want_at_least "$1" 1 "ttl 61, .*$VM4\.22 > .*Flags \[S\.\]" "SYN-ACK from the VM with TTL 61" &&
+    want_at_least "$1" 1 "ttl 62, .*$VM4\.22 > .*Flags \[R" "RST with TTL 62 in the VM's name"
+}

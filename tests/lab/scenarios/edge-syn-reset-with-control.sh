@@ -1,0 +1,16 @@
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
+DESCRIPTION="as edge-syn-reset (the edge router answers the SYN to tcp/22 with a forged reset), after a control connection to the VM's port 443, which works"
+WIRE="a control connection to 203.0.113.7:443 completes (SYN-ACK with the VM's TTL 61) and closes; then the SYN to port 22 is answered by a RST+ACK in the VM's name with TTL 64: hop distance 0, the edge"
+SSH_ERROR_RE='connect to host .* port 22: Connection refused'
+EXPECT_CAUSE=forged-reset; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge acl nsg)
+scenario_setup() {
+    lab_start_sshd
+    lab_start_listener_on vm 443 "" silent
+    lab_exec oe iptables -A FORWARD -p tcp --dport 22 --syn -j REJECT --reject-with tcp-reset
+}
+scenario_before_ssh() { lab_control_connect "$VM4" 443; }
+scenario_check() {
+    want_at_least "$1" 1 "ttl 61, .*$VM4\.443 > .*Flags \[S\.\]" "SYN-ACK from the VM's port 443 with TTL 61" &&
+    want_at_least "$1" 1 "ttl 64, .*$VM4\.22 > .*Flags \[R\.\]" "RST+ACK with TTL 64 in the VM's name"
+}
