@@ -479,7 +479,10 @@ const Row kTable[] = {
          else if (scope == "host-wide")
              control = fmt::format("; port {} dies at the same place, so the whole host is unreachable from here",
                                    f.control_port);
-         return fmt::format("{}{}: dropped {}", seen, control, segment_words(c.segment));
+         std::string edge = c.segment == Segment::kEdge || c.segment == Segment::kOrganisation
+                                ? fmt::format(" ({})", edge_text(f))
+                                : "";
+         return fmt::format("{}{}: dropped {}{}", seen, control, segment_words(c.segment), edge);
      },
      steps_for_segment},
     // --- without TTL probes: the connect test alone (what `ssh` itself would see)

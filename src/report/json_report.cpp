@@ -56,6 +56,28 @@ ordered_json verdict_json(const verdict::Verdict& v, bool explain, bool with_fil
     return j;
 }
 
+ordered_json direction_json(const ssh::DirectionView& d) {
+    ordered_json j;
+    j["identification"] = d.banner ? ordered_json(d.banner->text) : ordered_json(nullptr);
+    if (d.banner && !d.banner->valid) j["identification_problem"] = d.banner->problem;
+    j["pre_banner_lines"] = d.pre_banner_lines;
+    if (d.kexinit) {
+        const auto& k = *d.kexinit;
+        j["kexinit"] = {{"kex", k.kex},
+                        {"host_key", k.host_key},
+                        {"cipher_c2s", k.cipher_c2s},
+                        {"cipher_s2c", k.cipher_s2c},
+                        {"mac_c2s", k.mac_c2s},
+                        {"mac_s2c", k.mac_s2c},
+                        {"compression_c2s", k.compression_c2s},
+                        {"compression_s2c", k.compression_s2c}};
+    } else {
+        j["kexinit"] = nullptr;
+    }
+    j["messages"] = d.message_types;
+    return j;
+}
+
 ordered_json facts_json(const evidence::FactSet& fs) {
     ordered_json j = ordered_json::object();
     for (const auto& spec : evidence::catalogue())
@@ -82,6 +104,7 @@ std::string render_json(const verdict::Analysis& a, const ReportOptions& o) {
         x["stage"] = f.facts.get_string("ssh_stage");
         x["verdict"] = verdict_json(f.verdict, o.explain, false);
         x["facts"] = facts_json(f.facts);
+        x["ssh"] = {{"client", direction_json(f.flow.ssh.client)}, {"server", direction_json(f.flow.ssh.server)}};
         ordered_json tl = ordered_json::array();
         double t0 = 0;
         for (const auto& c : a.captures)

@@ -81,6 +81,12 @@ std::string render_text(const verdict::Analysis& a, const ReportOptions& o) {
         if (f.facts.get_bool("server_banner_seen")) out += fmt::format("; server {}", f.facts.get_string("server_banner"));
         if (f.facts.get_bool("client_banner_seen")) out += fmt::format("; client {}", f.facts.get_string("client_banner"));
         out += "\n";
+        const auto& pre = f.flow.ssh.server.pre_banner_lines;
+        for (std::size_t i = 0; i < pre.size() && i < 5; ++i)
+            out += fmt::format("    before   server line {}: \"{}\"\n", i + 1, pre[i]);
+        if (pre.size() > 5) out += fmt::format("    before   ... {} more lines before the identification string\n", pre.size() - 5);
+        if (f.flow.ssh.server.banner && !f.flow.ssh.server.banner->valid)
+            out += fmt::format("    problem  server identification string: {}\n", f.flow.ssh.server.banner->problem);
         if (!f.facts.get_string("kex_alg").empty())
             out += fmt::format("    kex      {} / {} / {} / {}\n", f.facts.get_string("kex_alg"), f.facts.get_string("host_key_alg"),
                                f.facts.get_string("cipher_alg"), f.facts.get_string("mac_alg"));
