@@ -263,8 +263,9 @@ std::string build_filter(const FilterSpec& spec) {
                              " or (icmp6 and (icmp6[0] == 1 or icmp6[0] == 2 or icmp6[0] == 3 or icmp6[0] == 4))";
     if (!spec.vlan) return base;
     // Linux usually strips the outer tag into metadata (the plain expression then matches);
-    // tags left in the frame (QinQ, some drivers) need the vlan forms.
-    return "(" + base + ") or (vlan and (" + base + ")) or (vlan and vlan and (" + base + "))";
+    // tags left in the frame (QinQ, some drivers) need the vlan forms. Nested, because each
+    // `vlan` moves the offsets for the rest of the expression, not just its own branch.
+    return "(" + base + ") or (vlan and ((" + base + ") or (vlan and (" + base + "))))";
 }
 
 std::string check_filter(const std::string& expression, int link_type, int snaplen) {
@@ -512,7 +513,7 @@ std::string_view classify_ssh_error_line(std::string_view raw) {
     if (contains(line, "banner line contains invalid characters") || contains(line, "Invalid SSH identification string") ||
         contains(line, "Bad remote protocol version identification") || contains(line, "Protocol major versions differ"))
         return "bad-banner";
-    if (contains(line, "Connection closed by ")) return "closed";
+    if (contains(line, "Connection closed by ") || contains(line, "Received disconnect from ")) return "closed";
     return "";
 }
 

@@ -23,7 +23,7 @@ std::string_view segment_name(Segment s) {
 
 std::string_view segment_words(Segment s) {
     switch (s) {
-    case Segment::kNone: return "nowhere: the path carries the connection";
+    case Segment::kNone: return "the path carries the connection";
     case Segment::kOrganisation: return "before the organisation's edge (the client or its internal network)";
     case Segment::kEdge: return "at the organisation's edge";
     case Segment::kInternet: return "between the organisation's edge and the cloud";
@@ -83,6 +83,7 @@ PathFacts observe(const ProbeResult& r) {
         f.connect_result = c.result;
         f.banner_outcome = c.banner_outcome;
         f.banner = c.banner;
+        f.after_banner = c.after_banner;
         f.first_line = c.pre_banner_lines.empty() ? "" : c.pre_banner_lines.front();
         f.first_bytes = c.first_bytes;
         f.connect_synack_hops = c.synack_hops;
@@ -234,14 +235,26 @@ int forger_hop(const PathFacts& f) {
     return std::max(f.port_answer_ttl - 1, 1);
 }
 
+std::string answer_words(ReplyKind k) {
+    switch (k) {
+    case ReplyKind::kSynAck: return "SYN-ACK";
+    case ReplyKind::kRst: return "RST";
+    case ReplyKind::kUnreachable: return "ICMP unreachable";
+    case ReplyKind::kTimeExceeded: return "ICMP time exceeded";
+    case ReplyKind::kOtherIcmp: return "ICMP error";
+    case ReplyKind::kNone: return "nothing";
+    }
+    return "nothing";
+}
+
 std::string hop_text(int hop, const IpAddress& a) {
     return a.version ? fmt::format("hop {} ({})", hop, a.to_string()) : fmt::format("hop {}", hop);
 }
 
 std::string edge_text(const PathFacts& f) {
-    return f.edge_hop_given ? fmt::format("hop {}, the edge named by --edge-hop", f.edge_hop)
-                            : fmt::format("hop {}, taken as the organisation's edge (the last private address, else the "
-                                          "first router; --edge-hop sets it)",
+    return f.edge_hop_given ? fmt::format("hop {} is the edge, as --edge-hop says", f.edge_hop)
+                            : fmt::format("hop {} is taken for the edge: the last private address on the path, else the "
+                                          "first router; --edge-hop overrides",
                                           f.edge_hop);
 }
 
@@ -326,7 +339,7 @@ std::string banner_words(const PathFacts& f) { return f.banner.empty() ? "" : fm
 const Row kTable[] = {
     // --- the connect test got through the handshake: the network reached the host
     {"probe.ok.ssh-banner", "ok", false, false, "none", {}, "high",
-     [](const PathFacts& f) { return connected(f) && f.banner_outcome == "ssh"; }, nowhere,
+     [](const PathFacts& f) { return connected(f) && f.banner_outcome == "ssh" && f.after_banner != "reset"; }, nowhere,
      [](const Ctx& c) {
          return fmt::format("{}:{} accepted the connection and sent its identification string{}: the network carries SSH to "
                             "the server",
@@ -339,18 +352,18 @@ const Row kTable[] = {
      }},
     {"probe.forged-reset.after-connect", "forged-reset", true, true, "", {}, "high",
      [](const PathFacts& f) {
-         return connected(f) && f.banner_outcome == "reset" && f.connect_rst_hops >= 0 && f.connect_synack_hops >= 0 &&
-                f.connect_rst_hops != f.connect_synack_hops;
+         return connected(f) && (f.banner_outcome == "reset" || f.after_banner == "reset") && f.connect_rst_hops >= 0 &&
+                f.connect_synack_hops >= 0 && f.connect_rst_hops != f.connect_synack_hops;
      },
      [](const PathFacts& f, int& hop) {
          hop = f.connect_rst_hops + 1;
          return segment_of(hop, f.edge_hop, f.destination_hop);
      },
      [](const Ctx& c) {
-         return fmt::format("The connection to {}:{} was reset by a packet from {} hops away, but the server's SYN-ACK came "
-                            "from {} hops away: a device at hop {} forged the reset ({})",
-                            c.dst, c.port, c.f.connect_rst_hops, c.f.connect_synack_hops, c.blamed_hop,
-                            segment_words(c.segment));
+         return fmt::format("The connection to {}:{} was reset {}by a packet from {} hops away, but the server's SYN-ACK "
+                            "came from {} hops away: a device at hop {} forged the reset ({})",
+                            c.dst, c.port, c.f.after_banner == "reset" ? "after the identification strings " : "",
+                            c.f.connect_rst_hops, c.f.connect_synack_hops, c.blamed_hop, segment_words(c.segment));
      },
      steps_for_segment},
     {"probe.not-ssh", "not-ssh", false, false, "vm", {}, "high",
@@ -378,6 +391,19 @@ const Row kTable[] = {
          return std::vector<std::string>{
              "sshd (or TCP wrappers, fail2ban) refuses at once: check sshd's log ('journalctl -u ssh'), MaxStartups, "
              "/etc/hosts.deny and 'fail2ban-client status sshd' from the VM's serial console."};
+     }},
+    {"probe.kex-failed.reset-after-banner", "kex-failed", false, false, "vm", {}, "medium",
+     [](const PathFacts& f) { return connected(f) && f.banner_outcome == "ssh" && f.after_banner == "reset"; },
+     at_destination,
+     [](const Ctx& c) {
+         return fmt::format("{}:{} sent its identification string{}, then reset the connection (from its own hop "
+                            "distance) before the key exchange",
+                            c.dst, c.port, banner_words(c.f));
+     },
+     [](const Ctx&) {
+         return std::vector<std::string>{
+             "Check sshd's log on the VM ('journalctl -u ssh') for why it dropped the connection right after the "
+             "identification strings (MaxStartups, fail2ban, a crash)."};
      }},
     {"probe.banner-timeout", "banner-timeout", false, false, "vm", {}, "medium",
      [](const PathFacts& f) { return connected(f) && f.banner_outcome == "timeout"; }, at_destination,
@@ -479,10 +505,7 @@ const Row kTable[] = {
          else if (scope == "host-wide")
              control = fmt::format("; port {} dies at the same place, so the whole host is unreachable from here",
                                    f.control_port);
-         std::string edge = c.segment == Segment::kEdge || c.segment == Segment::kOrganisation
-                                ? fmt::format(" ({})", edge_text(f))
-                                : "";
-         return fmt::format("{}{}: dropped {}{}", seen, control, segment_words(c.segment), edge);
+         return fmt::format("{}{}: dropped {}", seen, control, segment_words(c.segment));
      },
      steps_for_segment},
     // --- without TTL probes: the connect test alone (what `ssh` itself would see)
@@ -545,6 +568,11 @@ Decision decide(const PathFacts& f, const std::string& capture_file, double t0) 
     d.blamed_hop = hop;
     d.last_seen_hop = f.last_seen_hop;
     d.last_seen_address = f.last_seen_address.version ? f.last_seen_address.to_string() : "";
+    // The destination's own answer shows the SYN reached it.
+    if (f.port_answer_from_destination && f.port_answer_ttl > f.last_seen_hop && !rst_forged(f)) {
+        d.last_seen_hop = f.port_answer_ttl;
+        d.last_seen_address = f.port_answer_from.to_string();
+    }
     d.drop_scope = row->cause == "silent-drop" && f.raw ? f.drop_scope() : "";
 
     verdict::Verdict& v = d.verdict;
@@ -570,6 +598,7 @@ Decision decide(const PathFacts& f, const std::string& capture_file, double t0) 
 
     const Ctx ctx{f, f.destination.to_string(), f.port, d.segment, hop};
     v.summary = row->summary(ctx);
+    if (d.segment == Segment::kEdge || d.segment == Segment::kOrganisation) v.explanation = edge_text(f) + ".";
     v.next_steps = row->next_steps(ctx);
     auto cite = [&](std::size_t packet, double time, std::string what) {
         if (packet == 0 && time == 0) return;
@@ -586,7 +615,7 @@ Decision decide(const PathFacts& f, const std::string& capture_file, double t0) 
                              f.last_seen_hop, f.port));
         if (f.port_answer != ReplyKind::kNone)
             cite(f.answer_packet, f.answer_time,
-                 fmt::format("{} from {} answering the SYN to port {} sent with TTL {}{}", reply_kind_name(f.port_answer),
+                 fmt::format("{} from {} answering the SYN to port {} sent with TTL {}{}", answer_words(f.port_answer),
                              f.port_answer_from.to_string(), f.port, f.port_answer_ttl,
                              f.port_icmp_kind.empty() ? "" : fmt::format(" ({})", f.port_icmp_kind)));
         else if (f.first_silent_ttl > 0)
@@ -595,7 +624,7 @@ Decision decide(const PathFacts& f, const std::string& capture_file, double t0) 
         if (f.control_ran && (f.control_packet || f.control_time > 0))
             cite(f.control_packet, f.control_time,
                  f.control_answer != ReplyKind::kNone
-                     ? fmt::format("control port {}: {} from {} at hop {}", f.control_port, reply_kind_name(f.control_answer),
+                     ? fmt::format("control port {}: {} from {} at hop {}", f.control_port, answer_words(f.control_answer),
                                    f.control_answer_from_destination ? f.destination.to_string() : "a router",
                                    f.control_destination_hop > 0 ? f.control_destination_hop : f.control_last_seen_hop)
                      : fmt::format("control port {}: last seen at hop {}", f.control_port, f.control_last_seen_hop));

@@ -215,10 +215,10 @@ std::vector<FieldChange> compare_quote(Bytes sent_bytes, Bytes quoted_bytes) {
             for (const auto& o : h.options) k.push_back(o.kind);
             return k;
         };
-        if (kinds(s) != kinds(q) || std::any_of(s.options.begin(), s.options.end(), [&](const TcpOption& o) {
+        if (q.options_malformed == s.options_malformed && (kinds(s) != kinds(q) || std::any_of(s.options.begin(), s.options.end(), [&](const TcpOption& o) {
                 return o.kind != kOptMss && o.kind != kOptWscale && o.kind != kOptSackPermitted &&
                        o.kind != kOptTimestamps && !std::count(q.options.begin(), q.options.end(), o);
-            }))
+            })))
             add("options", options_text(s.options), options_text(q.options));
     }
     // The TCP checksum covers the addresses and the TCP header: it changes with any of them.

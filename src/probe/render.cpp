@@ -48,18 +48,21 @@ std::string cell(const Trace& t, int ttl) {
 /// The address that answered at a TTL, over the port and control traces.
 std::string hop_address(const ProbeResult& r, int ttl, bool* is_destination) {
     *is_destination = false;
-    for (TraceRole role : {TraceRole::kPort, TraceRole::kControl}) {
-        const Trace* t = r.trace(role);
-        if (!t) continue;
-        for (const auto& h : t->hops) {
-            if (h.ttl != ttl) continue;
-            for (const auto& p : h.probes)
-                if (p.reply.kind != ReplyKind::kNone) {
-                    *is_destination = p.reply.from == r.address;
-                    return p.reply.from.to_string();
-                }
+    // A router's time-exceeded names the hop best; a terminal answer may be forged in the
+    // destination's name by a device nearer.
+    for (bool terminal : {false, true})
+        for (TraceRole role : {TraceRole::kPort, TraceRole::kControl}) {
+            const Trace* t = r.trace(role);
+            if (!t) continue;
+            for (const auto& h : t->hops) {
+                if (h.ttl != ttl) continue;
+                for (const auto& p : h.probes)
+                    if (p.reply.kind != ReplyKind::kNone && is_terminal(p.reply.kind) == terminal) {
+                        *is_destination = p.reply.from == r.address;
+                        return p.reply.from.to_string();
+                    }
+            }
         }
-    }
     return "*";
 }
 
@@ -112,7 +115,7 @@ std::string trace_title(const ProbeResult& r, const Trace& t) {
                        : t.role == TraceRole::kControl ? "control port"
                                                        : "last hop that saw the SYN, at its own address";
     std::string ttls = lo == hi ? fmt::format("TTL {}", lo) : fmt::format("TTL {}-{}", lo, hi);
-    return fmt::format("{} ({}): SYN to {}, {}, {} per hop; stopped: {}", trace_role_name(t.role), what,
+    return fmt::format("{} ({}): SYN to {}, {}, up to {} per hop; stopped: {}", trace_role_name(t.role), what,
                        endpoint(t.destination, t.dport), ttls, r.probes_per_hop, t.stop_reason.empty() ? "-" : t.stop_reason);
 }
 
@@ -161,12 +164,17 @@ std::vector<std::array<std::string, 5>> hop_rows(const Trace& t) {
 std::string connect_line(const ConnectTest& c, int port) {
     if (!c.ran) return "not run";
     if (c.result == "connected") return fmt::format("connected in {:.1f} ms (local port {})", c.connect_ms, c.sport);
-    return fmt::format("{}: {} ({:.0f} ms, port {})", c.result, c.error, c.connect_ms, port);
+    (void)port;
+    return fmt::format("{}: {} (after {:.0f} ms)", c.result, c.error, c.connect_ms);
 }
 
 std::string banner_line(const ConnectTest& c) {
     if (c.result != "connected") return "-";
-    if (c.banner_outcome == "ssh") return fmt::format("{} (after {:.1f} ms)", c.banner, c.banner_ms);
+    if (c.banner_outcome == "ssh")
+        return fmt::format("{} (after {:.1f} ms){}", c.banner, c.banner_ms,
+                           c.after_banner == "reset"    ? "; then the connection was reset"
+                           : c.after_banner == "closed" ? "; then the connection was closed"
+                                                        : "");
     if (c.banner_outcome == "timeout") return "none: the server sent nothing in time";
     if (c.banner_outcome == "closed") return "none: the server closed the connection";
     if (c.banner_outcome == "reset") return "none: the connection was reset";
@@ -215,6 +223,7 @@ ordered_json verdict_json(const verdict::Verdict& v) {
     j["evidence"] = ev;
     j["next_steps"] = v.next_steps;
     j["rule"] = v.rule;
+    if (!v.explanation.empty()) j["explanation"] = v.explanation;
     return j;
 }
 
@@ -337,6 +346,7 @@ std::string render_text(const ProbeResult& r, const Decision& d, const std::stri
     if (!d.drop_scope.empty()) out += fmt::format("drop        {}\n", d.drop_scope);
     out += fmt::format("summary     {}\n", v.summary);
     out += fmt::format("rule        {}\n", v.rule);
+    if (!v.explanation.empty()) out += fmt::format("\n{}\n", v.explanation);
 
     out += "\nConnect test\n";
     out += fmt::format("  tcp {:<22} {}\n", endpoint(r.address, r.port), connect_line(r.connect, r.port));
@@ -421,6 +431,7 @@ std::string render_json(const ProbeResult& r, const Decision& d, const std::stri
     cj["banner_outcome"] = c.banner_outcome;
     cj["banner"] = c.banner;
     cj["banner_ms"] = round3(c.banner_ms);
+    cj["after_banner"] = c.after_banner;
     cj["pre_banner_count"] = c.pre_banner_count;
     cj["pre_banner_lines"] = c.pre_banner_lines;
     cj["first_bytes"] = c.first_bytes;
@@ -498,6 +509,7 @@ std::string render_markdown(const ProbeResult& r, const Decision& d, const std::
     if (!d.drop_scope.empty()) out += fmt::format("| drop | {} |\n", d.drop_scope);
     out += fmt::format("| rule | `{}` |\n\n", v.rule);
     out += fmt::format("**Summary**: {}\n\n", esc(v.summary));
+    if (!v.explanation.empty()) out += v.explanation + "\n\n";
     out += "## Connect test\n\n";
     out += fmt::format("- tcp {}: {}\n- identification: {}\n", endpoint(r.address, r.port), esc(connect_line(r.connect, r.port)),
                        esc(banner_line(r.connect)));

@@ -521,6 +521,20 @@ void Runner::run_connect() {
         if (ct.banner_outcome.empty() && (ct.pre_banner_count > 1024 || all.size() - line_start > 8192))
             ct.banner_outcome = "not-ssh";
     }
+    if (ct.banner_outcome == "ssh") {
+        // The server's KEXINIT follows at once; a reset instead (e.g. an IPS that saw our
+        // identification string) shows here.
+        ct.after_banner = all.size() > line_start ? "data" : "nothing";
+        const double grace = mono_now() + std::min(1.0, std::max(0.0, remaining()));
+        while (ct.after_banner == "nothing" && g_stop == 0 && mono_now() < grace) {
+            if (!pump(grace - mono_now(), fd, POLLIN)) continue;
+            char chunk[4096];
+            const ssize_t n = recv(fd, chunk, sizeof chunk, 0);
+            if (n > 0) ct.after_banner = "data";
+            else if (n == 0) ct.after_banner = "closed";
+            else if (errno != EAGAIN && errno != EINTR) ct.after_banner = errno == ECONNRESET ? "reset" : "closed";
+        }
+    }
     connect_sock_.reset();
 }
 

@@ -100,8 +100,8 @@ struct FilterSpec {
 /// The BPF filter text: the connection's TCP packets, and the ICMP/ICMPv6 errors that can quote
 /// them (destination unreachable, source quench, time exceeded, parameter problem; ICMPv6 types
 /// 1-4), e.g. `(tcp and (host 203.0.113.7) and port 22) or (icmp and (icmp[0] == 3 or ...)) or
-/// (icmp6 and (icmp6[0] == 1 or ...))`, repeated behind `vlan` and `vlan and vlan` when
-/// spec.vlan is set.
+/// (icmp6 and (icmp6[0] == 1 or ...))`; with spec.vlan, `(F) or (vlan and ((F) or (vlan and
+/// (F))))` (nested: each `vlan` shifts the offsets for the rest of the expression).
 std::string build_filter(const FilterSpec& spec);
 /// Compiles `expression` for `link_type` without a live handle; "" if libpcap accepts it,
 /// else libpcap's message.
@@ -153,9 +153,11 @@ private:
 };
 
 /// Why an ssh client failed, from a line of its standard error (`sshpath run`).
-/// The kinds: timed-out, refused, no-route, net-unreachable, not-permitted, closed-before-banner,
-/// closed, reset, banner-timeout, kex-mismatch, auth-denied, host-key, resolve, proxy; ""
-/// when the line is none of them.
+/// The kinds: timed-out, refused, no-route, net-unreachable, not-permitted (EPERM or EACCES from
+/// connect), banner-timeout, closed-before-banner, closed (the server closed or disconnected),
+/// reset, bad-banner, kex-mismatch, auth-denied, host-key, resolve, proxy (a ProxyCommand's or a
+/// jump host's complaint); "" when the line is none of them. Debug lines are read without
+/// their "debugN: " prefix.
 std::string_view classify_ssh_error_line(std::string_view line);
 
 /// What sshpath learns from a finished client's standard error and exit status.

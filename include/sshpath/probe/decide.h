@@ -42,6 +42,7 @@ struct PathFacts {
     std::string connect_result;       ///< connected, refused, timeout, unreachable, error, "" (not run)
     std::string banner_outcome;       ///< ssh, closed, reset, timeout, not-ssh, ""
     std::string banner;
+    std::string after_banner;         ///< data, reset, closed, nothing, ""
     std::string first_line;           ///< first line before the identification string, or ""
     std::string first_bytes;
     int connect_synack_hops = -1;     ///< hop distance of the connect test's SYN-ACK

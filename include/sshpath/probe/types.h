@@ -106,6 +106,8 @@ struct ConnectTest {
     int pre_banner_count = 0;      ///< all lines before it
     std::string first_bytes;       ///< ssh, http, tls, text, binary, "" (none)
     double banner_ms = -1;         ///< milliseconds from connect to the identification string
+    std::string after_banner;      ///< what came in the second after it: data (the key exchange), reset,
+                                   ///< closed, nothing ("" when no identification string came)
     // From the capture (root only): hop distances that tell a forged reset from the server's own.
     int synack_ttl = -1, synack_hops = -1;
     std::size_t synack_packet = 0;
