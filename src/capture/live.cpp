@@ -254,6 +254,7 @@ std::string build_filter(const FilterSpec& spec) {
         tcp += " and (" + hosts + ")";
     }
     if (spec.port > 0) tcp += fmt::format(" and port {}", spec.port);
+    for (const auto& [address, port] : spec.proxies) tcp += fmt::format(") or (tcp and host {} and port {}", address.to_string(), port);
     // ICMP errors quote the packet that caused them: unreachable 3, source quench 4, time
     // exceeded 11, parameter problem 12; ICMPv6 unreachable 1, too big 2, time exceeded 3,
     // parameter problem 4. They are rare, so all of them are kept and matched to the connection

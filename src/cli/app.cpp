@@ -59,6 +59,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
         ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json or markdown")
         ("rules", po::value<std::string>()->value_name("DIR"), "use the rules in DIR instead of the installed ones")
         ("explain", "list every rule that matched each connection and the facts its condition read")
+        ("max-connections", po::value<std::string>()->value_name("N"), "connections tracked per capture (default 10000)")
         ("help,h", "this help");
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::vector<std::string>>(), "capture");
@@ -81,6 +82,13 @@ int cmd_analyze(const std::vector<std::string>& args) {
     verdict::AnalyzeOptions options;
     options.ssh_port = parse_port(vm["port"].as<std::string>());
     if (vm.count("host")) parse_host(vm["host"].as<std::string>(), options);
+    if (vm.count("max-connections")) {
+        const std::string& text = vm["max-connections"].as<std::string>();
+        bool digits = !text.empty() && text.size() <= 9 && text.find_first_not_of("0123456789") == std::string::npos;
+        options.max_connections = digits ? std::stoul(text) : 0;
+        if (options.max_connections < 1)
+            throw UsageError(fmt::format("--max-connections: '{}' is not a number of connections (1-999999999)", text));
+    }
     std::string format = check_format(vm["format"].as<std::string>());
     rules::RuleSet rules = load_rules(vm);
     auto files = vm["file"].as<std::vector<std::string>>();

@@ -246,6 +246,7 @@ std::string become(const Identity& who, bool keep_kill) {
 struct Target {
     std::string host;                  // as given or derived; "" = any host
     std::vector<IpAddress> addresses;  // those in the filter
+    std::vector<std::pair<IpAddress, int>> proxies;  // --proxy: their connections are kept too
     bool resolved = false;             // host was a name that was resolved
     int filter_port = 22;              // 0: every TCP connection
     verdict::AnalyzeOptions analyze;
@@ -318,6 +319,32 @@ Target explicit_target(const std::string& host, int port) {
     }
     set_analyzer_host(t, host);
     return t;
+}
+
+// --proxy HOST:PORT ([ADDR]:PORT for IPv6): every address of HOST, with the port.
+std::vector<std::pair<IpAddress, int>> parse_proxies(const std::vector<std::string>& specs) {
+    std::vector<std::pair<IpAddress, int>> out;
+    for (const auto& spec : specs) {
+        std::string host, port;
+        if (!spec.empty() && spec.front() == '[' && spec.find("]:") != std::string::npos) {
+            host = spec.substr(1, spec.find("]:") - 1);
+            port = spec.substr(spec.find("]:") + 2);
+        } else if (const auto colon = spec.rfind(':'); colon != std::string::npos && spec.find(':') == colon) {
+            host = spec.substr(0, colon);
+            port = spec.substr(colon + 1);
+        } else {
+            throw UsageError(fmt::format("--proxy: '{}' is not HOST:PORT (IPv6: [ADDR]:PORT)", spec));
+        }
+        const int p = parse_port(port, "--proxy");
+        IpAddress literal;
+        if (!IpAddress::parse(host, literal) && !plausible_host_name(host))
+            throw UsageError(fmt::format("--proxy: '{}' is neither an IP address nor a host name", host));
+        std::string why;
+        const auto addresses = resolve_all(host, AF_UNSPEC, why);
+        if (addresses.empty()) throw UsageError(fmt::format("--proxy: cannot resolve '{}' (give its address instead)", host));
+        for (const auto& a : addresses) out.emplace_back(a, p);
+    }
+    return out;
 }
 
 Target any_host_target(int port) {
@@ -449,11 +476,25 @@ SshConfig ssh_config(const std::string& ssh, const std::vector<std::string>& arg
 
 // `run -- ssh ...` without --host: what ssh will connect to, from `ssh -G`.
 Target ssh_target(const std::string& ssh, const std::vector<std::string>& args, const Identity* who,
-                  const std::optional<int>& port_override) {
+                  const std::optional<int>& port_override, bool proxies_given) {
     SshConfig c = ssh_config(ssh, args, who);
     if (!c.ok)
         throw UsageError("run: 'ssh -G' cannot tell which host this ssh command connects to; give --host (and --port)");
     const int port = port_override.value_or(c.port);
+    if (!c.proxycommand.empty() && proxies_given) {
+        std::string why;
+        Target t;
+        t.host = c.hostname;
+        t.filter_port = port;
+        t.analyze.ssh_port = port;
+        t.addresses = resolve_all(c.hostname, c.family, why);
+        t.resolved = !t.addresses.empty() && t.addresses.front().to_string() != c.hostname;
+        t.notes.push_back(fmt::format("ssh uses ProxyCommand '{}': the filter keeps the connections to the --proxy given{}", c.proxycommand,
+                                      t.addresses.empty() ? "" : " and to " + c.hostname));
+        t.analyze.host = c.hostname;
+        if (t.addresses.size() == 1) t.analyze.host_address = t.addresses.front();
+        return t;
+    }
     if (!c.proxycommand.empty()) {
         Target t = any_host_target(0);
         t.host = c.hostname;
@@ -504,15 +545,17 @@ Target ssh_target(const std::string& ssh, const std::vector<std::string>& args, 
 // The interface the route to the target leaves by; `any` when the addresses leave by several,
 // none has a route, or no address is known.
 std::string choose_interface(const Target& t, std::vector<std::string>& notes) {
-    if (t.addresses.empty() || t.filter_port == 0) return "any";
+    if ((t.addresses.empty() && t.proxies.empty()) || t.filter_port == 0) return "any";
     std::set<std::string> names;
-    for (const auto& a : t.addresses)
+    std::vector<IpAddress> all = t.addresses;
+    for (const auto& [a, port] : t.proxies) all.push_back(a);
+    for (const auto& a : all)
         if (auto name = capture::route_interface(a)) names.insert(*name);
     if (names.size() == 1) return *names.begin();
     if (names.empty())
-        notes.push_back(fmt::format("no route to {}: capturing on every interface", address_list(t.addresses)));
+        notes.push_back(fmt::format("no route to {}: capturing on every interface", address_list(all)));
     else
-        notes.push_back(fmt::format("the routes to {} leave by several interfaces: capturing on every interface", address_list(t.addresses)));
+        notes.push_back(fmt::format("the routes to {} leave by several interfaces: capturing on every interface", address_list(all)));
     return "any";
 }
 
@@ -522,6 +565,7 @@ struct LiveArgs {
     std::string command;  // "capture" or "run"
     std::optional<std::string> host, interface, write, filter;
     std::optional<int> port;
+    std::vector<std::string> proxies;  // --proxy HOST:PORT, as given
     double duration = 0;
     bool until_verdict = false;
     double grace = 0.5;
@@ -546,7 +590,10 @@ void add_common_options(po::options_description& desc, bool capture) {
          capture ? "the server: an address, or a name resolved once (all its addresses); without it every connection to --port"
                  : "the server (default: what 'ssh -G' says the command connects to)")
         ("port,p", po::value<std::string>()->value_name("PORT"), capture ? "the SSH port (default 22)" : "the SSH port (default: from 'ssh -G', else 22)")
-        ("interface,i", po::value<std::string>()->value_name("IFACE"), "capture on IFACE (default: the interface the route to the host leaves by, or 'any')");
+        ("interface,i", po::value<std::string>()->value_name("IFACE"), "capture on IFACE (default: the interface the route to the host leaves by, or 'any')")
+        ("proxy", po::value<std::vector<std::string>>()->value_name("HOST:PORT"),
+         capture ? "also keep the connections to this HTTP/SOCKS proxy (repeatable)"
+                 : "also keep the connections to this proxy; with a ProxyCommand, only those (repeatable)");
     if (capture)
         desc.add_options()
             ("duration", po::value<std::string>()->value_name("SECONDS"), "stop after SECONDS")
@@ -576,6 +623,7 @@ LiveArgs parse_live_args(const std::string& command, const std::vector<std::stri
     if (vm.count("interface")) a.interface = vm["interface"].as<std::string>();
     if (vm.count("write")) a.write = vm["write"].as<std::string>();
     if (vm.count("filter")) a.filter = vm["filter"].as<std::string>();
+    if (vm.count("proxy")) a.proxies = vm["proxy"].as<std::vector<std::string>>();
     if (vm.count("duration")) a.duration = parse_seconds(vm["duration"].as<std::string>(), "--duration", false);
     if (vm.count("grace")) a.grace = parse_seconds(vm["grace"].as<std::string>(), "--grace", true);
     a.until_verdict = vm.count("until-verdict") > 0;
@@ -857,6 +905,8 @@ struct Prepared {
 // privileges. Nothing here starts reading packets.
 Prepared prepare(const LiveArgs& a, Target target, const std::optional<Identity>& file_owner) {
     Prepared p{std::move(target), "", "", "", nullptr, nullptr, load_rules(a.vm)};
+    p.target.proxies = parse_proxies(a.proxies);
+    if (!p.target.proxies.empty() && p.target.filter_port == 0) p.target.filter_port = p.target.analyze.ssh_port;
     p.interface = a.interface ? *a.interface : choose_interface(p.target, p.target.notes);
     capture::LiveOptions lo;
     lo.interface = p.interface;
@@ -871,6 +921,7 @@ Prepared prepare(const LiveArgs& a, Target target, const std::optional<Identity>
         capture::FilterSpec spec;
         spec.hosts = p.target.addresses;
         spec.port = p.target.filter_port;
+        spec.proxies = p.target.proxies;
         spec.vlan = p.cap->link_type() == capture::kLinkEthernet;
         p.filter = capture::build_filter(spec);
         const bool vlan = spec.vlan;
@@ -1143,7 +1194,7 @@ int cmd_run(const std::vector<std::string>& args) {
         target = explicit_target(*a.host, a.port.value_or(22));
     else if (base == "ssh")
         target = ssh_target(*program, std::vector<std::string>(command.begin() + 1, command.end()),
-                            root && child_id.uid != 0 ? &child_id : nullptr, a.port);
+                            root && child_id.uid != 0 ? &child_id : nullptr, a.port, !a.proxies.empty());
     else
         target = any_host_target(a.port.value_or(22));
     Prepared p = prepare(a, std::move(target), sudo);

@@ -108,6 +108,13 @@ Flow& FlowTable::new_flow(const Key& key, const Packet& p, bool sender_is_client
     return flows_.back();
 }
 
+std::size_t FlowTable::room(std::size_t held, std::size_t want) {
+    const std::size_t own = options_.stream_cap - std::min(options_.stream_cap, held);
+    const std::size_t shared = options_.buffer_cap - std::min(options_.buffer_cap, buffered_);
+    if (want > shared && shared < own) buffer_cap_hit_ = true;
+    return std::min({want, own, shared});
+}
+
 void FlowTable::add_tcp(const Packet& p) {
     const auto& t = p.tcp;
     Key key = key_of(p.src, t.sport, p.dst, t.dport);
@@ -338,9 +345,9 @@ void FlowTable::add_tcp(const Packet& p) {
                             take_end = lf == std::string_view::npos ? 0 : lf + 1;
                         }
                         if (skip < take_end) {
-                            std::size_t room = options_.stream_cap - std::min(options_.stream_cap, dir.stream.size());
-                            std::size_t n = std::min<std::size_t>(take_end - skip, room);
+                            std::size_t n = room(dir.stream.size(), take_end - skip);
                             dir.stream.insert(dir.stream.end(), p.payload.begin() + skip, p.payload.begin() + skip + n);
+                            buffered_ += n;
                             if (n < len - skip) dir.stream_capped = true;
                         } else if (skip < len) {
                             dir.stream_capped = true;
@@ -353,19 +360,32 @@ void FlowTable::add_tcp(const Packet& p) {
                         if (pend_end > dir.contiguous) {
                             std::uint64_t s = dir.contiguous - pit->first;
                             if (buffer && dir.stream.size() == dir.contiguous && !dir.stream_capped) {
-                                std::size_t room = options_.stream_cap - std::min(options_.stream_cap, dir.stream.size());
-                                std::size_t n = std::min<std::size_t>(pit->second.size() - s, room);
+                                std::size_t n = room(dir.stream.size(), pit->second.size() - s);
                                 dir.stream.insert(dir.stream.end(), pit->second.begin() + s, pit->second.begin() + s + n);
+                                buffered_ += n;
                                 if (n < pit->second.size() - s) dir.stream_capped = true;
                             }
                             dir.contiguous = pend_end;
                         }
+                        buffered_ -= std::min(buffered_, pit->second.size());
                         pit = dir.pending.erase(pit);
                     }
-                } else if (dir.pending.size() < kMaxPendingSegments && off < options_.stream_cap) {
-                    auto& slot = dir.pending[off];
-                    if (slot.size() < p.payload.size() && p.payload.size() == len)
-                        slot.assign(p.payload.begin(), p.payload.end());
+                } else if (dir.pending.size() < kMaxPendingSegments && off < options_.stream_cap &&
+                           p.payload.size() == len) {
+                    // Out-of-order bytes held: at most what segments starting below stream_cap
+                    // can hold without overlapping (2 x stream_cap), and within buffer_cap.
+                    std::size_t held = 0;
+                    for (const auto& e : dir.pending) held += e.second.size();
+                    auto slot = dir.pending.find(off);
+                    std::size_t old = slot == dir.pending.end() ? 0 : slot->second.size();
+                    if (old < len && held - old + len <= 2 * options_.stream_cap) {
+                        if (len - old <= options_.buffer_cap - std::min(options_.buffer_cap, buffered_)) {
+                            buffered_ += len - old;
+                            dir.pending[off].assign(p.payload.begin(), p.payload.end());
+                        } else {
+                            buffer_cap_hit_ = true;
+                        }
+                    }
                 }
             }
             dir.max_end = std::max(dir.max_end, end);

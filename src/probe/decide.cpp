@@ -459,6 +459,27 @@ const Row kTable[] = {
              "allow tcp/{}.",
              c.port)};
      }},
+    {"probe.icmp-reject.unreachable", "icmp-reject", false, false, "unknown", {"vm", "path"}, "medium",
+     [](const PathFacts& f) {
+         return f.port_answer == ReplyKind::kUnreachable &&
+                (f.port_icmp_kind == "host-unreachable" || f.port_icmp_kind == "net-unreachable" ||
+                 f.port_icmp_kind == "no-route" || f.port_icmp_kind == "addr-unreachable");
+     },
+     [](const PathFacts& f, int& hop) {
+         hop = f.port_answer_sender_hop > 0 ? f.port_answer_sender_hop : std::max(f.port_answer_ttl - 1, 1);
+         return segment_of(hop, f.edge_hop, f.destination_hop);
+     },
+     [](const Ctx& c) {
+         return fmt::format("{} at hop {} reported {} unreachable (ICMP {}): the SYN could not be delivered, the host "
+                            "is down or a route is missing",
+                            c.f.port_answer_from.to_string(), c.blamed_hop, c.dst, c.f.port_icmp_kind);
+     },
+     [](const Ctx&) {
+         return std::vector<std::string>{
+             "Check that the VM runs (the portal's resource health, 'az vm get-instance-view ... --query "
+             "instanceView.statuses'), then restart or redeploy it ('az vm restart', 'az vm redeploy').",
+             "If it runs, check the routes of its subnet and of the network in front of it."};
+     }},
     {"probe.icmp-reject.router", "icmp-reject", true, true, "", {}, "high",
      [](const PathFacts& f) { return f.port_answer == ReplyKind::kUnreachable; },
      [](const PathFacts& f, int& hop) {

@@ -48,6 +48,7 @@ void Analyzer::begin_capture(const std::string& name, int link_type) {
     fo.ssh_port = static_cast<std::uint16_t>(options_.ssh_port);
     fo.host = options_.host_address;
     fo.host_name = options_.host;
+    fo.max_flows = options_.max_connections;
     table_.emplace(fo);
     current_ = CaptureInfo{};
     current_.file = name;
@@ -88,7 +89,27 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
         warnings.push_back(fmt::format("{}: the snap length cut the payload of {} packets; SSH details may be missing", file,
                                        info.stats.snaplen_cut));
     if (table_->flow_cap_hit())
-        warnings.push_back(fmt::format("{}: too many connections; later ones were not analysed", file));
+        warnings.push_back(fmt::format("{}: too many connections (more than {}); later ones were not analysed "
+                                       "(--max-connections raises the limit)",
+                                       file, options_.max_connections));
+    // The memory caps of the flow table (README "Fuzzing and hostile input").
+    const flow::FlowOptions caps;
+    if (table_->buffer_cap_hit())
+        warnings.push_back(fmt::format("{}: the connections sent more than {} MiB in all; sshpath kept no more of it, so "
+                                       "SSH details of later connections may be missing",
+                                       file, caps.buffer_cap >> 20));
+    std::size_t over_cap = 0;
+    for (const auto& f : flows) {
+        auto over = [&](const flow::Direction& d, const ssh::DirectionView& v) {
+            return d.stream_capped && d.stream.size() >= caps.stream_cap && !v.newkeys && !f.ssh.ssh1;
+        };
+        if (over(f.c2s, f.ssh.client) || over(f.s2c, f.ssh.server)) ++over_cap;
+    }
+    if (over_cap)
+        warnings.push_back(fmt::format("{}: {} connection{} sent more than {} KiB in the clear (before any key exchange "
+                                       "finished); sshpath kept only the first {} KiB of each direction",
+                                       file, over_cap, over_cap == 1 ? "" : "s", caps.stream_cap >> 10,
+                                       caps.stream_cap >> 10));
     for (auto& f : flows) {
         FlowResult r;
         r.file = file;

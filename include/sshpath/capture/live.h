@@ -95,10 +95,12 @@ std::optional<std::string> route_interface(const IpAddress& address);
 struct FilterSpec {
     std::vector<IpAddress> hosts;  ///< the server's addresses (or the first jump host's); empty: any host
     int port = 22;                 ///< TCP port of those connections; 0: every TCP connection
+    /// Proxies the client may go through (address, port): their connections are kept too.
+    std::vector<std::pair<IpAddress, int>> proxies;
     bool vlan = true;              ///< also match frames with one or two 802.1Q/802.1ad tags (Ethernet only)
 };
-/// The BPF filter text: the connection's TCP packets, and the ICMP/ICMPv6 errors that can quote
-/// them (destination unreachable, source quench, time exceeded, parameter problem; ICMPv6 types
+/// The BPF filter text: the connection's TCP packets (and those to each proxy, as
+/// `(tcp and host P and port N)`), and the ICMP/ICMPv6 errors that can quote them (destination unreachable, source quench, time exceeded, parameter problem; ICMPv6 types
 /// 1-4), e.g. `(tcp and (host 203.0.113.7) and port 22) or (icmp and (icmp[0] == 3 or ...)) or
 /// (icmp6 and (icmp6[0] == 1 or ...))`; with spec.vlan, `(F) or (vlan and ((F) or (vlan and
 /// (F))))` (nested: each `vlan` shifts the offsets for the rest of the expression).

@@ -135,8 +135,9 @@ struct FlowOptions {
     std::uint16_t ssh_port = 22;
     std::optional<IpAddress> host;     ///< only flows to this server address (or proxy target)
     std::string host_name;             ///< the --host text, matched against proxy targets
-    std::size_t stream_cap = 64 * 1024;   ///< bytes kept per direction
-    std::size_t max_flows = 500000;
+    std::size_t stream_cap = 64 * 1024;   ///< bytes kept per direction (and out-of-order bytes held)
+    std::size_t max_flows = 10000;        ///< connections tracked; packets of later ones are dropped (flow_cap_hit)
+    std::size_t buffer_cap = 256 * 1024 * 1024;  ///< stream bytes buffered over all flows (buffer_cap_hit)
     std::size_t timeline_cap = 60;
 };
 
@@ -155,6 +156,8 @@ public:
     /// capture (SSH or not): the reference for that server's hop distance.
     const std::map<IpAddress, std::uint8_t>& synack_ttls() const { return synack_ttls_; }
     bool flow_cap_hit() const { return flow_cap_hit_; }
+    /// Bytes were left unbuffered because the flows together reached buffer_cap.
+    bool buffer_cap_hit() const { return buffer_cap_hit_; }
 
 private:
     struct Key {
@@ -166,6 +169,8 @@ private:
     void add_tcp(const capture::Packet& p);
     void add_icmp(const capture::Packet& p);
     Flow& new_flow(const Key& key, const capture::Packet& p, bool from_a_is_client);
+    /// How many of `want` more bytes a direction holding `held` may buffer (stream_cap, then buffer_cap).
+    std::size_t room(std::size_t held, std::size_t want);
 
     FlowOptions options_;
     std::map<Key, std::size_t> index_;
@@ -173,6 +178,8 @@ private:
     std::uint64_t other_tcp_flows_ = 0;
     std::map<IpAddress, std::uint8_t> synack_ttls_;
     bool flow_cap_hit_ = false;
+    std::size_t buffered_ = 0;       ///< bytes in streams and out-of-order segments, over all flows
+    bool buffer_cap_hit_ = false;
 };
 
 }  // namespace sshpath::flow

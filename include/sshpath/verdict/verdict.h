@@ -67,6 +67,7 @@ struct AnalyzeOptions {
     int ssh_port = 22;
     std::string host;                ///< address or name, "" for any
     std::optional<capture::IpAddress> host_address;
+    std::size_t max_connections = flow::FlowOptions{}.max_flows;  ///< connections tracked per capture
 };
 
 /// Streaming analysis: packets of one or more captures in, an Analysis out. Used for files

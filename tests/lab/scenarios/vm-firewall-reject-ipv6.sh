@@ -1,7 +1,7 @@
 # shellcheck shell=bash disable=SC2034
 # Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="ip6tables INPUT REJECT of tcp/22 on the VM itself (default icmp6-port-unreachable), ssh over IPv6"
-WIRE="SYN out, ICMPv6 1/4 (port unreachable) from the VM's own address with the VM's hop limit (61), quoting the SYN"
+WIRE="SYN out, ICMPv6 1/4 (port unreachable) from the VM's own address with the VM's hop limit (61), quoting the SYN; the SYN is retransmitted once (1 s later) and gets the same answer, then ssh gives up"
 TARGET=$VM6
 SSH_ERROR_RE='connect to host .* port 22: Connection refused'
 EXPECT_CAUSE=icmp-reject; EXPECT_COMPONENT=vm

@@ -68,6 +68,18 @@ TEST_F(LiveFilterTest, NamesEveryAddressOfTheHost) {
     EXPECT_EQ(build_filter(spec).substr(0, 67), "(tcp and (host 203.0.113.7 or host 2001:db8:4::7) and port 2222) or");
 }
 
+TEST_F(LiveFilterTest, KeepsTheConnectionsToAProxyToo) {
+    FilterSpec spec;
+    spec.hosts = {addr("203.0.113.7")};
+    spec.proxies = {{addr("198.51.100.1"), 8888}};
+    spec.vlan = false;
+    const std::string f = build_filter(spec);
+    EXPECT_EQ(f.substr(0, 90), "(tcp and (host 203.0.113.7) and port 22) or (tcp and host 198.51.100.1 and port 8888) or (");
+    EXPECT_TRUE(matches(f, DLT_EN10MB, syn("198.51.100.1", 8888)));
+    EXPECT_FALSE(matches(f, DLT_EN10MB, syn("198.51.100.1", 22)));
+    EXPECT_EQ(check_filter(f, DLT_EN10MB), "");
+}
+
 TEST_F(LiveFilterTest, WithoutHostOrPortKeepsEveryConnection) {
     FilterSpec spec;
     spec.port = 0;

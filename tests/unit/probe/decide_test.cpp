@@ -216,6 +216,16 @@ TEST_F(DecideTest, IcmpRejectFromTheEdgeRouter) {
     EXPECT_EQ(d.blamed_hop, 1);
 }
 
+TEST_F(DecideTest, HostUnreachableFromTheLastRouterSaysTheHostIsDown) {
+    trace(TraceRole::kPort, 22, 4, plus(routers(3), 4, {ReplyKind::kUnreachable, "203.0.113.1", 62, "host-unreachable"}));
+    trace(TraceRole::kControl, 443, 4, plus(routers(3), 4, {ReplyKind::kUnreachable, "203.0.113.1", 62, "host-unreachable"}));
+    const Decision d = run();
+    EXPECT_EQ(d.verdict.cause, "icmp-reject");
+    EXPECT_EQ(d.verdict.rule, "probe.icmp-reject.unreachable");
+    EXPECT_EQ(d.verdict.candidates, (std::vector<std::string>{"vm", "path"}));
+    EXPECT_EQ(d.blamed_hop, 3);
+}
+
 TEST_F(DecideTest, IcmpRejectFromTheHostIsItsGuestFirewall) {
     r_.connect.result = "refused";
     trace(TraceRole::kPort, 22, 4, plus(routers(3), 4, {ReplyKind::kUnreachable, kVm, 61, "port-unreachable"}));
