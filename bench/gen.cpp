@@ -610,6 +610,9 @@ private:
     std::vector<bool> enabled_;
     Bytes pool_;
     double rate_ = 0, duration_ = 0;
+public:
+    double probe_rate_ = 120;  // connections per second to closed ports and health checks
+private:
     std::int64_t attempts_total_ = 0, attempts_done_ = 0;
     int kind_weights_ = 0;
 
@@ -1478,7 +1481,7 @@ void Generator::run() {
     const double short_mean = 13.5e3, media_mean = 100 * 396.0, dns_mean = 2 * 110 + 32;
     std::vector<Class> classes = {
         {0.60 * rate_ / bulk_mean, 0, 0}, {0.12 * rate_ / short_mean, 0, 1}, {0.14 * rate_ / media_mean, 0, 2},
-        {0.08 * rate_ / dns_mean, 0, 3},  {120.0, 0, 4},                       {2.0, 0, 5},
+        {0.08 * rate_ / dns_mean, 0, 3},  {probe_rate_, 0, 4},                 {2.0, 0, 5},
     };
     for (auto& c : classes) c.next = static_cast<Usec>(rng_.exponential(1e6 / c.per_sec));
     // Transfers already under way when the capture started.
@@ -1592,6 +1595,7 @@ constexpr const char* kUsage =
     "  --truth FILE    write the expected per-cause counts as JSON {cause: count}\n"
     "  --manifest FILE write one line per attempt: kind, cause, client, server, start time\n"
     "  --kinds A,B     generate only these kinds of attempt (for testing the generator)\n"
+    "  --probe-rate R  short connections to closed ports and health checks per second (default 120)\n"
     "  --list-kinds    print the attempt kinds and their causes\n";
 
 }  // namespace
@@ -1601,6 +1605,7 @@ int main(int argc, char** argv) {
     std::int64_t attempts = -1;
     std::string out = "-", truth, manifest;
     bool quiet = false;
+    double probe_rate = 120;
     std::vector<bool> enabled(std::size(kKinds), true);
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -1644,6 +1649,8 @@ int main(int argc, char** argv) {
                 }
                 start = comma + 1;
             }
+        } else if (a == "--probe-rate") {
+            probe_rate = std::strtod(value().c_str(), nullptr);
         } else if (a == "--quiet" || a == "-q") {
             quiet = true;
         } else if (a == "--list-kinds") {
@@ -1667,6 +1674,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     Generator g(seed, size, attempts, f, enabled);
+    g.probe_rate_ = probe_rate;
     g.run();
     if (f != stdout) std::fclose(f);
     else std::fflush(stdout);

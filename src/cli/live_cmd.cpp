@@ -501,7 +501,7 @@ Target ssh_target(const std::string& ssh, const std::vector<std::string>& args, 
         t.analyze.ssh_port = port;
         t.notes.push_back(fmt::format("ssh uses ProxyCommand '{}': where it connects is unknown, so the filter keeps every TCP "
                                       "connection on the interface; the analysis keeps the SSH attempts and proxy requests for "
-                                      "port {} (give --filter to narrow it)",
+                                      "port {} (--proxy HOST:PORT or --filter narrow it)",
                                       c.proxycommand, port));
         return t;
     }
