@@ -499,7 +499,7 @@ struct KindInfo {
 };
 
 const KindInfo kKinds[] = {
-    {"healthy", "ok", 10},
+    {"healthy", "ok", 7},
     {"healthy-split-banner", "ok", 3},
     {"healthy-retransmitted-banner", "ok", 3},
     {"healthy-pre-banner-lines", "ok", 3},
@@ -518,7 +518,7 @@ const KindInfo kKinds[] = {
     {"banner-timeout", "banner-timeout", 6},
     {"not-ssh-http", "not-ssh", 4},
     {"not-ssh-tls", "not-ssh", 2},
-    {"pmtu-blackhole", "pmtu-blackhole", 6},
+    {"pmtu-blackhole", "pmtu-blackhole", 5},
     {"lossy-path", "lossy-path", 5},
     {"kex-no-common-kex", "kex-failed", 3},
     {"kex-no-common-cipher", "kex-failed", 2},
@@ -553,11 +553,7 @@ public:
         // Background byte rate of the simulated network: 100 Mbit/s on average.
         rate_ = 12.5e6;
         duration_ = static_cast<double>(target_) / rate_;
-        attempts_total_ = attempts >= 0 ? attempts : std::max<std::int64_t>(static_cast<std::int64_t>(static_cast<double>(target_) / 1e9 * 300.0), 40);
-        int total_weight = 0;
-        for (std::size_t i = 0; i < std::size(kKinds); ++i)
-            if (enabled_[i]) total_weight += kKinds[i].weight;
-        kind_weights_ = total_weight;
+        attempts_total_ = attempts >= 0 ? attempts : std::max<std::int64_t>(static_cast<std::int64_t>(static_cast<double>(target_) / 1e9 * 300.0), 100);
         buf_.reserve(std::size_t{4} << 20);
     }
 
@@ -614,7 +610,8 @@ public:
     double probe_rate_ = 120;  // connections per second to closed ports and health checks
 private:
     std::int64_t attempts_total_ = 0, attempts_done_ = 0;
-    int kind_weights_ = 0;
+    std::vector<std::size_t> deck_;
+    std::size_t deck_pos_ = 0;
 
     std::vector<Host> clients4_, clients6_, servers4_, servers6_, ssh4_, ssh6_, web4_, web6_;
     Host router4_, router6_, proxy4_, resolver4_, resolver6_, dead_resolver4_;
@@ -1183,14 +1180,16 @@ void Generator::ssh_healthy(Conv& cv, Usec t, Usec rtt, Kind kind) {
 
 void Generator::spawn_attempt(Usec t) {
     Rng& r = rng_;
-    // The kind, by weight (among the enabled kinds).
-    int w = static_cast<int>(r.range(0, kind_weights_ - 1));
-    std::size_t ki = 0;
-    for (; ki < std::size(kKinds); ++ki) {
-        if (!enabled_[ki]) continue;
-        w -= kKinds[ki].weight;
-        if (w < 0) break;
+    // The kind: drawn from a shuffled deck holding each enabled kind `weight` times, so that
+    // every 100 attempts (the weights' sum) hold every kind.
+    if (deck_pos_ >= deck_.size()) {
+        deck_.clear();
+        for (std::size_t k = 0; k < std::size(kKinds); ++k)
+            if (enabled_[k]) deck_.insert(deck_.end(), static_cast<std::size_t>(kKinds[k].weight), k);
+        for (std::size_t i = deck_.size(); i > 1; --i) std::swap(deck_[i - 1], deck_[static_cast<std::size_t>(r.next() % i)]);
+        deck_pos_ = 0;
     }
+    const std::size_t ki = deck_[deck_pos_++];
     const Kind kind = static_cast<Kind>(ki);
     const bool proxy = kind == Kind::kProxyHttp403 || kind == Kind::kProxySocks5Refused;
     const bool v6 = !proxy && r.chance(0.2);
@@ -1591,7 +1590,8 @@ constexpr const char* kUsage =
     "(K, M, G, T: powers of 1000; Ki, Mi, Gi: powers of 1024; default 1G) to FILE or standard output,\n"
     "with SSH attempts of every kind sshpath's rules know, drowned in unrelated traffic.\n"
     "  --seed N        the random seed (default 1); same size and seed, same bytes\n"
-    "  --attempts N    number of SSH attempts (default: 300 per GB, at least 40)\n"
+    "  --attempts N    number of SSH attempts (default: 300 per GB, at least 100; every 100\n"
+    "                  attempts hold every kind, in proportion to its weight)\n"
     "  --truth FILE    write the expected per-cause counts as JSON {cause: count}\n"
     "  --manifest FILE write one line per attempt: kind, cause, client, server, start time\n"
     "  --kinds A,B     generate only these kinds of attempt (for testing the generator)\n"

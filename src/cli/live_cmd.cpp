@@ -53,6 +53,12 @@ constexpr double kTrialInterval = 0.2;
 // The command's standard error kept for the report (the rest is still shown).
 constexpr std::size_t kStderrKeep = 4u << 20;
 
+double wall_now() {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 double monotonic_now() {
     timespec ts{};
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -563,7 +569,7 @@ std::string choose_interface(const Target& t, std::vector<std::string>& notes) {
 
 struct LiveArgs {
     std::string command;  // "capture" or "run"
-    std::optional<std::string> host, interface, write, filter;
+    std::optional<std::string> host, interface, write, filter, report;
     std::optional<int> port;
     std::vector<std::string> proxies;  // --proxy HOST:PORT, as given
     double duration = 0;
@@ -603,6 +609,9 @@ void add_common_options(po::options_description& desc, bool capture) {
          capture ? "with --until-verdict: keep capturing this long for late packets (default 0.5)"
                  : "keep capturing this long after the command ends, for late packets (default 0.5)")
         ("write,w", po::value<std::string>()->value_name("FILE"), "save the packets to FILE (pcapng if it ends in .pcapng, else pcap)")
+        ("report,o", po::value<std::string>()->value_name("FILE"),
+         capture ? "write the report to FILE instead of standard output"
+                 : "write the report to FILE instead of standard output (which stays the command's)")
         ("filter", po::value<std::string>()->value_name("EXPR"), "use this libpcap filter instead of the one sshpath builds")
         ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json or markdown")
         ("rules", po::value<std::string>()->value_name("DIR"), "use the rules in DIR instead of the installed ones")
@@ -622,6 +631,8 @@ LiveArgs parse_live_args(const std::string& command, const std::vector<std::stri
     if (vm.count("host")) a.host = vm["host"].as<std::string>();
     if (vm.count("interface")) a.interface = vm["interface"].as<std::string>();
     if (vm.count("write")) a.write = vm["write"].as<std::string>();
+    if (vm.count("report")) a.report = vm["report"].as<std::string>();
+    if (a.report && a.report->empty()) throw UsageError("--report: no file name given");
     if (vm.count("filter")) a.filter = vm["filter"].as<std::string>();
     if (vm.count("proxy")) a.proxies = vm["proxy"].as<std::vector<std::string>>();
     if (vm.count("duration")) a.duration = parse_seconds(vm["duration"].as<std::string>(), "--duration", false);
@@ -766,10 +777,12 @@ public:
         read_packets();
         if (writer_ != nullptr) writer_->flush();
         ended_ = monotonic_now();
+        ended_wall_ = wall_now();
         if (child != nullptr) finish_child(*child);
     }
 
     double duration() const { return ended_ - started_; }
+    double ended_wall() const { return ended_wall_; }
     const std::string& stopped_by() const { return stopped_by_; }
     const std::string& capture_error() const { return capture_error_; }
 
@@ -812,6 +825,7 @@ private:
             capture::decode_frame(stats.link_type, f, p, stats);
             a.add(p);
         }
+        a.set_capture_end(wall_now());
         a.end_capture(stats);
         const verdict::Analysis result = a.finish();
         for (const auto& flow : result.flows)
@@ -887,10 +901,21 @@ private:
     std::vector<StoredFrame> stored_;
     std::size_t packets_since_trial_ = 0;
     std::string stopped_by_, capture_error_;
-    double started_ = 0, ended_ = 0;
+    double started_ = 0, ended_ = 0, ended_wall_ = 0;
 };
 
 // --- the whole command --------------------------------------------------------------------------
+
+// A file descriptor closed on destruction.
+struct Fd {
+    int fd = -1;
+    Fd() = default;
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    ~Fd() {
+        if (fd >= 0) ::close(fd);
+    }
+};
 
 struct Prepared {
     Target target;
@@ -899,12 +924,13 @@ struct Prepared {
     std::unique_ptr<capture::LiveCapture> cap;
     std::unique_ptr<capture::DumpWriter> writer;
     rules::RuleSet rules;
+    std::unique_ptr<Fd> report;  // --report FILE, opened before the privileges go
 };
 
 // Opens the capture (root), sets the filter and opens the --write file: everything that needs
 // privileges. Nothing here starts reading packets.
 Prepared prepare(const LiveArgs& a, Target target, const std::optional<Identity>& file_owner) {
-    Prepared p{std::move(target), "", "", "", nullptr, nullptr, load_rules(a.vm)};
+    Prepared p{std::move(target), "", "", "", nullptr, nullptr, load_rules(a.vm), std::make_unique<Fd>()};
     p.target.proxies = parse_proxies(a.proxies);
     if (!p.target.proxies.empty() && p.target.filter_port == 0) p.target.filter_port = p.target.analyze.ssh_port;
     p.interface = a.interface ? *a.interface : choose_interface(p.target, p.target.notes);
@@ -920,7 +946,9 @@ Prepared prepare(const LiveArgs& a, Target target, const std::optional<Identity>
     } else {
         capture::FilterSpec spec;
         spec.hosts = p.target.addresses;
-        spec.port = p.target.filter_port;
+        // With a host, every port: a control connection to another port of it (the rules'
+        // next steps suggest one) gives the analysis the server's own hop distance.
+        spec.port = p.target.addresses.empty() ? p.target.filter_port : 0;
         spec.proxies = p.target.proxies;
         spec.vlan = p.cap->link_type() == capture::kLinkEthernet;
         p.filter = capture::build_filter(spec);
@@ -939,6 +967,12 @@ Prepared prepare(const LiveArgs& a, Target target, const std::optional<Identity>
                                                          fmt::format("sshpath {}", SSHPATH_VERSION));
         if (file_owner && !p.writer->chown(file_owner->uid, file_owner->gid))
             throw UsageError(fmt::format("--write: cannot give '{}' to {}: {}", *a.write, describe(*file_owner), std::strerror(errno)));
+    }
+    if (a.report) {
+        p.report->fd = ::open(a.report->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (p.report->fd < 0) throw UsageError(fmt::format("--report: cannot create '{}': {}", *a.report, std::strerror(errno)));
+        if (file_owner && fchown(p.report->fd, file_owner->uid, file_owner->gid) != 0)
+            throw UsageError(fmt::format("--report: cannot give '{}' to {}: {}", *a.report, describe(*file_owner), std::strerror(errno)));
     }
     return p;
 }
@@ -1036,7 +1070,7 @@ std::string json_report(const verdict::Analysis& analysis, const report::ReportO
     return j.dump(2) + "\n";
 }
 
-void print_live_report(const verdict::Analysis& analysis, const LiveArgs& a, const Outcome& o) {
+void print_live_report(const verdict::Analysis& analysis, const LiveArgs& a, const Outcome& o, int report_fd) {
     report::ReportOptions ro;
     ro.explain = a.explain;
     ro.version = SSHPATH_VERSION;
@@ -1047,6 +1081,16 @@ void print_live_report(const verdict::Analysis& analysis, const LiveArgs& a, con
         out = report::render_markdown(analysis, ro) + text_trailer(o, a.grace, true);
     else
         out = report::render_text(analysis, ro) + text_trailer(o, a.grace, false);
+    if (report_fd >= 0) {
+        std::string_view left = out;
+        while (!left.empty()) {
+            const ssize_t n = ::write(report_fd, left.data(), left.size());
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) throw Error(fmt::format("--report: cannot write '{}': {}", *a.report, std::strerror(errno)));
+            left.remove_prefix(static_cast<std::size_t>(n));
+        }
+        return;
+    }
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
 }
@@ -1094,6 +1138,7 @@ int capture_and_report(const LiveArgs& a, Prepared& p, const SignalGuard& signal
         comment += fmt::format("; command: {}; exit status {}; error: {} [{}]", join_command(child->argv), child->status,
                                o.client_error.line, o.client_error.kind);
     }
+    analyzer.set_capture_end(session.ended_wall());
     analyzer.end_capture(p.cap->read_stats());
     if (p.writer) {
         p.writer->close(o.kernel, comment);
@@ -1102,7 +1147,7 @@ int capture_and_report(const LiveArgs& a, Prepared& p, const SignalGuard& signal
                                       p.writer->error()));
         o.writer = p.writer.get();
     }
-    print_live_report(analyzer.finish(), a, o);
+    print_live_report(analyzer.finish(), a, o, p.report->fd);
     return 0;
 }
 

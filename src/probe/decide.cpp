@@ -222,12 +222,16 @@ Blame blame_for(Segment s, bool sent_by_router) {
 
 bool connected(const PathFacts& f) { return f.connect_result == "connected"; }
 
-/// The RST in the destination's name answered a probe that could not have reached it.
+/// The RST in the destination's name did not come from the destination. With the host's own
+/// answers to compare with (the control port's), as the analyzer does: another hop distance
+/// (that holds on asymmetric paths, where the way back differs from the way out). Without
+/// them: it answered a probe whose TTL could not reach the host, or its own TTL puts its sender
+/// nearer than the probe's reach.
 bool rst_forged(const PathFacts& f) {
     if (f.port_answer != ReplyKind::kRst || !f.port_answer_from_destination) return false;
+    if (f.destination_hops >= 0 && f.port_answer_hops >= 0) return f.port_answer_hops != f.destination_hops;
     if (f.control_destination_hop > 0 && f.port_answer_ttl < f.control_destination_hop) return true;
-    if (f.port_answer_hops >= 0 && f.port_answer_hops + 1 < f.port_answer_ttl) return true;
-    return f.destination_hops >= 0 && f.port_answer_hops >= 0 && f.port_answer_hops != f.destination_hops;
+    return f.port_answer_hops >= 0 && f.port_answer_hops + 1 < f.port_answer_ttl;
 }
 
 int forger_hop(const PathFacts& f) {
@@ -423,9 +427,11 @@ const Row kTable[] = {
      },
      [](const Ctx& c) {
          const auto& f = c.f;
-         std::string why = f.control_destination_hop > 0
-                               ? fmt::format("the host itself answers at hop {} (port {})", f.control_destination_hop, f.control_port)
-                               : fmt::format("the reset's TTL puts its sender {} hops away", f.port_answer_hops);
+         std::string why = f.destination_hops >= 0
+                               ? fmt::format("it came from {} hops away, while the host's own answers (port {}, hop {}) come "
+                                             "from {} hops away",
+                                             f.port_answer_hops, f.control_port, f.control_destination_hop, f.destination_hops)
+                               : fmt::format("its TTL puts its sender {} hops away", f.port_answer_hops);
          return fmt::format("A reset in {}'s name answered the SYN to port {} sent with TTL {}, but {}: a device at hop {} "
                             "forged it ({})",
                             c.dst, c.port, f.port_answer_ttl, why, c.blamed_hop, segment_words(c.segment));

@@ -161,10 +161,9 @@ std::vector<std::array<std::string, 5>> hop_rows(const Trace& t) {
     return rows;
 }
 
-std::string connect_line(const ConnectTest& c, int port) {
+std::string connect_line(const ConnectTest& c) {
     if (!c.ran) return "not run";
     if (c.result == "connected") return fmt::format("connected in {:.1f} ms (local port {})", c.connect_ms, c.sport);
-    (void)port;
     return fmt::format("{}: {} (after {:.0f} ms)", c.result, c.error, c.connect_ms);
 }
 
@@ -229,7 +228,7 @@ ordered_json verdict_json(const verdict::Verdict& v) {
 
 double start_time(const ProbeResult& r) { return r.packets.empty() ? r.started : std::min(r.started, r.packets.front().time); }
 
-std::string edge_words(const ProbeResult& r, const Decision&) {
+std::string edge_words(const ProbeResult& r) {
     return r.edge_hop_given ? "given by --edge-hop" : "guessed: the last private address, else the first router";
 }
 
@@ -349,7 +348,7 @@ std::string render_text(const ProbeResult& r, const Decision& d, const std::stri
     if (!v.explanation.empty()) out += fmt::format("\n{}\n", v.explanation);
 
     out += "\nConnect test\n";
-    out += fmt::format("  tcp {:<22} {}\n", endpoint(r.address, r.port), connect_line(r.connect, r.port));
+    out += fmt::format("  tcp {:<22} {}\n", endpoint(r.address, r.port), connect_line(r.connect));
     out += fmt::format("  identification  {}\n", banner_line(r.connect));
     if (r.connect.pre_banner_count > 0) {
         out += fmt::format("  lines before it ({}):\n", r.connect.pre_banner_count);
@@ -365,7 +364,7 @@ std::string render_text(const ProbeResult& r, const Decision& d, const std::stri
             for (const auto& row : hop_rows(t))
                 out += fmt::format("  {:>5}  {:<40} {:<28} {:<20} {}\n", row[0], row[1], row[2], row[3], row[4]);
         }
-        out += fmt::format("\nPath (edge: hop {}, {})\n", r.edge_hop > 0 ? r.edge_hop : d.blamed_hop, edge_words(r, d));
+        out += fmt::format("\nPath (edge: hop {}, {})\n", r.edge_hop, edge_words(r));
         out += render_diagram(r, d);
         const auto changes = changes_by_hop(r);
         out += "\nMiddlebox changes (ICMP quotes compared with the probes sent)\n";
@@ -511,7 +510,7 @@ std::string render_markdown(const ProbeResult& r, const Decision& d, const std::
     out += fmt::format("**Summary**: {}\n\n", esc(v.summary));
     if (!v.explanation.empty()) out += v.explanation + "\n\n";
     out += "## Connect test\n\n";
-    out += fmt::format("- tcp {}: {}\n- identification: {}\n", endpoint(r.address, r.port), esc(connect_line(r.connect, r.port)),
+    out += fmt::format("- tcp {}: {}\n- identification: {}\n", endpoint(r.address, r.port), esc(connect_line(r.connect)),
                        esc(banner_line(r.connect)));
     for (const auto& l : r.connect.pre_banner_lines) out += fmt::format("  - line before it: `{}`\n", l);
     out += "\n";

@@ -55,6 +55,7 @@ void Analyzer::begin_capture(const std::string& name, int link_type) {
     current_.link_type = capture::link_type_name(link_type);
     first_packet_ = true;
     extra_facts_.clear();
+    capture_end_ = 0;
 }
 
 void Analyzer::set_fact(const std::string& name, evidence::Value value) {
@@ -72,6 +73,7 @@ void Analyzer::add(const capture::Packet& p) {
 void Analyzer::end_capture(const capture::ReadStats& stats) {
     CaptureInfo info = std::move(current_);
     info.stats = stats;
+    if (!first_packet_ && capture_end_ > info.end_time) info.end_time = capture_end_;
     const std::string& file = info.file;
     std::vector<flow::Flow> flows = table_->finish();
     auto ctx = evidence::make_context(table_->synack_ttls(), info.start_time, info.end_time, options_.ssh_port);

@@ -137,7 +137,7 @@ struct ProbeResult {
     double rate = 20;
     bool raw = false;              ///< the TTL probes ran (root or CAP_NET_RAW)
     std::string raw_note;          ///< why they did not, when not
-    int edge_hop = 0;              ///< the organisation's edge: --edge-hop, or guessed (see decide.h)
+    int edge_hop = 0;              ///< the organisation's edge: --edge-hop, else 0 until observe() guessed it (decide.h)
     bool edge_hop_given = false;
     ConnectTest connect;
     std::vector<Trace> traces;     ///< port first, then control and last-hop when they ran

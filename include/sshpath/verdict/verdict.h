@@ -87,6 +87,10 @@ public:
     /// connection of it, before the rules decide. Call between begin_capture() and end_capture().
     /// Throws std::logic_error for a name that is in neither scope of the catalogue.
     void set_fact(const std::string& name, evidence::Value value);
+    /// A live capture knows when it stopped: the current capture counts as lasting until `time`
+    /// (seconds since the epoch) even when its last packet came earlier. Ignored without packets
+    /// or when earlier than the last packet. Call before end_capture().
+    void set_capture_end(double time) { capture_end_ = time; }
     /// Chooses the overall verdict and returns everything.
     Analysis finish();
 
@@ -98,6 +102,7 @@ private:
     CaptureInfo current_;
     bool first_packet_ = true;
     std::vector<std::pair<std::string, evidence::Value>> extra_facts_;
+    double capture_end_ = 0;
 };
 
 /// Reads each capture file, reconstructs the connections, extracts the evidence and applies the

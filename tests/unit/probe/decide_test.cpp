@@ -195,6 +195,21 @@ TEST_F(DecideTest, ResetForgedNearTheCloudNamesTheCloudSide) {
     EXPECT_EQ(d.verdict.candidates, (std::vector<std::string>{"acl", "nsg"}));
 }
 
+TEST_F(DecideTest, ResetWithoutAControlIsJudgedByItsOwnTtl) {
+    r_.connect.result = "refused";
+    trace(TraceRole::kPort, 22, 2, plus(routers(1), 2, {ReplyKind::kRst, kVm, 64}));
+    const Decision d = run();
+    EXPECT_EQ(d.verdict.cause, "forged-reset");
+    EXPECT_EQ(d.blamed_hop, 1);
+}
+
+TEST_F(DecideTest, ShorterWayBackIsNoForgeryWhenTheHostAnswersTheSameWay) {
+    r_.connect.result = "refused";
+    trace(TraceRole::kPort, 22, 4, plus(routers(3), 4, {ReplyKind::kRst, kVm, 62}));
+    trace(TraceRole::kControl, 443, 4, plus(routers(3), 4, {ReplyKind::kRst, kVm, 62}));
+    EXPECT_EQ(run().verdict.cause, "port-closed");
+}
+
 TEST_F(DecideTest, ResetFromTheHostItselfIsPortClosed) {
     r_.connect.result = "refused";
     trace(TraceRole::kPort, 22, 4, plus(routers(3), 4, {ReplyKind::kRst, kVm, 61}));

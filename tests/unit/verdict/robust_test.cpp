@@ -5,9 +5,10 @@
 //  - CutAtEveryOffset: the file cut at every byte offset. A cut inside the 24-byte file header is
 //    an input error (one line); any later cut analyses the records before it, with the same verdict
 //    as the capture that ends exactly there, and warns that the capture ends in the middle of a
-//    packet. Captures over 32 KiB: every offset in the file header and in each record header, the
-//    first and last 8 bytes of each record's data and every 53rd offset (inside a record's data
-//    libpcap behaves the same at every offset: it gets fewer bytes than the record claims).
+//    packet. Captures over 64 KiB (2 KiB under the sanitizers): every offset in the file header
+//    and each record header, the first and last bytes of each record's data and every 53rd
+//    (211th) offset: inside a record's data libpcap behaves the same at every offset (it gets
+//    fewer bytes than the record claims).
 //  - RandomByteFlips: 200 variants with 1 to 8 bytes flipped (fixed seed), one in four also cut:
 //    each ends in a result with contract words or a sshpath::Error with a one-line message.
 //  - SnapLength68: every record cut to 68 bytes, as `tcpdump -s 68` writes them: the headers
@@ -44,7 +45,25 @@ using Bytes = std::vector<std::uint8_t>;
 constexpr auto kTimeBound = std::chrono::seconds(10);
 constexpr std::size_t kPcapHeader = 24;
 constexpr std::size_t kRecordHeader = 16;
-constexpr std::size_t kSmallCapture = 32 * 1024;
+#if defined(__SANITIZE_ADDRESS__)
+#define SSHPATH_ROBUST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SSHPATH_ROBUST_SANITIZED 1
+#endif
+#endif
+#ifndef SSHPATH_ROBUST_SANITIZED
+#define SSHPATH_ROBUST_SANITIZED 0
+#endif
+// Which offsets CutAtEveryOffset cuts at: every one in a capture up to kAllOffsets bytes; in a
+// larger one, the file header, the first kRecordHead and last kRecordTail bytes of every record
+// and every kStride-th offset. Under the sanitizers (a Debug build runs the analysis about 50
+// times slower) fewer.
+constexpr bool kSanitized = SSHPATH_ROBUST_SANITIZED;
+constexpr std::size_t kAllOffsets = kSanitized ? 2 * 1024 : 64 * 1024;
+constexpr std::size_t kRecordHead = kSanitized ? 18 : 24;
+constexpr std::size_t kRecordTail = kSanitized ? 2 : 8;
+constexpr std::size_t kStride = kSanitized ? 211 : 53;
 constexpr int kFlipVariants = 200;
 
 std::vector<std::string> capture_names() {
@@ -211,14 +230,14 @@ TEST_P(RobustTest, CutAtEveryOffset) {
     }
 
     // Which offsets to cut at: all of them for a small capture.
-    std::vector<bool> chosen(original_.size(), original_.size() <= kSmallCapture);
+    std::vector<bool> chosen(original_.size(), original_.size() <= kAllOffsets);
     for (std::size_t k = 0; k <= kPcapHeader && k < chosen.size(); ++k) chosen[k] = true;
     for (std::size_t n = 0; n < records; ++n) {
         const std::size_t start = l.ends[n], end = l.ends[n + 1];
-        for (std::size_t k = start; k < std::min(end, start + kRecordHeader + 8); ++k) chosen[k] = true;
-        for (std::size_t k = end >= 8 ? end - 8 : 0; k < end; ++k) chosen[k] = true;
+        for (std::size_t k = start; k < std::min(end, start + kRecordHead); ++k) chosen[k] = true;
+        for (std::size_t k = std::max(start, end - std::min(end, kRecordTail)); k < end; ++k) chosen[k] = true;
     }
-    for (std::size_t k = 0; k < chosen.size(); k += 53) chosen[k] = true;
+    for (std::size_t k = 0; k < chosen.size(); k += kStride) chosen[k] = true;
 
     write(original_);
     std::size_t cuts = 0;
