@@ -453,9 +453,157 @@ Bytes ssh_msg(Rng& rng, std::uint8_t type, std::size_t n) {
     return ssh_packet(p, rng);
 }
 
+// SSH_MSG_KEX_ECDH_INIT (RFC 5656 4): the client's ephemeral key (sntrup761x25519: 1190 bytes).
+Bytes kex_ecdh_init(Rng& rng, bool pq) {
+    Bytes p{30};
+    Bytes q = random_bytes(rng, pq ? 1190 : 32);
+    append_string(p, std::string_view(reinterpret_cast<const char*>(q.data()), q.size()));
+    return ssh_packet(p, rng);
+}
+
+// SSH_MSG_KEX_ECDH_REPLY: host key blob, the server's ephemeral key, the signature.
+Bytes kex_ecdh_reply(Rng& rng, bool pq) {
+    auto blob = [&](std::string_view alg, std::size_t n) {
+        Bytes b;
+        append_string(b, alg);
+        Bytes k = random_bytes(rng, n);
+        append_string(b, std::string_view(reinterpret_cast<const char*>(k.data()), k.size()));
+        return std::string(b.begin(), b.end());
+    };
+    Bytes p{31};
+    append_string(p, blob("ssh-ed25519", 32));
+    Bytes q = random_bytes(rng, pq ? 1071 : 32);
+    append_string(p, std::string_view(reinterpret_cast<const char*>(q.data()), q.size()));
+    append_string(p, blob("ssh-ed25519", 64));
+    return ssh_packet(p, rng);
+}
+
 Bytes concat(Bytes a, const Bytes& b) {
     a.insert(a.end(), b.begin(), b.end());
     return a;
+}
+
+// ---------------------------------------------------------------------------------------------
+// TLS 1.3 as it looks on the wire (RFC 8446): a ClientHello padded to 517 bytes, a ServerHello,
+// then application-data records (the encrypted rest) of up to 16401 bytes each.
+
+constexpr std::uint64_t kTlsRecord = 16401;  // content bytes of a full record
+
+Bytes tls_record(std::uint8_t type, const Bytes& body) {
+    Bytes r{type, 0x03, static_cast<std::uint8_t>(type == 0x16 ? 0x01 : 0x03)};
+    append16(r, static_cast<std::uint16_t>(body.size()));
+    r.insert(r.end(), body.begin(), body.end());
+    return r;
+}
+
+Bytes tls_handshake(std::uint8_t type, const Bytes& body) {
+    Bytes h{type, static_cast<std::uint8_t>(body.size() >> 16)};
+    append16(h, static_cast<std::uint16_t>(body.size()));
+    h.insert(h.end(), body.begin(), body.end());
+    return h;
+}
+
+void append_ext(Bytes& b, std::uint16_t type, const Bytes& data) {
+    append16(b, type);
+    append16(b, static_cast<std::uint16_t>(data.size()));
+    b.insert(b.end(), data.begin(), data.end());
+}
+
+Bytes tls_client_hello(Rng& rng, std::string_view sni) {
+    Bytes ch;
+    append16(ch, 0x0303);
+    Bytes rnd = random_bytes(rng, 32);
+    ch.insert(ch.end(), rnd.begin(), rnd.end());
+    ch.push_back(32);
+    Bytes sid = random_bytes(rng, 32);
+    ch.insert(ch.end(), sid.begin(), sid.end());
+    append16(ch, 6), append16(ch, 0x1301), append16(ch, 0x1302), append16(ch, 0x1303);
+    ch.push_back(1), ch.push_back(0);
+    Bytes ext;
+    Bytes sn;
+    append16(sn, static_cast<std::uint16_t>(sni.size() + 3));
+    sn.push_back(0);
+    append16(sn, static_cast<std::uint16_t>(sni.size()));
+    append(sn, sni);
+    append_ext(ext, 0x0000, sn);
+    append_ext(ext, 0x002b, Bytes{2, 0x03, 0x04});
+    append_ext(ext, 0x000a, Bytes{0, 2, 0x00, 0x1d});
+    append_ext(ext, 0x000d, Bytes{0, 4, 0x04, 0x03, 0x08, 0x04});
+    Bytes ks{0, 36, 0x00, 0x1d, 0, 32};
+    Bytes key = random_bytes(rng, 32);
+    ks.insert(ks.end(), key.begin(), key.end());
+    append_ext(ext, 0x0033, ks);
+    const std::size_t so_far = 5 + 4 + ch.size() + 2 + ext.size();
+    if (so_far + 4 < 517) append_ext(ext, 0x0015, Bytes(517 - so_far - 4, 0));
+    append16(ch, static_cast<std::uint16_t>(ext.size()));
+    ch.insert(ch.end(), ext.begin(), ext.end());
+    return tls_record(0x16, tls_handshake(1, ch));
+}
+
+// ServerHello, ChangeCipherSpec, and `encrypted` bytes of encrypted handshake in one record.
+Bytes tls_server_flight(Rng& rng, std::size_t encrypted) {
+    Bytes sh;
+    append16(sh, 0x0303);
+    Bytes rnd = random_bytes(rng, 32);
+    sh.insert(sh.end(), rnd.begin(), rnd.end());
+    sh.push_back(32);
+    Bytes sid = random_bytes(rng, 32);
+    sh.insert(sh.end(), sid.begin(), sid.end());
+    append16(sh, 0x1301);
+    sh.push_back(0);
+    Bytes ext;
+    append_ext(ext, 0x002b, Bytes{0x03, 0x04});
+    Bytes ks{0x00, 0x1d, 0, 32};
+    Bytes key = random_bytes(rng, 32);
+    ks.insert(ks.end(), key.begin(), key.end());
+    append_ext(ext, 0x0033, ks);
+    append16(sh, static_cast<std::uint16_t>(ext.size()));
+    sh.insert(sh.end(), ext.begin(), ext.end());
+    Bytes out = tls_record(0x16, tls_handshake(2, sh));
+    Bytes ccs = tls_record(0x14, Bytes{1});
+    out.insert(out.end(), ccs.begin(), ccs.end());
+    Bytes app = tls_record(0x17, random_bytes(rng, encrypted));
+    out.insert(out.end(), app.begin(), app.end());
+    return out;
+}
+
+// Writes the record headers that fall in buf (n bytes at offset `off` of an application-data
+// stream of `total` bytes made of back-to-back records), leaving the rest (the ciphertext) as is.
+void tls_frame(std::uint8_t* buf, std::size_t n, std::uint64_t off, std::uint64_t total) {
+    constexpr std::uint64_t period = kTlsRecord + 5;
+    for (std::uint64_t h = off / period * period; h < off + n; h += period) {
+        const std::uint64_t content = std::min<std::uint64_t>(kTlsRecord, total > h + 5 ? total - h - 5 : 0);
+        const std::uint8_t hdr[5] = {0x17, 0x03, 0x03, static_cast<std::uint8_t>(content >> 8), static_cast<std::uint8_t>(content)};
+        for (std::uint64_t j = 0; j < 5; ++j)
+            if (h + j >= off && h + j < off + n) buf[h + j - off] = hdr[j];
+    }
+}
+
+// n bytes of application data as complete records.
+Bytes tls_app_data(const std::uint8_t* random, std::size_t n) {
+    Bytes out;
+    for (std::size_t off = 0; off < n; off += kTlsRecord) {
+        const std::size_t k = std::min<std::size_t>(kTlsRecord, n - off);
+        out.insert(out.end(), {0x17, 0x03, 0x03, static_cast<std::uint8_t>(k >> 8), static_cast<std::uint8_t>(k)});
+        out.insert(out.end(), random + off, random + off + k);
+    }
+    return out;
+}
+
+Bytes dns_name(std::string_view name);
+
+Bytes dns_query(std::string_view name, bool aaaa, std::uint16_t id) {
+    Bytes q;
+    append16(q, id);
+    append16(q, 0x0100);
+    append16(q, 1), append16(q, 0), append16(q, 0), append16(q, 1);
+    Bytes qn = dns_name(name);
+    q.insert(q.end(), qn.begin(), qn.end());
+    append16(q, aaaa ? 28 : 1), append16(q, 1);
+    // EDNS0 OPT record
+    const std::uint8_t opt[] = {0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0};
+    q.insert(q.end(), opt, opt + sizeof opt);
+    return q;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -760,31 +908,45 @@ void Generator::spawn_bulk(Usec t, bool at_start) {
         cv->s.nxt = cv->s.isn + 1 + static_cast<std::uint32_t>(rng_.range(100000, 5000000));
         cv->c.rcv = cv->s.nxt, cv->s.rcv = cv->c.nxt;
     }
-    s->more = [this, cv, remaining, phase, clock, since_ack, download, flow_rate, rtt, ack_every, loss, sport](Source& src) {
+    const bool http = sport == 80 || sport == 8080 || sport == 9000;
+    const bool tls = sport == 443;
+    auto sent = std::make_shared<std::uint64_t>(0);
+    const std::uint64_t total = static_cast<std::uint64_t>(size);
+    s->more = [this, cv, remaining, phase, clock, since_ack, download, flow_rate, rtt, ack_every, loss, sport, http, tls, sent, total](Source& src) {
         Rng& r = rng_;
         Conv& c = *cv;
         c.out.clear();
         Usec t = *clock;
         if (*phase == 0) {
             t = c.handshake(t, rtt);
-            Bytes hello;
-            if (sport == 80 || sport == 8080 || sport == 9000) {
-                std::string req = "GET /dl/" + std::to_string(r.u32()) + ".bin HTTP/1.1\r\nHost: files.example.net\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n\r\n";
-                hello.assign(req.begin(), req.end());
+            const std::string size_text = std::to_string(*remaining);
+            if (http) {
+                const std::string req = download ? "GET /dl/" + std::to_string(r.u32()) + ".bin HTTP/1.1\r\nHost: files.example.net\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n\r\n"
+                                                 : "PUT /upload/" + std::to_string(r.u32()) + ".bin HTTP/1.1\r\nHost: files.example.net\r\nUser-Agent: curl/8.5.0\r\nContent-Length: " + size_text + "\r\n\r\n";
+                t = c.send(t + 200, true, std::string_view(req));
+                c.ack(t + rtt / 2, false);
+                t += rtt;
+                if (download) t = c.send(t, false, std::string_view("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + size_text + "\r\n\r\n")) + 100;
             } else if (sport == 873) {
                 // rsync: the server speaks first
                 t = c.send(t + rtt, false, std::string_view("@RSYNCD: 31.0 sha512 sha256 sha1 md5 md4\n"));
-                hello.assign({'@', 'R', 'S', 'Y', 'N', 'C', 'D', ':', ' ', '3', '1', '.', '0', '\n'});
-                t += 200;
+                t = c.send(t + 200, true, std::string_view("@RSYNCD: 31.0\n"));
+                t += rtt;
+            } else if (sport == 5201) {
+                // iperf3: a 37-byte cookie, then the test data
+                t = c.send(t + 200, true, std::string_view("k2ws5zbttqmuwbg7gpdyiuuexuqahwhwklqv\0", 37));
+                t += rtt;
+            } else if (tls) {
+                t = c.send(t + 200, true, tls_client_hello(r, "files.example.net"));
+                t = c.send(t + rtt, false, tls_server_flight(r, static_cast<std::size_t>(r.range(2500, 5000))), 40);
+                c.ack(t + 20, true);
+                t = c.send(t + 200, true, concat(tls_record(0x14, Bytes{1}), tls_app_data(pool_.data() + r.range(0, 1 << 20), 74)));
+                t = c.send(t + 100, true, tls_app_data(pool_.data() + r.range(0, 1 << 20), static_cast<std::size_t>(r.range(100, 600))));
+                t += rtt;
             } else {
-                // a TLS ClientHello record header, then random
-                hello = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03};
-                hello.resize(517);
-                std::memcpy(hello.data() + 11, pool_.data() + r.range(0, 1 << 20), 517 - 11);
+                t = c.send(t + 200, true, pool_.data() + 4096, static_cast<std::size_t>(r.range(64, 600)));
+                t += rtt;
             }
-            t = c.send(t + 200, true, hello);
-            c.ack(t + rtt / 2, false);
-            t += rtt;
             *phase = 1;
         } else if (*phase == 1) {
             // One batch: up to 16 segments of the transfer with their ACKs.
@@ -792,18 +954,35 @@ void Generator::spawn_bulk(Usec t, bool at_start) {
             Ep& snd = c.ep(fc);
             Ep& rcv = c.ep(!fc);
             const Usec gap = static_cast<Usec>(static_cast<double>(c.mss()) / flow_rate * 1e6) + 1;
+            // The next n bytes of the stream: ciphertext (TLS records) or file data.
+            std::uint8_t scratch[4][1500];
+            int next_scratch = 0;
+            auto bytes = [&](std::size_t n) -> const std::uint8_t* {
+                const std::uint8_t* d = pool_.data() + r.range(0, static_cast<std::int64_t>(pool_.size() - 2000));
+                if (tls) {
+                    std::uint8_t* b = scratch[next_scratch++ % 4];
+                    std::memcpy(b, d, n);
+                    tls_frame(b, n, *sent, total);
+                    d = b;
+                }
+                *sent += n;
+                return d;
+            };
             for (int i = 0; i < 16 && *remaining > 0; ++i) {
                 const std::size_t n = static_cast<std::size_t>(std::min<std::int64_t>(*remaining, c.mss()));
-                const std::uint8_t* d = pool_.data() + r.range(0, static_cast<std::int64_t>(pool_.size() - 2000));
+                const std::uint8_t* d = bytes(n);
                 if (loss > 0 && r.chance(loss) && *remaining > 4 * c.mss()) {
                     // Lost before the capture point (download) or after it (upload): the receiver
                     // sees the next segments out of order, sends duplicate ACKs, the sender repeats it.
                     const std::uint32_t lost_seq = snd.nxt;
+                    std::uint8_t lost[1500];
+                    std::memcpy(lost, d, n);
+                    d = lost;
                     if (fc) c.tcp(t, true, ACK, lost_seq, snd.rcv, d, n, Opts::kTs);  // an upload: captured, then lost
                     snd.nxt += static_cast<std::uint32_t>(n);
                     for (int k = 0; k < 3; ++k) {
                         t += gap;
-                        const std::uint8_t* d2 = pool_.data() + r.range(0, static_cast<std::int64_t>(pool_.size() - 2000));
+                        const std::uint8_t* d2 = bytes(static_cast<std::size_t>(c.mss()));
                         c.tcp(t, fc, ACK, snd.nxt, snd.rcv, d2, static_cast<std::size_t>(c.mss()), Opts::kTs);
                         snd.nxt += static_cast<std::uint32_t>(c.mss());
                         c.tcp(t + (fc ? rtt : 30), !fc, ACK, rcv.nxt, lost_seq, nullptr, 0, Opts::kTs);  // duplicate ACK
@@ -829,6 +1008,7 @@ void Generator::spawn_bulk(Usec t, bool at_start) {
             }
             if (*remaining <= 0) *phase = 2;
         } else if (*phase == 2) {
+            if (http && !download) t = c.send(t + rtt, false, std::string_view("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"));
             c.close(t + rtt, !download || r.chance(0.5), rtt);
             *phase = 3;
         } else {
@@ -867,15 +1047,13 @@ void Generator::spawn_short(Usec t) {
         resp.insert(resp.end(), body.begin(), body.end());
         t = cv.send(t + rtt, false, resp, 120);
     } else {
-        Bytes hello = slice(517);
-        hello[0] = 0x16, hello[1] = 0x03, hello[2] = 0x01;
-        t = cv.send(t + 100, true, hello);
-        Bytes sh = slice(static_cast<std::size_t>(rng_.range(2500, 5200)));
-        sh[0] = 0x16, sh[1] = 0x03, sh[2] = 0x03;
-        t = cv.send(t + rtt, false, sh, 40);
+        t = cv.send(t + 100, true, tls_client_hello(rng_, "www.example.com"));
+        t = cv.send(t + rtt, false, tls_server_flight(rng_, static_cast<std::size_t>(rng_.range(2500, 5200))), 40);
         cv.ack(t + 20, true);
-        t = cv.send(t + 200, true, slice(static_cast<std::size_t>(rng_.range(80, 700))));
-        t = cv.send(t + rtt, false, slice(response), 100);
+        t = cv.send(t + 200, true, concat(tls_record(0x14, Bytes{1}), tls_app_data(slice(74).data(), 74)));
+        t = cv.send(t + 100, true, tls_app_data(slice(700).data(), static_cast<std::size_t>(rng_.range(80, 700))));
+        const Bytes body = slice(response);
+        t = cv.send(t + rtt, false, tls_app_data(body.data(), body.size()), 100);
     }
     cv.ack(t + 25, true);
     cv.close(t + rng_.range(5, 2000) * kMs, rng_.chance(0.5), rtt);
@@ -929,16 +1107,8 @@ void Generator::spawn_dns(Usec t) {
     const std::uint16_t id = static_cast<std::uint16_t>(rng_.u32());
     const std::uint16_t cport = port_of(cl);
     const std::uint16_t vl = vlan();
-    Bytes q;
-    append16(q, id);
-    append16(q, 0x0100);
-    append16(q, 1), append16(q, 0), append16(q, 0), append16(q, 1);
-    Bytes qn = dns_name(name);
-    q.insert(q.end(), qn.begin(), qn.end());
-    append16(q, aaaa ? 28 : 1), append16(q, 1);
-    // EDNS0 OPT record
-    const std::uint8_t opt[] = {0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0};
-    q.insert(q.end(), opt, opt + sizeof opt);
+    Bytes q = dns_query(name, aaaa, id);
+    const Bytes qn = dns_name(name);
     auto udp = [&](std::uint16_t sp, std::uint16_t dp, const Bytes& payload) {
         Bytes u(8 + payload.size());
         put16(u.data(), sp);
@@ -1021,12 +1191,13 @@ void Generator::spawn_misc(Usec t) {
             t += kSec;
         }
     } else {
-        Bytes u(8 + 40);
+        const Bytes q = dns_query("ntp" + std::to_string(rng_.u32() % 100) + ".example.org", false, static_cast<std::uint16_t>(rng_.u32()));
+        Bytes u(8 + q.size());
         const std::uint16_t cport = port_of(cl);
         put16(u.data(), cport);
         put16(u.data() + 2, 53);
-        put16(u.data() + 4, 48);
-        std::memcpy(u.data() + 8, pool_.data() + rng_.range(0, 1 << 20), 40);
+        put16(u.data() + 4, static_cast<std::uint16_t>(u.size()));
+        std::memcpy(u.data() + 8, q.data(), q.size());
         Bytes f = make_frame(cl, dead_resolver4_, 0, kProtoUdp, u, cl.ttl, cl.ip_id++, false);
         Bytes quote = ip_part(f);
         pk.push_back(Pkt{t, std::move(f)});
@@ -1068,8 +1239,9 @@ Usec Generator::ssh_kex_and_session(Conv& cv, Usec t, Usec rtt, bool transfer, i
     t += 40 * kMs + r.range(1, 100) * kMs;
     // Key exchange: ECDH init (sntrup761x25519 is 1190 bytes of public key) and the reply with
     // NEWKEYS in the same write.
-    Bytes init = ssh_msg(r, 30, r.chance(0.6) ? 1194 : 36);
-    Bytes reply = concat(ssh_msg(r, 31, r.chance(0.6) ? 1540 : 460), ssh_msg(r, 21, 0));
+    const bool pq = r.chance(0.6);  // sntrup761x25519 (OpenSSH 9) or curve25519
+    Bytes init = kex_ecdh_init(r, pq);
+    Bytes reply = concat(kex_ecdh_reply(r, pq), ssh_msg(r, 21, 0));
     t = cv.send(t, true, init);
     if (loss_events > lost) {
         // A spurious retransmission of the client's key-exchange packet.
@@ -1390,7 +1562,7 @@ void Generator::spawn_attempt(Usec t) {
         t = cv.send(t + rtt / 2 + 2 * kMs, false,
                     kexinit(r, bad_kex ? kLegacyKex : kServerKex, kServerHostKey, bad_cipher ? kLegacyCiphers : kClientCiphers, kClientMacs));
         if (kind == Kind::kKexDisconnect) {
-            t = cv.send(t + 40 * kMs, true, ssh_msg(r, 30, 36));
+            t = cv.send(t + 40 * kMs, true, kex_ecdh_init(r, false));
             Bytes d{1};
             append32(d, 3);
             append_string(d, "error in libcrypto");

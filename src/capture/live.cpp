@@ -183,7 +183,9 @@ std::vector<std::string> interface_names() {
     pcap_if_t* all = nullptr;
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     if (pcap_findalldevs(&all, errbuf) == 0) {
-        for (pcap_if_t* d = all; d != nullptr; d = d->next) names.emplace_back(d->name);
+        // Only network interfaces (libpcap also lists dbus, bluetooth-monitor, nflog ...).
+        for (pcap_if_t* d = all; d != nullptr; d = d->next)
+            if (if_nametoindex(d->name) != 0) names.emplace_back(d->name);
         pcap_freealldevs(all);
     }
     if (std::find(names.begin(), names.end(), "any") == names.end()) names.emplace_back("any");
@@ -226,7 +228,11 @@ std::optional<std::string> route_interface(const IpAddress& address) {
         alignas(nlmsghdr) char buffer[8192];
         const ssize_t got = recv(fd, buffer, sizeof buffer, 0);
         int left = static_cast<int>(got);
+        // NLMSG_OK compares the header's u32 length with an int: clang's -Wsign-compare flags the macro.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-compare"
         for (auto* h = reinterpret_cast<nlmsghdr*>(buffer); got > 0 && NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+#pragma GCC diagnostic pop
             if (h->nlmsg_type != RTM_NEWROUTE) break;  // NLMSG_ERROR: no route (unreachable, prohibit, ...)
             auto* route = static_cast<rtmsg*>(NLMSG_DATA(h));
             int attr_left = static_cast<int>(RTM_PAYLOAD(h));

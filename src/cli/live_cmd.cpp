@@ -221,10 +221,11 @@ bool set_capabilities(std::uint64_t caps) {
     return syscall(SYS_capset, &header, data) == 0;
 }
 
-// Becomes `who` for good: supplementary groups (the user's, or none without a passwd entry),
-// gid, uid; checked afterwards, as tcpdump does. With keep_kill the process keeps CAP_KILL
-// alone, to stop a command that runs as another user. Returns "" or what went wrong.
-std::string become(const Identity& who, bool keep_kill) {
+// Becomes `who` for good: supplementary groups (with user_groups the user's, from initgroups;
+// otherwise none), gid, uid; checked afterwards, as tcpdump does. With keep_kill the process
+// keeps CAP_KILL alone, to stop a command that runs as another user. Returns "" or what went
+// wrong.
+std::string become(const Identity& who, bool keep_kill, bool user_groups) {
     if (getuid() != 0 && geteuid() != 0) {
         // Not root (CAP_NET_RAW from file or ambient capabilities): give every capability up.
         prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
@@ -232,7 +233,7 @@ std::string become(const Identity& who, bool keep_kill) {
         return "";
     }
     if (keep_kill && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return fmt::format("prctl(PR_SET_KEEPCAPS): {}", std::strerror(errno));
-    const int groups_rc = who.has_passwd ? initgroups(who.name.c_str(), who.gid) : setgroups(0, nullptr);
+    const int groups_rc = user_groups && who.has_passwd ? initgroups(who.name.c_str(), who.gid) : setgroups(0, nullptr);
     if (groups_rc != 0) return fmt::format("cannot set the groups of {}: {}", describe(who), std::strerror(errno));
     if (setgid(who.gid) != 0) return fmt::format("cannot set gid {}: {}", who.gid, std::strerror(errno));
     if (setuid(who.uid) != 0) return fmt::format("cannot set uid {}: {}", who.uid, std::strerror(errno));
@@ -407,9 +408,9 @@ std::string run_for_output(const std::string& program, const std::vector<std::st
         }
         dup2(out[1], STDOUT_FILENO);
         if (who != nullptr) {
-            if (!become(*who, false).empty()) _exit(126);
+            if (!become(*who, false, true).empty()) _exit(126);
             set_child_environment(*who);
-        } else if (getuid() != 0 && !become(identity_of(getuid(), getgid()), false).empty()) {
+        } else if (getuid() != 0 && !become(identity_of(getuid(), getgid()), false, true).empty()) {
             _exit(126);
         }
         std::vector<char*> args;
@@ -513,7 +514,27 @@ Target ssh_target(const std::string& ssh, const std::vector<std::string>& args, 
     }
     if (!c.proxyjump.empty()) {
         std::string hop = c.proxyjump.substr(0, c.proxyjump.find(','));
-        SshConfig j = ssh_config(ssh, {hop.rfind("ssh://", 0) == 0 ? hop : "ssh://" + hop}, who);
+        // The jump host's own settings, from the same configuration file (-F) when one is given.
+        std::vector<std::string> hop_args;
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            if (args[i] == "-F" && i + 1 < args.size()) hop_args = {"-F", args[i + 1]};
+            else if (args[i].rfind("-F", 0) == 0 && args[i].size() > 2) hop_args = {args[i]};
+        }
+        // [user@]host[:port], [user@][v6addr]:port or ssh://[user@]host[:port]: ask for host, with -p.
+        std::string rest = hop.rfind("ssh://", 0) == 0 ? hop.substr(6) : hop;
+        if (const auto at = rest.rfind('@'); at != std::string::npos) rest = rest.substr(at + 1);
+        std::string hop_host = rest, hop_port;
+        if (!rest.empty() && rest.front() == '[' && rest.find(']') != std::string::npos) {
+            hop_host = rest.substr(1, rest.find(']') - 1);
+            const std::string after = rest.substr(rest.find(']') + 1);
+            if (after.size() > 1 && after.front() == ':') hop_port = after.substr(1);
+        } else if (std::count(rest.begin(), rest.end(), ':') == 1) {
+            hop_host = rest.substr(0, rest.find(':'));
+            hop_port = rest.substr(rest.find(':') + 1);
+        }
+        if (!hop_port.empty()) hop_args.insert(hop_args.end(), {"-p", hop_port});
+        hop_args.push_back(hop_host);
+        SshConfig j = ssh_config(ssh, hop_args, who);
         if (!j.ok) throw UsageError(fmt::format("run: cannot tell where the jump host '{}' is; give --host and --port", hop));
         std::string why;
         Target t;
@@ -1183,7 +1204,7 @@ int cmd_capture(const std::vector<std::string>& args) {
     const bool root = getuid() == 0;
     Prepared p = prepare(a, std::move(target), sudo);
     const Identity drop_to = !root ? identity_of(getuid(), getgid()) : sudo ? *sudo : nobody();
-    if (const std::string why = become(drop_to, false); !why.empty()) throw Error(fmt::format("cannot drop privileges: {}", why));
+    if (const std::string why = become(drop_to, false, false); !why.empty()) throw Error(fmt::format("cannot drop privileges: {}", why));
     const std::string user = root ? fmt::format("root only to open the capture, then {}", describe(drop_to))
                                   : fmt::format("{} (capabilities dropped after opening the capture)", describe(drop_to));
     SignalGuard signals;
@@ -1262,13 +1283,13 @@ int cmd_run(const std::vector<std::string>& args) {
         ::close(go_pipe[1]);
         ::close(exec_pipe[0]);
         if (root && child_id.uid != 0) {
-            if (const std::string why = become(child_id, false); !why.empty()) {
+            if (const std::string why = become(child_id, false, true); !why.empty()) {
                 write_stderr("sshpath: error: cannot run the command as " + describe(child_id) + ": " + why + "\n");
                 _exit(126);
             }
             set_child_environment(child_id);
         } else if (!root) {
-            become(child_id, false);  // drops any capability, nothing else
+            become(child_id, false, true);  // drops any capability, nothing else
         }
         char go = 0;
         ssize_t n;
@@ -1293,7 +1314,7 @@ int cmd_run(const std::vector<std::string>& args) {
     child.stderr_fd = err_pipe[0];
     fcntl(child.stderr_fd, F_SETFL, fcntl(child.stderr_fd, F_GETFL) | O_NONBLOCK);
 
-    if (const std::string why = become(drop_to, keep_kill); !why.empty()) {
+    if (const std::string why = become(drop_to, keep_kill, false); !why.empty()) {
         ::close(go_pipe[1]);
         waitpid(pid, nullptr, 0);
         throw Error(fmt::format("cannot drop privileges: {}", why));
