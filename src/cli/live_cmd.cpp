@@ -48,8 +48,10 @@ using capture::IpAddress;
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 // `run`: after a forwarded SIGINT/SIGTERM, how long the command may take to end before SIGKILL.
 constexpr double kChildKillAfter = 5.0;
-// --until-verdict: at most this often the packets so far are analysed again.
+// --until-verdict: at most this often the packets so far are analysed again (and never more
+// than a third of the time), keeping at most this many bytes of packets for it.
 constexpr double kTrialInterval = 0.2;
+constexpr std::size_t kTrialKeep = 64u << 20;
 // The command's standard error kept for the report (the rest is still shown).
 constexpr std::size_t kStderrKeep = 4u << 20;
 
@@ -741,7 +743,7 @@ public:
                 child->killed = true;
             }
             double wait = std::min(duration_end, stop_at) - now;
-            if (args_.until_verdict && dirty) wait = std::min(wait, std::max(0.0, next_trial - now));
+            if (until_verdict_ && dirty) wait = std::min(wait, std::max(0.0, next_trial - now));
             if (child != nullptr && child->signalled_at >= 0 && !child->killed) wait = std::min(wait, 0.25);
             wait = std::clamp(wait, 0.0, 1.0);
             pollfd fds[3];
@@ -784,11 +786,13 @@ public:
                     stop_at = now;
                 }
             }
-            if (args_.until_verdict && dirty && now >= next_trial && stop_at == kInfinity) {
+            if (until_verdict_ && dirty && now >= next_trial && stop_at == kInfinity) {
                 dirty = false;
                 packets_since_trial_ = 0;
-                next_trial = now + kTrialInterval;
-                if (auto decided = trial()) {
+                const double t0 = monotonic_now();
+                const auto decided = trial();
+                next_trial = monotonic_now() + std::max(kTrialInterval, 2 * (monotonic_now() - t0));
+                if (decided) {
                     stopped_by_ = "until-verdict";
                     stop_at = now + args_.grace;
                     note(fmt::format("conclusive: {}, which later packets cannot change; stopping in {} s", *decided, args_.grace));
@@ -815,8 +819,7 @@ private:
             const std::size_t n = cap_.dispatch([this](const capture::Packet& p, const capture::RawFrame& f) {
                 analyzer_.add(p);
                 if (writer_ != nullptr) writer_->add(f);
-                if (args_.until_verdict)
-                    stored_.push_back(StoredFrame{f.ts_sec, f.ts_usec, f.caplen, f.wirelen, std::vector<std::uint8_t>(f.data.begin(), f.data.end())});
+                if (until_verdict_) keep_for_trial(f);
             });
             packets_since_trial_ += n;
             if (n > 0 && writer_ != nullptr) writer_->flush();
@@ -826,6 +829,22 @@ private:
             return false;
         }
         return true;
+    }
+
+    void keep_for_trial(const capture::RawFrame& f) {
+        stored_bytes_ += f.data.size() + sizeof(StoredFrame);
+        if (stored_bytes_ > kTrialKeep) {
+            until_verdict_ = false;
+            stored_.clear();
+            stored_.shrink_to_fit();
+            const std::string why = fmt::format("--until-verdict stopped watching after {} MiB of packets (too many to analyse again "
+                                                "and again); the capture went on until it was stopped otherwise",
+                                                kTrialKeep >> 20);
+            note(why);
+            analyzer_.warn(why);
+            return;
+        }
+        stored_.push_back(StoredFrame{f.ts_sec, f.ts_usec, f.caplen, f.wirelen, std::vector<std::uint8_t>(f.data.begin(), f.data.end())});
     }
 
     // Analyses the packets so far with the same rules; the verdict of a conclusive connection.
@@ -919,7 +938,9 @@ private:
     capture::DumpWriter* writer_;
     const SignalGuard& signals_;
     std::string name_;
+    bool until_verdict_ = args_.until_verdict;
     std::vector<StoredFrame> stored_;
+    std::size_t stored_bytes_ = 0;
     std::size_t packets_since_trial_ = 0;
     std::string stopped_by_, capture_error_;
     double started_ = 0, ended_ = 0, ended_wall_ = 0;

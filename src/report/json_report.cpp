@@ -131,7 +131,8 @@ std::string render_json(const verdict::Analysis& a, const ReportOptions& o) {
     }
     j["captures"] = caps;
     j["warnings"] = a.warnings;
-    return j.dump(2) + "\n";
+    // A capture can put any bytes in a string: never let invalid UTF-8 abort the report.
+    return j.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace sshpath::report

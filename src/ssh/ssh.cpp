@@ -117,6 +117,10 @@ Banner parse_banner(std::string_view line) {
     else if (std::any_of(line.begin(), line.end(), [](unsigned char c) { return c < 0x20 || c > 0x7e; }))
         b.problem = "holds non-printable characters";
     b.valid = b.problem.empty();
+    // The parts are shown in reports: escape what is not printable, as in `text`.
+    b.proto_version = printable(b.proto_version, std::string::npos);
+    b.software_version = printable(b.software_version, std::string::npos);
+    b.comments = printable(b.comments, std::string::npos);
     return b;
 }
 
@@ -130,7 +134,8 @@ std::optional<KexInit> parse_kexinit(Bytes payload) {
     for (auto* l : lists) {
         std::string s;
         if (!c.string(s)) return std::nullopt;
-        *l = split_list(s);
+        // Names are US-ASCII (RFC 4251 5); other bytes are escaped before any report shows them.
+        *l = split_list(printable(s, std::string::npos));
     }
     std::string ignored;
     for (int i = 0; i < 2; ++i)  // languages
