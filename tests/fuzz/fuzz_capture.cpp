@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <string>
 
 #include "fuzz_util.h"
 #include "sshpath/capture/reader.h"
@@ -43,9 +44,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         report::ReportOptions ro;
         ro.version = "fuzz";
         ro.explain = (data[size - 1] & 1) != 0;
-        (void)report::render_text(analysis, ro);
+        // Bytes from the capture reach a terminal only escaped: no control characters but line
+        // feeds (an ESC would let a capture drive the terminal of whoever reads the report).
+        for (const std::string& out : {report::render_text(analysis, ro), report::render_markdown(analysis, ro)})
+            for (unsigned char c : out) SSHPATH_FUZZ_CHECK(c == '\n' || (c >= 0x20 && c != 0x7f));
         (void)report::render_json(analysis, ro);
-        (void)report::render_markdown(analysis, ro);
     } catch (const Error& e) {
         // The CLI prints this as one line.
         const std::string_view message = e.what();

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034,SC1091  # variables are for the scripts that source this file
 # Shared by the tests/live/ scripts: `sshpath capture` and `sshpath run` end to end, inside the
 # failure lab's network namespaces (tests/lab/lib.sh, sourced, never edited here).
 #
