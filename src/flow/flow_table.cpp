@@ -121,6 +121,12 @@ void FlowTable::add_tcp(const Packet& p) {
     auto it = index_.find(key);
     bool syn_only = t.has(capture::kSyn) && !t.has(capture::kAck);
     Flow* f = nullptr;
+    if (it != index_.end() && it->second == kIgnored) {
+        // Known not to be an SSH attempt: only a new connection on the same ports matters.
+        if (!syn_only) return;
+        index_.erase(it);
+        it = index_.end();
+    }
     if (it != index_.end()) {
         f = &flows_[it->second];
         bool from_client = p.src == f->client && t.sport == f->client_port;
@@ -405,13 +411,29 @@ void FlowTable::add_tcp(const Packet& p) {
         dir.fin = ref;
         add_line(flow, options_, p, side, fmt::format("FIN ttl {}", p.ttl));
     }
+    if (flow.ignored) forget(key);
+}
+
+void FlowTable::forget(const Key& key) {
+    // Free a connection that cannot be an SSH attempt; its key stays known so its later packets
+    // are skipped, and it no longer counts against max_flows.
+    auto it = index_.find(key);
+    std::size_t i = it->second;
+    it->second = kIgnored;
+    ++other_tcp_flows_;
+    if (i + 1 != flows_.size()) {
+        flows_[i] = std::move(flows_.back());
+        const Flow& moved = flows_[i];
+        index_[key_of(moved.client, moved.client_port, moved.server, moved.server_port)] = i;
+    }
+    flows_.pop_back();
 }
 
 void FlowTable::add_icmp(const Packet& p) {
     const auto& q = p.icmp.quote;
     if (!q.valid || q.protocol != 6) return;
     auto it = index_.find(key_of(q.src, q.sport, q.dst, q.dport));
-    if (it == index_.end()) return;
+    if (it == index_.end() || it->second == kIgnored) return;
     Flow& f = flows_[it->second];
     IcmpEvent ev;
     ev.ref = PacketRef{p.number, p.time};

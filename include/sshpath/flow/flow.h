@@ -136,7 +136,7 @@ struct FlowOptions {
     std::optional<IpAddress> host;     ///< only flows to this server address (or proxy target)
     std::string host_name;             ///< the --host text, matched against proxy targets
     std::size_t stream_cap = 64 * 1024;   ///< bytes kept per direction (and out-of-order bytes held)
-    std::size_t max_flows = 10000;        ///< connections tracked; packets of later ones are dropped (flow_cap_hit)
+    std::size_t max_flows = 200000;       ///< connections tracked at once that may be SSH attempts (non-SSH ones are freed); later ones are dropped (flow_cap_hit)
     std::size_t buffer_cap = 256 * 1024 * 1024;  ///< stream bytes buffered over all flows (buffer_cap_hit)
     std::size_t timeline_cap = 60;
 };
@@ -169,6 +169,8 @@ private:
     void add_tcp(const capture::Packet& p);
     void add_icmp(const capture::Packet& p);
     Flow& new_flow(const Key& key, const capture::Packet& p, bool from_a_is_client);
+    void forget(const Key& key);
+    static constexpr std::size_t kIgnored = static_cast<std::size_t>(-1);
     /// How many of `want` more bytes a direction holding `held` may buffer (stream_cap, then buffer_cap).
     std::size_t room(std::size_t held, std::size_t want);
 
