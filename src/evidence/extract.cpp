@@ -14,6 +14,36 @@ int hop_distance(int ttl) {
     return initial - ttl;
 }
 
+std::string icmp_kind_name(int ip_version, int type, int code) {
+    if (ip_version == 4) {
+        if (type == 11) return "time-exceeded";
+        if (type != 3) return "other";
+        switch (code) {
+        case 0: return "net-unreachable";
+        case 1: return "host-unreachable";
+        case 2: return "proto-unreachable";
+        case 3: return "port-unreachable";
+        case 4: return "frag-needed";
+        case 9: return "net-prohibited";
+        case 10: return "host-prohibited";
+        case 13: return "admin-prohibited";
+        default: return "other";
+        }
+    }
+    if (type == 2) return "packet-too-big";
+    if (type == 3) return "time-exceeded";
+    if (type != 1) return "other";
+    switch (code) {
+    case 0: return "no-route";
+    case 1: return "admin-prohibited";
+    case 3: return "addr-unreachable";
+    case 4: return "port-unreachable";
+    case 5: return "admin-prohibited";  // source address failed ingress/egress policy
+    case 6: return "admin-prohibited";  // reject route to destination
+    default: return "other";
+    }
+}
+
 CaptureContext make_context(const std::map<capture::IpAddress, std::uint8_t>& synack_ttls, double start_time,
                             double end_time, int ssh_port) {
     CaptureContext ctx;
@@ -37,36 +67,6 @@ std::string syn_options(const capture::TcpOptions& o) {
     if (o.timestamps) parts.push_back("ts");
     if (o.wscale >= 0) parts.push_back("wscale");
     return fmt::format("{}", fmt::join(parts, ","));
-}
-
-std::string icmp_kind(const flow::IcmpEvent& e) {
-    if (e.version == 4) {
-        if (e.type == 11) return "time-exceeded";
-        if (e.type != 3) return "other";
-        switch (e.code) {
-        case 0: return "net-unreachable";
-        case 1: return "host-unreachable";
-        case 2: return "proto-unreachable";
-        case 3: return "port-unreachable";
-        case 4: return "frag-needed";
-        case 9: return "net-prohibited";
-        case 10: return "host-prohibited";
-        case 13: return "admin-prohibited";
-        default: return "other";
-        }
-    }
-    if (e.type == 2) return "packet-too-big";
-    if (e.type == 3) return "time-exceeded";
-    if (e.type != 1) return "other";
-    switch (e.code) {
-    case 0: return "no-route";
-    case 1: return "admin-prohibited";
-    case 3: return "addr-unreachable";
-    case 4: return "port-unreachable";
-    case 5: return "admin-prohibited";  // source address failed ingress/egress policy
-    case 6: return "admin-prohibited";  // reject route to destination
-    default: return "other";
-    }
 }
 
 struct Stage {
@@ -249,7 +249,7 @@ FactSet extract_flow(const Flow& f, const CaptureContext& ctx) {
         fs.set("icmp_packet", std::int64_t(e.ref.packet));
         fs.set("icmp_type", std::int64_t(e.type));
         fs.set("icmp_code", std::int64_t(e.code));
-        std::string kind = icmp_kind(e);
+        std::string kind = icmp_kind_name(e.version, e.type, e.code);
         fs.set("icmp_kind", kind);
         fs.set("icmp_source", e.source.to_string());
         fs.set("icmp_from_server", e.source == f.server);
@@ -260,7 +260,7 @@ FactSet extract_flow(const Flow& f, const CaptureContext& ctx) {
                             e.source == f.server ? " (the server itself)" : "", hop_distance(e.ttl),
                             e.quotes_client ? "client" : "server"));
         for (const auto& x : f.icmps) {
-            std::string k = icmp_kind(x);
+            std::string k = icmp_kind_name(x.version, x.type, x.code);
             if (k == "frag-needed" || k == "packet-too-big") {
                 fs.set("icmp_too_big_seen", true);
                 observe("icmp_too_big_seen", x.ref, fmt::format("{} from {}, mtu {}", k, x.source.to_string(), x.mtu));

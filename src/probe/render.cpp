@@ -1,3 +1,4 @@
+#include "sshpath/report/json.h"
 #include "sshpath/probe/render.h"
 
 #include <fmt/format.h>
@@ -13,7 +14,7 @@ namespace {
 
 using nlohmann::ordered_json;
 
-double round3(double v) { return static_cast<double>(static_cast<long long>(v * 1000.0 + (v < 0 ? -0.5 : 0.5))) / 1000.0; }
+using report::round3;
 
 std::string addr(const IpAddress& a) { return a.version ? a.to_string() : ""; }
 
@@ -210,22 +211,6 @@ ordered_json probe_json(const Probe& p, double t0) {
     return j;
 }
 
-ordered_json verdict_json(const verdict::Verdict& v) {
-    ordered_json j;
-    j["cause"] = v.cause;
-    j["component"] = v.component;
-    j["candidates"] = v.candidates;
-    j["confidence"] = v.confidence;
-    j["summary"] = v.summary;
-    ordered_json ev = ordered_json::array();
-    for (const auto& e : v.evidence) ev.push_back({{"packet", e.packet}, {"time", round3(e.time)}, {"what", e.what}});
-    j["evidence"] = ev;
-    j["next_steps"] = v.next_steps;
-    j["rule"] = v.rule;
-    if (!v.explanation.empty()) j["explanation"] = v.explanation;
-    return j;
-}
-
 double start_time(const ProbeResult& r) { return r.packets.empty() ? r.started : std::min(r.started, r.packets.front().time); }
 
 std::string edge_words(const ProbeResult& r) {
@@ -403,7 +388,7 @@ std::string render_json(const ProbeResult& r, const Decision& d, const std::stri
     ordered_json j;
     j["schema_version"] = 1;
     j["sshpath_version"] = version;
-    j["verdict"] = verdict_json(d.verdict);
+    j["verdict"] = report::verdict_to_json(d.verdict);
     ordered_json p;
     p["target"] = r.target;
     p["address"] = r.address.to_string();

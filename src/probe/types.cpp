@@ -1,5 +1,7 @@
 #include "sshpath/probe/types.h"
 
+#include "sshpath/evidence/extract.h"
+
 namespace sshpath::probe {
 
 std::string_view reply_kind_name(ReplyKind kind) {
@@ -23,41 +25,9 @@ std::string_view trace_role_name(TraceRole role) {
     return "port";
 }
 
-int hops_from_ttl(int ttl) {
-    if (ttl < 0) return -1;
-    const int initial = ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
-    return initial - ttl;
-}
+int hops_from_ttl(int ttl) { return ttl < 0 ? -1 : evidence::hop_distance(ttl); }
 
-std::string icmp_kind_name(int ip_version, int type, int code) {
-    if (ip_version == 4) {
-        if (type == 11) return "time-exceeded";
-        if (type != 3) return "other";
-        switch (code) {
-        case 0: return "net-unreachable";
-        case 1: return "host-unreachable";
-        case 2: return "proto-unreachable";
-        case 3: return "port-unreachable";
-        case 4: return "frag-needed";
-        case 9: return "net-prohibited";
-        case 10: return "host-prohibited";
-        case 13: return "admin-prohibited";
-        default: return "other";
-        }
-    }
-    if (type == 2) return "packet-too-big";
-    if (type == 3) return "time-exceeded";
-    if (type != 1) return "other";
-    switch (code) {
-    case 0: return "no-route";
-    case 1: return "admin-prohibited";
-    case 3: return "addr-unreachable";
-    case 4: return "port-unreachable";
-    case 5: return "admin-prohibited";  // source address failed ingress/egress policy
-    case 6: return "admin-prohibited";  // reject route to destination
-    default: return "other";
-    }
-}
+std::string icmp_kind_name(int ip_version, int type, int code) { return evidence::icmp_kind_name(ip_version, type, code); }
 
 bool is_private(const IpAddress& a) {
     const auto& b = a.bytes;

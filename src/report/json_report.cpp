@@ -1,15 +1,16 @@
 #include <nlohmann/json.hpp>
 
 #include "sshpath/core/contract.h"
+#include "sshpath/report/json.h"
 #include "sshpath/report/report.h"
 
 namespace sshpath::report {
 
 using nlohmann::ordered_json;
 
-namespace {
-
 double round3(double t) { return static_cast<double>(static_cast<long long>(t * 1000.0 + (t >= 0 ? 0.5 : -0.5))) / 1000.0; }
+
+namespace {
 
 ordered_json fact_value(const evidence::Value& v) {
     if (auto* b = std::get_if<bool>(&v)) return *b;
@@ -18,7 +19,9 @@ ordered_json fact_value(const evidence::Value& v) {
     return std::get<std::string>(v);
 }
 
-ordered_json verdict_json(const verdict::Verdict& v, bool explain, bool with_file) {
+}  // namespace
+
+ordered_json verdict_to_json(const verdict::Verdict& v, bool explain, bool with_file) {
     ordered_json j;
     j["cause"] = v.cause;
     j["component"] = v.component;
@@ -56,6 +59,8 @@ ordered_json verdict_json(const verdict::Verdict& v, bool explain, bool with_fil
     return j;
 }
 
+namespace {
+
 ordered_json direction_json(const ssh::DirectionView& d) {
     ordered_json j;
     j["identification"] = d.banner ? ordered_json(d.banner->text) : ordered_json(nullptr);
@@ -92,7 +97,7 @@ std::string render_json(const verdict::Analysis& a, const ReportOptions& o) {
     ordered_json j;
     j["schema_version"] = contract::kSchemaVersion;
     j["sshpath_version"] = o.version;
-    j["verdict"] = verdict_json(a.verdict, o.explain, many);
+    j["verdict"] = verdict_to_json(a.verdict, o.explain, many);
     ordered_json flows = ordered_json::array();
     for (const auto& f : a.flows) {
         ordered_json x;
@@ -102,7 +107,7 @@ std::string render_json(const verdict::Analysis& a, const ReportOptions& o) {
         x["first_packet"] = f.flow.first.packet;
         x["start_time"] = round3(f.facts.get_real("start_time"));
         x["stage"] = f.facts.get_string("ssh_stage");
-        x["verdict"] = verdict_json(f.verdict, o.explain, false);
+        x["verdict"] = verdict_to_json(f.verdict, o.explain, false);
         x["facts"] = facts_json(f.facts);
         x["ssh"] = {{"client", direction_json(f.flow.ssh.client)}, {"server", direction_json(f.flow.ssh.server)}};
         ordered_json tl = ordered_json::array();

@@ -12,6 +12,10 @@ namespace sshpath::evidence {
 /// Hop distance from a TTL/hop limit: the next common initial value (64, 128, 255) minus it.
 int hop_distance(int ttl);
 
+/// Meaning of an ICMP (ip_version 4) or ICMPv6 (6) error: admin-prohibited, port-unreachable,
+/// frag-needed, packet-too-big, time-exceeded, ... (the values of the fact icmp_kind).
+std::string icmp_kind_name(int ip_version, int type, int code);
+
 /// What is known about the capture as a whole when a flow's facts are extracted.
 struct CaptureContext {
     double start_time = 0;   ///< time of the capture's first packet
