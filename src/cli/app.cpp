@@ -62,7 +62,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
         ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json or markdown")
         ("rules", po::value<std::string>()->value_name("DIR"), "use the rules in DIR instead of the installed ones")
         ("explain", "list every rule that matched each connection and the facts its condition read")
-        ("max-connections", po::value<std::string>()->value_name("N"), "connections that may be SSH attempts tracked at once per capture (default 200000)")
+        ("max-connections", po::value<std::string>()->value_name("N"), "connections that may be SSH attempts tracked at once per capture (default 10000)")
         ("help,h", "this help");
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::vector<std::string>>(), "capture");

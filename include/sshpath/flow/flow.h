@@ -136,7 +136,7 @@ struct FlowOptions {
     std::optional<IpAddress> host;     ///< only flows to this server address (or proxy target)
     std::string host_name;             ///< the --host text, matched against proxy targets
     std::size_t stream_cap = 64 * 1024;   ///< bytes kept per direction (and out-of-order bytes held)
-    std::size_t max_flows = 200000;       ///< connections tracked at once that may be SSH attempts (non-SSH ones are freed); later ones are dropped (flow_cap_hit)
+    std::size_t max_flows = 10000;        ///< connections tracked at once that may be SSH attempts (non-SSH ones are freed); later ones are dropped (flow_cap_hit)
     std::size_t buffer_cap = 256 * 1024 * 1024;  ///< stream bytes buffered over all flows (buffer_cap_hit)
     std::size_t timeline_cap = 60;
 };
