@@ -64,15 +64,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
         ("explain", "list every rule that matched each connection and the facts its condition read")
         ("max-connections", po::value<std::string>()->value_name("N"), "connections that may be SSH attempts tracked at once per capture (default 10000)")
         ("help,h", "this help");
-    po::options_description hidden;
-    hidden.add_options()("file", po::value<std::vector<std::string>>(), "capture");
-    po::options_description all;
-    all.add(desc).add(hidden);
-    po::positional_options_description pos;
-    pos.add("file", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
+    po::variables_map vm = parse_command_line(args, desc, "file");
     if (vm.count("help")) {
         std::cout << desc << "\nExamples:\n"
                   << "  sshpath analyze failing.pcap\n"
@@ -110,15 +102,7 @@ int cmd_rules(const std::vector<std::string>& args) {
         "\n"
         "Options");
     desc.add_options()("rules", po::value<std::string>()->value_name("DIR"), "rules directory for 'list'")("help,h", "this help");
-    po::options_description hidden;
-    hidden.add_options()("words", po::value<std::vector<std::string>>(), "");
-    po::options_description all;
-    all.add(desc).add(hidden);
-    po::positional_options_description pos;
-    pos.add("words", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
+    po::variables_map vm = parse_command_line(args, desc, "words");
     std::vector<std::string> words = vm.count("words") ? vm["words"].as<std::vector<std::string>>() : std::vector<std::string>{};
     if (vm.count("help") || words.empty()) {
         std::cout << desc;

@@ -66,6 +66,20 @@ std::string check_format(const std::string& format) {
     return format;
 }
 
+po::variables_map parse_command_line(const std::vector<std::string>& args, const po::options_description& desc,
+                                    const char* positional) {
+    po::options_description hidden;
+    hidden.add_options()(positional, po::value<std::vector<std::string>>(), "");
+    po::options_description all;
+    all.add(desc).add(hidden);
+    po::positional_options_description pos;
+    pos.add(positional, -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    return vm;
+}
+
 void print_report(const verdict::Analysis& analysis, const std::string& format, bool explain) {
     report::ReportOptions ro;
     ro.explain = explain;

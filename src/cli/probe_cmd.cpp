@@ -92,15 +92,7 @@ int cmd_probe(const std::vector<std::string>& args) {
         ("write,w", po::value<std::string>()->value_name("FILE"), "write every probe and answer to FILE (pcap format)")
         ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json or markdown")
         ("help,h", "this help");
-    po::options_description hidden;
-    hidden.add_options()("host", po::value<std::vector<std::string>>(), "host");
-    po::options_description all;
-    all.add(desc).add(hidden);
-    po::positional_options_description pos;
-    pos.add("host", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
+    po::variables_map vm = parse_command_line(args, desc, "host");
     if (vm.count("help")) {
         std::cout << desc << "\nExamples:\n"
                   << "  sudo sshpath probe 203.0.113.7\n"

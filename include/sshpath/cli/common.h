@@ -2,6 +2,7 @@
 #include <boost/program_options.hpp>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "sshpath/core/error.h"
 #include "sshpath/report/report.h"
@@ -27,6 +28,11 @@ int parse_port(const std::string& text, const char* option = "--port");
 void parse_host(const std::string& text, verdict::AnalyzeOptions& o);
 /// text | json | markdown, or UsageError.
 std::string check_format(const std::string& format);
+/// Parses a command's arguments: the options of `desc`, and every other word collected under
+/// the name `positional` (a list of strings).
+boost::program_options::variables_map parse_command_line(const std::vector<std::string>& args,
+                                                          const boost::program_options::options_description& desc,
+                                                          const char* positional);
 /// Renders the analysis in the format and writes it to stdout.
 void print_report(const verdict::Analysis& analysis, const std::string& format, bool explain);
 
