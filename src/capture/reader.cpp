@@ -9,6 +9,7 @@
 #include <cstring>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "sshpath/capture/decoder.h"
 #include "sshpath/core/error.h"
@@ -16,26 +17,37 @@
 namespace sshpath::capture {
 namespace {
 
-// libpcap reads through stdio; its default 4 KiB buffer makes reading several times slower.
-constexpr std::size_t kStdioBuffer = std::size_t{1} << 20;
+// Classic pcap files, by far the most common large input, are read here without libpcap: whole
+// blocks of 1 MiB go straight from the kernel into one buffer and the records are walked in
+// place (libpcap does two freads and one extra copy per record). Anything else (pcapng, old pcap
+// versions, unusual link types) goes to libpcap, through a FILE that replays the bytes already
+// read, so both paths accept and reject exactly the same files.
+constexpr std::size_t kBlock = std::size_t{1} << 20;
+// The source FILE's own stdio buffer: small, so that block reads bypass it.
+constexpr std::size_t kSourceBuffer = std::size_t{64} << 10;
+// The FILE handed to libpcap: large, because libpcap reads record by record.
+constexpr std::size_t kLibpcapBuffer = std::size_t{1} << 20;
+// libpcap's max_snaplen_for_dlt() for every link type sshpath decodes.
+constexpr std::uint32_t kMaxSnaplen = 262144;
+constexpr std::size_t kFileHeader = 24, kRecordHeader = 16;
 
 std::string display_name(const std::string& path) {
     return path == "-" ? std::string("standard input") : "'" + path + "'";
 }
 
 // stdin outlives any Reader, so its buffer must too; it is set up once and never freed.
-char* stdin_buffer() {
+void buffer_stdin() {
     static char* buffer = [] {
-        auto* b = new char[kStdioBuffer];
-        std::setvbuf(stdin, b, _IOFBF, kStdioBuffer);
+        auto* b = new char[kSourceBuffer];
+        std::setvbuf(stdin, b, _IOFBF, kSourceBuffer);
         return b;
     }();
-    return buffer;
+    (void)buffer;
 }
 
 FILE* open_capture(const std::string& path) {
     if (path == "-") {
-        stdin_buffer();
+        buffer_stdin();
         return stdin;
     }
     FILE* fp = std::fopen(path.c_str(), "rb");
@@ -61,50 +73,263 @@ bool is_truncation(std::string_view message) {
     return message.find("truncated") != std::string_view::npos;
 }
 
+std::uint32_t load32(const std::uint8_t* p, bool swapped) {
+    std::uint32_t v;
+    std::memcpy(&v, p, sizeof v);
+    return swapped ? __builtin_bswap32(v) : v;
+}
+std::uint16_t load16(const std::uint8_t* p, bool swapped) {
+    std::uint16_t v;
+    std::memcpy(&v, p, sizeof v);
+    return swapped ? __builtin_bswap16(v) : v;
+}
+
+// The classic pcap header the fast path reads: version 2.4, micro- or nanosecond time stamps,
+// either byte order, and a link type whose LINKTYPE_ number libpcap passes on unchanged (or,
+// for LINKTYPE_RAW, maps to DLT_RAW). Everything else is left to libpcap.
+struct ClassicHeader {
+    bool swapped = false;
+    bool nano = false;
+    std::uint32_t snapshot = 0;
+    int link_type = -1;
+};
+
+bool parse_classic_header(const std::uint8_t* h, ClassicHeader& out) {
+    std::uint32_t magic;
+    std::memcpy(&magic, h, 4);
+    switch (magic) {
+    case 0xa1b2c3d4: out = {false, false}; break;
+    case 0xd4c3b2a1: out = {true, false}; break;
+    case 0xa1b23c4d: out = {false, true}; break;
+    case 0x4d3cb2a1: out = {true, true}; break;
+    default: return false;
+    }
+    if (load16(h + 4, out.swapped) != 2 || load16(h + 6, out.swapped) != 4) return false;
+    const std::uint32_t snaplen = load32(h + 16, out.swapped);
+    const std::uint32_t linktype = load32(h + 20, out.swapped);
+    switch (linktype) {
+    case 101: out.link_type = DLT_RAW; break;  // LINKTYPE_RAW
+    case kLinkNull:
+    case kLinkEthernet:
+    case kLinkLoop:
+    case kLinkSll:
+    case kLinkSll2:
+    case kLinkIpv4:
+    case kLinkIpv6: out.link_type = static_cast<int>(linktype); break;
+    default: return false;  // includes FCS-length bits in the upper half
+    }
+    // As libpcap: a snapshot length of 0 or beyond the maximum means the maximum.
+    out.snapshot = snaplen == 0 || snaplen > kMaxSnaplen ? kMaxSnaplen : snaplen;
+    return true;
+}
+
+// A FILE that first returns `prefix` (the bytes already read to recognise the format), then
+// the rest of `source`: lets libpcap open a stream that cannot seek back, such as a pipe.
+struct Replay {
+    std::vector<char> prefix;
+    std::size_t pos = 0;
+    FILE* source = nullptr;
+};
+
+ssize_t replay_read(void* cookie, char* buf, std::size_t size) {
+    auto* r = static_cast<Replay*>(cookie);
+    if (r->pos < r->prefix.size()) {
+        const std::size_t n = std::min(size, r->prefix.size() - r->pos);
+        std::memcpy(buf, r->prefix.data() + r->pos, n);
+        r->pos += n;
+        return static_cast<ssize_t>(n);
+    }
+    const std::size_t n = std::fread(buf, 1, size, r->source);
+    if (n == 0 && std::ferror(r->source)) return -1;
+    return static_cast<ssize_t>(n);
+}
+
+int replay_close(void* cookie) {
+    delete static_cast<Replay*>(cookie);
+    return 0;
+}
+
 }  // namespace
 
 struct Reader::Impl {
     std::string path;
-    std::unique_ptr<char[]> buffer;
+    FILE* source = nullptr;          ///< the file or stream read; closed here unless stdin
+    std::unique_ptr<char[]> source_buffer;
+    // libpcap path
     pcap_t* pcap = nullptr;
+    std::unique_ptr<char[]> pcap_buffer;
+    // classic pcap path
+    ClassicHeader header;
+    std::unique_ptr<std::uint8_t[]> block;
+    std::size_t pos = 0, end = 0;
     ReadStats stats;
     Packet packet;
 
     ~Impl() {
-        // Closing flushes and releases the FILE before the buffer it uses is freed.
+        // Closing the pcap_t closes the replaying FILE, which frees its cookie, before the
+        // buffer it uses is freed and before the source it reads from is closed.
         if (pcap != nullptr) pcap_close(pcap);
+        if (source != nullptr && source != stdin) std::fclose(source);
+    }
+
+    // Reads more of the file behind the bytes not yet used. Returns the number of bytes added.
+    std::size_t refill() {
+        if (pos > 0) {
+            std::memmove(block.get(), block.get() + pos, end - pos);
+            end -= pos;
+            pos = 0;
+        }
+        const std::size_t n = std::fread(block.get() + end, 1, kBlock - end, source);
+        if (n == 0 && std::ferror(source)) {
+            throw InputError(fmt::format("cannot read {}: error reading dump file: {}", display_name(path),
+                                         std::strerror(errno)));
+        }
+        end += n;
+        return n;
+    }
+
+    // Makes `want` bytes available at pos, unless the file ends first. Returns the bytes available.
+    std::size_t need(std::size_t want) {
+        while (end - pos < want && refill() > 0) {
+        }
+        return end - pos;
+    }
+
+    void open_with_libpcap(std::vector<char> prefix) {
+        auto* replay = new Replay{std::move(prefix), 0, source};
+        FILE* fp = fopencookie(replay, "rb", cookie_io_functions_t{replay_read, nullptr, nullptr, replay_close});
+        if (fp == nullptr) {
+            delete replay;
+            throw InputError(fmt::format("cannot read {}: {}", display_name(path), std::strerror(errno)));
+        }
+        pcap_buffer.reset(new char[kLibpcapBuffer]);  // not make_unique: no need to zero 1 MiB
+        std::setvbuf(fp, pcap_buffer.get(), _IOFBF, kLibpcapBuffer);
+        char errbuf[PCAP_ERRBUF_SIZE] = {};
+        pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+        if (pcap == nullptr) {
+            std::fclose(fp);  // on failure libpcap leaves the FILE to us
+            const std::string_view reason = errbuf;
+            if (path == "-" && reason.find("only got 0") != std::string_view::npos) {
+                throw InputError("standard input is empty, not a capture file");
+            }
+            throw InputError(fmt::format("{} is not a pcap or pcapng capture file ({})", display_name(path), reason));
+        }
+        stats.link_type = pcap_datalink(pcap);
+        stats.snaplen = pcap_snapshot(pcap);
+    }
+
+    // Hands one record to the decoder and the callback.
+    void deliver(const std::uint8_t* data, std::uint32_t caplen, std::uint32_t wirelen, std::int64_t sec,
+                 std::int64_t usec, const std::function<void(const Packet&)>& fn) {
+        packet.number = ++stats.packets;
+        packet.time = static_cast<double>(sec) + static_cast<double>(usec) / 1e6;
+        packet.caplen = caplen;
+        packet.wirelen = wirelen;
+        decode(stats.link_type, std::span<const std::uint8_t>(data, caplen), packet);
+        const bool cut = caplen < wirelen;
+        // With the whole frame captured, an IP length reaching past it is a lie, not a cut.
+        if (packet.payload_truncated && !cut && !packet.malformed) {
+            packet.malformed = true;
+            packet.problem = "IP length exceeds the frame";
+        }
+        if (packet.malformed) ++stats.malformed;
+        if (cut && (packet.payload_truncated || packet.malformed)) ++stats.snaplen_cut;
+        fn(packet);
+    }
+
+    void truncated(std::string message) {
+        stats.truncated = true;
+        stats.truncation_message = std::move(message);
+    }
+
+    void read_classic(const std::function<void(const Packet&)>& fn) {
+        const bool sw = header.swapped;
+        const std::uint32_t snapshot = header.snapshot;
+        for (;;) {
+            if (end - pos < kRecordHeader) {
+                const std::size_t have = need(kRecordHeader);
+                if (have == 0) return;  // the end of the file, between records
+                if (have < kRecordHeader) {
+                    return truncated(fmt::format("truncated dump file; tried to read {} header bytes, only got {}",
+                                                 kRecordHeader, have));
+                }
+            }
+            const std::uint8_t* h = block.get() + pos;
+            const std::uint32_t sec = load32(h, sw);
+            // libpcap reads both time stamp fields as signed 32-bit numbers.
+            std::int32_t frac = static_cast<std::int32_t>(load32(h + 4, sw));
+            std::uint32_t caplen = load32(h + 8, sw);
+            const std::uint32_t wirelen = load32(h + 12, sw);
+            if (header.nano) frac /= 1000;
+            // libpcap's checks and words, so that both paths judge a damaged file alike.
+            if (caplen > kMaxSnaplen) {
+                throw InputError(fmt::format(
+                    "cannot read {}: invalid packet capture length {}, bigger than {} of {}", display_name(path), caplen,
+                    caplen > snapshot ? "snaplen" : "maximum", caplen > snapshot ? snapshot : kMaxSnaplen));
+            }
+            const std::size_t record = kRecordHeader + caplen;
+            if (end - pos < record) {
+                const std::size_t have = need(record) - kRecordHeader;
+                if (have < caplen) {
+                    const std::uint32_t tried = caplen > snapshot ? snapshot : caplen;
+                    return truncated(fmt::format("truncated dump file; tried to read {} captured bytes, only got {}",
+                                                 have < snapshot ? tried : caplen, have));
+                }
+                h = block.get() + pos;
+            }
+            // A record longer than the file's snapshot length is cut to it, as libpcap does.
+            if (caplen > snapshot) caplen = snapshot;
+            pos += record;
+            deliver(h + kRecordHeader, caplen, wirelen, static_cast<std::int32_t>(sec), frac, fn);
+        }
+    }
+
+    void read_libpcap(const std::function<void(const Packet&)>& fn) {
+        pcap_pkthdr* hdr = nullptr;
+        const u_char* data = nullptr;
+        for (;;) {
+            const int rc = pcap_next_ex(pcap, &hdr, &data);
+            if (rc == 1) {
+                deliver(data, hdr->caplen, hdr->len, hdr->ts.tv_sec, hdr->ts.tv_usec, fn);
+            } else if (rc == PCAP_ERROR_BREAK) {
+                return;
+            } else if (rc == 0) {
+                continue;  // a live-capture timeout; files never return it
+            } else {
+                const std::string message = pcap_geterr(pcap);
+                if (is_truncation(message)) return truncated(message);
+                throw InputError(fmt::format("cannot read {}: {}", display_name(path), message));
+            }
+        }
     }
 };
 
 Reader::Reader(const std::string& path) : Reader(open_capture(path), path) {}
 
 Reader::Reader(std::FILE* fp, const std::string& path) : impl_(std::make_unique<Impl>()) {
-    impl_->path = path;
+    Impl& m = *impl_;
+    m.path = path;
+    m.source = fp;
     if (fp != stdin) {
-        impl_->buffer.reset(new char[kStdioBuffer]);  // not make_unique: no need to zero 1 MiB
-        std::setvbuf(fp, impl_->buffer.get(), _IOFBF, kStdioBuffer);
+        m.source_buffer.reset(new char[kSourceBuffer]);
+        std::setvbuf(fp, m.source_buffer.get(), _IOFBF, kSourceBuffer);
     }
-    char errbuf[PCAP_ERRBUF_SIZE] = {};
-    impl_->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
-    if (impl_->pcap == nullptr) {
-        // On failure libpcap leaves the FILE to us.
-        if (fp != stdin) std::fclose(fp);
-        const std::string_view reason = errbuf;
-        if (path == "-" && reason.find("only got 0") != std::string_view::npos) {
-            throw InputError("standard input is empty, not a capture file");
-        }
-        throw InputError(fmt::format("{} is not a pcap or pcapng capture file ({})",
-                                     display_name(path), reason));
+    std::uint8_t head[kFileHeader];
+    const std::size_t got = std::fread(head, 1, sizeof head, fp);
+    if (got == sizeof head && parse_classic_header(head, m.header)) {
+        m.block.reset(new std::uint8_t[kBlock]);
+        m.stats.link_type = m.header.link_type;
+        m.stats.snaplen = static_cast<int>(m.header.snapshot);
+    } else {
+        m.open_with_libpcap(std::vector<char>(head, head + got));
     }
-    const int link_type = pcap_datalink(impl_->pcap);
+    const int link_type = m.stats.link_type;
     if (!link_type_supported(link_type)) {
         throw InputError(fmt::format(
             "{} has link type {} ({}), which sshpath cannot decode (supported: Ethernet, Linux "
             "cooked v1/v2, raw IP, BSD loopback)",
             display_name(path), link_type_name(link_type), link_type));
     }
-    impl_->stats.link_type = link_type;
-    impl_->stats.snaplen = pcap_snapshot(impl_->pcap);
 }
 
 Reader::~Reader() = default;
@@ -114,43 +339,10 @@ int Reader::link_type() const { return impl_->stats.link_type; }
 const ReadStats& Reader::stats() const { return impl_->stats; }
 
 void Reader::for_each(const std::function<void(const Packet&)>& fn) {
-    ReadStats& stats = impl_->stats;
-    Packet& packet = impl_->packet;
-    const int link_type = stats.link_type;
-    pcap_pkthdr* header = nullptr;
-    const u_char* data = nullptr;
-    for (;;) {
-        const int rc = pcap_next_ex(impl_->pcap, &header, &data);
-        if (rc == 1) {
-            packet.number = ++stats.packets;
-            packet.time = static_cast<double>(header->ts.tv_sec) +
-                          static_cast<double>(header->ts.tv_usec) / 1e6;
-            packet.caplen = header->caplen;
-            packet.wirelen = header->len;
-            decode(link_type, std::span<const std::uint8_t>(data, header->caplen), packet);
-            const bool cut = header->caplen < header->len;
-            // With the whole frame captured, an IP length reaching past it is a lie, not a cut.
-            if (packet.payload_truncated && !cut && !packet.malformed) {
-                packet.malformed = true;
-                packet.problem = "IP length exceeds the frame";
-            }
-            if (packet.malformed) ++stats.malformed;
-            if (cut && (packet.payload_truncated || packet.malformed)) ++stats.snaplen_cut;
-            fn(packet);
-        } else if (rc == PCAP_ERROR_BREAK) {
-            return;
-        } else if (rc == 0) {
-            continue;  // a live-capture timeout; files never return it
-        } else {
-            const std::string message = pcap_geterr(impl_->pcap);
-            if (is_truncation(message)) {
-                stats.truncated = true;
-                stats.truncation_message = message;
-                return;
-            }
-            throw InputError(fmt::format("cannot read {}: {}", display_name(impl_->path), message));
-        }
-    }
+    if (impl_->pcap != nullptr)
+        impl_->read_libpcap(fn);
+    else
+        impl_->read_classic(fn);
 }
 
 }  // namespace sshpath::capture

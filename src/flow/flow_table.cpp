@@ -74,11 +74,22 @@ std::optional<PacketRef> packet_at(const Direction& d, std::uint64_t offset) {
 
 }  // namespace
 
-bool FlowTable::Key::operator<(const Key& o) const {
-    if (a != o.a) return a < o.a;
-    if (b != o.b) return b < o.b;
-    if (pa != o.pa) return pa < o.pa;
-    return pb < o.pb;
+std::size_t FlowTable::KeyHash::operator()(const Key& k) const noexcept {
+    auto word = [](const std::uint8_t* p) {
+        std::uint64_t v;
+        std::memcpy(&v, p, sizeof v);
+        return v;
+    };
+    auto mix = [](std::uint64_t h, std::uint64_t v) {
+        h = (h ^ v) * 0x9E3779B97F4A7C15ULL;
+        return h ^ (h >> 29);
+    };
+    std::uint64_t h = (std::uint64_t{k.pa} << 16) | k.pb;
+    h = mix(h, word(k.a.bytes.data()));
+    h = mix(h, word(k.a.bytes.data() + 8));
+    h = mix(h, word(k.b.bytes.data()));
+    h = mix(h, word(k.b.bytes.data() + 8));
+    return static_cast<std::size_t>(h);
 }
 
 FlowTable::Key FlowTable::key_of(const IpAddress& s, std::uint16_t sp, const IpAddress& d, std::uint16_t dp) const {
@@ -94,18 +105,16 @@ void FlowTable::add(const Packet& p) {
         add_icmp(p);
 }
 
-Flow& FlowTable::new_flow(const Key& key, const Packet& p, bool sender_is_client) {
-    Flow f;
+std::unique_ptr<Flow> FlowTable::new_flow(const Packet& p, bool sender_is_client) {
+    auto f = std::make_unique<Flow>();
     if (sender_is_client) {
-        f.client = p.src, f.server = p.dst, f.client_port = p.tcp.sport, f.server_port = p.tcp.dport;
+        f->client = p.src, f->server = p.dst, f->client_port = p.tcp.sport, f->server_port = p.tcp.dport;
     } else {
-        f.client = p.dst, f.server = p.src, f.client_port = p.tcp.dport, f.server_port = p.tcp.sport;
+        f->client = p.dst, f->server = p.src, f->client_port = p.tcp.dport, f->server_port = p.tcp.sport;
     }
-    f.first = PacketRef{p.number, p.time};
-    f.interesting = f.server_port == options_.ssh_port;
-    index_[key] = flows_.size();
-    flows_.push_back(std::move(f));
-    return flows_.back();
+    f->first = PacketRef{p.number, p.time};
+    f->interesting = f->server_port == options_.ssh_port;
+    return f;
 }
 
 std::size_t FlowTable::room(std::size_t held, std::size_t want) {
@@ -117,26 +126,38 @@ std::size_t FlowTable::room(std::size_t held, std::size_t want) {
 
 void FlowTable::add_tcp(const Packet& p) {
     const auto& t = p.tcp;
-    Key key = key_of(p.src, t.sport, p.dst, t.dport);
-    auto it = index_.find(key);
-    bool syn_only = t.has(capture::kSyn) && !t.has(capture::kAck);
-    Flow* f = nullptr;
-    if (it != index_.end() && it->second == kIgnored) {
-        // Known not to be an SSH attempt: only a new connection on the same ports matters.
-        if (!syn_only) return;
-        index_.erase(it);
-        it = index_.end();
+    now_ = std::max(now_, p.time);
+    // Idle connections are retired now and then, by capture time, not per packet.
+    if (until_sweep_ == 0) {
+        until_sweep_ = std::max<std::uint32_t>(options_.sweep_every, 1);
+        if (now_ >= next_sweep_) sweep();
     }
-    if (it != index_.end()) {
-        f = &flows_[it->second];
-        bool from_client = p.src == f->client && t.sport == f->client_port;
-        // A SYN with another initial sequence number is a new connection on the same ports.
-        if (syn_only && from_client && !f->syns.empty() && f->syns.front().seq != t.seq) f = nullptr;
-        if (syn_only && !from_client) f = nullptr;  // roles reversed: treat as a new connection
+    --until_sweep_;
+    Key key = key_of(p.src, t.sport, p.dst, t.dport);
+    bool syn_only = t.has(capture::kSyn) && !t.has(capture::kAck);
+    auto [it, inserted] = index_.try_emplace(key);
+    Entry* entry = &it->second;
+    entry->last = p.time;
+    Flow* f = nullptr;
+    if (!inserted) {
+        if (entry->state != State::kLive) {
+            // Already judged: only a new connection on the same ports matters.
+            if (!syn_only) return;
+        } else {
+            f = entry->flow.get();
+            bool from_client = p.src == f->client && t.sport == f->client_port;
+            // A SYN with another initial sequence number is a new connection on the same ports;
+            // so is a SYN from the other side (roles reversed).
+            if (syn_only && (!from_client || (!f->syns.empty() && f->syns.front().seq != t.seq))) {
+                retire(*entry);
+                f = nullptr;
+            }
+        }
     }
     if (!f) {
-        if (flows_.size() >= options_.max_flows) {
+        if (live_ >= options_.max_flows) {
             flow_cap_hit_ = true;
+            if (entry->state == State::kLive) index_.erase(it);  // nothing was tracked for it
             return;
         }
         bool sender_is_client;
@@ -150,7 +171,10 @@ void FlowTable::add_tcp(const Packet& p) {
             sender_is_client = false;
         else
             sender_is_client = t.dport < t.sport;
-        f = &new_flow(key, p, sender_is_client);
+        entry->flow = new_flow(p, sender_is_client);
+        entry->state = State::kLive;
+        ++live_;
+        f = entry->flow.get();
     }
     Flow& flow = *f;
     bool from_client = p.src == flow.client && t.sport == flow.client_port;
@@ -324,13 +348,8 @@ void FlowTable::add_tcp(const Packet& p) {
                 bool proxy_like = from_client && ssh::parse_proxy_request(p.payload).kind != ssh::ProxyKind::kNone;
                 if (ssh_like || proxy_like)
                     flow.interesting = true;
-                else if (from_client || flow.c2s.max_end > 0) {
-                    flow.ignored = true;
-                    flow.c2s.stream.clear();
-                    flow.s2c.stream.clear();
-                    flow.c2s.pending.clear();
-                    flow.s2c.pending.clear();
-                }
+                else if (from_client || flow.c2s.max_end > 0)
+                    flow.ignored = true;  // forgotten at the end of this packet
             }
             bool buffer = !flow.ignored;
             if (off == 0 && !dir.first_data.has_value()) dir.first_data = ref;
@@ -411,30 +430,38 @@ void FlowTable::add_tcp(const Packet& p) {
         dir.fin = ref;
         add_line(flow, options_, p, side, fmt::format("FIN ttl {}", p.ttl));
     }
-    if (flow.ignored) forget(key);
+    if (flow.ignored) forget(*entry);
 }
 
-void FlowTable::forget(const Key& key) {
-    // Free a connection that cannot be an SSH attempt; its key stays known so its later packets
-    // are skipped, and it no longer counts against max_flows.
-    auto it = index_.find(key);
-    std::size_t i = it->second;
-    it->second = kIgnored;
-    ++other_tcp_flows_;
-    if (i + 1 != flows_.size()) {
-        flows_[i] = std::move(flows_.back());
-        const Flow& moved = flows_[i];
-        index_[key_of(moved.client, moved.client_port, moved.server, moved.server_port)] = i;
+void FlowTable::release_buffers(Flow& f) {
+    for (Direction* d : {&f.c2s, &f.s2c}) {
+        std::size_t held = d->stream.size();
+        for (const auto& e : d->pending) held += e.second.size();
+        buffered_ -= std::min(buffered_, held);
+        d->kept = d->stream.size();
+        std::vector<std::uint8_t>().swap(d->stream);
+        decltype(d->pending)().swap(d->pending);
+        decltype(d->segments)().swap(d->segments);
     }
-    flows_.pop_back();
+    decltype(f.unacked)().swap(f.unacked);
+}
+
+void FlowTable::forget(Entry& e) {
+    // A connection that cannot be an SSH attempt: its key stays known so its later packets are
+    // skipped, and it no longer counts against max_flows.
+    release_buffers(*e.flow);
+    e.flow.reset();
+    e.state = State::kIgnored;
+    --live_;
+    ++other_tcp_flows_;
 }
 
 void FlowTable::add_icmp(const Packet& p) {
     const auto& q = p.icmp.quote;
     if (!q.valid || q.protocol != 6) return;
     auto it = index_.find(key_of(q.src, q.sport, q.dst, q.dport));
-    if (it == index_.end() || it->second == kIgnored) return;
-    Flow& f = flows_[it->second];
+    if (it == index_.end() || it->second.state != State::kLive) return;
+    Flow& f = *it->second.flow;
     IcmpEvent ev;
     ev.ref = PacketRef{p.number, p.time};
     ev.source = p.src;
@@ -511,27 +538,52 @@ bool host_matches(const Flow& f, const FlowOptions& o) {
 
 }  // namespace
 
-std::vector<Flow> FlowTable::finish() {
-    std::vector<Flow> out;
-    for (auto& f : flows_) {
-        if (f.ignored) {
-            ++other_tcp_flows_;
-            continue;
-        }
+bool FlowTable::retire(Entry& e) {
+    Flow& f = *e.flow;
+    bool keep = false;
+    if (!f.ignored) {
         read_ssh(f);
         bool speaks_ssh = f.ssh.client.banner || f.ssh.server.banner;
         const auto& req = f.ssh.proxy_request;
         bool proxied = req.kind != ssh::ProxyKind::kNone && req.target_port == options_.ssh_port;
         bool attempt = f.server_port == options_.ssh_port || speaks_ssh || proxied;
-        if (!attempt || !host_matches(f, options_)) {
-            ++other_tcp_flows_;
-            continue;
-        }
-        out.push_back(std::move(f));
+        keep = attempt && host_matches(f, options_);
     }
-    flows_.clear();
+    release_buffers(f);
+    if (keep)
+        done_.push_back(std::move(f));
+    else
+        ++other_tcp_flows_;
+    e.flow.reset();
+    e.state = keep ? State::kDone : State::kIgnored;
+    --live_;
+    return keep;
+}
+
+void FlowTable::sweep() {
+    next_sweep_ = now_ + 10;
+    for (auto it = index_.begin(); it != index_.end();) {
+        Entry& e = it->second;
+        const double idle = now_ - e.last;
+        bool erase = false;
+        if (e.state == State::kIgnored) {
+            erase = idle >= options_.idle_s;
+        } else if (e.state == State::kLive) {
+            const Flow& f = *e.flow;
+            const bool closed = !f.rsts.empty() || (f.c2s.fin && f.s2c.fin);
+            if (idle >= (closed ? options_.closed_idle_s : options_.idle_s)) erase = !retire(e);
+        }
+        it = erase ? index_.erase(it) : std::next(it);
+    }
+}
+
+std::vector<Flow> FlowTable::finish() {
+    for (auto& [key, e] : index_)
+        if (e.state == State::kLive) retire(e);
     index_.clear();
-    std::stable_sort(out.begin(), out.end(), [](const Flow& a, const Flow& b) { return a.first.packet < b.first.packet; });
+    std::vector<Flow> out = std::move(done_);
+    done_.clear();
+    std::sort(out.begin(), out.end(), [](const Flow& a, const Flow& b) { return a.first.packet < b.first.packet; });
     return out;
 }
 

@@ -103,7 +103,7 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
     std::size_t over_cap = 0;
     for (const auto& f : flows) {
         auto over = [&](const flow::Direction& d, const ssh::DirectionView& v) {
-            return d.stream_capped && d.stream.size() >= caps.stream_cap && !v.newkeys && !f.ssh.ssh1;
+            return d.stream_capped && d.kept >= caps.stream_cap && !v.newkeys && !f.ssh.ssh1;
         };
         if (over(f.c2s, f.ssh.client) || over(f.s2c, f.ssh.server)) ++over_cap;
     }

@@ -1,8 +1,10 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "sshpath/capture/packet.h"
@@ -88,6 +90,7 @@ struct Direction {
     std::optional<PacketRef> last_data;
     std::optional<PacketRef> fin;
     bool stream_capped = false;
+    std::size_t kept = 0;            ///< stream bytes kept (stream is released once the SSH layer is read)
     bool payload_cut = false;        ///< the snap length cut a segment
 };
 
@@ -139,6 +142,12 @@ struct FlowOptions {
     std::size_t max_flows = 10000;        ///< connections tracked at once that may be SSH attempts (non-SSH ones are freed); later ones are dropped (flow_cap_hit)
     std::size_t buffer_cap = 256 * 1024 * 1024;  ///< stream bytes buffered over all flows (buffer_cap_hit)
     std::size_t timeline_cap = 60;
+    /// A connection with no packet for this long (capture time) is finished: an SSH attempt is
+    /// summarised and its buffers released, anything else forgotten.
+    double idle_s = 300;
+    /// The same, sooner, for a connection that has closed (a RST, or a FIN each way).
+    double closed_idle_s = 30;
+    std::uint32_t sweep_every = 65536;   ///< TCP packets between looks for idle connections (at most one per 10 s of capture time)
 };
 
 /// Builds flows from decoded packets.
@@ -163,20 +172,45 @@ private:
     struct Key {
         IpAddress a, b;
         std::uint16_t pa = 0, pb = 0;
-        bool operator<(const Key& o) const;
+        bool operator==(const Key& o) const = default;
+    };
+    struct KeyHash {
+        std::size_t operator()(const Key& k) const noexcept;
+    };
+    /// What the index holds for a connection: a live flow, or a tombstone that makes later
+    /// packets of a connection already judged cost one look-up.
+    enum class State : std::uint8_t {
+        kLive,     ///< flow holds the connection
+        kIgnored,  ///< not an SSH attempt: forgotten; removed once idle
+        kDone,     ///< an SSH attempt already summarised (in done_): kept to the end
+    };
+    struct Entry {
+        std::unique_ptr<Flow> flow;
+        double last = 0;         ///< capture time of the connection's last packet
+        State state = State::kLive;
     };
     Key key_of(const IpAddress& s, std::uint16_t sp, const IpAddress& d, std::uint16_t dp) const;
     void add_tcp(const capture::Packet& p);
     void add_icmp(const capture::Packet& p);
-    Flow& new_flow(const Key& key, const capture::Packet& p, bool from_a_is_client);
-    void forget(const Key& key);
-    static constexpr std::size_t kIgnored = static_cast<std::size_t>(-1);
-    /// How many of `want` more bytes a direction holding `held` may buffer (stream_cap, then buffer_cap).
+    std::unique_ptr<Flow> new_flow(const capture::Packet& p, bool from_a_is_client);
+    /// Forgets a live connection that cannot be an SSH attempt; its entry becomes a tombstone.
+    void forget(Entry& e);
+    /// Takes a finished connection out of its entry: an SSH attempt is read and kept in done_
+    /// with its buffers released (the entry becomes kDone), anything else is forgotten. Returns
+    /// whether the entry should stay (as a tombstone).
+    bool retire(Entry& e);
+    /// Retires idle connections and drops idle tombstones.
+    void sweep();
     std::size_t room(std::size_t held, std::size_t want);
+    void release_buffers(Flow& f);
 
     FlowOptions options_;
-    std::map<Key, std::size_t> index_;
-    std::vector<Flow> flows_;
+    std::unordered_map<Key, Entry, KeyHash> index_;
+    std::vector<Flow> done_;         ///< finished SSH attempts, in no particular order
+    std::size_t live_ = 0;           ///< entries holding a flow (counted against max_flows)
+    std::uint32_t until_sweep_ = 0;  ///< TCP packets left before the next look for idle connections
+    double now_ = 0;                 ///< latest capture time seen
+    double next_sweep_ = 0;
     std::uint64_t other_tcp_flows_ = 0;
     std::map<IpAddress, std::uint8_t> synack_ttls_;
     bool flow_cap_hit_ = false;

@@ -19,9 +19,14 @@ class FlowTableTest : public ::testing::Test {
 protected:
     void send(bool from_client, std::uint8_t flags, std::uint32_t seq, std::uint32_t ack, const std::string& data = "",
               std::uint8_t ttl = 0, double dt = 0.01) {
+        send_on(40000, 22, from_client, flags, seq, ack, data, ttl, dt);
+    }
+    void send_on(std::uint16_t client_port, std::uint16_t server_port, bool from_client, std::uint8_t flags,
+                 std::uint32_t seq, std::uint32_t ack, const std::string& data = "", std::uint8_t ttl = 0,
+                 double dt = 0.01) {
         Tins::IP ip(from_client ? kServer : kClient, from_client ? kClient : kServer);
         ip.ttl(ttl ? ttl : (from_client ? 64 : 61));
-        Tins::TCP tcp(from_client ? 22 : 40000, from_client ? 40000 : 22);
+        Tins::TCP tcp(from_client ? server_port : client_port, from_client ? client_port : server_port);
         tcp.flags(flags);
         tcp.seq(seq);
         tcp.ack_seq(ack);
@@ -81,7 +86,7 @@ TEST_F(FlowTableTest, ReassemblesReorderedAndOverlappingSegments) {
     auto flows = finish();
     ASSERT_EQ(flows.size(), 1u);
     const auto& f = flows[0];
-    EXPECT_EQ(std::string(f.s2c.stream.begin(), f.s2c.stream.end()), banner);
+    EXPECT_EQ(f.s2c.kept, banner.size());  // the stream itself is released once read
     ASSERT_TRUE(f.ssh.server.banner);
     EXPECT_EQ(f.ssh.server.banner->text, "SSH-2.0-OpenSSH_9.2p1 Debian");
     EXPECT_EQ(f.s2c.hole_fills, 2u);
@@ -206,4 +211,77 @@ TEST_F(FlowTableTest, MatchesIcmpErrorByQuotedHeader) {
     EXPECT_EQ(flows[0].icmps[0].code, 13);
     EXPECT_EQ(flows[0].icmps[0].source.to_string(), "198.18.1.1");
     EXPECT_TRUE(flows[0].icmps[0].quotes_client);
+}
+
+// Connections are retired by capture time: with a look at every packet, a closed SSH attempt is
+// summarised 30 s after its last packet, its late packets are dropped, and a new SYN on the
+// same ports is a new attempt.
+TEST_F(FlowTableTest, RetiresClosedAttemptsAndDropsTheirLatePackets) {
+    flow::FlowOptions o;
+    o.sweep_every = 1;
+    table_ = flow::FlowTable(o);
+    handshake();
+    send(false, PA, 5001, 1001, "SSH-2.0-OpenSSH_9.2\r\n");
+    send(true, Tins::TCP::FIN | A, 1001, 5022);
+    send(false, Tins::TCP::FIN | A, 5022, 1002);
+    send_on(40100, 443, true, Tins::TCP::SYN, 1, 0, "", 0, 31.0);  // time passes: the attempt is retired
+    send(true, A, 1002, 5023);                                     // a late ACK of the retired attempt
+    send(true, Tins::TCP::SYN, 9000, 0);                           // a new attempt on the same ports
+    auto flows = finish();
+    ASSERT_EQ(flows.size(), 2u);
+    EXPECT_EQ(flows[0].c2s.packets, 3u);  // SYN, ACK and FIN; not the late ACK
+    EXPECT_TRUE(flows[0].ssh.server.banner);
+    EXPECT_EQ(flows[1].syns.front().seq, 9000u);
+    EXPECT_EQ(table_.other_tcp_flows(), 1u);  // the connection to 443
+}
+
+TEST_F(FlowTableTest, OpenAttemptStaysUntilIdleLongEnough) {
+    flow::FlowOptions o;
+    o.sweep_every = 1;
+    table_ = flow::FlowTable(o);
+    handshake();
+    send(false, PA, 5001, 1001, "SSH-2.0-OpenSSH_9.2\r\n");
+    send(true, A, 1001, 5022, "", 0, 200.0);  // 200 s of silence: still the same connection
+    auto flows = finish();
+    ASSERT_EQ(flows.size(), 1u);
+    EXPECT_EQ(flows[0].c2s.packets, 3u);
+}
+
+// The connection cap counts connections tracked at once, not all connections of the capture.
+TEST_F(FlowTableTest, CapCountsOnlyLiveConnections) {
+    flow::FlowOptions o;
+    o.sweep_every = 1;
+    o.max_flows = 2;
+    table_ = flow::FlowTable(o);
+    for (std::uint16_t i = 0; i < 5; ++i) {
+        auto port = static_cast<std::uint16_t>(41000 + i);
+        send_on(port, 22, true, Tins::TCP::SYN, 1000, 0, "", 0, 40.0);
+        send_on(port, 22, false, Tins::TCP::RST | A, 0, 1001);
+    }
+    EXPECT_EQ(finish().size(), 5u);
+    EXPECT_FALSE(table_.flow_cap_hit());
+
+    table_ = flow::FlowTable(o);
+    for (std::uint16_t i = 0; i < 3; ++i) send_on(static_cast<std::uint16_t>(42000 + i), 22, true, Tins::TCP::SYN, 1000, 0);
+    EXPECT_EQ(finish().size(), 2u);
+    EXPECT_TRUE(table_.flow_cap_hit());
+}
+
+// A connection that is not SSH leaves a tombstone that drops its later packets; once idle for
+// idle_s the tombstone goes, and the connection's next data is judged afresh.
+TEST_F(FlowTableTest, TombstonesOfOtherServicesExpire) {
+    flow::FlowOptions o;
+    o.sweep_every = 1;
+    table_ = flow::FlowTable(o);
+    send_on(40200, 443, true, PA, 1, 1, "GET / HTTP/1.1\r\n\r\n");
+    send_on(40200, 443, true, PA, 19, 1, "more", 0, 1.0);
+    EXPECT_TRUE(finish().empty());
+    EXPECT_EQ(table_.other_tcp_flows(), 1u);
+
+    table_ = flow::FlowTable(o);
+    send_on(40200, 443, true, PA, 1, 1, "GET / HTTP/1.1\r\n\r\n");
+    send_on(40201, 443, true, Tins::TCP::SYN, 1, 0, "", 0, 301.0);  // time passes
+    send_on(40200, 443, true, PA, 19, 1, "more");
+    EXPECT_TRUE(finish().empty());
+    EXPECT_EQ(table_.other_tcp_flows(), 3u);
 }
