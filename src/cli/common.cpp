@@ -4,6 +4,7 @@
 #include <netdb.h>
 
 #include <cstdio>
+#include <iostream>
 #include <cstdlib>
 
 namespace po = boost::program_options;
@@ -84,9 +85,12 @@ void print_report(const verdict::Analysis& analysis, const std::string& format, 
     report::ReportOptions ro;
     ro.explain = explain;
     ro.version = SSHPATH_VERSION;
-    std::string out = format == "json"       ? report::render_json(analysis, ro)
-                      : format == "markdown" ? report::render_markdown(analysis, ro)
-                                             : report::render_text(analysis, ro);
+    if (format == "json") {
+        report::write_json(std::cout, analysis, ro);
+        std::cout.flush();
+        return;
+    }
+    std::string out = format == "markdown" ? report::render_markdown(analysis, ro) : report::render_text(analysis, ro);
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
 }

@@ -1,5 +1,8 @@
 #include <nlohmann/json.hpp>
 
+#include <ostream>
+#include <sstream>
+
 #include "sshpath/core/contract.h"
 #include "sshpath/report/json.h"
 #include "sshpath/report/report.h"
@@ -92,52 +95,103 @@ ordered_json facts_json(const evidence::FactSet& fs) {
 
 }  // namespace
 
-std::string render_json(const verdict::Analysis& a, const ReportOptions& o) {
-    bool many = a.captures.size() > 1;
-    ordered_json j;
-    j["schema_version"] = contract::kSchemaVersion;
-    j["sshpath_version"] = o.version;
-    j["verdict"] = verdict_to_json(a.verdict, o.explain, many);
-    ordered_json flows = ordered_json::array();
-    for (const auto& f : a.flows) {
-        ordered_json x;
-        x["file"] = f.file;
-        x["client"] = f.facts.get_string("client");
-        x["server"] = f.facts.get_string("server");
-        x["first_packet"] = f.flow.first.packet;
-        x["start_time"] = round3(f.facts.get_real("start_time"));
-        x["stage"] = f.facts.get_string("ssh_stage");
-        x["verdict"] = verdict_to_json(f.verdict, o.explain, false);
-        x["facts"] = facts_json(f.facts);
-        x["ssh"] = {{"client", direction_json(f.flow.ssh.client)}, {"server", direction_json(f.flow.ssh.server)}};
-        ordered_json tl = ordered_json::array();
-        double t0 = 0;
-        for (const auto& c : a.captures)
-            if (c.file == f.file) t0 = c.start_time;
-        for (const auto& e : f.flow.timeline)
-            tl.push_back({{"packet", e.packet}, {"time", round3(e.time - t0)}, {"from", flow::side_name(e.from)}, {"what", e.text}});
-        x["timeline"] = tl;
-        if (f.flow.timeline_omitted) x["timeline_omitted"] = f.flow.timeline_omitted;
-        flows.push_back(x);
-    }
-    j["flows"] = flows;
-    ordered_json caps = ordered_json::array();
-    for (const auto& c : a.captures) {
-        ordered_json x;
-        x["file"] = c.file;
-        x["link_type"] = c.link_type;
-        x["packets"] = c.stats.packets;
-        x["duration_s"] = round3(c.end_time - c.start_time);
-        x["truncated"] = c.stats.truncated;
-        x["malformed_packets"] = c.stats.malformed;
-        x["payload_cut_packets"] = c.stats.snaplen_cut;
-        x["facts"] = facts_json(c.facts);
-        caps.push_back(x);
-    }
-    j["captures"] = caps;
-    j["warnings"] = a.warnings;
+namespace {
+
+// The report is written piece by piece, each flow as its own small document, so that its size
+// never has to fit in memory at once; the bytes are those of one document dumped with indent 2.
+constexpr auto kReplace = ordered_json::error_handler_t::replace;  // a capture can put any bytes in a string
+
+void put(std::ostream& os, const ordered_json& v, int level) {
     // A capture can put any bytes in a string: never let invalid UTF-8 abort the report.
-    return j.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+    const std::string text = v.dump(2, ' ', false, kReplace);
+    const std::string pad(static_cast<std::size_t>(2 * level), ' ');
+    std::size_t from = 0;
+    for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', from)) {
+        os.write(text.data() + from, static_cast<std::streamsize>(nl + 1 - from));
+        os << pad;
+        from = nl + 1;
+    }
+    os.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
+}
+
+// "key": value, at the first level of the report.
+void member(std::ostream& os, const char* key, const ordered_json& v, bool last = false) {
+    os << "  \"" << key << "\": ";
+    put(os, v, 1);
+    os << (last ? "\n" : ",\n");
+}
+
+template <typename Items, typename Make>
+void array_member(std::ostream& os, const char* key, const Items& items, Make make) {
+    os << "  \"" << key << "\": ";
+    if (items.empty()) {
+        os << "[],\n";
+        return;
+    }
+    os << "[\n";
+    bool first = true;
+    for (const auto& item : items) {
+        if (!first) os << ",\n";
+        first = false;
+        os << "    ";
+        put(os, make(item), 2);
+    }
+    os << "\n  ],\n";
+}
+
+ordered_json flow_json(const verdict::Analysis& a, const verdict::FlowResult& f, const ReportOptions& o) {
+    ordered_json x;
+    x["file"] = f.file;
+    x["client"] = f.facts.get_string("client");
+    x["server"] = f.facts.get_string("server");
+    x["first_packet"] = f.flow.first.packet;
+    x["start_time"] = round3(f.facts.get_real("start_time"));
+    x["stage"] = f.facts.get_string("ssh_stage");
+    x["verdict"] = verdict_to_json(f.verdict, o.explain, false);
+    x["facts"] = facts_json(f.facts);
+    x["ssh"] = {{"client", direction_json(f.flow.ssh.client)}, {"server", direction_json(f.flow.ssh.server)}};
+    ordered_json tl = ordered_json::array();
+    double t0 = 0;
+    for (const auto& c : a.captures)
+        if (c.file == f.file) t0 = c.start_time;
+    for (const auto& e : f.flow.timeline)
+        tl.push_back({{"packet", e.packet}, {"time", round3(e.time - t0)}, {"from", flow::side_name(e.from)}, {"what", e.text}});
+    x["timeline"] = tl;
+    if (f.flow.timeline_omitted) x["timeline_omitted"] = f.flow.timeline_omitted;
+    return x;
+}
+
+ordered_json capture_json(const verdict::CaptureInfo& c) {
+    ordered_json x;
+    x["file"] = c.file;
+    x["link_type"] = c.link_type;
+    x["packets"] = c.stats.packets;
+    x["duration_s"] = round3(c.end_time - c.start_time);
+    x["truncated"] = c.stats.truncated;
+    x["malformed_packets"] = c.stats.malformed;
+    x["payload_cut_packets"] = c.stats.snaplen_cut;
+    x["facts"] = facts_json(c.facts);
+    return x;
+}
+
+}  // namespace
+
+void write_json(std::ostream& os, const verdict::Analysis& a, const ReportOptions& o) {
+    const bool many = a.captures.size() > 1;
+    os << "{\n";
+    member(os, "schema_version", contract::kSchemaVersion);
+    member(os, "sshpath_version", o.version);
+    member(os, "verdict", verdict_to_json(a.verdict, o.explain, many));
+    array_member(os, "flows", a.flows, [&](const verdict::FlowResult& f) { return flow_json(a, f, o); });
+    array_member(os, "captures", a.captures, capture_json);
+    member(os, "warnings", a.warnings, true);
+    os << "}\n";
+}
+
+std::string render_json(const verdict::Analysis& a, const ReportOptions& o) {
+    std::ostringstream os;
+    write_json(os, a, o);
+    return std::move(os).str();
 }
 
 }  // namespace sshpath::report
