@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <algorithm>
 #include <iostream>
+#include <thread>
 
 #include "sshpath/cli/commands.h"
 #include "sshpath/cli/common.h"
@@ -63,6 +65,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
         ("rules", po::value<std::string>()->value_name("DIR"), "use the rules in DIR instead of the installed ones")
         ("explain", "list every rule that matched each connection and the facts its condition read")
         ("max-connections", po::value<std::string>()->value_name("N"), "connections that may be SSH attempts tracked at once per capture (default 10000)")
+        ("jobs,j", po::value<std::string>()->value_name("N"), "read up to N capture files at once (default 1; 0: one per CPU)")
         ("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "file");
     if (vm.count("help")) {
@@ -84,9 +87,18 @@ int cmd_analyze(const std::vector<std::string>& args) {
         if (options.max_connections < 1)
             throw UsageError(fmt::format("--max-connections: '{}' is not a number of connections (1-999999999)", text));
     }
+    if (vm.count("jobs")) {
+        const std::string& text = vm["jobs"].as<std::string>();
+        bool digits = !text.empty() && text.size() <= 3 && text.find_first_not_of("0123456789") == std::string::npos;
+        if (!digits) throw UsageError(fmt::format("--jobs: '{}' is not a number of files to read at once (0-999)", text));
+        options.jobs = static_cast<unsigned>(std::stoul(text));
+        if (options.jobs == 0) options.jobs = std::max(1u, std::thread::hardware_concurrency());
+    }
     std::string format = check_format(vm["format"].as<std::string>());
     rules::RuleSet rules = load_rules(vm);
     auto files = vm["file"].as<std::vector<std::string>>();
+    if (std::count(files.begin(), files.end(), "-") > 1)
+        throw UsageError("analyze: '-' (standard input) can be given only once");
     print_report(verdict::analyze(files, options, rules), format, vm.count("explain") > 0);
     return 0;
 }

@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <iterator>
+#include <thread>
 #include <stdexcept>
 
 #include "sshpath/capture/decoder.h"
@@ -126,9 +130,8 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
     table_.reset();
 }
 
-Analysis Analyzer::finish() {
-    Analysis a = std::move(analysis_);
-    // The attempt that matters most: a failure before anything else, then the most recent one.
+void choose_verdict(Analysis& a, const rules::RuleSet& rules) {
+    a.verdict_flow = -1;
     for (std::size_t i = 0; i < a.flows.size(); ++i) {
         if (a.verdict_flow < 0 ||
             cause_weight(a.flows[i].verdict.cause) >= cause_weight(a.flows[static_cast<std::size_t>(a.verdict_flow)].verdict.cause))
@@ -138,20 +141,67 @@ Analysis Analyzer::finish() {
         a.verdict = a.flows[static_cast<std::size_t>(a.verdict_flow)].verdict;
     } else if (!a.captures.empty()) {
         const auto& c = a.captures.back();
-        a.verdict = decide(rules_, c.facts, c.file);
+        a.verdict = decide(rules, c.facts, c.file);
     }
+}
+
+Analysis Analyzer::finish() {
+    Analysis a = std::move(analysis_);
+    choose_verdict(a, rules_);
     return a;
 }
 
-Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& options, const rules::RuleSet& rules) {
+namespace {
+
+// One file read from start to end into an Analysis of its own (no overall verdict yet).
+Analysis analyze_file(const std::string& file, const AnalyzeOptions& options, const rules::RuleSet& rules) {
     Analyzer analyzer(options, rules);
-    for (const auto& file : files) {
-        capture::Reader reader(file);
-        analyzer.begin_capture(file == "-" ? "standard input" : file, reader.link_type());
-        reader.for_each([&](const capture::Packet& p) { analyzer.add(p); });
-        analyzer.end_capture(reader.stats());
-    }
+    capture::Reader reader(file);
+    analyzer.begin_capture(file == "-" ? "standard input" : file, reader.link_type());
+    reader.for_each([&](const capture::Packet& p) { analyzer.add(p); });
+    analyzer.end_capture(reader.stats());
     return analyzer.finish();
+}
+
+}  // namespace
+
+Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& options, const rules::RuleSet& rules) {
+    std::vector<Analysis> parts(files.size());
+    std::vector<std::exception_ptr> errors(files.size());
+    const unsigned workers = std::min<std::size_t>(std::max(options.jobs, 1u), files.size());
+    if (workers <= 1) {
+        for (std::size_t i = 0; i < files.size(); ++i) parts[i] = analyze_file(files[i], options, rules);
+    } else {
+        // Workers take files in the order given; after a failure no new file is started, and
+        // every file before the failing one has already been taken, so the first error in that
+        // order is always known.
+        std::atomic<std::size_t> next{0};
+        std::atomic<bool> failed{false};
+        auto work = [&] {
+            for (std::size_t i; !failed && (i = next++) < files.size();) {
+                try {
+                    parts[i] = analyze_file(files[i], options, rules);
+                } catch (...) {
+                    errors[i] = std::current_exception();
+                    failed = true;
+                }
+            }
+        };
+        std::vector<std::thread> threads;
+        for (unsigned t = 1; t < workers; ++t) threads.emplace_back(work);
+        work();
+        for (auto& t : threads) t.join();
+        for (const auto& e : errors)
+            if (e) std::rethrow_exception(e);
+    }
+    Analysis all;
+    for (auto& part : parts) {
+        std::move(part.captures.begin(), part.captures.end(), std::back_inserter(all.captures));
+        std::move(part.flows.begin(), part.flows.end(), std::back_inserter(all.flows));
+        std::move(part.warnings.begin(), part.warnings.end(), std::back_inserter(all.warnings));
+    }
+    choose_verdict(all, rules);
+    return all;
 }
 
 }  // namespace sshpath::verdict

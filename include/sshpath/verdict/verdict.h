@@ -68,6 +68,7 @@ struct AnalyzeOptions {
     std::string host;                ///< address or name, "" for any
     std::optional<capture::IpAddress> host_address;
     std::size_t max_connections = flow::FlowOptions{}.max_flows;  ///< connections tracked per capture
+    unsigned jobs = 1;               ///< captures read at once by analyze() (each on its own thread)
 };
 
 /// Streaming analysis: packets of one or more captures in, an Analysis out. Used for files
@@ -106,8 +107,14 @@ private:
 };
 
 /// Reads each capture file, reconstructs the connections, extracts the evidence and applies the
-/// rules. Throws InputError for captures that cannot be read.
+/// rules. With options.jobs > 1, up to that many files are read at once; the result is the same
+/// as reading them one after the other. Throws InputError for the first capture (in the order
+/// given) that cannot be read.
 Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& options, const rules::RuleSet& rules);
+
+/// Sets the overall verdict of an analysis: the attempt that matters most (a failure before
+/// anything else, then the most recent one), or the last capture's own verdict without attempts.
+void choose_verdict(Analysis& a, const rules::RuleSet& rules);
 
 /// How much a verdict weighs when choosing the overall answer: failures first.
 int cause_weight(const std::string& cause);
