@@ -2,6 +2,9 @@
 
 #include "sshpath/evidence/facts.h"
 
+#include <array>
+#include <unordered_map>
+
 namespace sshpath::evidence {
 
 namespace {
@@ -157,9 +160,15 @@ const std::vector<FactSpec>& catalogue() {
 }
 
 const FactSpec* find_fact(std::string_view name, Scope scope) {
-    for (const auto& f : catalogue())
-        if (f.scope == scope && f.name == name) return &f;
-    return nullptr;
+    // Facts are looked up by name for every rule condition and every fact set: hashed once.
+    static const auto index = [] {
+        std::unordered_map<std::string_view, const FactSpec*> by_name[2];
+        for (const auto& f : catalogue()) by_name[f.scope == Scope::kFlow ? 0 : 1].emplace(f.name, &f);
+        return std::to_array(by_name);
+    }();
+    const auto& names = index[scope == Scope::kFlow ? 0 : 1];
+    auto it = names.find(name);
+    return it == names.end() ? nullptr : it->second;
 }
 
 Value default_value(const FactSpec& spec) {

@@ -32,17 +32,18 @@ void FactSet::set(std::string_view name, Value v) {
         throw std::logic_error(fmt::format("fact '{}' is {}, set with another type", name, type_name(spec.type)));
     if (spec.type == FactType::kReal && std::holds_alternative<std::int64_t>(v))
         v = static_cast<double>(std::get<std::int64_t>(v));
-    auto it = values_.find(name);
-    if (it == values_.end())
-        values_.emplace(std::string(name), std::move(v));
-    else
-        it->second = std::move(v);
+    const auto& all = catalogue();
+    if (values_.empty()) {
+        values_.reserve(all.size());
+        for (const auto& f : all) values_.push_back(f.scope == scope_ ? default_value(f) : Value{});
+    }
+    values_[static_cast<std::size_t>(&spec - all.data())] = std::move(v);
 }
 
 Value FactSet::get(std::string_view name) const {
     const FactSpec& spec = spec_of(name, scope_);
-    auto it = values_.find(name);
-    return it == values_.end() ? default_value(spec) : it->second;
+    if (values_.empty()) return default_value(spec);
+    return values_[static_cast<std::size_t>(&spec - catalogue().data())];
 }
 
 bool FactSet::get_bool(std::string_view name) const { return std::get<bool>(get(name)); }

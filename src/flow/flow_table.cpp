@@ -259,6 +259,7 @@ void FlowTable::add_tcp(const Packet& p) {
                  fmt::format("RST{} ttl {} seq {}{}", ev.has_ack ? "+ACK" : "", p.ttl,
                              flow.s2c.base_known && !from_client ? rel_offset(flow.s2c, t.seq) : std::int64_t(t.seq),
                              !from_client && !ev.seq_ok ? " (sequence number outside the window)" : ""));
+        settle(*entry);
         return;
     }
 
@@ -430,7 +431,16 @@ void FlowTable::add_tcp(const Packet& p) {
         dir.fin = ref;
         add_line(flow, options_, p, side, fmt::format("FIN ttl {}", p.ttl));
     }
-    if (flow.ignored) forget(*entry);
+    settle(*entry);
+}
+
+void FlowTable::settle(Entry& e) {
+    Flow& f = *e.flow;
+    // A connection that closed without a byte of payload, not on the SSH port, can never be an
+    // SSH attempt (a port probe, a health check): forgotten now rather than when idle.
+    const bool closed = !f.rsts.empty() || (f.c2s.fin && f.s2c.fin);
+    if (!f.ignored && !f.interesting && closed && f.c2s.max_end == 0 && f.s2c.max_end == 0) f.ignored = true;
+    if (f.ignored) forget(e);
 }
 
 void FlowTable::release_buffers(Flow& f) {
@@ -577,11 +587,11 @@ void FlowTable::sweep() {
     }
 }
 
-std::vector<Flow> FlowTable::finish() {
+std::deque<Flow> FlowTable::finish() {
     for (auto& [key, e] : index_)
         if (e.state == State::kLive) retire(e);
     index_.clear();
-    std::vector<Flow> out = std::move(done_);
+    std::deque<Flow> out = std::move(done_);
     done_.clear();
     std::sort(out.begin(), out.end(), [](const Flow& a, const Flow& b) { return a.first.packet < b.first.packet; });
     return out;

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <exception>
 #include <iterator>
+#include <span>
 #include <thread>
 #include <stdexcept>
 
@@ -79,7 +80,7 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
     info.stats = stats;
     if (!first_packet_ && capture_end_ > info.end_time) info.end_time = capture_end_;
     const std::string& file = info.file;
-    std::vector<flow::Flow> flows = table_->finish();
+    std::deque<flow::Flow> flows = table_->finish();
     auto ctx = evidence::make_context(table_->synack_ttls(), info.start_time, info.end_time, options_.ssh_port);
     evidence::CaptureSummary summary{info.stats, info.link_type, flows.size(), table_->other_tcp_flows(), options_.host};
     info.facts = evidence::extract_capture(summary, ctx);
@@ -116,7 +117,9 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
                                        "finished); sshpath kept only the first {} KiB of each direction",
                                        file, over_cap, over_cap == 1 ? "" : "s", caps.stream_cap >> 10,
                                        caps.stream_cap >> 10));
-    for (auto& f : flows) {
+    analysis_.flows.reserve(analysis_.flows.size() + flows.size());
+    for (; !flows.empty(); flows.pop_front()) {
+        flow::Flow& f = flows.front();
         FlowResult r;
         r.file = file;
         r.facts = evidence::extract_flow(f, ctx);
@@ -166,6 +169,7 @@ Analysis analyze_file(const std::string& file, const AnalyzeOptions& options, co
 }  // namespace
 
 Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& options, const rules::RuleSet& rules) {
+    if (files.empty()) return Analyzer(options, rules).finish();
     std::vector<Analysis> parts(files.size());
     std::vector<std::exception_ptr> errors(files.size());
     const unsigned workers = std::min<std::size_t>(std::max(options.jobs, 1u), files.size());
@@ -194,8 +198,12 @@ Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& op
         for (const auto& e : errors)
             if (e) std::rethrow_exception(e);
     }
-    Analysis all;
-    for (auto& part : parts) {
+    // Each connection's result is moved once, into a vector reserved to its final size.
+    Analysis all = std::move(parts.front());
+    std::size_t total = 0;
+    for (const auto& part : parts) total += part.flows.size();
+    all.flows.reserve(total);
+    for (auto& part : std::span(parts).subspan(1)) {
         std::move(part.captures.begin(), part.captures.end(), std::back_inserter(all.captures));
         std::move(part.flows.begin(), part.flows.end(), std::back_inserter(all.flows));
         std::move(part.warnings.begin(), part.warnings.end(), std::back_inserter(all.warnings));

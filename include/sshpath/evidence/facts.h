@@ -65,12 +65,11 @@ public:
 
     void observe(std::string tag, std::uint64_t packet, double time, std::string what);
     const std::vector<Observation>& observations() const { return observations_; }
-    /// Facts set explicitly, in name order.
-    const std::map<std::string, Value, std::less<>>& values() const { return values_; }
-
 private:
     Scope scope_;
-    std::map<std::string, Value, std::less<>> values_;
+    /// Indexed by position in catalogue(); empty until the first set(), then every fact of
+    /// the catalogue holds its value or its default (a few KiB per connection, no node per fact).
+    std::vector<Value> values_;
     std::vector<Observation> observations_;
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -157,8 +158,8 @@ public:
 
     void add(const capture::Packet& p);
     /// Reads the SSH layer of every flow, keeps the SSH attempts (filtered by host), returns them
-    /// in order of their first packet.
-    std::vector<Flow> finish();
+    /// in order of their first packet. A deque: taking them from the front frees each in turn.
+    std::deque<Flow> finish();
 
     std::uint64_t other_tcp_flows() const { return other_tcp_flows_; }
     /// TTL of the first SYN-ACK each server address sent, over every TCP connection of the
@@ -195,6 +196,8 @@ private:
     std::unique_ptr<Flow> new_flow(const capture::Packet& p, bool from_a_is_client);
     /// Forgets a live connection that cannot be an SSH attempt; its entry becomes a tombstone.
     void forget(Entry& e);
+    /// After a packet: forgets the connection if it turned out not to be an SSH attempt.
+    void settle(Entry& e);
     /// Takes a finished connection out of its entry: an SSH attempt is read and kept in done_
     /// with its buffers released (the entry becomes kDone), anything else is forgotten. Returns
     /// whether the entry should stay (as a tombstone).
@@ -206,7 +209,7 @@ private:
 
     FlowOptions options_;
     std::unordered_map<Key, Entry, KeyHash> index_;
-    std::vector<Flow> done_;         ///< finished SSH attempts, in no particular order
+    std::deque<Flow> done_;          ///< finished SSH attempts, in no particular order
     std::size_t live_ = 0;           ///< entries holding a flow (counted against max_flows)
     std::uint32_t until_sweep_ = 0;  ///< TCP packets left before the next look for idle connections
     double now_ = 0;                 ///< latest capture time seen

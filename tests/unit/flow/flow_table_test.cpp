@@ -50,7 +50,7 @@ protected:
         send(false, Tins::TCP::SYN | Tins::TCP::ACK, 5000, 1001);
         send(true, Tins::TCP::ACK, 1001, 5001);
     }
-    std::vector<flow::Flow> finish() { return table_.finish(); }
+    std::deque<flow::Flow> finish() { return table_.finish(); }
 
     flow::FlowTable table_{flow::FlowOptions{}};
     std::uint64_t number_ = 0;
