@@ -64,6 +64,24 @@ expect 2 "port" -- analyze "$good" --port 0
 expect 2 "cannot resolve" -- analyze "$good" --host no-such-host.invalid
 expect 2 "max-connections: 'lots'" -- analyze "$good" --max-connections lots
 expect 2 "max-connections: '0'" -- analyze "$good" --max-connections 0
+expect 2 "jobs: 'many'" -- analyze "$good" -j many
+expect 2 "standard input.*only once" -- analyze - - </dev/null
+# With several files at once, the first bad one in the order given is the one reported.
+expect 2 "cannot open '.*missing-1.pcap'" -- analyze -j 3 "$good" "$tmp/missing-1.pcap" "$good" "$tmp/missing-2.pcap"
+# pcapng and classic pcap through a pipe.
+if command -v tshark >/dev/null 2>&1; then
+    tshark -r "$good" -F pcapng -w "$tmp/good.pcapng" 2>/dev/null
+    a=$("$bin" analyze --format json "$good" | grep -c '"cause"')
+    b=$(cat "$tmp/good.pcapng" | "$bin" analyze --format json - | grep -c '"cause"')
+    c=$(cat "$good" | "$bin" analyze --format json - | grep -c '"cause"')
+    if [ "$a" -gt 0 ] && [ "$a" = "$b" ] && [ "$a" = "$c" ]; then passed=$((passed + 1)); else
+        failed=$((failed + 1)); echo "FAIL: pcap/pcapng through a pipe: $a $b $c verdicts"; fi
+fi
+# -j N gives the same report as reading the files one after the other.
+set -- "$root"/captures/*.pcap
+one=$("$bin" analyze --format json "$@" | md5sum)
+two=$("$bin" analyze --format json -j 2 "$@" | md5sum)
+if [ "$one" = "$two" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: -j 2 differs from -j 1"; fi
 expect 2 "nonexistent:0: " -- analyze "$good" --rules "$tmp/nonexistent"
 expect 2 "norules:0: " -- analyze "$good" --rules "$tmp/norules"
 expect 2 "syntax.yaml:[0-9]+: .*YAML" -- analyze "$good" --rules "$tmp/yamlrules"

@@ -2,10 +2,13 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <pcap/pcap.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -347,6 +350,137 @@ TEST_F(ReaderTest, ReadsZeekSshCapture) {
     EXPECT_EQ(reader.stats().snaplen, 65535);
     EXPECT_EQ(other, 2u);  // tcpdump 'not tcp': two UDP broadcasts
     EXPECT_EQ(tcp, kTcpdumpCount - 2);
+}
+
+}  // namespace
+}  // namespace sshpath::capture
+
+// ---- The classic pcap reader against libpcap ----------------------------------------------
+// Classic pcap files are read without libpcap; every record, time stamp and length, and the
+// words for a file cut short, must be what libpcap itself gives.
+
+namespace sshpath::capture {
+namespace {
+
+using test_util::pcapng_file;
+
+struct Seen {
+    std::uint64_t count = 0;
+    std::vector<std::string> records;  // "time caplen wirelen" of each record
+    std::string error;                 // the truncation message, if any
+};
+
+std::string record_text(double time, std::uint32_t caplen, std::uint32_t wirelen) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%.6f %u %u", time, caplen, wirelen);
+    return buf;
+}
+
+Seen with_libpcap(const std::string& path) {
+    Seen s;
+    char errbuf[PCAP_ERRBUF_SIZE] = {};
+    pcap_t* p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+    if (p == nullptr) return s;
+    pcap_pkthdr* h = nullptr;
+    const u_char* data = nullptr;
+    int rc;
+    while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
+        ++s.count;
+        s.records.push_back(record_text(static_cast<double>(h->ts.tv_sec) + static_cast<double>(h->ts.tv_usec) / 1e6,
+                                        h->caplen, h->len));
+    }
+    if (rc == PCAP_ERROR) s.error = pcap_geterr(p);
+    pcap_close(p);
+    return s;
+}
+
+Seen with_reader(const std::string& path) {
+    Seen s;
+    Reader reader(path);
+    reader.for_each([&](const Packet& p) {
+        ++s.count;
+        s.records.push_back(record_text(p.time, p.caplen, p.wirelen));
+    });
+    s.error = reader.stats().truncation_message;
+    return s;
+}
+
+Bytes read_file(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    Bytes b;
+    if (f == nullptr) return b;
+    int c;
+    while ((c = std::fgetc(f)) != EOF) b.push_back(static_cast<std::uint8_t>(c));
+    std::fclose(f);
+    return b;
+}
+
+// The same file in the other byte order.
+Bytes byte_swapped(const Bytes& in) {
+    Bytes out = in;
+    auto swap32 = [&](std::size_t at) { std::reverse(out.begin() + at, out.begin() + at + 4); };
+    auto swap16 = [&](std::size_t at) { std::reverse(out.begin() + at, out.begin() + at + 2); };
+    swap32(0), swap16(4), swap16(6), swap32(8), swap32(12), swap32(16), swap32(20);
+    for (std::size_t at = 24; at + 16 <= out.size();) {
+        std::uint32_t caplen;
+        std::memcpy(&caplen, in.data() + at + 8, 4);
+        for (std::size_t f = 0; f < 16; f += 4) swap32(at + f);
+        at += 16 + caplen;
+    }
+    return out;
+}
+
+TEST_F(ReaderTest, ClassicPcapReadsAsLibpcapDoes) {
+    std::vector<std::string> files;
+    for (const auto& e : std::filesystem::directory_iterator(std::string(SSHPATH_SOURCE_DIR) + "/captures"))
+        if (e.path().extension() == ".pcap") files.push_back(e.path().string());
+    ASSERT_GT(files.size(), 10u);
+    std::sort(files.begin(), files.end());
+    for (const auto& path : files) {
+        const Seen want = with_libpcap(path), got = with_reader(path);
+        EXPECT_EQ(got.count, want.count) << path;
+        EXPECT_EQ(got.records, want.records) << path;
+        // Cut inside the last record, inside the last record header, and in the file header.
+        const Bytes whole = read_file(path);
+        for (std::size_t cut : {whole.size() - 5, whole.size() - 60, std::size_t{30}}) {
+            if (cut <= 24 || cut >= whole.size()) continue;
+            const std::string cut_path = dir_.write("cut.pcap", Bytes(whole.begin(), whole.begin() + cut));
+            const Seen w = with_libpcap(cut_path), g = with_reader(cut_path);
+            EXPECT_EQ(g.records, w.records) << path << " cut at " << cut;
+            EXPECT_EQ(g.error, w.error) << path << " cut at " << cut;
+        }
+    }
+    // The other byte order.
+    const std::string swapped = dir_.write("swapped.pcap", byte_swapped(read_file(files.front())));
+    EXPECT_EQ(with_reader(swapped).records, with_libpcap(swapped).records);
+    EXPECT_EQ(with_reader(swapped).records, with_libpcap(files.front()).records);
+}
+
+TEST_F(ReaderTest, RecordLongerThanSnaplenIsCutAsLibpcapCutsIt) {
+    const Bytes data = ethernet_data(std::string(200, 'y'));
+    // A record claiming more captured bytes than the file's snapshot length (96).
+    const std::string path = dir_.write("long.pcap", pcap_file(kLinkEthernet, {{data, 0, 1700000000, 1}, {ethernet_syn()}}, 96));
+    const Seen want = with_libpcap(path), got = with_reader(path);
+    ASSERT_EQ(want.count, 2u);
+    EXPECT_EQ(got.records, want.records);
+}
+
+TEST_F(ReaderTest, ReadsPcapngFromAPipe) {
+    // pcapng goes to libpcap, which must get the bytes already read to recognise the format
+    // back: a pipe cannot seek.
+    const std::string path = dir_.write("pipe.pcapng", pcapng_file(kLinkEthernet, {{ethernet_syn()}, {arp()}, {ethernet_syn()}}));
+    std::FILE* pipe = popen(("cat '" + path + "'").c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::uint64_t n = 0;
+    {
+        // The Reader closes what it is given; a FILE from popen must be pclose()d, so hand it a dup.
+        std::FILE* fp = fdopen(dup(fileno(pipe)), "rb");
+        Reader reader(fp, "pipe");
+        reader.for_each([&](const Packet&) { ++n; });
+        EXPECT_EQ(reader.link_type(), kLinkEthernet);
+    }
+    pclose(pipe);
+    EXPECT_EQ(n, 3u);
 }
 
 }  // namespace
