@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
 #include <stdexcept>
 
 namespace sshpath::evidence {
@@ -26,24 +27,70 @@ bool type_matches(FactType t, const Value& v) {
 
 }  // namespace
 
+namespace {
+
+std::uint64_t to_slot(const Value& v) {
+    std::uint64_t bits = 0;
+    if (auto* b = std::get_if<bool>(&v)) bits = *b ? 1 : 0;
+    if (auto* i = std::get_if<std::int64_t>(&v)) std::memcpy(&bits, i, sizeof bits);
+    if (auto* d = std::get_if<double>(&v)) std::memcpy(&bits, d, sizeof bits);
+    return bits;
+}
+
+Value from_slot(FactType type, std::uint64_t bits) {
+    switch (type) {
+    case FactType::kBool: return bits != 0;
+    case FactType::kInt: {
+        std::int64_t i;
+        std::memcpy(&i, &bits, sizeof i);
+        return i;
+    }
+    case FactType::kReal: {
+        double d;
+        std::memcpy(&d, &bits, sizeof d);
+        return d;
+    }
+    case FactType::kString: break;
+    }
+    return std::string();
+}
+
+// Every fact's default as a slot, computed once.
+const std::vector<std::uint64_t>& default_slots() {
+    static const std::vector<std::uint64_t> slots = [] {
+        std::vector<std::uint64_t> out;
+        for (const auto& f : catalogue()) out.push_back(f.type == FactType::kString ? 0 : to_slot(default_value(f)));
+        return out;
+    }();
+    return slots;
+}
+
+}  // namespace
+
 void FactSet::set(std::string_view name, Value v) {
     const FactSpec& spec = spec_of(name, scope_);
     if (!type_matches(spec.type, v))
         throw std::logic_error(fmt::format("fact '{}' is {}, set with another type", name, type_name(spec.type)));
     if (spec.type == FactType::kReal && std::holds_alternative<std::int64_t>(v))
         v = static_cast<double>(std::get<std::int64_t>(v));
-    const auto& all = catalogue();
-    if (values_.empty()) {
-        values_.reserve(all.size());
-        for (const auto& f : all) values_.push_back(f.scope == scope_ ? default_value(f) : Value{});
+    if (slots_.empty()) slots_ = default_slots();
+    std::uint64_t& slot = slots_[static_cast<std::size_t>(&spec - catalogue().data())];
+    if (spec.type != FactType::kString) {
+        slot = to_slot(v);
+    } else if (slot != 0) {
+        strings_[slot - 1] = std::move(std::get<std::string>(v));
+    } else {
+        strings_.push_back(std::move(std::get<std::string>(v)));
+        slot = strings_.size();
     }
-    values_[static_cast<std::size_t>(&spec - all.data())] = std::move(v);
 }
 
 Value FactSet::get(std::string_view name) const {
     const FactSpec& spec = spec_of(name, scope_);
-    if (values_.empty()) return default_value(spec);
-    return values_[static_cast<std::size_t>(&spec - catalogue().data())];
+    if (slots_.empty()) return default_value(spec);
+    const std::uint64_t slot = slots_[static_cast<std::size_t>(&spec - catalogue().data())];
+    if (spec.type == FactType::kString) return slot == 0 ? std::string() : strings_[slot - 1];
+    return from_slot(spec.type, slot);
 }
 
 bool FactSet::get_bool(std::string_view name) const { return std::get<bool>(get(name)); }

@@ -67,9 +67,12 @@ public:
     const std::vector<Observation>& observations() const { return observations_; }
 private:
     Scope scope_;
-    /// Indexed by position in catalogue(); empty until the first set(), then every fact of
-    /// the catalogue holds its value or its default (a few KiB per connection, no node per fact).
-    std::vector<Value> values_;
+    /// One 8-byte slot per fact of the catalogue (by position): a bool, an int or a real as
+    /// such, a string as 1 + its index in strings_ (0: the empty default). Empty until the
+    /// first set(), then every slot holds its value or its default: about 1 KiB per connection,
+    /// which matters when a capture holds thousands of attempts.
+    std::vector<std::uint64_t> slots_;
+    std::vector<std::string> strings_;
     std::vector<Observation> observations_;
 };
 
