@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sshpath/capture/decoder.h"
+#include "sshpath/capture/live.h"
 #include "sshpath/core/error.h"
 
 namespace sshpath::capture {
@@ -218,22 +219,11 @@ struct Reader::Impl {
         stats.snaplen = pcap_snapshot(pcap);
     }
 
-    // Hands one record to the decoder and the callback.
+    // Hands one record to the decoder (with the same accounting as a live capture) and the callback.
     void deliver(const std::uint8_t* data, std::uint32_t caplen, std::uint32_t wirelen, std::int64_t sec,
-                 std::int64_t usec, const std::function<void(const Packet&)>& fn) {
-        packet.number = ++stats.packets;
-        packet.time = static_cast<double>(sec) + static_cast<double>(usec) / 1e6;
-        packet.caplen = caplen;
-        packet.wirelen = wirelen;
-        decode(stats.link_type, std::span<const std::uint8_t>(data, caplen), packet);
-        const bool cut = caplen < wirelen;
-        // With the whole frame captured, an IP length reaching past it is a lie, not a cut.
-        if (packet.payload_truncated && !cut && !packet.malformed) {
-            packet.malformed = true;
-            packet.problem = "IP length exceeds the frame";
-        }
-        if (packet.malformed) ++stats.malformed;
-        if (cut && (packet.payload_truncated || packet.malformed)) ++stats.snaplen_cut;
+                 std::int32_t usec, const std::function<void(const Packet&)>& fn) {
+        decode_frame(stats.link_type, RawFrame{sec, usec, caplen, wirelen, std::span<const std::uint8_t>(data, caplen)},
+                     packet, stats);
         fn(packet);
     }
 
@@ -290,7 +280,7 @@ struct Reader::Impl {
         for (;;) {
             const int rc = pcap_next_ex(pcap, &hdr, &data);
             if (rc == 1) {
-                deliver(data, hdr->caplen, hdr->len, hdr->ts.tv_sec, hdr->ts.tv_usec, fn);
+                deliver(data, hdr->caplen, hdr->len, hdr->ts.tv_sec, static_cast<std::int32_t>(hdr->ts.tv_usec), fn);
             } else if (rc == PCAP_ERROR_BREAK) {
                 return;
             } else if (rc == 0) {

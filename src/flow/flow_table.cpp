@@ -142,6 +142,7 @@ void FlowTable::add_tcp(const Packet& p) {
     if (!inserted) {
         if (entry->state != State::kLive) {
             // Already judged: only a new connection on the same ports matters.
+            if (t.flags & (capture::kFin | capture::kRst)) entry->closing = true;
             if (!syn_only) return;
         } else {
             f = entry->flow.get();
@@ -173,6 +174,7 @@ void FlowTable::add_tcp(const Packet& p) {
             sender_is_client = t.dport < t.sport;
         entry->flow = new_flow(p, sender_is_client);
         entry->state = State::kLive;
+        entry->closing = false;
         ++live_;
         f = entry->flow.get();
     }
@@ -443,6 +445,13 @@ void FlowTable::settle(Entry& e) {
     if (f.ignored) forget(e);
 }
 
+namespace {
+
+// A FIN or RST was seen: what is left of the connection is not worth remembering for long.
+bool closing(const Flow& f) { return !f.rsts.empty() || f.c2s.fin || f.s2c.fin; }
+
+}  // namespace
+
 void FlowTable::release_buffers(Flow& f) {
     for (Direction* d : {&f.c2s, &f.s2c}) {
         std::size_t held = d->stream.size();
@@ -459,6 +468,7 @@ void FlowTable::release_buffers(Flow& f) {
 void FlowTable::forget(Entry& e) {
     // A connection that cannot be an SSH attempt: its key stays known so its later packets are
     // skipped, and it no longer counts against max_flows.
+    e.closing = closing(*e.flow);
     release_buffers(*e.flow);
     e.flow.reset();
     e.state = State::kIgnored;
@@ -559,6 +569,7 @@ bool FlowTable::retire(Entry& e) {
         bool attempt = f.server_port == options_.ssh_port || speaks_ssh || proxied;
         keep = attempt && host_matches(f, options_);
     }
+    e.closing = closing(f);
     release_buffers(f);
     if (keep)
         done_.push_back(std::move(f));
@@ -577,7 +588,7 @@ void FlowTable::sweep() {
         const double idle = now_ - e.last;
         bool erase = false;
         if (e.state == State::kIgnored) {
-            erase = idle >= options_.idle_s;
+            erase = idle >= (e.closing ? options_.closed_idle_s : options_.idle_s);
         } else if (e.state == State::kLive) {
             const Flow& f = *e.flow;
             const bool closed = !f.rsts.empty() || (f.c2s.fin && f.s2c.fin);

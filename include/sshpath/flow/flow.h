@@ -182,13 +182,14 @@ private:
     /// packets of a connection already judged cost one look-up.
     enum class State : std::uint8_t {
         kLive,     ///< flow holds the connection
-        kIgnored,  ///< not an SSH attempt: forgotten; removed once idle
+        kIgnored,  ///< not an SSH attempt: forgotten; removed once idle (sooner once closing)
         kDone,     ///< an SSH attempt already summarised (in done_): kept to the end
     };
     struct Entry {
         std::unique_ptr<Flow> flow;
         double last = 0;         ///< capture time of the connection's last packet
         State state = State::kLive;
+        bool closing = false;    ///< a tombstone whose connection sent a FIN or RST: it goes sooner
     };
     Key key_of(const IpAddress& s, std::uint16_t sp, const IpAddress& d, std::uint16_t dp) const;
     void add_tcp(const capture::Packet& p);
