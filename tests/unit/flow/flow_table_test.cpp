@@ -51,6 +51,13 @@ protected:
         send(true, Tins::TCP::ACK, 1001, 5001);
     }
     std::deque<flow::Flow> finish() { return table_.finish(); }
+    // A table that looks for idle connections at every packet.
+    static flow::FlowTable sweeping_table(std::size_t max_flows = flow::FlowOptions{}.max_flows) {
+        flow::FlowOptions o;
+        o.sweep_every = 1;
+        o.max_flows = max_flows;
+        return flow::FlowTable(o);
+    }
 
     flow::FlowTable table_{flow::FlowOptions{}};
     std::uint64_t number_ = 0;
@@ -217,9 +224,7 @@ TEST_F(FlowTableTest, MatchesIcmpErrorByQuotedHeader) {
 // summarised 30 s after its last packet, its late packets are dropped, and a new SYN on the
 // same ports is a new attempt.
 TEST_F(FlowTableTest, RetiresClosedAttemptsAndDropsTheirLatePackets) {
-    flow::FlowOptions o;
-    o.sweep_every = 1;
-    table_ = flow::FlowTable(o);
+    table_ = sweeping_table();
     handshake();
     send(false, PA, 5001, 1001, "SSH-2.0-OpenSSH_9.2\r\n");
     send(true, Tins::TCP::FIN | A, 1001, 5022);
@@ -236,9 +241,7 @@ TEST_F(FlowTableTest, RetiresClosedAttemptsAndDropsTheirLatePackets) {
 }
 
 TEST_F(FlowTableTest, OpenAttemptStaysUntilIdleLongEnough) {
-    flow::FlowOptions o;
-    o.sweep_every = 1;
-    table_ = flow::FlowTable(o);
+    table_ = sweeping_table();
     handshake();
     send(false, PA, 5001, 1001, "SSH-2.0-OpenSSH_9.2\r\n");
     send(true, A, 1001, 5022, "", 0, 200.0);  // 200 s of silence: still the same connection
@@ -249,10 +252,7 @@ TEST_F(FlowTableTest, OpenAttemptStaysUntilIdleLongEnough) {
 
 // The connection cap counts connections tracked at once, not all connections of the capture.
 TEST_F(FlowTableTest, CapCountsOnlyLiveConnections) {
-    flow::FlowOptions o;
-    o.sweep_every = 1;
-    o.max_flows = 2;
-    table_ = flow::FlowTable(o);
+    table_ = sweeping_table(2);
     for (std::uint16_t i = 0; i < 5; ++i) {
         auto port = static_cast<std::uint16_t>(41000 + i);
         send_on(port, 22, true, Tins::TCP::SYN, 1000, 0, "", 0, 40.0);
@@ -261,7 +261,7 @@ TEST_F(FlowTableTest, CapCountsOnlyLiveConnections) {
     EXPECT_EQ(finish().size(), 5u);
     EXPECT_FALSE(table_.flow_cap_hit());
 
-    table_ = flow::FlowTable(o);
+    table_ = sweeping_table(2);
     for (std::uint16_t i = 0; i < 3; ++i) send_on(static_cast<std::uint16_t>(42000 + i), 22, true, Tins::TCP::SYN, 1000, 0);
     EXPECT_EQ(finish().size(), 2u);
     EXPECT_TRUE(table_.flow_cap_hit());
@@ -270,15 +270,13 @@ TEST_F(FlowTableTest, CapCountsOnlyLiveConnections) {
 // A connection that is not SSH leaves a tombstone that drops its later packets; once idle for
 // idle_s the tombstone goes, and the connection's next data is judged afresh.
 TEST_F(FlowTableTest, TombstonesOfOtherServicesExpire) {
-    flow::FlowOptions o;
-    o.sweep_every = 1;
-    table_ = flow::FlowTable(o);
+    table_ = sweeping_table();
     send_on(40200, 443, true, PA, 1, 1, "GET / HTTP/1.1\r\n\r\n");
     send_on(40200, 443, true, PA, 19, 1, "more", 0, 1.0);
     EXPECT_TRUE(finish().empty());
     EXPECT_EQ(table_.other_tcp_flows(), 1u);
 
-    table_ = flow::FlowTable(o);
+    table_ = sweeping_table();
     send_on(40200, 443, true, PA, 1, 1, "GET / HTTP/1.1\r\n\r\n");
     send_on(40201, 443, true, Tins::TCP::SYN, 1, 0, "", 0, 301.0);  // time passes
     send_on(40200, 443, true, PA, 19, 1, "more");
