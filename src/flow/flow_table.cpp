@@ -124,9 +124,28 @@ std::size_t FlowTable::room(std::size_t held, std::size_t want) {
     return std::min({want, own, shared});
 }
 
+void FlowTable::advance_clock(double t) {
+    // Capture time only moves forward. One packet with a time stamp far ahead (a damaged or
+    // forged record) must not make every connection look idle: a jump of more than kMaxJump is
+    // believed only once kJumpConfirm packets in a row are that far ahead.
+    constexpr double kMaxJump = 600;
+    constexpr std::uint32_t kJumpConfirm = 256;
+    if (!clock_started_ || t <= now_ + kMaxJump) {
+        if (!clock_started_ || t > now_) now_ = t;
+        clock_started_ = true;
+        packets_ahead_ = 0;
+        return;
+    }
+    jump_to_ = packets_ahead_ == 0 ? t : std::min(jump_to_, t);
+    if (++packets_ahead_ >= kJumpConfirm) {
+        now_ = jump_to_;
+        packets_ahead_ = 0;
+    }
+}
+
 void FlowTable::add_tcp(const Packet& p) {
     const auto& t = p.tcp;
-    now_ = std::max(now_, p.time);
+    advance_clock(p.time);
     // Idle connections are retired now and then, by capture time, not per packet.
     if (until_sweep_ == 0) {
         until_sweep_ = std::max<std::uint32_t>(options_.sweep_every, 1);

@@ -213,7 +213,11 @@ private:
     std::deque<Flow> done_;          ///< finished SSH attempts, in no particular order
     std::size_t live_ = 0;           ///< entries holding a flow (counted against max_flows)
     std::uint32_t until_sweep_ = 0;  ///< TCP packets left before the next look for idle connections
-    double now_ = 0;                 ///< latest capture time seen
+    void advance_clock(double t);
+    double now_ = 0;                 ///< latest capture time seen (see advance_clock)
+    double jump_to_ = 0;             ///< earliest time of the packets far ahead of now_
+    std::uint32_t packets_ahead_ = 0;
+    bool clock_started_ = false;
     double next_sweep_ = 0;
     std::uint64_t other_tcp_flows_ = 0;
     std::map<IpAddress, std::uint8_t> synack_ttls_;

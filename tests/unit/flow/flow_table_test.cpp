@@ -250,6 +250,21 @@ TEST_F(FlowTableTest, OpenAttemptStaysUntilIdleLongEnough) {
     EXPECT_EQ(flows[0].c2s.packets, 3u);
 }
 
+// A single record with a time stamp a day ahead (damaged or forged) does not make the open
+// attempt look idle: it is still one connection with all its packets.
+TEST_F(FlowTableTest, OneTimeStampFarAheadRetiresNothing) {
+    table_ = sweeping_table();
+    handshake();
+    send_on(40300, 443, true, Tins::TCP::SYN, 1, 0, "", 0, 86400.0);
+    time_ -= 86400.0;
+    send(false, PA, 5001, 1001, "SSH-2.0-OpenSSH_9.2\r\n");
+    send(true, PA, 1001, 5022, "SSH-2.0-OpenSSH_9.6\r\n");
+    auto flows = finish();
+    ASSERT_EQ(flows.size(), 1u);
+    EXPECT_TRUE(flows[0].ssh.server.banner);
+    EXPECT_TRUE(flows[0].ssh.client.banner);
+}
+
 // The connection cap counts connections tracked at once, not all connections of the capture.
 TEST_F(FlowTableTest, CapCountsOnlyLiveConnections) {
     table_ = sweeping_table(2);
