@@ -66,6 +66,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
         ("explain", "list every rule that matched each connection and the facts its condition read")
         ("max-connections", po::value<std::string>()->value_name("N"), "connections that may be SSH attempts tracked at once per capture (default 10000)")
         ("jobs,j", po::value<std::string>()->value_name("N"), "read up to N capture files at once (default 1; 0: one per CPU)")
+        ("keep-in-memory", po::value<std::string>()->value_name("N"), "finished SSH attempts per capture held in memory; beyond N all go to a temporary file in /tmp (default 256; 0: all of them)")
         ("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "file");
     if (vm.count("help")) {
@@ -86,6 +87,12 @@ int cmd_analyze(const std::vector<std::string>& args) {
         options.max_connections = digits ? std::stoul(text) : 0;
         if (options.max_connections < 1)
             throw UsageError(fmt::format("--max-connections: '{}' is not a number of connections (1-999999999)", text));
+    }
+    if (vm.count("keep-in-memory")) {
+        const std::string& text = vm["keep-in-memory"].as<std::string>();
+        bool digits = !text.empty() && text.size() <= 9 && text.find_first_not_of("0123456789") == std::string::npos;
+        if (!digits) throw UsageError(fmt::format("--keep-in-memory: '{}' is not a number of attempts (0-999999999)", text));
+        options.keep_in_memory = std::stoul(text);
     }
     if (vm.count("jobs")) {
         const std::string& text = vm["jobs"].as<std::string>();

@@ -5,6 +5,9 @@
 
 #include "sshpath/flow/flow.h"
 
+#include "sshpath/core/error.h"
+#include "sshpath/flow/spill.h"
+
 namespace sshpath::flow {
 
 using capture::Packet;
@@ -55,6 +58,8 @@ void add_line(Flow& f, const FlowOptions& o, const Packet& p, Side from, std::st
     }
     f.timeline.push_back(TimelineEntry{p.number, p.time, from, std::move(text)});
 }
+
+SshView view_of(const Flow& f);
 
 std::int64_t rel_offset(const Direction& d, std::uint32_t seq) {
     return static_cast<std::int32_t>(seq - d.base);
@@ -437,6 +442,13 @@ void FlowTable::add_tcp(const Packet& p) {
             }
             dir.max_end = std::max(dir.max_end, end);
         }
+        // Past its key exchange (SSH_MSG_NEWKEYS) a direction is encrypted: nothing more in it
+        // to read, so no more of it is kept. Looked at as the kept bytes double from 8 KiB.
+        if (flow.interesting && !dir.stream_capped && dir.stream.size() >= dir.parse_at) {
+            dir.parse_at *= 2;
+            const SshView v = view_of(flow);
+            if ((from_client ? v.client : v.server).newkeys) dir.stream_capped = true;
+        }
         if (dir.payload_bytes == 0 && dir.max_end > 0) {
             std::string_view first(reinterpret_cast<const char*>(p.payload.data()), p.payload.size());
             auto nl = first.find('\n');
@@ -520,8 +532,9 @@ void FlowTable::add_icmp(const Packet& p) {
 
 namespace {
 
-void read_ssh(Flow& f) {
-    SshView& v = f.ssh;
+// What the SSH layer of the flow shows so far (after any proxy handshake).
+SshView view_of(const Flow& f) {
+    SshView v;
     std::span<const std::uint8_t> cs(f.c2s.stream), ss(f.s2c.stream);
     std::size_t c_off = 0, s_off = 0;
     v.proxy_request = ssh::parse_proxy_request(cs);
@@ -556,6 +569,11 @@ void read_ssh(Flow& f) {
     } else if (v.client.disconnect) {
         v.disconnect_ref = packet_at(f.c2s, c_off + v.client.disconnect_end - 1);
     }
+    return v;
+}
+
+void read_ssh(Flow& f) {
+    f.ssh = view_of(f);
     // Client segments retransmitted and never acknowledged.
     for (const auto& [off, u] : f.unacked) {
         (void)off;
@@ -591,13 +609,31 @@ bool FlowTable::retire(Entry& e) {
     e.closing = closing(f);
     release_buffers(f);
     if (keep)
-        done_.push_back(std::move(f));
+        this->keep(std::move(f));
     else
         ++other_tcp_flows_;
     e.flow.reset();
     e.state = keep ? State::kDone : State::kIgnored;
     --live_;
     return keep;
+}
+
+void FlowTable::keep(Flow&& f) {
+    if (!spill_ && !spill_failed_ && done_.size() >= options_.spill_after) {
+        try {
+            spill_ = std::make_shared<FlowSpill>();
+        } catch (const Error&) {
+            spill_failed_ = true;  // no temporary file: memory it is
+        }
+        if (spill_) {
+            for (const auto& d : done_) spill_->put(d);
+            done_.clear();
+        }
+    }
+    if (spill_)
+        spill_->put(f);
+    else
+        done_.push_back(std::move(f));
 }
 
 void FlowTable::sweep() {
@@ -611,7 +647,9 @@ void FlowTable::sweep() {
         } else if (e.state == State::kLive) {
             const Flow& f = *e.flow;
             const bool closed = !f.rsts.empty() || (f.c2s.fin && f.s2c.fin);
-            if (idle >= (closed ? options_.closed_idle_s : options_.idle_s)) erase = !retire(e);
+            const bool session = f.interesting && !closing(f) &&
+                                 (f.handshake_ack || (f.c2s.payload_bytes > 0 && f.s2c.payload_bytes > 0));
+            if (closed ? idle >= options_.closed_idle_s : !session && idle >= options_.idle_s) erase = !retire(e);
         }
         it = erase ? index_.erase(it) : std::next(it);
     }
@@ -623,6 +661,7 @@ std::deque<Flow> FlowTable::finish() {
     index_.clear();
     std::deque<Flow> out = std::move(done_);
     done_.clear();
+    if (spill_) spill_->sort();
     std::sort(out.begin(), out.end(), [](const Flow& a, const Flow& b) { return a.first.packet < b.first.packet; });
     return out;
 }

@@ -54,6 +54,7 @@ void Analyzer::begin_capture(const std::string& name, int link_type) {
     fo.host = options_.host_address;
     fo.host_name = options_.host;
     fo.max_flows = options_.max_connections;
+    fo.spill_after = options_.keep_in_memory;
     table_.emplace(fo);
     current_ = CaptureInfo{};
     current_.file = name;
@@ -75,14 +76,44 @@ void Analyzer::add(const capture::Packet& p) {
     table_->add(p);
 }
 
+namespace {
+
+// One attempt's evidence and verdict.
+FlowResult judge(flow::Flow&& f, const std::string& file, const evidence::CaptureContext& ctx,
+                 const std::vector<std::pair<std::string, evidence::Value>>& extra_facts, const rules::RuleSet& rules) {
+    FlowResult r;
+    r.file = file;
+    r.facts = evidence::extract_flow(f, ctx);
+    for (const auto& [name, value] : extra_facts)
+        if (evidence::find_fact(name, evidence::Scope::kFlow)) r.facts.set(name, value);
+    r.verdict = decide(rules, r.facts, file);
+    r.flow = std::move(f);
+    return r;
+}
+
+// More was sent in the clear than the flow table keeps (README "Fuzzing and hostile input").
+bool over_stream_cap(const flow::Flow& f) {
+    const std::size_t cap = flow::FlowOptions{}.stream_cap;
+    auto over = [&](const flow::Direction& d, const ssh::DirectionView& v) {
+        return d.stream_capped && d.kept >= cap && !v.newkeys && !f.ssh.ssh1;
+    };
+    return over(f.c2s, f.ssh.client) || over(f.s2c, f.ssh.server);
+}
+
+}  // namespace
+
+FlowResult SpilledFlows::load(std::size_t i) const { return judge(spill->get(i), file, context, extra_facts, *rules); }
+
 void Analyzer::end_capture(const capture::ReadStats& stats) {
     CaptureInfo info = std::move(current_);
     info.stats = stats;
     if (!first_packet_ && capture_end_ > info.end_time) info.end_time = capture_end_;
     const std::string& file = info.file;
     std::deque<flow::Flow> flows = table_->finish();
+    const std::shared_ptr<flow::FlowSpill> spill = table_->spill();
+    const std::size_t attempts = spill ? spill->size() : flows.size();
     auto ctx = evidence::make_context(table_->synack_ttls(), info.start_time, info.end_time, options_.ssh_port);
-    evidence::CaptureSummary summary{info.stats, info.link_type, flows.size(), table_->other_tcp_flows(), options_.host};
+    evidence::CaptureSummary summary{info.stats, info.link_type, attempts, table_->other_tcp_flows(), options_.host};
     info.facts = evidence::extract_capture(summary, ctx);
     for (const auto& [name, value] : extra_facts_)
         if (evidence::find_fact(name, evidence::Scope::kCapture)) info.facts.set(name, value);
@@ -106,39 +137,115 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
                                        "SSH details of later connections may be missing",
                                        file, caps.buffer_cap >> 20));
     std::size_t over_cap = 0;
-    for (const auto& f : flows) {
-        auto over = [&](const flow::Direction& d, const ssh::DirectionView& v) {
-            return d.stream_capped && d.kept >= caps.stream_cap && !v.newkeys && !f.ssh.ssh1;
-        };
-        if (over(f.c2s, f.ssh.client) || over(f.s2c, f.ssh.server)) ++over_cap;
+    if (spill) {
+        // Judged once here for the choice of the overall verdict; the report judges each again
+        // as it reads it back.
+        auto spilled = std::make_shared<SpilledFlows>();
+        spilled->spill = spill;
+        spilled->file = file;
+        spilled->context = ctx;
+        spilled->extra_facts = extra_facts_;
+        spilled->rules = &rules_;
+        for (std::size_t i = 0; i < spill->size(); ++i) {
+            const FlowResult r = spilled->load(i);
+            spilled->weights.push_back(static_cast<std::uint8_t>(cause_weight(r.verdict.cause)));
+            if (over_stream_cap(r.flow)) ++over_cap;
+        }
+        analysis_.flows.append(std::move(spilled));
+    } else {
+        analysis_.flows.reserve(analysis_.flows.size() + flows.size());
+        for (; !flows.empty(); flows.pop_front()) {
+            if (over_stream_cap(flows.front())) ++over_cap;
+            analysis_.flows.push_back(judge(std::move(flows.front()), file, ctx, extra_facts_, rules_));
+        }
     }
     if (over_cap)
         warnings.push_back(fmt::format("{}: {} connection{} sent more than {} KiB in the clear (before any key exchange "
                                        "finished); sshpath kept only the first {} KiB of each direction",
                                        file, over_cap, over_cap == 1 ? "" : "s", caps.stream_cap >> 10,
                                        caps.stream_cap >> 10));
-    analysis_.flows.reserve(analysis_.flows.size() + flows.size());
-    for (; !flows.empty(); flows.pop_front()) {
-        flow::Flow& f = flows.front();
-        FlowResult r;
-        r.file = file;
-        r.facts = evidence::extract_flow(f, ctx);
-        for (const auto& [name, value] : extra_facts_)
-            if (evidence::find_fact(name, evidence::Scope::kFlow)) r.facts.set(name, value);
-        r.verdict = decide(rules_, r.facts, file);
-        r.flow = std::move(f);
-        analysis_.flows.push_back(std::move(r));
-    }
     analysis_.captures.push_back(std::move(info));
     table_.reset();
 }
 
+// ---- FlowList ----------------------------------------------------------------------------------
+
+std::size_t FlowList::size() const {
+    std::size_t n = 0;
+    for (const auto& p : parts_) n += p.size();
+    return n;
+}
+
+void FlowList::push_back(FlowResult r) {
+    if (parts_.empty() || parts_.back().spilled) parts_.emplace_back();
+    parts_.back().memory.push_back(std::move(r));
+}
+
+void FlowList::reserve(std::size_t n) {
+    if (parts_.empty() || parts_.back().spilled) parts_.emplace_back();
+    Part& last = parts_.back();
+    last.memory.reserve(n - std::min(n, size() - last.memory.size()));
+}
+
+void FlowList::append(std::shared_ptr<const SpilledFlows> spilled) {
+    Part p;
+    p.spilled = std::move(spilled);
+    parts_.push_back(std::move(p));
+}
+
+void FlowList::append(FlowList&& other) {
+    for (auto& p : other.parts_) {
+        if (!p.spilled && !parts_.empty() && !parts_.back().spilled) {
+            auto& into = parts_.back().memory;
+            into.reserve(into.size() + p.memory.size());
+            std::move(p.memory.begin(), p.memory.end(), std::back_inserter(into));
+        } else {
+            parts_.push_back(std::move(p));
+        }
+    }
+    other.parts_.clear();
+}
+
+const FlowResult& FlowList::get(std::size_t i, FlowResult& scratch) const {
+    for (const auto& p : parts_) {
+        if (i < p.size()) {
+            if (!p.spilled) return p.memory[i];
+            scratch = p.spilled->load(i);
+            return scratch;
+        }
+        i -= p.size();
+    }
+    throw std::out_of_range("FlowList: no connection at that index");
+}
+
+FlowResult FlowList::operator[](std::size_t i) const {
+    FlowResult scratch;
+    return get(i, scratch);
+}
+
+int FlowList::weight(std::size_t i) const {
+    for (const auto& p : parts_) {
+        if (i < p.size()) return p.spilled ? p.spilled->weights[i] : cause_weight(p.memory[i].verdict.cause);
+        i -= p.size();
+    }
+    throw std::out_of_range("FlowList: no connection at that index");
+}
+
+const FlowResult& FlowList::const_iterator::operator*() const {
+    if (loaded_ != i_) {
+        if (!scratch_) scratch_ = std::make_shared<FlowResult>();
+        current_ = &list_->get(i_, *scratch_);
+        loaded_ = i_;
+    }
+    return *current_;
+}
+
 void choose_verdict(Analysis& a, const rules::RuleSet& rules) {
     a.verdict_flow = -1;
+    int best = -1;
     for (std::size_t i = 0; i < a.flows.size(); ++i) {
-        if (a.verdict_flow < 0 ||
-            cause_weight(a.flows[i].verdict.cause) >= cause_weight(a.flows[static_cast<std::size_t>(a.verdict_flow)].verdict.cause))
-            a.verdict_flow = static_cast<int>(i);
+        const int w = a.flows.weight(i);
+        if (w >= best) best = w, a.verdict_flow = static_cast<int>(i);
     }
     if (a.verdict_flow >= 0) {
         a.verdict = a.flows[static_cast<std::size_t>(a.verdict_flow)].verdict;
@@ -198,14 +305,11 @@ Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& op
         for (const auto& e : errors)
             if (e) std::rethrow_exception(e);
     }
-    // Each connection's result is moved once, into a vector reserved to its final size.
+    // Each connection's result is moved once.
     Analysis all = std::move(parts.front());
-    std::size_t total = 0;
-    for (const auto& part : parts) total += part.flows.size();
-    all.flows.reserve(total);
     for (auto& part : std::span(parts).subspan(1)) {
         std::move(part.captures.begin(), part.captures.end(), std::back_inserter(all.captures));
-        std::move(part.flows.begin(), part.flows.end(), std::back_inserter(all.flows));
+        all.flows.append(std::move(part.flows));
         std::move(part.warnings.begin(), part.warnings.end(), std::back_inserter(all.warnings));
     }
     choose_verdict(all, rules);

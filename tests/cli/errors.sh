@@ -65,6 +65,7 @@ expect 2 "cannot resolve" -- analyze "$good" --host no-such-host.invalid
 expect 2 "max-connections: 'lots'" -- analyze "$good" --max-connections lots
 expect 2 "max-connections: '0'" -- analyze "$good" --max-connections 0
 expect 2 "jobs: 'many'" -- analyze "$good" -j many
+expect 2 "keep-in-memory: 'all'" -- analyze "$good" --keep-in-memory all
 expect 2 "standard input.*only once" -- analyze - - </dev/null
 # With several files at once, the first bad one in the order given is the one reported.
 expect 2 "cannot open '.*missing-1.pcap'" -- analyze -j 3 "$good" "$tmp/missing-1.pcap" "$good" "$tmp/missing-2.pcap"

@@ -92,6 +92,7 @@ struct Direction {
     std::optional<PacketRef> fin;
     bool stream_capped = false;
     std::size_t kept = 0;            ///< stream bytes kept (stream is released once the SSH layer is read)
+    std::size_t parse_at = 8192;     ///< stream size at which to look again whether the key exchange is over
     bool payload_cut = false;        ///< the snap length cut a segment
 };
 
@@ -144,12 +145,20 @@ struct FlowOptions {
     std::size_t buffer_cap = 256 * 1024 * 1024;  ///< stream bytes buffered over all flows (buffer_cap_hit)
     std::size_t timeline_cap = 60;
     /// A connection with no packet for this long (capture time) is finished: an SSH attempt is
-    /// summarised and its buffers released, anything else forgotten.
-    double idle_s = 300;
+    /// summarised and its buffers released, anything else forgotten. An established SSH session
+    /// that has not begun to close is never finished by waiting: a reset after a long idle time
+    /// (a firewall's idle timeout) must still reach it. 120 s covers the longest gap between
+    /// SYN retransmissions (64 s).
+    double idle_s = 120;
     /// The same, sooner, for a connection that has closed (a RST, or a FIN each way).
     double closed_idle_s = 30;
     std::uint32_t sweep_every = 65536;   ///< TCP packets between looks for idle connections (at most one per 10 s of capture time)
+    /// Finished SSH attempts kept in memory; beyond this many, all of them go to a temporary
+    /// file (FlowSpill) and come back one at a time (0: from the first one on).
+    std::size_t spill_after = 256;
 };
+
+class FlowSpill;
 
 /// Builds flows from decoded packets.
 class FlowTable {
@@ -159,7 +168,11 @@ public:
     void add(const capture::Packet& p);
     /// Reads the SSH layer of every flow, keeps the SSH attempts (filtered by host), returns them
     /// in order of their first packet. A deque: taking them from the front frees each in turn.
+    /// When the attempts went to a temporary file (spill_after), the deque is empty and spill()
+    /// holds them, in the same order.
     std::deque<Flow> finish();
+    /// The temporary file holding the finished attempts, or nullptr while they fit in memory.
+    std::shared_ptr<FlowSpill> spill() const { return spill_; }
 
     std::uint64_t other_tcp_flows() const { return other_tcp_flows_; }
     /// TTL of the first SYN-ACK each server address sent, over every TCP connection of the
@@ -182,7 +195,7 @@ private:
     /// packets of a connection already judged cost one look-up.
     enum class State : std::uint8_t {
         kLive,     ///< flow holds the connection
-        kIgnored,  ///< not an SSH attempt: forgotten; removed once idle (sooner once closing)
+        kIgnored,  ///< not an SSH attempt: forgotten; removed once idle for idle_s (closed_idle_s once closing)
         kDone,     ///< an SSH attempt already summarised (in done_): kept to the end
     };
     struct Entry {
@@ -211,6 +224,9 @@ private:
     FlowOptions options_;
     std::unordered_map<Key, Entry, KeyHash> index_;
     std::deque<Flow> done_;          ///< finished SSH attempts, in no particular order
+    std::shared_ptr<FlowSpill> spill_;  ///< where they go beyond spill_after
+    bool spill_failed_ = false;      ///< no temporary file could be created: all stay in memory
+    void keep(Flow&& f);
     std::size_t live_ = 0;           ///< entries holding a flow (counted against max_flows)
     std::uint32_t until_sweep_ = 0;  ///< TCP packets left before the next look for idle connections
     void advance_clock(double t);

@@ -1,12 +1,15 @@
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "sshpath/capture/reader.h"
+#include "sshpath/evidence/extract.h"
 #include "sshpath/evidence/facts.h"
 #include "sshpath/flow/flow.h"
+#include "sshpath/flow/spill.h"
 #include "sshpath/rules/rule_set.h"
 
 namespace sshpath::verdict {
@@ -55,9 +58,73 @@ struct CaptureInfo {
     evidence::FactSet facts{evidence::Scope::kCapture};
 };
 
+/// The attempts of one capture that went to a temporary file (flow::FlowSpill): each is read
+/// back, its evidence extracted and the rules applied again whenever it is needed, so that only
+/// one of them is in memory at a time. The results are those the attempt had in memory.
+struct SpilledFlows {
+    std::shared_ptr<flow::FlowSpill> spill;
+    std::string file;
+    evidence::CaptureContext context;
+    std::vector<std::pair<std::string, evidence::Value>> extra_facts;
+    const rules::RuleSet* rules = nullptr;
+    std::vector<std::uint8_t> weights;   ///< cause_weight() of each attempt's verdict
+    FlowResult load(std::size_t i) const;
+};
+
+/// The analysed connections in order: in memory, or, for captures with many attempts, read back
+/// one at a time while iterating (the rules must outlive the list). Iterating yields
+/// `const FlowResult&`, valid until the iterator moves.
+class FlowList {
+public:
+    std::size_t size() const;
+    bool empty() const { return size() == 0; }
+    void push_back(FlowResult r);
+    void reserve(std::size_t n);
+    void append(std::shared_ptr<const SpilledFlows> spilled);
+    void append(FlowList&& other);
+    /// The i-th result: a reference into memory, or the attempt loaded into `scratch`.
+    const FlowResult& get(std::size_t i, FlowResult& scratch) const;
+    /// A copy of the i-th result.
+    FlowResult operator[](std::size_t i) const;
+    /// cause_weight() of the i-th result's verdict, without loading it.
+    int weight(std::size_t i) const;
+
+    class const_iterator {
+    public:
+        using value_type = FlowResult;
+        using difference_type = std::ptrdiff_t;
+        const_iterator() = default;
+        const_iterator(const FlowList* list, std::size_t i) : list_(list), i_(i) {}
+        const FlowResult& operator*() const;
+        const FlowResult* operator->() const { return &**this; }
+        const_iterator& operator++() {
+            ++i_;
+            return *this;
+        }
+        bool operator==(const const_iterator& o) const { return i_ == o.i_; }
+
+    private:
+        const FlowList* list_ = nullptr;
+        std::size_t i_ = 0;
+        mutable std::shared_ptr<FlowResult> scratch_;
+        mutable const FlowResult* current_ = nullptr;
+        mutable std::size_t loaded_ = static_cast<std::size_t>(-1);
+    };
+    const_iterator begin() const { return {this, 0}; }
+    const_iterator end() const { return {this, size()}; }
+
+private:
+    struct Part {
+        std::vector<FlowResult> memory;
+        std::shared_ptr<const SpilledFlows> spilled;
+        std::size_t size() const { return spilled ? spilled->weights.size() : memory.size(); }
+    };
+    std::vector<Part> parts_;
+};
+
 struct Analysis {
     std::vector<CaptureInfo> captures;
-    std::vector<FlowResult> flows;
+    FlowList flows;
     Verdict verdict;                 ///< the overall answer
     int verdict_flow = -1;           ///< index into flows of the attempt that decided, -1 capture-level
     std::vector<std::string> warnings;
@@ -69,6 +136,7 @@ struct AnalyzeOptions {
     std::optional<capture::IpAddress> host_address;
     std::size_t max_connections = flow::FlowOptions{}.max_flows;  ///< connections tracked per capture
     unsigned jobs = 1;               ///< captures read at once by analyze() (each on its own thread)
+    std::size_t keep_in_memory = flow::FlowOptions{}.spill_after;  ///< finished attempts per capture held in memory before they go to a temporary file
 };
 
 /// Streaming analysis: packets of one or more captures in, an Analysis out. Used for files

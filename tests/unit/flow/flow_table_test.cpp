@@ -240,14 +240,30 @@ TEST_F(FlowTableTest, RetiresClosedAttemptsAndDropsTheirLatePackets) {
     EXPECT_EQ(table_.other_tcp_flows(), 1u);  // the connection to 443
 }
 
-TEST_F(FlowTableTest, OpenAttemptStaysUntilIdleLongEnough) {
+TEST_F(FlowTableTest, EstablishedSessionIsNeverRetiredForBeingIdle) {
     table_ = sweeping_table();
     handshake();
     send(false, PA, 5001, 1001, "SSH-2.0-OpenSSH_9.2\r\n");
-    send(true, A, 1001, 5022, "", 0, 200.0);  // 200 s of silence: still the same connection
+    send(true, PA, 1001, 5022, "SSH-2.0-OpenSSH_9.6\r\n");
+    // An hour of silence (other traffic goes on), then a firewall's reset: it belongs to the session.
+    for (std::uint16_t i = 0; i < 8; ++i) send_on(static_cast<std::uint16_t>(40400 + i), 443, true, Tins::TCP::SYN, 1, 0, "", 0, 450.0);
+    send(false, Tins::TCP::RST | A, 5022, 1022, "", 0, 1.0);
     auto flows = finish();
     ASSERT_EQ(flows.size(), 1u);
-    EXPECT_EQ(flows[0].c2s.packets, 3u);
+    ASSERT_EQ(flows[0].rsts.size(), 1u);
+    EXPECT_TRUE(flows[0].ssh.client.banner);
+}
+
+TEST_F(FlowTableTest, UnansweredAttemptIsRetiredAfterIdleTime) {
+    table_ = sweeping_table();
+    send(true, Tins::TCP::SYN, 1000, 0);
+    send(true, Tins::TCP::SYN, 1000, 0, "", 0, 64.0);              // the longest SYN back-off: same attempt
+    send_on(40500, 443, true, Tins::TCP::SYN, 1, 0, "", 0, 121.0);  // then quiet: retired
+    send(true, A, 1001, 0);                                          // a stray packet afterwards is dropped
+    auto flows = finish();
+    ASSERT_EQ(flows.size(), 1u);
+    EXPECT_EQ(flows[0].syns.size(), 2u);
+    EXPECT_EQ(flows[0].c2s.packets, 2u);
 }
 
 // A single record with a time stamp a day ahead (damaged or forged) does not make the open

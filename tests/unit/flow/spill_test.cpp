@@ -1,0 +1,68 @@
+#include "sshpath/flow/spill.h"
+
+#include <gtest/gtest.h>
+
+#include "sshpath/core/error.h"
+
+using namespace sshpath;
+
+namespace {
+
+flow::Flow sample(std::uint64_t first_packet) {
+    flow::Flow f;
+    capture::IpAddress::parse("198.51.100.10", f.client);
+    capture::IpAddress::parse("2001:db8::7", f.server);
+    f.client_port = 40000;
+    f.server_port = 22;
+    f.first = {first_packet, 1700000000.25};
+    f.last = {first_packet + 9, 1700000003.5};
+    f.syns.push_back(flow::SynEvent{{first_packet, 1700000000.25}, 1000, 64, {}});
+    f.rsts.push_back(flow::RstEvent{});
+    f.timeline.push_back(flow::TimelineEntry{first_packet, 1700000000.25, flow::Side::kClient, "SYN (mss 1460) ttl 64"});
+    f.c2s.segments.emplace_back(0, flow::PacketRef{first_packet + 3, 1700000000.5});
+    f.c2s.pending[100] = {1, 2, 3};
+    f.unacked[0] = {1400, 3};
+    f.ssh.server.banner = ssh::Banner{"SSH-2.0-OpenSSH_9.2", "2.0", "OpenSSH_9.2", "", true, ""};
+    f.ssh.server.kexinit = ssh::KexInit{{"curve25519-sha256"}, {"ssh-ed25519"}, {"aes128-ctr"}, {"aes128-ctr"}, {}, {}, {"none"}, {"none"}, false};
+    f.ssh.negotiated = ssh::Negotiated{"curve25519-sha256", "ssh-ed25519", "aes128-ctr", "", "none", "mac"};
+    f.ssh.proxy_request.target_host = "vm.example";
+    f.ssh.server.message_types = {20, 31, 21};
+    return f;
+}
+
+}  // namespace
+
+TEST(FlowSpillTest, RoundTripKeepsEveryByte) {
+    const flow::Flow f = sample(5);
+    const std::vector<char> bytes = flow::serialize(f);
+    const flow::Flow back = flow::deserialize(bytes);
+    EXPECT_EQ(flow::serialize(back), bytes);
+    EXPECT_EQ(back.server.to_string(), "2001:db8::7");
+    EXPECT_EQ(back.timeline.at(0).text, "SYN (mss 1460) ttl 64");
+    EXPECT_EQ(back.ssh.server.kexinit->kex.at(0), "curve25519-sha256");
+    EXPECT_EQ(back.ssh.negotiated->no_common, "mac");
+    EXPECT_EQ(back.c2s.pending.at(100).size(), 3u);
+    EXPECT_EQ(back.unacked.at(0).second, 3u);
+    EXPECT_EQ(back.ssh.server.message_types.size(), 3u);
+}
+
+TEST(FlowSpillTest, GivesConnectionsBackInOrderOfFirstPacket) {
+    flow::FlowSpill spill;
+    for (std::uint64_t first : {30u, 10u, 20u}) spill.put(sample(first));
+    spill.sort();
+    ASSERT_EQ(spill.size(), 3u);
+    EXPECT_EQ(spill.get(0).first.packet, 10u);
+    EXPECT_EQ(spill.get(2).first.packet, 30u);
+    EXPECT_EQ(spill.get(1).first.packet, 20u);
+    EXPECT_EQ(spill.get(1).ssh.server.banner->text, "SSH-2.0-OpenSSH_9.2");
+}
+
+TEST(FlowSpillTest, DamagedBytesAreAnErrorNotACrash) {
+    std::vector<char> bytes = flow::serialize(sample(1));
+    for (std::size_t cut : {std::size_t{0}, std::size_t{7}, bytes.size() / 2, bytes.size() - 1}) {
+        std::vector<char> part(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(cut));
+        EXPECT_THROW(flow::deserialize(part), Error) << cut;
+    }
+    bytes.push_back(0);
+    EXPECT_THROW(flow::deserialize(bytes), Error);
+}
