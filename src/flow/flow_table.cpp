@@ -483,7 +483,7 @@ bool closing(const Flow& f) { return !f.rsts.empty() || f.c2s.fin || f.s2c.fin; 
 
 }  // namespace
 
-void FlowTable::release_buffers(Flow& f) {
+void FlowTable::release_buffers(Flow& f, bool keep_acks) {
     for (Direction* d : {&f.c2s, &f.s2c}) {
         std::size_t held = d->stream.size();
         for (const auto& e : d->pending) held += e.second.size();
@@ -493,7 +493,7 @@ void FlowTable::release_buffers(Flow& f) {
         decltype(d->pending)().swap(d->pending);
         decltype(d->segments)().swap(d->segments);
     }
-    decltype(f.unacked)().swap(f.unacked);
+    if (!keep_acks) decltype(f.unacked)().swap(f.unacked);
 }
 
 void FlowTable::forget(Entry& e) {
@@ -573,7 +573,7 @@ SshView view_of(const Flow& f) {
 }
 
 void read_ssh(Flow& f) {
-    f.ssh = view_of(f);
+    if (!f.encrypted) f.ssh = view_of(f);
     // Client segments retransmitted and never acknowledged.
     for (const auto& [off, u] : f.unacked) {
         (void)off;
@@ -636,6 +636,19 @@ void FlowTable::keep(Flow&& f) {
         done_.push_back(std::move(f));
 }
 
+bool FlowTable::keep_as_session(Flow& f) {
+    if (f.encrypted) return true;
+    if (!f.interesting || closing(f)) return false;
+    SshView v = view_of(f);
+    if (!v.client.newkeys || !v.server.newkeys) return false;
+    // Read now, for good: everything after NEWKEYS is encrypted.
+    f.ssh = std::move(v);
+    f.encrypted = true;
+    f.c2s.stream_capped = f.s2c.stream_capped = true;
+    release_buffers(f, true);  // acknowledgements still to come count
+    return true;
+}
+
 void FlowTable::sweep() {
     next_sweep_ = now_ + 10;
     for (auto it = index_.begin(); it != index_.end();) {
@@ -647,9 +660,8 @@ void FlowTable::sweep() {
         } else if (e.state == State::kLive) {
             const Flow& f = *e.flow;
             const bool closed = !f.rsts.empty() || (f.c2s.fin && f.s2c.fin);
-            const bool session = f.interesting && !closing(f) &&
-                                 (f.handshake_ack || (f.c2s.payload_bytes > 0 && f.s2c.payload_bytes > 0));
-            if (closed ? idle >= options_.closed_idle_s : !session && idle >= options_.idle_s) erase = !retire(e);
+            if (closed ? idle >= options_.closed_idle_s : idle >= options_.idle_s && !keep_as_session(*e.flow))
+                erase = !retire(e);
         }
         it = erase ? index_.erase(it) : std::next(it);
     }

@@ -131,7 +131,10 @@ struct Flow {
     std::uint64_t timeline_omitted = 0;
     bool interesting = false;        ///< on the SSH port, speaks SSH, or asks a proxy for the SSH port
     bool ignored = false;            ///< decided not to be an SSH attempt: no more buffering
-    SshView ssh;                     ///< filled by FlowTable::finish()
+    SshView ssh;                     ///< filled by FlowTable::finish() (or earlier, see encrypted)
+    /// An established session found idle with both directions past NEWKEYS: its SSH view was
+    /// read then and its byte buffers released, while the connection stays tracked.
+    bool encrypted = false;
     // Per client segment awaiting acknowledgement: stream start -> (length, times sent).
     std::map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> unacked;
 };
@@ -145,17 +148,18 @@ struct FlowOptions {
     std::size_t buffer_cap = 256 * 1024 * 1024;  ///< stream bytes buffered over all flows (buffer_cap_hit)
     std::size_t timeline_cap = 60;
     /// A connection with no packet for this long (capture time) is finished: an SSH attempt is
-    /// summarised and its buffers released, anything else forgotten. An established SSH session
-    /// that has not begun to close is never finished by waiting: a reset after a long idle time
-    /// (a firewall's idle timeout) must still reach it. 120 s covers the longest gap between
-    /// SYN retransmissions (64 s).
+    /// summarised and its buffers released, anything else forgotten. An SSH session past its
+    /// key exchange (NEWKEYS both ways) that has not begun to close is never finished by
+    /// waiting, only lightened (its buffers released): a reset after a long idle time (a
+    /// firewall's idle timeout) must still reach it. 120 s covers the longest gap between SYN
+    /// retransmissions (64 s).
     double idle_s = 120;
     /// The same, sooner, for a connection that has closed (a RST, or a FIN each way).
     double closed_idle_s = 30;
     std::uint32_t sweep_every = 65536;   ///< TCP packets between looks for idle connections (at most one per 10 s of capture time)
     /// Finished SSH attempts kept in memory; beyond this many, all of them go to a temporary
     /// file (FlowSpill) and come back one at a time (0: from the first one on).
-    std::size_t spill_after = 256;
+    std::size_t spill_after = 64;
 };
 
 class FlowSpill;
@@ -216,10 +220,13 @@ private:
     /// with its buffers released (the entry becomes kDone), anything else is forgotten. Returns
     /// whether the entry should stay (as a tombstone).
     bool retire(Entry& e);
+    /// An idle connection that is an SSH session past its key exchange: lightened, kept.
+    bool keep_as_session(Flow& f);
     /// Retires idle connections and drops idle tombstones.
     void sweep();
     std::size_t room(std::size_t held, std::size_t want);
-    void release_buffers(Flow& f);
+    /// Frees a connection's byte streams and maps (keep_acks: not the unacknowledged segments).
+    void release_buffers(Flow& f, bool keep_acks = false);
 
     FlowOptions options_;
     std::unordered_map<Key, Entry, KeyHash> index_;

@@ -243,15 +243,33 @@ TEST_F(FlowTableTest, RetiresClosedAttemptsAndDropsTheirLatePackets) {
 TEST_F(FlowTableTest, EstablishedSessionIsNeverRetiredForBeingIdle) {
     table_ = sweeping_table();
     handshake();
-    send(false, PA, 5001, 1001, "SSH-2.0-OpenSSH_9.2\r\n");
-    send(true, PA, 1001, 5022, "SSH-2.0-OpenSSH_9.6\r\n");
+    // Identification strings, then SSH_MSG_NEWKEYS (type 21, 10 bytes of padding) each way:
+    // what follows is encrypted.
+    const std::string newkeys = std::string("\x00\x00\x00\x0c\x0a\x15", 6) + std::string(10, '\0');
+    send(false, PA, 5001, 1001, "SSH-2.0-OpenSSH_9.2\r\n" + newkeys);
+    send(true, PA, 1001, 5038, "SSH-2.0-OpenSSH_9.6\r\n" + newkeys);
     // An hour of silence (other traffic goes on), then a firewall's reset: it belongs to the session.
     for (std::uint16_t i = 0; i < 8; ++i) send_on(static_cast<std::uint16_t>(40400 + i), 443, true, Tins::TCP::SYN, 1, 0, "", 0, 450.0);
-    send(false, Tins::TCP::RST | A, 5022, 1022, "", 0, 1.0);
+    send(false, Tins::TCP::RST | A, 5038, 1038, "", 0, 1.0);
     auto flows = finish();
     ASSERT_EQ(flows.size(), 1u);
     ASSERT_EQ(flows[0].rsts.size(), 1u);
+    EXPECT_TRUE(flows[0].rsts[0].seq_ok);
+    EXPECT_TRUE(flows[0].encrypted);
     EXPECT_TRUE(flows[0].ssh.client.banner);
+    EXPECT_TRUE(flows[0].ssh.server.newkeys);
+}
+
+// Stuck before NEWKEYS, a connection is an attempt that failed, not a session: retired when idle.
+TEST_F(FlowTableTest, AttemptStuckInItsKeyExchangeIsRetiredAfterIdleTime) {
+    table_ = sweeping_table();
+    handshake();
+    send(false, PA, 5001, 1001, "SSH-2.0-OpenSSH_9.2\r\n");
+    send_on(40600, 443, true, Tins::TCP::SYN, 1, 0, "", 0, 121.0);
+    send(true, PA, 1001, 5022, "SSH-2.0-OpenSSH_9.6\r\n");  // after retirement: dropped
+    auto flows = finish();
+    ASSERT_EQ(flows.size(), 1u);
+    EXPECT_FALSE(flows[0].ssh.client.banner);
 }
 
 TEST_F(FlowTableTest, UnansweredAttemptIsRetiredAfterIdleTime) {
