@@ -20,6 +20,7 @@ namespace {
 struct Out {
     std::vector<char>& bytes;
     void raw(const void* p, std::size_t n) {
+        if (n == 0) return;  // an empty container's data() may be null
         const char* c = static_cast<const char*>(p);
         bytes.insert(bytes.end(), c, c + n);
     }
@@ -29,6 +30,7 @@ struct In {
     const char* p;
     const char* end;
     void raw(void* dst, std::size_t n) {
+        if (n == 0) return;  // an empty container's data() may be null
         if (static_cast<std::size_t>(end - p) < n) throw Error("spilled connection cut short");
         std::memcpy(dst, p, n);
         p += n;
