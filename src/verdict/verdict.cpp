@@ -248,7 +248,8 @@ void choose_verdict(Analysis& a, const rules::RuleSet& rules) {
         if (w >= best) best = w, a.verdict_flow = static_cast<int>(i);
     }
     if (a.verdict_flow >= 0) {
-        a.verdict = a.flows[static_cast<std::size_t>(a.verdict_flow)].verdict;
+        FlowResult scratch;  // used only when the attempt has to be read back from the temporary file
+        a.verdict = a.flows.get(static_cast<std::size_t>(a.verdict_flow), scratch).verdict;
     } else if (!a.captures.empty()) {
         const auto& c = a.captures.back();
         a.verdict = decide(rules, c.facts, c.file);
