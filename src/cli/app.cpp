@@ -81,24 +81,12 @@ int cmd_analyze(const std::vector<std::string>& args) {
     verdict::AnalyzeOptions options;
     options.ssh_port = parse_port(vm["port"].as<std::string>());
     if (vm.count("host")) parse_host(vm["host"].as<std::string>(), options);
-    if (vm.count("max-connections")) {
-        const std::string& text = vm["max-connections"].as<std::string>();
-        bool digits = !text.empty() && text.size() <= 9 && text.find_first_not_of("0123456789") == std::string::npos;
-        options.max_connections = digits ? std::stoul(text) : 0;
-        if (options.max_connections < 1)
-            throw UsageError(fmt::format("--max-connections: '{}' is not a number of connections (1-999999999)", text));
-    }
-    if (vm.count("keep-in-memory")) {
-        const std::string& text = vm["keep-in-memory"].as<std::string>();
-        bool digits = !text.empty() && text.size() <= 9 && text.find_first_not_of("0123456789") == std::string::npos;
-        if (!digits) throw UsageError(fmt::format("--keep-in-memory: '{}' is not a number of attempts (0-999999999)", text));
-        options.keep_in_memory = std::stoul(text);
-    }
+    if (vm.count("max-connections"))
+        options.max_connections = parse_count(vm["max-connections"].as<std::string>(), "--max-connections", "connections", 1, 999999999);
+    if (vm.count("keep-in-memory"))
+        options.keep_in_memory = parse_count(vm["keep-in-memory"].as<std::string>(), "--keep-in-memory", "attempts", 0, 999999999);
     if (vm.count("jobs")) {
-        const std::string& text = vm["jobs"].as<std::string>();
-        bool digits = !text.empty() && text.size() <= 3 && text.find_first_not_of("0123456789") == std::string::npos;
-        if (!digits) throw UsageError(fmt::format("--jobs: '{}' is not a number of files to read at once (0-999)", text));
-        options.jobs = static_cast<unsigned>(std::stoul(text));
+        options.jobs = static_cast<unsigned>(parse_count(vm["jobs"].as<std::string>(), "--jobs", "files to read at once", 0, 999));
         if (options.jobs == 0) options.jobs = std::max(1u, std::thread::hardware_concurrency());
     }
     std::string format = check_format(vm["format"].as<std::string>());

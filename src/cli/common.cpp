@@ -39,6 +39,14 @@ int parse_port(const std::string& text, const char* option) {
     return port;
 }
 
+std::size_t parse_count(const std::string& text, const char* option, const char* what, std::size_t min, std::size_t max) {
+    const bool digits = !text.empty() && text.size() <= 9 && text.find_first_not_of("0123456789") == std::string::npos;
+    const std::size_t n = digits ? std::stoul(text) : 0;
+    if (!digits || n < min || n > max)
+        throw UsageError(fmt::format("{}: '{}' is not a number of {} ({}-{})", option, text, what, min, max));
+    return n;
+}
+
 void parse_host(const std::string& text, verdict::AnalyzeOptions& o) {
     o.host = text;
     capture::IpAddress addr;

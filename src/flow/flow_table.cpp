@@ -61,6 +61,11 @@ void add_line(Flow& f, const FlowOptions& o, const Packet& p, Side from, std::st
 
 SshView view_of(const Flow& f);
 
+// A RST, or a FIN each way: the connection is over.
+bool closed(const Flow& f) { return !f.rsts.empty() || (f.c2s.fin && f.s2c.fin); }
+// A FIN or RST was seen: what is left of the connection is not worth remembering for long.
+bool closing(const Flow& f) { return !f.rsts.empty() || f.c2s.fin || f.s2c.fin; }
+
 std::int64_t rel_offset(const Direction& d, std::uint32_t seq) {
     return static_cast<std::int32_t>(seq - d.base);
 }
@@ -471,17 +476,9 @@ void FlowTable::settle(Entry& e) {
     Flow& f = *e.flow;
     // A connection that closed without a byte of payload, not on the SSH port, can never be an
     // SSH attempt (a port probe, a health check): forgotten now rather than when idle.
-    const bool closed = !f.rsts.empty() || (f.c2s.fin && f.s2c.fin);
-    if (!f.ignored && !f.interesting && closed && f.c2s.max_end == 0 && f.s2c.max_end == 0) f.ignored = true;
+    if (!f.ignored && !f.interesting && closed(f) && f.c2s.max_end == 0 && f.s2c.max_end == 0) f.ignored = true;
     if (f.ignored) forget(e);
 }
-
-namespace {
-
-// A FIN or RST was seen: what is left of the connection is not worth remembering for long.
-bool closing(const Flow& f) { return !f.rsts.empty() || f.c2s.fin || f.s2c.fin; }
-
-}  // namespace
 
 void FlowTable::release_buffers(Flow& f, bool keep_acks) {
     for (Direction* d : {&f.c2s, &f.s2c}) {
@@ -658,10 +655,10 @@ void FlowTable::sweep() {
         if (e.state == State::kIgnored) {
             erase = idle >= (e.closing ? options_.closed_idle_s : options_.idle_s);
         } else if (e.state == State::kLive) {
-            const Flow& f = *e.flow;
-            const bool closed = !f.rsts.empty() || (f.c2s.fin && f.s2c.fin);
-            if (closed ? idle >= options_.closed_idle_s : idle >= options_.idle_s && !keep_as_session(*e.flow))
-                erase = !retire(e);
+            Flow& f = *e.flow;
+            const bool finished =
+                closed(f) ? idle >= options_.closed_idle_s : idle >= options_.idle_s && !keep_as_session(f);
+            if (finished) erase = !retire(e);
         }
         it = erase ? index_.erase(it) : std::next(it);
     }

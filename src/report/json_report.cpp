@@ -99,10 +99,10 @@ namespace {
 
 // The report is written piece by piece, each flow as its own small document, so that its size
 // never has to fit in memory at once; the bytes are those of one document dumped with indent 2.
-constexpr auto kReplace = ordered_json::error_handler_t::replace;  // a capture can put any bytes in a string
+// A capture can put any bytes in a string: never let invalid UTF-8 abort the report.
+constexpr auto kReplace = ordered_json::error_handler_t::replace;
 
 void put(std::ostream& os, const ordered_json& v, int level) {
-    // A capture can put any bytes in a string: never let invalid UTF-8 abort the report.
     const std::string text = v.dump(2, ' ', false, kReplace);
     const std::string pad(static_cast<std::size_t>(2 * level), ' ');
     std::size_t from = 0;

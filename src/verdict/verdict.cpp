@@ -153,7 +153,6 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
         }
         analysis_.flows.append(std::move(spilled));
     } else {
-        analysis_.flows.reserve(analysis_.flows.size() + flows.size());
         for (; !flows.empty(); flows.pop_front()) {
             if (over_stream_cap(flows.front())) ++over_cap;
             analysis_.flows.push_back(judge(std::move(flows.front()), file, ctx, extra_facts_, rules_));
@@ -181,12 +180,6 @@ void FlowList::push_back(FlowResult r) {
     parts_.back().memory.push_back(std::move(r));
 }
 
-void FlowList::reserve(std::size_t n) {
-    if (parts_.empty() || parts_.back().spilled) parts_.emplace_back();
-    Part& last = parts_.back();
-    last.memory.reserve(n - std::min(n, size() - last.memory.size()));
-}
-
 void FlowList::append(std::shared_ptr<const SpilledFlows> spilled) {
     Part p;
     p.spilled = std::move(spilled);
@@ -194,15 +187,7 @@ void FlowList::append(std::shared_ptr<const SpilledFlows> spilled) {
 }
 
 void FlowList::append(FlowList&& other) {
-    for (auto& p : other.parts_) {
-        if (!p.spilled && !parts_.empty() && !parts_.back().spilled) {
-            auto& into = parts_.back().memory;
-            into.reserve(into.size() + p.memory.size());
-            std::move(p.memory.begin(), p.memory.end(), std::back_inserter(into));
-        } else {
-            parts_.push_back(std::move(p));
-        }
-    }
+    std::move(other.parts_.begin(), other.parts_.end(), std::back_inserter(parts_));
     other.parts_.clear();
 }
 
@@ -256,8 +241,10 @@ void choose_verdict(Analysis& a, const rules::RuleSet& rules) {
     }
 }
 
+Analysis Analyzer::take_results() { return std::move(analysis_); }
+
 Analysis Analyzer::finish() {
-    Analysis a = std::move(analysis_);
+    Analysis a = take_results();
     choose_verdict(a, rules_);
     return a;
 }
@@ -271,7 +258,7 @@ Analysis analyze_file(const std::string& file, const AnalyzeOptions& options, co
     analyzer.begin_capture(file == "-" ? "standard input" : file, reader.link_type());
     reader.for_each([&](const capture::Packet& p) { analyzer.add(p); });
     analyzer.end_capture(reader.stats());
-    return analyzer.finish();
+    return analyzer.take_results();
 }
 
 }  // namespace

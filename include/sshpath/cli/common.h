@@ -24,6 +24,9 @@ std::filesystem::path default_rules_dir();
 rules::RuleSet load_rules(const boost::program_options::variables_map& vm);
 /// 1..65535, or UsageError naming the option.
 int parse_port(const std::string& text, const char* option = "--port");
+/// A whole number from min to max (at most 9 digits), or UsageError
+/// "OPTION: 'TEXT' is not a number of WHAT (MIN-MAX)".
+std::size_t parse_count(const std::string& text, const char* option, const char* what, std::size_t min, std::size_t max);
 /// An IP address, or a host name resolved once (first address); UsageError when neither.
 void parse_host(const std::string& text, verdict::AnalyzeOptions& o);
 /// text | json | markdown, or UsageError.

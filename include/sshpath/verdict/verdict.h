@@ -79,7 +79,6 @@ public:
     std::size_t size() const;
     bool empty() const { return size() == 0; }
     void push_back(FlowResult r);
-    void reserve(std::size_t n);
     void append(std::shared_ptr<const SpilledFlows> spilled);
     void append(FlowList&& other);
     /// The i-th result: a reference into memory, or the attempt loaded into `scratch`.
@@ -162,6 +161,9 @@ public:
     void set_capture_end(double time) { capture_end_ = time; }
     /// Chooses the overall verdict and returns everything.
     Analysis finish();
+    /// Returns everything so far without choosing the overall verdict (to merge with other
+    /// analyses, then choose_verdict()).
+    Analysis take_results();
 
 private:
     AnalyzeOptions options_;
