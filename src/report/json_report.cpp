@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <ostream>
 #include <sstream>
 
@@ -11,7 +12,12 @@ namespace sshpath::report {
 
 using nlohmann::ordered_json;
 
-double round3(double t) { return static_cast<double>(static_cast<long long>(t * 1000.0 + (t >= 0 ? 0.5 : -0.5))) / 1000.0; }
+double round3(double t) {
+    // NaN, infinities and magnitudes no capture time reaches (a damaged time stamp) have no
+    // thousandths to round, and would overflow the integer below.
+    if (!(std::fabs(t) < 1e12)) return t;
+    return static_cast<double>(static_cast<long long>(t * 1000.0 + (t >= 0 ? 0.5 : -0.5))) / 1000.0;
+}
 
 namespace {
 
