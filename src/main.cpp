@@ -1,3 +1,3 @@
-#include "sshpath/cli/app.h"
+#include "cli/app.h"
 
 int main(int argc, char** argv) { return sshpath::cli::run(argc, argv); }

@@ -1,4 +1,4 @@
-#include "sshpath/cli/app.h"
+#include "cli/app.h"
 
 #include <fmt/format.h>
 #include <netdb.h>
@@ -12,8 +12,8 @@
 #include <iostream>
 #include <thread>
 
-#include "sshpath/cli/commands.h"
-#include "sshpath/cli/common.h"
+#include "cli/commands.h"
+#include "cli/common.h"
 #include "sshpath/core/error.h"
 #include "sshpath/evidence/facts.h"
 #include "sshpath/report/report.h"

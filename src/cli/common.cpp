@@ -1,4 +1,4 @@
-#include "sshpath/cli/common.h"
+#include "cli/common.h"
 
 #include <fmt/format.h>
 #include <netdb.h>

@@ -33,8 +33,8 @@
 
 #include "sshpath/capture/decoder.h"
 #include "sshpath/capture/live.h"
-#include "sshpath/cli/commands.h"
-#include "sshpath/cli/common.h"
+#include "cli/commands.h"
+#include "cli/common.h"
 #include "sshpath/report/report.h"
 
 namespace po = boost::program_options;

@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <iostream>
 
-#include "sshpath/cli/commands.h"
-#include "sshpath/cli/common.h"
+#include "cli/commands.h"
+#include "cli/common.h"
 #include "sshpath/probe/decide.h"
 #include "sshpath/probe/render.h"
 #include "sshpath/probe/runner.h"
