@@ -3,7 +3,7 @@
 DESCRIPTION="DPI on the cloud edge router in front of the VM: client-to-VM packets carrying \"SSH-\" are rejected with a TCP reset forged in the VM's name"
 WIRE="handshake completes (VM's packets TTL 61), the client's banner goes out, a RST claiming to come from the VM arrives with TTL 62 (the cloud edge, two routers from the client)"
 SSH_ERROR_RE='Connection reset'
-EXPECT_CAUSE=forged-reset; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(nsg acl edge)
+EXPECT_CAUSE=forged-reset; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(path edge)
 scenario_setup() {
     lab_start_sshd
     lab_exec ce iptables -A FORWARD -s "$CL4" -d "$VM4" -p tcp --dport 22 \

@@ -3,7 +3,7 @@
 DESCRIPTION="FORWARD REJECT of tcp/22 with icmp-admin-prohibited on the organisation's edge router"
 WIRE="SYN out, ICMP 3/13 (communication administratively prohibited) from the edge router's address 198.51.100.1 (TTL 64) quoting the SYN"
 SSH_ERROR_RE='connect to host .* port 22: '
-EXPECT_CAUSE=icmp-reject; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge acl nsg)
+EXPECT_CAUSE=icmp-reject; EXPECT_COMPONENT=edge
 scenario_setup() {
     lab_start_sshd
     lab_exec oe iptables -A FORWARD -p tcp --dport 22 -j REJECT --reject-with icmp-admin-prohibited

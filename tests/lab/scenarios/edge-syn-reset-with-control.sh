@@ -3,7 +3,7 @@
 DESCRIPTION="as edge-syn-reset (the edge router answers the SYN to tcp/22 with a forged reset), after a control connection to the VM's port 443, which works"
 WIRE="a control connection to 203.0.113.7:443 completes (SYN-ACK with the VM's TTL 61) and closes; then the SYN to port 22 is answered by a RST+ACK in the VM's name with TTL 64: hop distance 0, the edge"
 SSH_ERROR_RE='connect to host .* port 22: Connection refused'
-EXPECT_CAUSE=forged-reset; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge acl nsg)
+EXPECT_CAUSE=forged-reset; EXPECT_COMPONENT=edge
 scenario_setup() {
     lab_start_sshd
     lab_start_listener_on vm 443 "" silent

@@ -3,7 +3,7 @@
 DESCRIPTION="the organisation's edge router rejects the SYN to tcp/22 with a TCP reset (iptables REJECT --reject-with tcp-reset) in the VM's name"
 WIRE="SYN out, RST+ACK from the VM's address with TTL 64 (made by the edge); nothing else from the VM to compare its hop distance with"
 SSH_ERROR_RE='connect to host .* port 22: Connection refused'
-EXPECT_CAUSE=port-closed; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(vm edge acl nsg)
+EXPECT_CAUSE=forged-reset; EXPECT_COMPONENT=edge
 scenario_setup() {
     lab_start_sshd
     lab_exec oe iptables -A FORWARD -p tcp --dport 22 --syn -j REJECT --reject-with tcp-reset

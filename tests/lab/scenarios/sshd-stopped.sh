@@ -3,7 +3,7 @@
 DESCRIPTION="nothing listens on the VM's port 22 (sshd not running)"
 WIRE="SYN out, RST+ACK from the VM's address with TTL 61 (the VM's own hop distance)"
 SSH_ERROR_RE='connect to host .* port 22: Connection refused'
-EXPECT_CAUSE=port-closed; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(vm edge acl nsg)
+EXPECT_CAUSE=port-closed; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(vm edge)
 scenario_setup() { :; }
 scenario_check() {
     want_at_least "$1" 1 "ttl 61, .*$VM4\.22 > .*Flags \[R\.\]" "RST+ACK from the VM with TTL 61"
