@@ -59,7 +59,7 @@ Match Matcher::group(const std::string& name, const Address& a, std::string& why
     return Match::kMaybe;
 }
 
-Match Matcher::address(const AddressTerm& t, const Address& a, std::string& why) const {
+Match Matcher::address(const AddressTerm& t, const Address& a, std::string& why, const Address* vm) const {
     auto in_vnet = [&] {
         return std::any_of(vnet_.begin(), vnet_.end(), [&](const Prefix& p) { return p.contains(a); });
     };
@@ -71,7 +71,7 @@ Match Matcher::address(const AddressTerm& t, const Address& a, std::string& why)
     }
     if (t.name == "AzureLoadBalancer") return a == load_balancer() ? Match::kYes : Match::kNo;
     if (t.name == "VirtualNetwork") {
-        if (a == load_balancer()) return Match::kYes;
+        if (a == load_balancer() || (vm && a == *vm)) return Match::kYes;
         if (!vnet_.empty()) return in_vnet() ? Match::kYes : Match::kNo;
         if (!is_private(a)) return Match::kNo;
         why = "the virtual network's address space is unknown (give --vnet CIDR or the VNet's export)";
@@ -83,12 +83,12 @@ Match Matcher::address(const AddressTerm& t, const Address& a, std::string& why)
     return Match::kMaybe;
 }
 
-Match Matcher::addresses(const std::vector<AddressTerm>& terms, const Address& a, std::string& why) const {
+Match Matcher::addresses(const std::vector<AddressTerm>& terms, const Address& a, std::string& why, const Address* vm) const {
     if (terms.empty()) return Match::kYes;
     Match best = Match::kNo;
     for (const auto& t : terms) {
         std::string w;
-        const Match m = address(t, a, w);
+        const Match m = address(t, a, w, vm);
         if (m == Match::kYes) return Match::kYes;
         if (m == Match::kMaybe && best == Match::kNo) {
             best = Match::kMaybe;
@@ -106,9 +106,12 @@ Match Matcher::rule(const Rule& r, const Flow& f, std::string& why) const {
         if (next == Match::kMaybe && m == Match::kYes) why = w;
         m = combine(m, next);
     };
-    step(addresses(r.sources, f.source, w));
+    // The VM's private address belongs to its virtual network.
+    const Address& vm = f.direction == Direction::kInbound ? f.destination : f.source;
+    const Address* own = is_private(vm) ? &vm : nullptr;
+    step(addresses(r.sources, f.source, w, f.direction == Direction::kOutbound ? own : nullptr));
     if (m == Match::kNo) return m;
-    step(addresses(r.destinations, f.destination, w));
+    step(addresses(r.destinations, f.destination, w, f.direction == Direction::kInbound ? own : nullptr));
     if (m == Match::kNo) return m;
     if (has_ports(f.protocol)) {
         step(ports(r.destination_ports, f.destination_port, "destination", w));

@@ -19,11 +19,12 @@ public:
     /// The rule's direction is not checked here (the evaluator picks rules of one direction).
     /// `why` receives the reason of a kMaybe.
     Match rule(const Rule& r, const Flow& f, std::string& why) const;
-    Match addresses(const std::vector<AddressTerm>& terms, const Address& a, std::string& why) const;
+    /// `vm`: the VM's own address (in the virtual network whatever the exports say), or nullptr.
+    Match addresses(const std::vector<AddressTerm>& terms, const Address& a, std::string& why, const Address* vm = nullptr) const;
     bool vnet_known() const { return !vnet_.empty(); }
 
 private:
-    Match address(const AddressTerm& t, const Address& a, std::string& why) const;
+    Match address(const AddressTerm& t, const Address& a, std::string& why, const Address* vm) const;
     Match group(const std::string& name, const Address& a, std::string& why) const;
 
     const Policy& policy_;
