@@ -52,6 +52,7 @@ int cmd_cloud_verify(const std::vector<std::string>& args) {
         ("service-account", po::value<std::vector<std::string>>()->composing()->value_name("EMAIL"), "GCP: a service account of the VM; repeatable")
         ("sshd-port", po::value<std::string>()->default_value("22")->value_name("PORT"), "the port sshd listens on (a classic endpoint forwarding elsewhere is reported)")
         ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text or json")
+        ("facts", "list the facts of the proposed `cloud` scope this command computes, and exit")
         ("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "file");
     if (vm.count("help")) {
@@ -60,6 +61,12 @@ int cmd_cloud_verify(const std::vector<std::string>& args) {
                   << "  sshpath cloud-verify effective.json --from 198.51.100.2 --to 10.0.0.4:22\n"
                   << "  sshpath cloud-verify subnet-nsg.json nic-nsg.json --from 198.51.100.2 --to 10.0.0.4:22 --vnet 10.0.0.0/16\n"
                   << "  sshpath cloud-verify sg.json nacl.json --from 198.51.100.2:51000 --to 10.1.0.5:22 --format json\n";
+        return 0;
+    }
+    if (vm.count("facts")) {
+        std::cout << fmt::format("{:<30} {:<6} {:<7} {:<6} {}\n", "fact", "scope", "type", "unset", "meaning");
+        for (const auto& f : cloud::facts(cloud::Decision{}))
+            std::cout << fmt::format("{:<30} {:<6} {:<7} {:<6} {}\n", f.name, "cloud", f.type, f.unset, f.description);
         return 0;
     }
     if (!vm.count("file")) throw UsageError("cloud-verify: no rule file given (see 'sshpath cloud-verify --help')");

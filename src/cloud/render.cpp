@@ -114,7 +114,7 @@ std::string render_text(const Decision& d) {
 std::string render_json(const Decision& d, std::string_view version) {
     ordered_json j;
     j["schema_version"] = 1;
-    j["version"] = std::string(version);
+    j["sshpath_version"] = std::string(version);
     j["cloud"] = d.cloud;
     j["flow"] = {{"protocol", d.protocol},   {"source", d.source},
                  {"source_port", d.source_port}, {"destination", d.destination},

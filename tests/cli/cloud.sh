@@ -42,8 +42,6 @@ sed 's/"priority": 110/"priority": 70000/' "$fx/azure-rule-list.json" > "$tmp/pr
 sed 's/"priority": 120/"priority": 110/' "$fx/azure-rule-list.json" > "$tmp/twice.json"
 sed 's/"198.51.100.7"/"198.51.100.700"/' "$fx/azure-rule-list.json" > "$tmp/address.json"
 sed 's/"RuleNumber": 90/"RuleNumber": 0/' "$fx/aws-network-acls.json" > "$tmp/rulenumber.json"
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); a=dict(d["NetworkAcls"][0]); a["NetworkAclId"]="acl-0fedcba9876543210"; d["NetworkAcls"].append(a); json.dump(d,open(sys.argv[2],"w"))' \
-    "$fx/aws-network-acls.json" "$tmp/two-acls.json"
 printf 'this is not json\n' > "$tmp/text.json"
 : > "$tmp/empty.json"
 printf '[]\n' > "$tmp/list.json"
@@ -56,7 +54,7 @@ expect 2 "priority.json: rule 'AllowMgmtRange' of NSG 'nsg-legacy': priority 700
 expect 2 "twice.json: NSG 'nsg-legacy' has two inbound rules with priority 110" -- cloud-verify "$tmp/twice.json" "${ok[@]}"
 expect 2 "address.json: .*address '198.51.100.700' is not an address" -- cloud-verify "$tmp/address.json" "${ok[@]}"
 expect 2 "rulenumber.json: network ACL acl-0123456789abcdef0 rule 0: rule number 0 is impossible" -- cloud-verify "$tmp/rulenumber.json" "${ok[@]}"
-expect 2 "2 network ACLs given .*a subnet has exactly one" -- cloud-verify "$tmp/two-acls.json" "${ok[@]}"
+expect 2 "2 network ACLs given .*a subnet has exactly one" -- cloud-verify "$fx/bad/two-acls.json" "${ok[@]}"
 expect 2 "text.json: not valid JSON: syntax error at line 1, column [0-9]+" -- cloud-verify "$tmp/text.json" "${ok[@]}"
 expect 2 "empty.json: is empty" -- cloud-verify "$tmp/empty.json" "${ok[@]}"
 expect 2 "list.json: holds an empty JSON list" -- cloud-verify "$tmp/list.json" "${ok[@]}"
@@ -89,13 +87,17 @@ for f in "$fx"/*.json; do
     to=10.0.1.4:22
     case $(basename "$f") in classic-*) to=203.0.113.50:22 ;; esac
     expect 0 "$want" -- cloud-verify "$f" --from 198.51.100.10 --to "$to"
-    json=$(timeout 30 "$bin" cloud-verify "$f" --from 198.51.100.10 --to "$to" --format json)
-    if printf '%s' "$json" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["access"] in ("allow","deny","no-rule"); assert "cloud_access" in d["facts"]'; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1)); echo "FAIL: JSON of $f"
-    fi
+    timeout 30 "$bin" cloud-verify "$f" --from 198.51.100.10 --to "$to" --format json > "$tmp/out-$(basename "$f")"
 done
+# One interpreter for every JSON answer (starting Python is the slow part of this test).
+if python3 - "$tmp"/out-*.json <<'PY'
+import json, sys
+for path in sys.argv[1:]:
+    d = json.load(open(path))
+    assert d["access"] in ("allow", "deny", "no-rule"), path
+    assert "cloud_access" in d["facts"], path
+PY
+then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: JSON answers"; fi
 expect 0 "Usage: sshpath cloud-verify" -- cloud-verify --help
 expect 0 "cloud-verify FILE" -- --help
 

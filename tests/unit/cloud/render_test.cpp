@@ -53,7 +53,7 @@ TEST_F(RenderTest, JsonHoldsTheDecisionAndTheFacts) {
     EXPECT_EQ(j["facts"]["cloud_access"], "deny");
     EXPECT_EQ(j["facts"]["cloud_rule_priority"], 100);
     EXPECT_EQ(j["facts"]["cloud_component"], "nsg");
-    EXPECT_EQ(j["version"], "9.9");
+    EXPECT_EQ(j["sshpath_version"], "9.9");
 }
 
 TEST_F(RenderTest, FactsHaveUniqueDocumentedNames) {
