@@ -24,6 +24,8 @@ const json* array_member(const json& o, std::string_view key);
 std::string text(const json& o, std::string_view key);
 /// The strings of an array member (non-strings skipped), empty when absent.
 std::vector<std::string> strings(const json& o, std::string_view key);
+/// The member as JSON text for messages, "nothing" when absent or null.
+std::string shown(const json& o, std::string_view key);
 /// A whole number from a number or a numeric string; false when absent, null or not a number.
 bool integer(const json& o, std::string_view key, long long& out);
 bool iequals(std::string_view a, std::string_view b);

@@ -46,6 +46,11 @@ std::vector<std::string> strings(const json& o, std::string_view key) {
     return out;
 }
 
+std::string shown(const json& o, std::string_view key) {
+    const json* m = member(o, key);
+    return m ? m->dump() : "nothing";
+}
+
 bool integer(const json& o, std::string_view key, long long& out) {
     const json* m = member(o, key);
     if (!m) return false;
@@ -189,10 +194,15 @@ void load_text(Policy& policy, std::string_view text, const std::string& file) {
     policy.files.push_back(file);
     if (j.is_array() && j.empty())
         detail::fail(file, "holds an empty JSON list: no rules, and nothing that says which cloud they belong to");
-    if (detail::load_azure(policy, j, file) || detail::load_classic(policy, j, file) || detail::load_aws(policy, j, file) ||
-        detail::load_gcp(policy, j, file)) {
-        detail::finish_azure(policy);
-        return;
+    try {
+        if (detail::load_azure(policy, j, file) || detail::load_classic(policy, j, file) || detail::load_aws(policy, j, file) ||
+            detail::load_gcp(policy, j, file)) {
+            detail::finish_azure(policy);
+            return;
+        }
+    } catch (const json::exception& e) {
+        // A field of an unexpected type the loaders did not foresee: still one clear line.
+        detail::fail(file, fmt::format("a field has an unexpected type ({})", e.what()));
     }
     detail::fail(file, fmt::format("not a cloud rule export I know (expected {})", expected_inputs()));
 }

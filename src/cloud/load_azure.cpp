@@ -173,7 +173,7 @@ Rule parse_rule(Policy& policy, const std::string& file, const std::string& nsg,
         fail(file, fmt::format("{}: protocol '{}' is not Tcp, Udp, Icmp, Esp, Ah or *", where, protocol));
     long long priority = 0;
     if (!member(p, "priority")) fail(file, fmt::format("{}: has no priority", where));
-    if (!integer(p, "priority", priority)) fail(file, fmt::format("{}: priority '{}' is not a number", where, p["priority"].dump()));
+    if (!integer(p, "priority", priority)) fail(file, fmt::format("{}: priority {} is not a number", where, shown(p, "priority")));
     const bool custom_ok = priority >= 100 && priority <= 4096, default_ok = priority >= 65000 && priority <= 65500;
     if (o.effective && default_ok) rule.is_default = true;  // older exports name them DefaultRule_...
     if (!(rule.is_default ? default_ok : (custom_ok || (o.effective && default_ok))))
@@ -312,7 +312,9 @@ void load_template(Policy& policy, const json& resources, const std::string& fil
 void load_nic(Policy& policy, const json& o) {
     const json& p = props(o);
     if (const json* g = member(p, "networkSecurityGroup")) policy.nsg_levels[lower(last_segment(text(*g, "id")))] = Level::kNic;
-    for (const auto& c : p["ipConfigurations"]) {
+    const json* configs = array_member(p, "ipConfigurations");
+    if (!configs) return;
+    for (const auto& c : *configs) {
         const json& pc = props(c);
         Address a;
         if (!Address::parse(text(pc, "privateIPAddress"), a)) continue;

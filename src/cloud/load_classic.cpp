@@ -50,7 +50,7 @@ RuleTable acl_table(const std::string& file, const std::string& endpoint, const 
 
 int endpoint_port(const std::string& file, const std::string& name, const json& o, const char* key, const char* what) {
     long long v = 0;
-    if (!integer(o, key, v)) fail(file, fmt::format("endpoint '{}': {} '{}' is not a number", name, what, o[key].dump()));
+    if (!integer(o, key, v)) fail(file, fmt::format("endpoint '{}': {} {} is not a number", name, what, shown(o, key)));
     if (v < 1 || v > 65535) fail(file, fmt::format("endpoint '{}': {} {} is impossible (1-65535)", name, what, v));
     return static_cast<int>(v);
 }

@@ -33,7 +33,7 @@ void firewall(std::vector<RuleTable>& tables, const std::string& file, const jso
     const std::string where = fmt::format("firewall rule '{}'", name);
     long long priority = 1000;
     if (member(f, "priority") && !integer(f, "priority", priority))
-        fail(file, fmt::format("{}: priority '{}' is not a number", where, f["priority"].dump()));
+        fail(file, fmt::format("{}: priority {} is not a number", where, shown(f, "priority")));
     if (priority < 0 || priority > 65535) fail(file, fmt::format("{}: priority {} is impossible (0-65535)", where, priority));
     const std::string dir = text(f, "direction");
     Rule base;
