@@ -32,6 +32,7 @@ std::vector<Fact> facts(const Decision& d) {
     return {
         b("cloud_rules_loaded", ran, "cloud rule exports were given and evaluated for the connection"),
         s("cloud_provider", d.cloud, "the cloud whose rules were evaluated: azure, azure-classic, aws, gcp"),
+        s("cloud_flow", d.flow, "the connection evaluated: tcp 198.51.100.2:* -> 10.0.0.4:22 inbound (the client as the cloud sees it)"),
         s("cloud_access", d.access, "what the rules do to the connection: allow, deny, or no-rule (no rule in the files applies)"),
         s("cloud_component", d.component,
           "who decided: nsg (network security group, security group, GCP firewall rule) or acl (endpoint ACL, network ACL)"),
