@@ -37,6 +37,7 @@ RuleRef ref(const RuleTable& t, const Rule& r) {
     x.component = std::string(table_component(t.kind));
     x.level = std::string(level_name(t.level));
     x.file = t.file;
+    x.format = t.format;
     x.resource_group = t.resource_group;
     if (t.kind == TableKind::kSecurityGroup) x.priority = -1;  // security group rules have no order
     return x;

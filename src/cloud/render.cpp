@@ -57,6 +57,7 @@ ordered_json rule_json(const RuleRef& r) {
     j["component"] = r.component;
     j["level"] = r.level;
     j["file"] = r.file;
+    j["format"] = r.format;
     j["resource_group"] = r.resource_group;
     return j;
 }

@@ -24,6 +24,7 @@ struct RuleRef {
     std::string component;       ///< nsg or acl
     std::string level;           ///< Azure NSG: subnet, nic, or ""
     std::string file;
+    std::string format;          ///< what the file was recognised as: "az network nsg show", ...
     std::string resource_group;  ///< Azure, when known
 };
 
