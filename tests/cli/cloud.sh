@@ -95,7 +95,7 @@ import json, sys
 for path in sys.argv[1:]:
     d = json.load(open(path))
     assert d["access"] in ("allow", "deny", "no-rule"), path
-    assert "cloud_access" in d["facts"], path
+    assert "access" in d["facts"], path
 PY
 then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: JSON answers"; fi
 expect 0 "Usage: sshpath cloud-verify" -- cloud-verify --help

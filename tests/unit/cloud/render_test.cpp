@@ -50,9 +50,9 @@ TEST_F(RenderTest, JsonHoldsTheDecisionAndTheFacts) {
     EXPECT_EQ(j["flow"]["destination_port"], 22);
     EXPECT_EQ(j["flow"]["source_port"], -1);
     EXPECT_TRUE(j["return_path"].is_null());
-    EXPECT_EQ(j["facts"]["cloud_access"], "deny");
-    EXPECT_EQ(j["facts"]["cloud_rule_priority"], 100);
-    EXPECT_EQ(j["facts"]["cloud_component"], "nsg");
+    EXPECT_EQ(j["facts"]["access"], "deny");
+    EXPECT_EQ(j["facts"]["rule_priority"], 100);
+    EXPECT_EQ(j["facts"]["component"], "nsg");
     EXPECT_EQ(j["sshpath_version"], "9.9");
 }
 
@@ -60,30 +60,30 @@ TEST_F(RenderTest, FactsHaveUniqueDocumentedNames) {
     const auto facts_of = facts(Decision{});
     std::set<std::string_view> names;
     for (const auto& f : facts_of) {
-        EXPECT_EQ(f.name.rfind("cloud_", 0), 0u) << f.name;
+        EXPECT_EQ(f.name.find('.'), std::string_view::npos) << f.name;
         EXPECT_TRUE(names.insert(f.name).second) << "twice: " << f.name;
         EXPECT_FALSE(f.description.empty()) << f.name;
         const std::set<std::string_view> types = {"bool", "int", "real", "string"};
         EXPECT_TRUE(types.count(f.type)) << f.name;
     }
     // Nothing evaluated: every fact holds its unset value.
-    EXPECT_EQ(std::get<bool>(value(facts_of, "cloud_rules_loaded")), false);
-    EXPECT_EQ(std::get<std::int64_t>(value(facts_of, "cloud_rule_priority")), -1);
-    EXPECT_EQ(std::get<std::string>(value(facts_of, "cloud_access")), "");
+    EXPECT_EQ(std::get<bool>(value(facts_of, "rules_loaded")), false);
+    EXPECT_EQ(std::get<std::int64_t>(value(facts_of, "rule_priority")), -1);
+    EXPECT_EQ(std::get<std::string>(value(facts_of, "access")), "");
 }
 
 TEST_F(RenderTest, FactsOfAReturnPathAndAnEndpoint) {
     const auto aws = facts(decide({"aws-security-groups.json", "aws-network-acls.json"}, "198.51.100.10", "10.1.0.5:22"));
-    EXPECT_EQ(std::get<std::string>(value(aws, "cloud_access")), "allow");
-    EXPECT_EQ(std::get<std::string>(value(aws, "cloud_return_access")), "partial");
-    EXPECT_EQ(std::get<std::string>(value(aws, "cloud_return_denied_ports")), "1024-32767");
-    EXPECT_EQ(std::get<std::int64_t>(value(aws, "cloud_layers")), 2);
+    EXPECT_EQ(std::get<std::string>(value(aws, "access")), "allow");
+    EXPECT_EQ(std::get<std::string>(value(aws, "return_access")), "partial");
+    EXPECT_EQ(std::get<std::string>(value(aws, "return_denied_ports")), "1024-32767");
+    EXPECT_EQ(std::get<std::int64_t>(value(aws, "layers")), 2);
     const auto classic = facts(decide({"classic-endpoints.json"}, "198.51.100.70", "203.0.113.50:22"));
-    EXPECT_EQ(std::get<std::string>(value(classic, "cloud_component")), "acl");
-    EXPECT_EQ(std::get<std::string>(value(classic, "cloud_rule")), "100");
-    EXPECT_EQ(std::get<bool>(value(classic, "cloud_endpoint_port_mismatch")), true);
-    EXPECT_EQ(std::get<std::int64_t>(value(classic, "cloud_endpoint_private_port")), 2222);
-    EXPECT_EQ(std::get<std::string>(value(classic, "cloud_next_rule")), "200 (allow)");
+    EXPECT_EQ(std::get<std::string>(value(classic, "component")), "acl");
+    EXPECT_EQ(std::get<std::string>(value(classic, "rule")), "100");
+    EXPECT_EQ(std::get<bool>(value(classic, "endpoint_port_mismatch")), true);
+    EXPECT_EQ(std::get<std::int64_t>(value(classic, "endpoint_private_port")), 2222);
+    EXPECT_EQ(std::get<std::string>(value(classic, "next_rule")), "200 (allow)");
 }
 
 }  // namespace
