@@ -149,3 +149,26 @@ want_gateway_resolved() {
         want_at_least "$1" 1 "ARP, .*Request who-has $(lab_client_gateway4) tell $CL4," "ARP request for the client's gateway $(lab_client_gateway4)"
     fi
 }
+# want_linktype PCAP TYPE: the capture's link-layer header type (tcpdump's name, e.g. LINUX_SLL2).
+want_linktype() {
+    local got
+    got=$(tcpdump -r "$1" -c 1 2>&1 >/dev/null | sed -n 's/.*link-type \([^ ]*\).*/\1/p' | head -n 1)
+    [ "$got" = "$2" ] || { echo "expected link-type $2, the capture has ${got:-none}"; return 1; }
+}
+# want_vlan_tagged PCAP VID: every frame of the capture carries 802.1Q tag VID.
+want_vlan_tagged() {
+    local all tagged
+    all=$(tcpdump -n -e -r "$1" 2>/dev/null | grep -c '' || true)
+    tagged=$(tcpdump -n -e -r "$1" 2>/dev/null | grep -c "ethertype 802\.1Q (0x8100), length [0-9]*: vlan $2," || true)
+    [ "$all" -gt 0 ] && [ "$all" = "$tagged" ] || { echo "expected every frame tagged VLAN $2: $tagged of $all are"; return 1; }
+}
+# lab_first_match PCAP ERE: the first packet (lab_wire line) that matches ERE.
+lab_first_match() {
+    lab_wire "$1" | grep -m 1 -E "$2" || true
+}
+# want_text PCAP N TEXT WHAT: at least N packets whose payload holds TEXT (tcpdump -A, fixed string).
+want_text() {
+    local n
+    n=$(tcpdump -n -A -r "$1" 2>/dev/null | grep -caF -- "$3" || true)
+    [ "$n" -ge "$2" ] || { echo "expected at least $2 $4, saw $n"; return 1; }
+}

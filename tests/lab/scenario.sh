@@ -58,6 +58,7 @@ lab_scenario_defaults() {
     scenario_after_ssh() { :; }    # runs once ssh has exited, before the capture is stopped
     scenario_check() { :; }        # PCAP: the client's capture shows what the scenario says
     scenario_check_vm() { :; }     # VM_PCAP: the VM's capture shows what the scenario says
+    scenario_truth() { :; }        # PCAP VM_PCAP: prints KEY=VALUE lines, added to PAIR_TRUTH
     scenario_derive() { echo "scenario_derive is not defined" >&2; return 1; }  # IN_PCAP OUT_PCAP
 }
 
@@ -272,6 +273,9 @@ lab_attempt() {
         fi
         if [ -n "$vm_pcap" ]; then
             problem=$(scenario_check_vm "$vm_pcap" 2>&1) || { echo "VM wire check: $problem" >&2; exit 1; }
+            local truth
+            truth=$(scenario_truth "$pcap" "$vm_pcap") || { echo "scenario_truth failed: $truth" >&2; exit 1; }
+            [ -z "$truth" ] || mapfile -t -O "${#PAIR_TRUTH[@]}" PAIR_TRUTH <<<"$truth"
             if [ -n "$VM_CLOCK_SHIFT" ]; then
                 # The VM's clock is off: its capture's time stamps move by VM_CLOCK_SHIFT seconds.
                 editcap -F pcap -t "$VM_CLOCK_SHIFT" "$vm_pcap" "$vm_pcap.shifted" >/dev/null \

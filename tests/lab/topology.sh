@@ -168,8 +168,8 @@ lab_vlan_tag() {
             || lab_die "could not compile tests/lab/vlan_tag.bpf.c"
     fi
     lab_exec "$role" tc qdisc add dev "$iface" clsact
-    lab_exec "$role" tc filter add dev "$iface" egress bpf direct-action obj "$obj" sec lab_tag
-    lab_exec "$role" tc filter add dev "$iface" ingress bpf direct-action obj "$obj" sec lab_untag
+    lab_exec "$role" tc filter add dev "$iface" egress bpf direct-action obj "$obj" sec tag
+    lab_exec "$role" tc filter add dev "$iface" ingress bpf direct-action obj "$obj" sec untag
 }
 
 # lab_bg ROLE LOG CMD...: starts CMD in ROLE's namespace in the background, remembers its PID.

@@ -15,12 +15,12 @@ static long (*lab_vlan_pop)(struct __sk_buff* skb) = (void*)BPF_FUNC_skb_vlan_po
 #define LAB_VID 100
 #endif
 
-LAB_SEC("lab_tag") int lab_tag(struct __sk_buff* skb) {
+LAB_SEC("tag") int lab_tag(struct __sk_buff* skb) {
     if (lab_vlan_push(skb, __builtin_bswap16(ETH_P_8021Q), LAB_VID) != 0) return TC_ACT_SHOT;
     return TC_ACT_OK;
 }
 
-LAB_SEC("lab_untag") int lab_untag(struct __sk_buff* skb) {
+LAB_SEC("untag") int lab_untag(struct __sk_buff* skb) {
     if (!skb->vlan_present || (skb->vlan_tci & 0x0fff) != LAB_VID) return TC_ACT_SHOT;
     if (lab_vlan_pop(skb) != 0) return TC_ACT_SHOT;
     return TC_ACT_OK;
