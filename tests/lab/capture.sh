@@ -160,7 +160,10 @@ want_vlan_tagged() {
     local all tagged
     all=$(tcpdump -n -e -r "$1" 2>/dev/null | grep -c '' || true)
     tagged=$(tcpdump -n -e -r "$1" 2>/dev/null | grep -c "ethertype 802\.1Q (0x8100), length [0-9]*: vlan $2," || true)
-    [ "$all" -gt 0 ] && [ "$all" = "$tagged" ] || { echo "expected every frame tagged VLAN $2: $tagged of $all are"; return 1; }
+    if [ "$all" -eq 0 ] || [ "$all" != "$tagged" ]; then
+        echo "expected every frame tagged VLAN $2: $tagged of $all are"
+        return 1
+    fi
 }
 # lab_first_match PCAP ERE: the first packet (lab_wire line) that matches ERE.
 lab_first_match() {

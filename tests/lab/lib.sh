@@ -52,6 +52,7 @@ LAB_CAPTURE_FILTER='arp or tcp or icmp or icmp6'
 LAB_CAPTURE_IFACE=eth0
 # The filter of the captures recorded before ARP and neighbour discovery were kept (TCP, ICMP and
 # ICMPv6 errors only): the -noarp scenarios are cut from their source's capture with it.
+# shellcheck disable=SC2034  # read by the -noarp scenarios
 LAB_CAPTURE_FILTER_NOARP='tcp or icmp or (icmp6 and ip6[40] < 128)'
 
 # Bounds (seconds). Everything waits by polling, within these.

@@ -23,6 +23,7 @@ lab_lab_live_names() {
 }
 
 # Defaults a scenario file may override.
+# shellcheck disable=SC2034  # the scenario's variables are read by topology.sh, capture.sh and the scripts
 lab_scenario_defaults() {
     DESCRIPTION=""; WIRE=""
     VM_WIRE=""            # what the VM's capture shows
@@ -168,8 +169,10 @@ PY
 # lab_check_pair_words: a scenario that records the VM's side must say what the pair proves.
 lab_check_pair_words() {
     local segs=" none client client-to-vm vm-to-client between vm "
-    [ -n "$PAIR_CAUSE" ] && [ -n "$PAIR_COMPONENT" ] \
-        || { echo "the scenario sets no PAIR_CAUSE/PAIR_COMPONENT" >&2; return 1; }
+    if [ -z "$PAIR_CAUSE" ] || [ -z "$PAIR_COMPONENT" ]; then
+        echo "the scenario sets no PAIR_CAUSE/PAIR_COMPONENT" >&2
+        return 1
+    fi
     [[ $segs == *" $PAIR_SEGMENT "* ]] \
         || { echo "PAIR_SEGMENT '$PAIR_SEGMENT' is not one of:$segs" >&2; return 1; }
 }
@@ -225,9 +228,13 @@ lab_attempt() {
     local name=$1 outdir=$2
     (
         set -euo pipefail
+        # shellcheck disable=SC2034  # read by topology.sh
         LAB_PREFIX="sp${BASHPID}"
         LAB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sshpath-lab.XXXXXX")
-        LAB_PIDS=(); LAB_NAMESPACES=()
+        # shellcheck disable=SC2034  # filled by topology.sh, read by lab_down
+        LAB_PIDS=()
+        # shellcheck disable=SC2034
+        LAB_NAMESPACES=()
         # Cleanup must survive the signal that triggered it. (Callers send this subshell's
         # stderr to a file, not a pipe: bash reports a child killed by a signal on stderr, and a
         # pipe whose reader is gone would kill the subshell with SIGPIPE before it cleaned up.)
@@ -346,7 +353,7 @@ lab_parallel() {
     local max=$1 dir=$2 func=$3; shift 3
     local -a names=("$@") pids=()
     local -A printed=()
-    local n src pid stop=0
+    local n src stop=0
     _lab_parallel_print() {
         local m
         for m in "${names[@]}"; do

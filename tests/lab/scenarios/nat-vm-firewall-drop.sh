@@ -27,7 +27,7 @@ scenario_truth() {
     local c v
     c=$(lab_first_match "$1" "> $VM4\.22: Flags \[S\]" | sed -n "s/.*$CL4\.\([0-9]*\) > .*/\1/p")
     v=$(lab_first_match "$2" "> $VM4\.22: Flags \[S\]" | sed -n "s/.*$OE4_IN\.\([0-9]*\) > .*/\1/p")
-    [ -n "$c" ] && [ -n "$v" ] || { echo "no SYN in one of the captures"; return 1; }
+    if [ -z "$c" ] || [ -z "$v" ]; then echo "no SYN in one of the captures"; return 1; fi
     [ "$c" != "$v" ] || { echo "the source port was not rewritten ($c)"; return 1; }
     printf '%s\n' "client_address=$CL4" "client_port=$c" "client_address_at_vm=$OE4_IN" "client_port_at_vm=$v"
 }
