@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,11 @@
 /// The pipeline: packets in, judged attempts and a verdict out, for files and live captures alike.
 namespace sshpath::engine {
 
+/// Facts from outside the packets, for one connection: e.g. exported cloud rules evaluated for the
+/// connection's addresses (scope cloud). Given the flow's facts, returns fact sets of other scopes
+/// that its rules read (as SCOPE.NAME) beside the flow's own.
+using FlowFactSource = std::function<std::vector<facts::FactSet>(const facts::FactSet& flow)>;
+
 struct AnalyzeOptions {
     int ssh_port = 22;
     std::string host;                ///< address or name, "" for any
@@ -21,6 +27,11 @@ struct AnalyzeOptions {
     unsigned jobs = 1;               ///< captures read at once by analyze() (each on its own thread)
     std::size_t keep_in_memory = flow::FlowOptions{}.spill_after;  ///< judged attempts per capture held in memory before they go to a temporary file
     bool explain = false;            ///< record every matching rule and its inputs (--explain)
+    /// Fact sets of other scopes that every verdict reads beside the packets' (e.g. scope client:
+    /// `sshpath check`'s findings on the client computer).
+    std::vector<facts::FactSet> context;
+    /// Facts of other scopes per connection (e.g. scope cloud); none when empty.
+    FlowFactSource flow_facts;
 };
 
 /// Streaming analysis: packets of one or more captures in, an Analysis out. Used for files
