@@ -373,6 +373,12 @@ FactSet extract_capture(const CaptureSummary& s, const CaptureContext& ctx) {
     fs.set(C::ssh_port, std::int64_t(ctx.ssh_port));
     fs.set(C::host_filter, s.host_filter);
     fs.set(C::tcp_flows_other, std::int64_t(s.other_tcp_flows));
+    fs.set(C::ssh_port_other_protocol, std::int64_t(s.other.other_protocol_on_ssh_port));
+    fs.set(C::attempts_excluded_by_host, std::int64_t(s.other.excluded_by_host));
+    fs.set(C::excluded_host_example, s.other.excluded_example);
+    const auto [port, count] = s.other.top_port();
+    fs.set(C::top_tcp_port, std::int64_t(port));
+    fs.set(C::top_tcp_port_connections, std::int64_t(count));
     fs.set(C::capture_truncated, s.stats.truncated);
     fs.set(C::malformed_packets, std::int64_t(s.stats.malformed));
     fs.set(C::payload_cut_packets, std::int64_t(s.stats.snaplen_cut));
