@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <initializer_list>
 #include <map>
 
 namespace sshpath::probe {
@@ -71,6 +72,96 @@ const Probe* last_time_exceeded(const Trace& t) {
     return best;
 }
 
+/// Where each router address first answered a time exceeded (by TTL), over the traces given.
+using HopAddresses = std::map<int, IpAddress>;
+HopAddresses hop_addresses(std::initializer_list<const Trace*> traces) {
+    HopAddresses out;
+    for (const Trace* t : traces) {
+        if (!t) continue;
+        for (const auto& h : t->hops)
+            for (const auto& p : h.probes)
+                if (p.reply.kind == ReplyKind::kTimeExceeded && !out.count(p.ttl)) out[p.ttl] = p.reply.from;
+    }
+    return out;
+}
+
+int hop_of_address(const HopAddresses& hops, const IpAddress& a) {
+    for (const auto& [ttl, addr] : hops)
+        if (addr == a) return ttl;
+    return -1;
+}
+
+void observe_connect(const ConnectTest& c, PathFacts& f) {
+    f.connect_result = c.result;
+    f.banner_outcome = c.banner_outcome;
+    f.banner = c.banner;
+    f.after_banner = c.after_banner;
+    f.first_line = c.pre_banner_lines.empty() ? "" : c.pre_banner_lines.front();
+    f.first_bytes = c.first_bytes;
+    f.connect_synack_hops = c.synack_hops;
+    f.connect_rst_hops = c.rst_hops;
+    f.connect_synack_packet = c.synack_packet;
+    f.connect_rst_packet = c.rst_packet;
+    f.connect_synack_time = c.synack_time;
+    f.connect_rst_time = c.rst_time;
+}
+
+void observe_port(const Trace& port, const IpAddress& destination, const HopAddresses& hops, PathFacts& f) {
+    for (const auto& h : port.hops) f.port_max_ttl = std::max(f.port_max_ttl, h.ttl);
+    if (const Probe* p = last_time_exceeded(port)) {
+        f.last_seen_hop = p->ttl;
+        f.last_seen_address = p->reply.from;
+        f.last_seen_packet = p->reply.packet;
+        f.last_seen_time = p->reply.time;
+    }
+    if (const Probe* p = terminal_answer(port)) {
+        f.port_answer = p->reply.kind;
+        f.port_answer_ttl = p->ttl;
+        f.port_answer_from = p->reply.from;
+        f.port_answer_from_destination = p->reply.from == destination;
+        f.port_answer_hops = p->reply.hops;
+        f.port_icmp_kind = p->reply.icmp_kind;
+        f.answer_packet = p->reply.packet;
+        f.answer_time = p->reply.time;
+        // A reset in the destination's name may come from a device on the way: only its own
+        // TTL says where its sender sits, not where that address answered before.
+        int at = p->reply.kind == ReplyKind::kRst ? -1 : hop_of_address(hops, p->reply.from);
+        if (at < 0 && p->reply.hops >= 0) at = std::min(p->reply.hops + 1, p->ttl);
+        if (at < 0) at = std::max(p->ttl - 1, 1);
+        f.port_answer_sender_hop = at;
+    }
+    for (const auto& h : port.hops) {
+        if (h.ttl <= f.last_seen_hop || f.first_silent_ttl > 0) continue;
+        for (const auto& p : h.probes)
+            if (p.reply.kind == ReplyKind::kNone) {
+                f.first_silent_ttl = p.ttl;
+                f.first_silent_packet = p.packet;
+                f.first_silent_time = p.sent;
+                break;
+            }
+    }
+}
+
+void observe_control(const Trace& control, const IpAddress& destination, PathFacts& f) {
+    f.control_ran = true;
+    f.control_port = control.dport;
+    if (const Probe* p = last_time_exceeded(control)) {
+        f.control_last_seen_hop = p->ttl;
+        f.control_packet = p->reply.packet;
+        f.control_time = p->reply.time;
+    }
+    if (const Probe* p = terminal_answer(control)) {
+        f.control_answer = p->reply.kind;
+        f.control_answer_from_destination = p->reply.from == destination;
+        f.control_packet = p->reply.packet;
+        f.control_time = p->reply.time;
+        if (f.control_answer_from_destination) {
+            f.control_destination_hop = p->ttl;
+            f.destination_hops = p->reply.hops;
+        }
+    }
+}
+
 }  // namespace
 
 PathFacts observe(const ProbeResult& r) {
@@ -78,93 +169,14 @@ PathFacts observe(const ProbeResult& r) {
     f.destination = r.address;
     f.port = r.port;
     f.raw = r.raw;
-    const ConnectTest& c = r.connect;
-    if (c.ran) {
-        f.connect_result = c.result;
-        f.banner_outcome = c.banner_outcome;
-        f.banner = c.banner;
-        f.after_banner = c.after_banner;
-        f.first_line = c.pre_banner_lines.empty() ? "" : c.pre_banner_lines.front();
-        f.first_bytes = c.first_bytes;
-        f.connect_synack_hops = c.synack_hops;
-        f.connect_rst_hops = c.rst_hops;
-        f.connect_synack_packet = c.synack_packet;
-        f.connect_rst_packet = c.rst_packet;
-        f.connect_synack_time = c.synack_time;
-        f.connect_rst_time = c.rst_time;
-    }
+    if (r.connect.ran) observe_connect(r.connect, f);
     const Trace* port = r.trace(TraceRole::kPort);
     const Trace* control = r.trace(TraceRole::kControl);
     const Trace* last_hop = r.trace(TraceRole::kLastHop);
+    const HopAddresses hops = hop_addresses({port, control});
+    if (port && port->ran()) observe_port(*port, r.address, hops, f);
+    if (control && control->ran()) observe_control(*control, r.address, f);
 
-    // Where each router address first answered a time-exceeded (by TTL), over both traces.
-    std::map<int, IpAddress> hop_address;
-    for (const Trace* t : {port, control}) {
-        if (!t) continue;
-        for (const auto& h : t->hops)
-            for (const auto& p : h.probes)
-                if (p.reply.kind == ReplyKind::kTimeExceeded && !hop_address.count(p.ttl)) hop_address[p.ttl] = p.reply.from;
-    }
-    auto hop_of_address = [&](const IpAddress& a) {
-        for (const auto& [ttl, addr] : hop_address)
-            if (addr == a) return ttl;
-        return -1;
-    };
-
-    if (port && port->ran()) {
-        for (const auto& h : port->hops) f.port_max_ttl = std::max(f.port_max_ttl, h.ttl);
-        if (const Probe* p = last_time_exceeded(*port)) {
-            f.last_seen_hop = p->ttl;
-            f.last_seen_address = p->reply.from;
-            f.last_seen_packet = p->reply.packet;
-            f.last_seen_time = p->reply.time;
-        }
-        if (const Probe* p = terminal_answer(*port)) {
-            f.port_answer = p->reply.kind;
-            f.port_answer_ttl = p->ttl;
-            f.port_answer_from = p->reply.from;
-            f.port_answer_from_destination = p->reply.from == r.address;
-            f.port_answer_hops = p->reply.hops;
-            f.port_icmp_kind = p->reply.icmp_kind;
-            f.answer_packet = p->reply.packet;
-            f.answer_time = p->reply.time;
-            // A reset in the destination's name may come from a device on the way: only its own
-            // TTL says where its sender sits, not where that address answered before.
-            int at = p->reply.kind == ReplyKind::kRst ? -1 : hop_of_address(p->reply.from);
-            if (at < 0 && p->reply.hops >= 0) at = std::min(p->reply.hops + 1, p->ttl);
-            if (at < 0) at = std::max(p->ttl - 1, 1);
-            f.port_answer_sender_hop = at;
-        }
-        for (const auto& h : port->hops) {
-            if (h.ttl <= f.last_seen_hop || f.first_silent_ttl > 0) continue;
-            for (const auto& p : h.probes)
-                if (p.reply.kind == ReplyKind::kNone) {
-                    f.first_silent_ttl = p.ttl;
-                    f.first_silent_packet = p.packet;
-                    f.first_silent_time = p.sent;
-                    break;
-                }
-        }
-    }
-    if (control && control->ran()) {
-        f.control_ran = true;
-        f.control_port = control->dport;
-        if (const Probe* p = last_time_exceeded(*control)) {
-            f.control_last_seen_hop = p->ttl;
-            f.control_packet = p->reply.packet;
-            f.control_time = p->reply.time;
-        }
-        if (const Probe* p = terminal_answer(*control)) {
-            f.control_answer = p->reply.kind;
-            f.control_answer_from_destination = p->reply.from == r.address;
-            f.control_packet = p->reply.packet;
-            f.control_time = p->reply.time;
-            if (f.control_answer_from_destination) {
-                f.control_destination_hop = p->ttl;
-                f.destination_hops = p->reply.hops;
-            }
-        }
-    }
     f.destination_hop = f.control_destination_hop;
     if (f.port_answer_from_destination && f.port_answer != ReplyKind::kRst) {
         if (f.destination_hop < 0) f.destination_hop = f.port_answer_ttl;
@@ -181,7 +193,7 @@ PathFacts observe(const ProbeResult& r) {
         f.edge_hop_given = true;
     } else {
         int edge = 0;
-        for (const auto& [ttl, addr] : hop_address) {
+        for (const auto& [ttl, addr] : hops) {
             if (!is_private(addr)) break;
             edge = ttl;
         }
