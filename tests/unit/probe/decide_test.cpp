@@ -412,6 +412,12 @@ TEST_F(DecideTest, ReportsRenderInTheContractWords) {
     EXPECT_NE(text.find("VERDICT     silent-drop (confidence medium)"), std::string::npos) << text;
     EXPECT_NE(text.find("segment     edge: at the organisation's edge"), std::string::npos) << text;
     EXPECT_NE(text.find("X-- port 22 dropped after this"), std::string::npos) << text;
+    // docs/probe.md shows these lines.
+    EXPECT_NE(text.find("summary     SYNs to port 22 were last seen at hop 1 (198.51.100.1), nothing answered beyond it "
+                        "(drop scope: port-specific): dropped at the organisation's edge\nrule        probe.silent-drop.edge\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("#9            4.001 s  control port 443: RST from 203.0.113.7 at hop 4"), std::string::npos) << text;
     EXPECT_NE(text.find("[4] 203.0.113.7 (destination)"), std::string::npos) << text;
     const std::string md = render_markdown(r_, d, "0.0.0");
     EXPECT_NE(md.find("| cause | `silent-drop` |"), std::string::npos) << md;
