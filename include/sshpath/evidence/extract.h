@@ -5,12 +5,11 @@
 
 #include "sshpath/capture/reader.h"
 #include "sshpath/facts/facts.h"
+#include "sshpath/evidence/position.h"
 #include "sshpath/flow/flow.h"
 
 namespace sshpath::evidence {
 
-/// Hop distance from a TTL/hop limit: the next common initial value (64, 128, 255) minus it.
-int hop_distance(int ttl);
 
 /// Meaning of an ICMP (ip_version 4) or ICMPv6 (6) error: admin-prohibited, port-unreachable,
 /// frag-needed, packet-too-big, time-exceeded, ... (the values of the fact icmp_kind).
