@@ -301,6 +301,9 @@ FactSet extract_flow(const Flow& f, const CaptureContext& ctx) {
     fs.set(F::client_max_acked_segment, std::int64_t(f.client_max_acked_segment));
     fs.set(F::client_stalled_segment, std::int64_t(f.client_unacked_max));
     fs.set(F::client_stalled_retransmits, std::int64_t(f.client_unacked_retransmits));
+    fs.set(F::client_stalled_offset, f.client_unacked_offset);
+    fs.set(F::client_stalled_banner, f.client_unacked_offset >= 0 && v.client.banner &&
+                                         static_cast<std::uint64_t>(f.client_unacked_offset) < v.client.banner_end);
     fs.set(F::server_max_segment, std::int64_t(f.s2c.max_segment));
     fs.set(F::server_stream_hole, f.s2c.contiguous < f.s2c.max_end);
     fs.set(F::client_acks_unseen_data, f.client_acks_unseen);

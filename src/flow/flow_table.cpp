@@ -589,10 +589,10 @@ void read_ssh(Flow& f) {
     if (!f.encrypted) f.ssh = view_of(f);
     // Client segments retransmitted and never acknowledged.
     for (const auto& [off, u] : f.unacked) {
-        (void)off;
         if (u.second >= 2 && u.first > f.client_unacked_max) {
             f.client_unacked_max = u.first;
             f.client_unacked_retransmits = u.second - 1;
+            f.client_unacked_offset = static_cast<std::int64_t>(off);
         }
     }
 }

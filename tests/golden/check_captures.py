@@ -4,8 +4,10 @@ its <scenario>.expected.json names (cause, component, and the candidates when co
 unknown); and where the scenario recorded the VM's side too (<scenario>.vm.pcap, the file's
 "pair" section), `sshpath analyze` on both captures together must give the pair's verdict and
 name the segment where the packets vanished (tests/lab/verdict_check.py, compare_pair).
+The expected file's "rule" pins the id of the rule that decides the client's capture (so a new
+rule cannot silently take a verdict over); `--update-rules` writes the rules that decide now.
 Needs no root.
-Usage: check_captures.py SSHPATH_BIN CAPTURES_DIR [SCENARIO...]
+Usage: check_captures.py SSHPATH_BIN CAPTURES_DIR [--no-pairs | --pairs-only] [--update-rules] [SCENARIO...]
 """
 import json
 import os
@@ -28,7 +30,10 @@ def analyze(binary, files):
 
 
 def main():
-    binary, captures, only = sys.argv[1], sys.argv[2], set(sys.argv[3:])
+    binary, captures = sys.argv[1], sys.argv[2]
+    flags = {a for a in sys.argv[3:] if a.startswith("--")}
+    only = {a for a in sys.argv[3:] if not a.startswith("--")}
+    singles, pairs, update = "--pairs-only" not in flags, "--no-pairs" not in flags, "--update-rules" in flags
     expected_files = sorted(f for f in os.listdir(captures) if f.endswith(".expected.json"))
     passed, failed = 0, 0
 
@@ -47,9 +52,17 @@ def main():
             continue
         with open(os.path.join(captures, name), encoding="utf-8") as f:
             expected = json.load(f)
-        doc, why = analyze(binary, [os.path.join(captures, scenario + ".pcap")])
-        report(scenario, [why] if doc is None else compare(expected, doc))
-        if "pair" in expected:
+        if singles:
+            doc, why = analyze(binary, [os.path.join(captures, scenario + ".pcap")])
+            problems = [why] if doc is None else compare(expected, doc)
+            if doc is not None and update and not problems:
+                expected["rule"] = doc["verdict"]["rule"]
+                with open(os.path.join(captures, name), "w", encoding="utf-8") as f:
+                    f.write(json.dumps(expected, ensure_ascii=False, indent=1) + "\n")
+            if doc is not None and "rule" in expected and doc["verdict"]["rule"] != expected["rule"]:
+                problems.append(f"decided by rule {doc['verdict']['rule']}, expected {expected['rule']}")
+            report(scenario, problems)
+        if pairs and "pair" in expected:
             files = [os.path.join(captures, scenario + ".pcap"), os.path.join(captures, expected["pair"]["vm_capture"])]
             doc, why = analyze(binary, files)
             report(scenario + " (pair)", [why] if doc is None else compare_pair(expected, doc))

@@ -166,6 +166,7 @@ struct Flow {
     bool server_acks_unseen = false;
     std::uint64_t client_unacked_max = 0;        ///< largest client segment (payload) retransmitted and never acknowledged
     std::uint32_t client_unacked_retransmits = 0;
+    std::int64_t client_unacked_offset = -1;     ///< stream offset of that segment
     std::uint32_t client_max_acked_segment = 0;
     std::vector<TimelineEvent> timeline;         ///< notable packets (capped)
     std::uint64_t timeline_omitted = 0;
@@ -320,7 +321,7 @@ template <typename Ar>
 void field(Ar& ar, Flow& v) {
     fields(ar, v.client, v.server, v.client_port, v.server_port, v.first, v.last, v.c2s, v.s2c, v.syns, v.synacks,
            v.handshake_ack, v.syns_after_synack, v.rsts, v.icmps, v.client_acks_unseen, v.server_acks_unseen,
-           v.client_unacked_max, v.client_unacked_retransmits, v.client_max_acked_segment, v.timeline,
+           v.client_unacked_max, v.client_unacked_retransmits, v.client_unacked_offset, v.client_max_acked_segment, v.timeline,
            v.timeline_omitted, v.interesting, v.ignored, v.ssh, v.encrypted, v.unacked);
 }
 

@@ -7,8 +7,8 @@ TARGET=203.0.113.99
 SSH_ERROR_RE='nc: connection failed, SOCKSv5 error: Host unreachable'
 SSH_EXTRA=(-o "ProxyCommand=nc -X 5 -x $OE4_CL:$PROXY_SOCKS_PORT %h %p")
 LIVE_TEST=none
-EXPECT_CAUSE=proxy-refused; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(vm path)
-PAIR_CAUSE=proxy-refused; PAIR_COMPONENT=unknown; PAIR_CANDIDATES=(vm path); PAIR_SEGMENT=client-to-vm
+EXPECT_CAUSE=proxy-refused; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(vm path edge)
+PAIR_CAUSE=proxy-refused; PAIR_COMPONENT=unknown; PAIR_CANDIDATES=(vm path edge); PAIR_SEGMENT=client-to-vm
 scenario_setup() {
     lab_start_sshd
     ip -n "$(lab_ns cl)" route del default
