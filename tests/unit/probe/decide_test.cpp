@@ -176,7 +176,7 @@ TEST_F(DecideTest, ResetFromTheConnectTestIsPlacedAtItsOwnHop) {
     const Decision d = run();
     EXPECT_EQ(d.verdict.rule, "probe.forged-reset.after-connect.destination");
     EXPECT_EQ(d.blamed_hop, 3);
-    EXPECT_EQ(contract::names(d.verdict.candidates), (std::vector<std::string>{"acl", "nsg"}));
+    EXPECT_EQ(contract::names(d.verdict.candidates), (std::vector<std::string>{"path", "edge"}));
     EXPECT_EQ(d.last_seen_hop, 4);  // the SYN-ACK came from the host itself
 }
 
@@ -273,7 +273,7 @@ TEST_F(DecideTest, ResetForgedNearTheCloudNamesTheCloudSide) {
     const Decision d = run();
     EXPECT_EQ(contract::name(d.verdict.cause), "forged-reset");
     EXPECT_EQ(d.segment, Segment::kDestination);
-    EXPECT_EQ(contract::names(d.verdict.candidates), (std::vector<std::string>{"acl", "nsg"}));
+    EXPECT_EQ(contract::names(d.verdict.candidates), (std::vector<std::string>{"path", "edge"}));
 }
 
 TEST_F(DecideTest, ResetWithoutAControlIsJudgedByItsOwnTtl) {
