@@ -10,7 +10,7 @@
 
 namespace sshpath::flow {
 
-using capture::Packet;
+using packet::Packet;
 
 std::string_view side_name(Side s) {
     switch (s) {
@@ -38,7 +38,7 @@ std::string ordinal(std::size_t n) {
     return fmt::format("{}{}", n, suffix);
 }
 
-std::string options_text(const capture::TcpOptions& o) {
+std::string options_text(const packet::TcpOptions& o) {
     std::vector<std::string> parts;
     if (o.mss >= 0) parts.push_back(fmt::format("mss {}", o.mss));
     if (o.sack_permitted) parts.push_back("sackOK");
@@ -109,9 +109,9 @@ FlowTable::Key FlowTable::key_of(const IpAddress& s, std::uint16_t sp, const IpA
 
 void FlowTable::add(const Packet& p) {
     if (p.ip_version == 0 || p.fragment) return;
-    if (p.transport == capture::Transport::kTcp)
+    if (p.transport == packet::Transport::kTcp)
         add_tcp(p);
-    else if (p.transport == capture::Transport::kIcmp && p.icmp.is_error)
+    else if (p.transport == packet::Transport::kIcmp && p.icmp.is_error)
         add_icmp(p);
 }
 
@@ -163,7 +163,7 @@ void FlowTable::add_tcp(const Packet& p) {
     }
     --until_sweep_;
     Key key = key_of(p.src, t.sport, p.dst, t.dport);
-    bool syn_only = t.has(capture::kSyn) && !t.has(capture::kAck);
+    bool syn_only = t.has(packet::kSyn) && !t.has(packet::kAck);
     auto [it, inserted] = index_.try_emplace(key);
     Entry* entry = &it->second;
     entry->last = p.time;
@@ -171,7 +171,7 @@ void FlowTable::add_tcp(const Packet& p) {
     if (!inserted) {
         if (entry->state != State::kLive) {
             // Already judged: only a new connection on the same ports matters.
-            if (t.flags & (capture::kFin | capture::kRst)) entry->closing = true;
+            if (t.flags & (packet::kFin | packet::kRst)) entry->closing = true;
             if (!syn_only) return;
         } else {
             f = entry->flow.get();
@@ -193,7 +193,7 @@ void FlowTable::add_tcp(const Packet& p) {
         bool sender_is_client;
         if (syn_only)
             sender_is_client = true;
-        else if (t.has(capture::kSyn))
+        else if (t.has(packet::kSyn))
             sender_is_client = false;
         else if (t.dport == options_.ssh_port)
             sender_is_client = true;
@@ -217,16 +217,16 @@ void FlowTable::add_tcp(const Packet& p) {
     ++dir.packets;
     if (p.payload_truncated) dir.payload_cut = true;
 
-    if (!t.has(capture::kRst)) {
+    if (!t.has(packet::kRst)) {
         if (dir.first_ttl < 0)
             dir.first_ttl = p.ttl;
         else if (dir.first_ttl != p.ttl)
             dir.ttl_varies = true;
     }
 
-    if (t.has(capture::kSyn)) {
+    if (t.has(packet::kSyn)) {
         SynEvent ev{ref, t.seq, p.ttl, t.options};
-        if (from_client && !t.has(capture::kAck)) {
+        if (from_client && !t.has(packet::kAck)) {
             if (!flow.synacks.empty()) ++flow.syns_after_synack;
             flow.syns.push_back(ev);
             if (!dir.isn_known) {
@@ -242,7 +242,7 @@ void FlowTable::add_tcp(const Packet& p) {
                          fmt::format("SYN retransmitted ({}), {:.3f} s after the first{}", ordinal(n - 1),
                                      p.time - flow.syns.front().ref.time,
                                      flow.synacks.empty() ? "" : ", after a SYN-ACK arrived"));
-        } else if (!from_client && t.has(capture::kAck)) {
+        } else if (!from_client && t.has(packet::kAck)) {
             flow.synacks.push_back(ev);
             synack_ttls_.emplace(p.src, p.ttl);
             if (!dir.isn_known) {
@@ -259,7 +259,7 @@ void FlowTable::add_tcp(const Packet& p) {
         return;
     }
 
-    if (t.has(capture::kRst)) {
+    if (t.has(packet::kRst)) {
         RstEvent ev;
         ev.ref = ref;
         ev.from = side;
@@ -267,7 +267,7 @@ void FlowTable::add_tcp(const Packet& p) {
         ev.ip_id = p.ip_id;
         ev.seq = t.seq;
         ev.ack = t.ack;
-        ev.has_ack = t.has(capture::kAck);
+        ev.has_ack = t.has(packet::kAck);
         ev.before_synack = flow.synacks.empty();
         ev.server_bytes_before = flow.s2c.max_end;
         ev.client_bytes_before = flow.c2s.max_end;
@@ -295,7 +295,7 @@ void FlowTable::add_tcp(const Packet& p) {
     }
 
     // Acknowledgements.
-    if (t.has(capture::kAck)) {
+    if (t.has(packet::kAck)) {
         if (from_client && !flow.handshake_ack && !flow.synacks.empty() && flow.s2c.isn_known &&
             t.ack == flow.s2c.isn + 1) {
             flow.handshake_ack = ref;
@@ -319,7 +319,7 @@ void FlowTable::add_tcp(const Packet& p) {
             // An ACK of a direction we never saw start: that direction's SYN or data is missing.
             (from_client ? flow.client_acks_unseen : flow.server_acks_unseen) = true;
         }
-        bool pure = p.payload_wire_len == 0 && !t.has(capture::kFin);
+        bool pure = p.payload_wire_len == 0 && !t.has(packet::kFin);
         if (pure && dir.acked_anything && t.ack == dir.last_ack && t.window == dir.last_window &&
             other.max_end > 0 && rel_offset(other, t.ack) < static_cast<std::int64_t>(other.max_end)) {
             ++dir.dup_acks;
@@ -465,7 +465,7 @@ void FlowTable::add_tcp(const Packet& p) {
         dir.payload_bytes = dir.max_end;
     }
 
-    if (t.has(capture::kFin) && !dir.fin) {
+    if (t.has(packet::kFin) && !dir.fin) {
         dir.fin = ref;
         add_line(flow, options_, p, side, fmt::format("FIN ttl {}", p.ttl));
     }

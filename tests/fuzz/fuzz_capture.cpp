@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         capture::Reader reader(fp, "fuzz.pcap");
         verdict::Analyzer analyzer(verdict::AnalyzeOptions{}, rules);
         analyzer.begin_capture("fuzz.pcap", reader.link_type());
-        reader.for_each([&](const capture::Packet& p) { analyzer.add(p); });
+        reader.for_each([&](const packet::Packet& p) { analyzer.add(p); });
         analyzer.end_capture(reader.stats());
         const verdict::Analysis analysis = analyzer.finish();
         SSHPATH_FUZZ_CHECK(analysis.captures.size() == 1);

@@ -10,8 +10,7 @@
 #include <span>
 
 #include "fuzz_util.h"
-#include "sshpath/capture/decoder.h"
-#include "sshpath/capture/packet.h"
+#include "sshpath/packet/decoder.h"
 #include "sshpath/evidence/extract.h"
 #include "sshpath/flow/flow.h"
 
@@ -20,9 +19,9 @@ namespace {
 using namespace sshpath;
 
 constexpr int kLinkTypes[] = {
-    capture::kLinkNull, capture::kLinkEthernet, capture::kLinkRawDlt12, capture::kLinkRawDlt14,
-    capture::kLinkRaw,  capture::kLinkLoop,     capture::kLinkSll,      capture::kLinkIpv4,
-    capture::kLinkIpv6, capture::kLinkSll2,
+    packet::kLinkNull, packet::kLinkEthernet, packet::kLinkRawDlt12, packet::kLinkRawDlt14,
+    packet::kLinkRaw,  packet::kLinkLoop,     packet::kLinkSll,      packet::kLinkIpv4,
+    packet::kLinkIpv6, packet::kLinkSll2,
 };
 
 }  // namespace
@@ -33,12 +32,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const unsigned variant = data[0] / std::size(kLinkTypes);
     const std::span<const std::uint8_t> frame(data + 1, size - 1);
 
-    capture::Packet p;
+    packet::Packet p;
     p.number = 1;
     p.time = 1700000000.25;
     p.caplen = static_cast<std::uint32_t>(frame.size());
     p.wirelen = p.caplen + ((variant & 4) ? 1000 : 0);
-    capture::decode(link_type, frame, p);
+    packet::decode(link_type, frame, p);
 
     // The decoder's promises: spans stay inside the frame, the flags agree with the lengths.
     if (!p.payload.empty()) {
@@ -46,15 +45,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         SSHPATH_FUZZ_CHECK(p.payload.data() + p.payload.size() <= frame.data() + frame.size());
     }
     if (p.malformed) SSHPATH_FUZZ_CHECK(p.problem != nullptr);
-    if (p.transport == capture::Transport::kTcp || p.transport == capture::Transport::kIcmp)
+    if (p.transport == packet::Transport::kTcp || p.transport == packet::Transport::kIcmp)
         SSHPATH_FUZZ_CHECK(p.ip_version == 4 || p.ip_version == 6);
-    SSHPATH_FUZZ_CHECK(p.vlan_tags <= 4);
+    SSHPATH_FUZZ_CHECK(p.link.vlan_tags <= 4);
     // What the reader does with the cut flag.
     const bool cut = p.caplen < p.wirelen;
     if (p.payload_truncated && !cut && !p.malformed) p.malformed = true;
 
     flow::FlowOptions options;
-    if ((variant & 1) && p.transport == capture::Transport::kTcp) options.ssh_port = p.tcp.dport;
+    if ((variant & 1) && p.transport == packet::Transport::kTcp) options.ssh_port = p.tcp.dport;
     flow::FlowTable table(options);
     table.add(p);
     if (variant & 2) {

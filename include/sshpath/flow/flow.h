@@ -8,13 +8,13 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sshpath/capture/packet.h"
+#include "sshpath/packet/packet.h"
 #include "sshpath/ssh/ssh.h"
 #include "sshpath/ssh/stream.h"
 
 namespace sshpath::flow {
 
-using capture::IpAddress;
+using packet::IpAddress;
 
 /// Who sent a packet of the flow.
 enum class Side : std::uint8_t { kClient, kServer, kIcmp };
@@ -38,7 +38,7 @@ struct SynEvent {
     PacketRef ref;
     std::uint32_t seq = 0;
     std::uint8_t ttl = 0;
-    capture::TcpOptions options;
+    packet::TcpOptions options;
 };
 
 struct RstEvent {
@@ -169,7 +169,7 @@ class FlowTable {
 public:
     explicit FlowTable(FlowOptions options) : options_(std::move(options)) {}
 
-    void add(const capture::Packet& p);
+    void add(const packet::Packet& p);
     /// Reads the SSH layer of every flow, keeps the SSH attempts (filtered by host), returns them
     /// in order of their first packet. A deque: taking them from the front frees each in turn.
     /// When the attempts went to a temporary file (spill_after), the deque is empty and spill()
@@ -209,9 +209,9 @@ private:
         bool closing = false;    ///< a tombstone whose connection sent a FIN or RST: it goes sooner
     };
     Key key_of(const IpAddress& s, std::uint16_t sp, const IpAddress& d, std::uint16_t dp) const;
-    void add_tcp(const capture::Packet& p);
-    void add_icmp(const capture::Packet& p);
-    std::unique_ptr<Flow> new_flow(const capture::Packet& p, bool from_a_is_client);
+    void add_tcp(const packet::Packet& p);
+    void add_icmp(const packet::Packet& p);
+    std::unique_ptr<Flow> new_flow(const packet::Packet& p, bool from_a_is_client);
     /// Forgets a live connection that cannot be an SSH attempt; its entry becomes a tombstone.
     void forget(Entry& e);
     /// After a packet: forgets the connection if it turned out not to be an SSH attempt.

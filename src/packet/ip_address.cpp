@@ -2,9 +2,9 @@
 
 #include <cstring>
 
-#include "sshpath/capture/packet.h"
+#include "sshpath/packet/ip_address.h"
 
-namespace sshpath::capture {
+namespace sshpath::packet {
 
 IpAddress IpAddress::v4(const std::uint8_t* p) {
     IpAddress a;
@@ -44,4 +44,4 @@ std::string IpAddress::to_string() const {
     return {};
 }
 
-}  // namespace sshpath::capture
+}  // namespace sshpath::packet
