@@ -208,6 +208,7 @@ void decode_mpls(Bytes b, Packet& out) {
     }
     // No protocol field: an IP packet is told by its version; a pseudowire (control word 0) is
     // left closed.
+    if (b.empty()) return fail(out, "nothing after the MPLS label stack");
     decode_ip_by_version(b, out);
 }
 
