@@ -108,6 +108,8 @@ FlowTable::Key FlowTable::key_of(const IpAddress& s, std::uint16_t sp, const IpA
 }
 
 void FlowTable::add(const Packet& p) {
+    DuplicateFilter::Result copy;
+    if (!wire_.admit(p, copy)) return count_duplicate(p, copy.ttl_changed);
     if (p.ip_version == 0 || p.fragment) return;
     if (p.transport == packet::Transport::kTcp)
         add_tcp(p);
@@ -215,6 +217,7 @@ void FlowTable::add_tcp(const Packet& p) {
     PacketRef ref{p.number, p.time};
     flow.last = ref;
     ++dir.packets;
+    observe_wire(flow, p, from_client);
     if (p.payload_truncated) dir.payload_cut = true;
 
     if (!t.has(packet::kRst)) {

@@ -192,7 +192,7 @@ void field(Ar& ar, Flow& v) {
     fields(ar, v.client, v.server, v.client_port, v.server_port, v.first, v.last, v.c2s, v.s2c, v.syns, v.synacks,
            v.handshake_ack, v.syns_after_synack, v.rsts, v.icmps, v.client_acks_unseen, v.server_acks_unseen,
            v.client_unacked_max, v.client_unacked_retransmits, v.client_max_acked_segment, v.timeline,
-           v.timeline_omitted, v.interesting, v.ignored, v.ssh, v.encrypted, v.unacked);
+           v.timeline_omitted, v.interesting, v.ignored, v.ssh, v.encrypted, v.unacked, v.wire);
 }
 
 }  // namespace

@@ -26,7 +26,10 @@ void decode_ipv4(Bytes bytes, Packet& out) {
     const std::size_t wire_len = total - h.header_len;
     const Bytes l4 = bytes.subspan(h.header_len, std::min(n, total) - h.header_len);
     out.fragment = h.mf || h.fragment_offset != 0;
-    if (h.fragment_offset != 0) return set_payload(out, l4, wire_len);
+    if (h.fragment_offset != 0) {
+        out.transport_bytes = l4;
+        return set_payload(out, l4, wire_len);
+    }
     decode_transport(h.protocol, l4, wire_len, out);
 }
 

@@ -59,7 +59,10 @@ void decode_ipv6(Bytes bytes, Packet& out) {
     const char* problem = skip_ipv6_ext_headers(rest);
     out.fragment = rest.fragment;
     if (problem != nullptr) return fail(out, problem);
-    if (rest.later_fragment) return set_payload(out, rest.captured, rest.wire_len);
+    if (rest.later_fragment) {
+        out.transport_bytes = rest.captured;
+        return set_payload(out, rest.captured, rest.wire_len);
+    }
     decode_transport(rest.next, rest.captured, rest.wire_len, out);
 }
 

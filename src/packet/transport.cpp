@@ -20,6 +20,7 @@ void decode_udp(Bytes l4, std::size_t wire_len, Packet& out) {
 }  // namespace
 
 void decode_transport(std::uint8_t proto, Bytes l4, std::size_t wire_len, Packet& out) {
+    out.transport_bytes = l4;
     switch (proto) {
     case kProtoTcp: return decode_tcp(l4, wire_len, out);
     case kProtoUdp: return decode_udp(l4, wire_len, out);

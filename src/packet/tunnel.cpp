@@ -41,7 +41,7 @@ Tunnel& push(Packet& out, TunnelKind kind) {
     out.tcp = TcpHeader{};
     out.udp = UdpHeader{};
     out.icmp = IcmpHeader{};
-    out.payload = {};
+    out.payload = out.transport_bytes = {};
     out.payload_wire_len = 0;
     out.payload_truncated = false;
     return t;

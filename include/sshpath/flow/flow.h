@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sshpath/flow/wire.h"
 #include "sshpath/packet/packet.h"
 #include "sshpath/ssh/ssh.h"
 #include "sshpath/ssh/stream.h"
@@ -137,6 +138,7 @@ struct Flow {
     bool encrypted = false;
     // Per client segment awaiting acknowledgement: stream start -> (length, times sent).
     std::map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> unacked;
+    Wire wire;                       ///< link-layer addresses, tunnels, duplicate copies, MPTCP (wire.h)
 };
 
 struct FlowOptions {
@@ -160,6 +162,8 @@ struct FlowOptions {
     /// Finished SSH attempts kept in memory; beyond this many, all of them go to a temporary
     /// file (FlowSpill) and come back one at a time (0: from the first one on).
     std::size_t spill_after = 64;
+    /// Two identical IP packets this close in time are one packet captured twice (duplicates.h).
+    double duplicate_window_s = 0.005;
 };
 
 class FlowSpill;
@@ -185,6 +189,12 @@ public:
     bool flow_cap_hit() const { return flow_cap_hit_; }
     /// Bytes were left unbuffered because the flows together reached buffer_cap.
     bool buffer_cap_hit() const { return buffer_cap_hit_; }
+    /// ARP, neighbour discovery and router advertisements of the capture (first_hop() reads them).
+    const NeighbourTable& neighbours() const { return wire_.neighbours(); }
+    /// Frames the capture held twice, dropped before they reached a connection.
+    const DuplicateStats& duplicates() const { return wire_.duplicates(); }
+    /// ARP, ND, tunnelled packets and MPTCP joins of the whole capture.
+    const WireStats& wire_stats() const { return wire_.stats(); }
 
 private:
     struct Key {
@@ -247,6 +257,9 @@ private:
     bool flow_cap_hit_ = false;
     std::size_t buffered_ = 0;       ///< bytes in streams and out-of-order segments, over all flows
     bool buffer_cap_hit_ = false;
+    WireTracker wire_{options_.duplicate_window_s};
+    void count_duplicate(const packet::Packet& p, bool ttl_changed);
+    void observe_wire(Flow& f, const packet::Packet& p, bool from_client);
 };
 
 }  // namespace sshpath::flow

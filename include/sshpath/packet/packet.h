@@ -44,6 +44,9 @@ struct Packet {
     UdpHeader udp;
     IcmpHeader icmp;
     std::span<const std::uint8_t> payload;  ///< transport payload actually captured
+    /// The transport header and its payload as captured (the IP payload after any extension
+    /// headers): what tells two copies of a packet from a retransmission.
+    std::span<const std::uint8_t> transport_bytes;
     std::uint32_t payload_wire_len = 0;     ///< transport payload length claimed by the IP header
     bool payload_truncated = false;         ///< snap length cut the payload (payload.size() < payload_wire_len)
     bool malformed = false;                 ///< a header was inconsistent; see problem
