@@ -119,7 +119,10 @@ void FlowTable::count_duplicate(const packet::Packet& p, bool ttl_changed) {
     }
     if (f == nullptr) return;
     ++f->wire.duplicates;
-    if (ttl_changed) ++f->wire.duplicates_ttl_changed;
+    if (!ttl_changed) return;
+    ++f->wire.duplicates_ttl_changed;
+    int& copy_ttl = p.src == f->client ? f->wire.client_copy_ttl : f->wire.server_copy_ttl;
+    if (copy_ttl < 0) copy_ttl = p.ttl;
 }
 
 void FlowTable::observe_wire(Flow& f, const packet::Packet& p, bool from_client) {

@@ -39,6 +39,10 @@ struct Wire {
     bool tunnel_changed = false;        ///< a later packet came through other tunnels, or none
     std::uint32_t duplicates = 0;       ///< copies of its packets dropped (DuplicateFilter)
     std::uint32_t duplicates_ttl_changed = 0;  ///< of which with another TTL
+    /// The TTL of a dropped copy of the client's (server's) packets whose TTL differed from the
+    /// kept copy's (-1: none): the capture saw them on both sides of a router. The kept copy is
+    /// the first one captured, whose TTL the connection's other fields show.
+    int client_copy_ttl = -1, server_copy_ttl = -1;
     MptcpFlow mptcp;
 };
 

@@ -202,8 +202,12 @@ TEST(CapturesTest, DropsTheRoutedCopiesOfASpanSession) {
     EXPECT_EQ(f.wire.duplicates, f.c2s.packets + f.s2c.packets);
     EXPECT_EQ(f.wire.duplicates_ttl_changed, f.wire.duplicates);
     EXPECT_EQ(r.table.duplicates().frames, r.packets / 2);
-    // The first copy of each is the one kept: the client's as it left the client.
+    // The first copy of each is the one kept: the client's as it entered the router, the
+    // server's too; the copies that left the router had one hop less.
     EXPECT_EQ(f.syns.front().ttl, 64);
+    EXPECT_EQ(f.wire.client_copy_ttl, 63);
+    EXPECT_EQ(f.s2c.first_ttl, 64);
+    EXPECT_EQ(f.wire.server_copy_ttl, 63);
 }
 
 TEST(CapturesTest, FindsTheGatewayOfAnOffLinkServer) {

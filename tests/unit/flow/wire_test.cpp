@@ -130,6 +130,8 @@ TEST_F(WireTest, TakesACopyWithADecrementedTtlForADuplicate) {
     EXPECT_EQ(f.c2s.retransmits, 0u);
     EXPECT_EQ(f.wire.duplicates, 1u);
     EXPECT_EQ(f.wire.duplicates_ttl_changed, 1u);
+    EXPECT_EQ(f.wire.client_copy_ttl, 63);
+    EXPECT_EQ(f.wire.server_copy_ttl, -1);
     EXPECT_EQ(table_.duplicates().ttl_changed, 1u);
 }
 
