@@ -45,18 +45,22 @@ void NeighbourTable::learn(const IpAddress& address, const MacAddress& mac, cons
 
 void NeighbourTable::count_source(const MacAddress& mac, const IpAddress& src) {
     const std::uint64_t key = mac_key(mac);
-    if (key == last_mac_ && src == last_src_) return;
-    last_mac_ = key;
-    last_src_ = src;
-    auto it = sources_.find(key);
-    if (it == sources_.end()) {
-        if (sources_.size() >= kMaxMacsTallied) return;
-        it = sources_.emplace(key, Sources{}).first;
+    Recent& recent = recent_[((key * 0x9E3779B97F4A7C15ULL) >> 56) & 0xff];
+    if (recent.mac != key) {
+        auto it = sources_.find(key);
+        if (it == sources_.end()) {
+            if (sources_.size() >= kMaxMacsTallied) return;
+            it = sources_.emplace(key, Sources{}).first;
+        }
+        recent = Recent{key, &it->second};
     }
-    Sources& s = it->second;
-    for (std::uint8_t i = 0; i < s.count; ++i)
-        if (s.addresses[i] == src) return;
-    if (s.count < kMaxSources) s.addresses[s.count++] = src;
+    Sources& s = *recent.sources;
+    auto& addresses = src.version == 4 ? s.v4 : s.v6;
+    std::uint8_t& n = src.version == 4 ? s.n4 : s.n6;
+    if (n == kMaxSources) return;
+    for (std::uint8_t i = 0; i < n; ++i)
+        if (addresses[i] == src) return;
+    addresses[n++] = src;
 }
 
 void NeighbourTable::add(const packet::Packet& p) {
@@ -83,7 +87,12 @@ void NeighbourTable::add(const packet::Packet& p) {
         break;
     default: break;
     }
-    if (frame_mac) count_source(link->src, p.src);
+    // The first packets of TCP connections (SYN, SYN-ACK) and ICMP messages (a router's own
+    // errors) say which addresses a MAC carries; the bulk of the traffic would only say it
+    // again, at the cost of a look-up on every packet.
+    const bool telling = p.transport == packet::Transport::kIcmp ||
+                         (p.transport == packet::Transport::kTcp && p.tcp.has(packet::kSyn));
+    if (frame_mac && telling) count_source(link->src, p.src);
 }
 
 const Neighbour* NeighbourTable::find(const IpAddress& address) const {
@@ -101,10 +110,7 @@ std::vector<const Neighbour*> NeighbourTable::owners(const MacAddress& mac) cons
 std::size_t NeighbourTable::sources(const MacAddress& mac, int ip_version) const {
     auto it = sources_.find(mac_key(mac));
     if (it == sources_.end()) return 0;
-    std::size_t n = 0;
-    for (std::uint8_t i = 0; i < it->second.count; ++i)
-        if (it->second.addresses[i].version == ip_version) ++n;
-    return n;
+    return ip_version == 4 ? it->second.n4 : ip_version == 6 ? it->second.n6 : 0;
 }
 
 std::size_t NeighbourTable::routers() const {

@@ -6,20 +6,6 @@
 
 namespace sshpath::packet {
 
-IpAddress IpAddress::v4(const std::uint8_t* p) {
-    IpAddress a;
-    std::memcpy(a.bytes.data(), p, 4);
-    a.version = 4;
-    return a;
-}
-
-IpAddress IpAddress::v6(const std::uint8_t* p) {
-    IpAddress a;
-    std::memcpy(a.bytes.data(), p, 16);
-    a.version = 6;
-    return a;
-}
-
 bool IpAddress::parse(const std::string& text, IpAddress& out) {
     IpAddress a;
     // inet_pton(AF_INET) accepts only the four-part decimal form, so "10.1" or "010.0.0.1" tricks

@@ -8,7 +8,7 @@ namespace sshpath::flow {
 
 /// Copies of frames the capture holds twice, dropped before they reach a connection.
 struct DuplicateStats {
-    std::uint64_t frames = 0;       ///< IP packets dropped as copies of one seen just before
+    std::uint64_t frames = 0;       ///< TCP and ICMP packets dropped as copies of one seen just before
     std::uint64_t ttl_changed = 0;  ///< of which with another TTL / hop limit (seen on both sides of a router)
     /// Identical packets without an identity of their own, kept as sent twice because the
     /// capture had not shown that it holds copies (see DuplicateFilter).
@@ -32,7 +32,7 @@ struct DuplicateStats {
 /// third or more of the packets without identity (two pairs at least). Until then they are kept
 /// (and counted in identical_kept).
 ///
-/// Fixed memory (4096 recent packets), no allocation per packet.
+/// Fixed memory (2048 recent packets), no allocation per packet.
 class DuplicateFilter {
 public:
     explicit DuplicateFilter(double window_s = 0.005);
@@ -41,17 +41,15 @@ public:
         bool duplicate = false;
         bool ttl_changed = false;  ///< the copy's TTL differs from the first one's
     };
-    /// Looks the packet up among the recent ones and remembers it. Non-IP packets and fragments
-    /// are never copies.
+    /// Looks the packet up among the recent ones and remembers it. Only TCP segments and ICMP
+    /// messages are looked at (what connections see); fragments never.
     Result check(const packet::Packet& p);
     const DuplicateStats& stats() const { return stats_; }
 
 private:
     struct Slot {
-        std::uint64_t key = 0;
-        double time = 0;
-        std::uint8_t ttl = 0;
-        bool used = false;
+        std::uint64_t key_ttl = 0;  ///< the packet's key (top 56 bits) and TTL (low 8); 0: empty
+        std::uint32_t usec = 0;     ///< capture time in microseconds, modulo 2^32
     };
     double window_s_;
     std::vector<Slot> slots_;

@@ -23,35 +23,41 @@ struct Neighbour {
 };
 
 /// What the capture's link layer shows of its neighbours: ARP and ND, and which MAC carried
-/// packets from which source addresses (a router's MAC carries many).
+/// packets from which source addresses (a router's MAC carries many), as SYNs, SYN-ACKs and
+/// ICMP messages show it.
 class NeighbourTable {
 public:
-    /// Learns from one packet (ARP, ND, and the source MAC of any IP packet).
+    /// Learns from one packet (ARP, ND, and the source MAC of SYNs, SYN-ACKs and ICMP).
     void add(const packet::Packet& p);
     /// The neighbour entry of an address, or nullptr.
     const Neighbour* find(const packet::IpAddress& address) const;
     /// Every address that announced this MAC (a router often has an IPv4 and IPv6 link-local).
     std::vector<const Neighbour*> owners(const packet::MacAddress& mac) const;
-    /// Distinct source addresses of one IP version seen in packets from this MAC (capped at
+    /// Distinct source addresses of one IP version seen in packets from this MAC (counted up to
     /// kMaxSources).
     std::size_t sources(const packet::MacAddress& mac, int ip_version) const;
     const std::map<packet::IpAddress, Neighbour>& entries() const { return entries_; }
     std::size_t routers() const;
 
-    static constexpr std::size_t kMaxSources = 8;
+    static constexpr std::size_t kMaxSources = 4;
 
 private:
     void learn(const packet::IpAddress& address, const packet::MacAddress& mac, const packet::Packet& p, bool router);
     void count_source(const packet::MacAddress& mac, const packet::IpAddress& src);
 
     struct Sources {
-        std::array<packet::IpAddress, kMaxSources> addresses{};
-        std::uint8_t count = 0;
+        std::array<packet::IpAddress, kMaxSources> v4{}, v6{};
+        std::uint8_t n4 = 0, n6 = 0;
+    };
+    struct Recent {
+        std::uint64_t mac = ~0ull;
+        Sources* sources = nullptr;
     };
     std::map<packet::IpAddress, Neighbour> entries_;
-    std::unordered_map<std::uint64_t, Sources> sources_;  ///< by MAC (48 bits)
-    std::uint64_t last_mac_ = ~0ull;                      ///< the last MAC and source counted: most
-    packet::IpAddress last_src_;                          ///< packets repeat them
+    std::unordered_map<std::uint64_t, Sources> sources_;  ///< by MAC (48 bits); nodes stay put
+    /// MACs looked up lately (every packet has one): a router's MAC, once it has shown
+    /// kMaxSources addresses, costs one look here.
+    std::array<Recent, 256> recent_{};
 };
 
 /// Whether the server is on the capture's link or behind a router.

@@ -201,7 +201,7 @@ TEST_F(WireTest, SaysNothingOfAnInitialTtlWithoutArp) {
 TEST_F(WireTest, TakesAMacCarryingThreeAddressesForARouter) {
     for (const char* other : {"203.0.113.8", "203.0.113.9"}) {
         add(ethernet_frame(mac(0x10), next_hop_, 0x0800,
-                           ipv4_packet(17, other, kClient, udp_datagram(53, 40000, {1, 2, 3}), 64)),
+                           ipv4_packet(1, other, kClient, {0, 0, 0, 0, 0, 1, 0, 1}, 64)),  // echo replies
             0);
     }
     add(tcp(true, kSynFlag, 1000, 0, 1), 0.001);
