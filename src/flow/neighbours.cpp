@@ -27,7 +27,7 @@ bool unspecified(const IpAddress& a) {
 
 }  // namespace
 
-bool initial_ttl(int ttl) { return ttl == 32 || ttl == 64 || ttl == 128 || ttl == 255; }
+bool is_initial_ttl(int ttl) { return ttl == 32 || ttl == 64 || ttl == 128 || ttl == 255; }
 
 void NeighbourTable::learn(const IpAddress& address, const MacAddress& mac, const packet::Packet& p, bool router) {
     auto [it, inserted] = entries_.try_emplace(address);
@@ -182,7 +182,7 @@ FirstHop first_hop(const Flow& f, const NeighbourTable& neighbours) {
     }
     const bool have_mac = next_hop_known || server.has_src;
     const MacAddress gateway = next_hop_known ? client.dst : server.src;
-    if (f.s2c.first_ttl >= 0 && !initial_ttl(f.s2c.first_ttl)) {
+    if (f.s2c.first_ttl >= 0 && !is_initial_ttl(f.s2c.first_ttl)) {
         if (have_mac) return off_link(PlacementReason::kServerTtlDecremented, gateway);
         h.server = Placement::kOffLink;
         h.reason = PlacementReason::kServerTtlDecremented;

@@ -20,12 +20,12 @@
 #include <optional>
 #include <stdexcept>
 
+#include "expression_lexer.h"
+#include "expression_node.h"
+#include "fact_names.h"
 #include "sshpath/rules/suggest.h"
 
 namespace sshpath::rules {
-
-using evidence::FactType;
-using evidence::Scope;
 
 ExpressionError::ExpressionError(std::size_t offset, std::string problem)
     : Error(problem), offset_(offset), problem_(std::move(problem)) {}
@@ -38,177 +38,12 @@ std::string format_parameter(double value) {
 
 namespace {
 
+
 // Deep enough for any hand-written condition, shallow enough that neither parsing nor
 // evaluation can exhaust the stack on hostile input.
 constexpr int kMaxDepth = 64;
 constexpr std::size_t kMaxRegexLength = 1024;
 constexpr int kMaxRegexDepth = 32;
-
-enum class Tok { kNumber, kString, kIdent, kParam, kLParen, kRParen, kLBracket, kRBracket, kComma, kOp, kEnd };
-
-struct Token {
-    Tok kind = Tok::kEnd;
-    std::size_t begin = 0;
-    std::size_t end = 0;
-    std::string text;  // identifier, parameter name, operator, unescaped string, number as written
-};
-
-bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_ident_char(char c) { return is_ident_start(c) || is_digit(c); }
-
-bool is_keyword(std::string_view s) {
-    return s == "and" || s == "or" || s == "not" || s == "in" || s == "contains" || s == "startswith" ||
-           s == "matches" || s == "true" || s == "false";
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
-// User text quoted inside a one-line message: control characters escaped, length capped.
-std::string shown(std::string_view s, std::size_t max = 60) {
-    std::string out;
-    for (char c : s.substr(0, max)) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f)
-            out += fmt::format("\\x{:02x}", u);
-        else
-            out += c;
-    }
-    if (s.size() > max) out += "...";
-    return out;
-}
-
-std::vector<Token> tokenize(std::string_view text) {
-    std::vector<Token> out;
-    std::size_t i = 0;
-    const std::size_t n = text.size();
-    auto fail = [](std::size_t at, std::string problem) { throw ExpressionError(at, std::move(problem)); };
-    while (true) {
-        while (i < n && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) ++i;
-        Token t;
-        t.begin = i;
-        if (i == n) {
-            t.kind = Tok::kEnd;
-            t.end = n;
-            out.push_back(std::move(t));
-            return out;
-        }
-        const char c = text[i];
-        if (is_digit(c)) {
-            std::size_t j = i;
-            while (j < n && is_digit(text[j])) ++j;
-            if (j + 1 < n && text[j] == '.' && is_digit(text[j + 1])) {
-                ++j;
-                while (j < n && is_digit(text[j])) ++j;
-            }
-            if (j < n && (text[j] == 'e' || text[j] == 'E')) {
-                std::size_t k = j + 1;
-                if (k < n && (text[k] == '+' || text[k] == '-')) ++k;
-                if (k < n && is_digit(text[k])) {
-                    while (k < n && is_digit(text[k])) ++k;
-                    j = k;
-                }
-            }
-            if (j < n && (is_ident_char(text[j]) || text[j] == '.'))
-                fail(i, fmt::format("malformed number '{}'", shown(text.substr(i, j + 1 - i))));
-            t.kind = Tok::kNumber;
-            t.text = std::string(text.substr(i, j - i));
-            i = j;
-        } else if (c == '\'' || c == '"') {
-            std::size_t j = i + 1;
-            std::string value;
-            bool closed = false;
-            while (j < n) {
-                if (text[j] == '\\' && j + 1 < n && (text[j + 1] == c || text[j + 1] == '\\')) {
-                    value += text[j + 1];
-                    j += 2;
-                } else if (text[j] == c) {
-                    closed = true;
-                    ++j;
-                    break;
-                } else {
-                    value += text[j++];
-                }
-            }
-            if (!closed) fail(i, fmt::format("unterminated string (no closing {})", c));
-            t.kind = Tok::kString;
-            t.text = std::move(value);
-            i = j;
-        } else if (is_ident_start(c)) {
-            std::size_t j = i;
-            while (j < n && is_ident_char(text[j])) ++j;
-            const std::string_view word = text.substr(i, j - i);
-            if (word == "param") {
-                if (j >= n || text[j] != '.')
-                    fail(i, "'param' must be followed by '.NAME' (e.g. param.silent_drop_min_syns)");
-                std::size_t k = j + 1;
-                while (k < n && is_ident_char(text[k])) ++k;
-                if (k == j + 1) fail(i, "expected a parameter name after 'param.'");
-                t.kind = Tok::kParam;
-                t.text = std::string(text.substr(j + 1, k - j - 1));
-                i = k;
-            } else if (j < n && text[j] == '.' && j + 1 < n && is_ident_start(text[j + 1])) {
-                static constexpr std::string_view kParamWord[] = {"param"};
-                std::string hint = did_you_mean(word, kParamWord);
-                fail(i, fmt::format("'{}.' is not a prefix: facts are written bare (syn_count), parameters "
-                                    "as param.NAME{}",
-                                    shown(word), hint));
-            } else {
-                t.kind = Tok::kIdent;
-                t.text = std::string(word);
-                i = j;
-            }
-        } else {
-            auto two = [&](char next) { return i + 1 < n && text[i + 1] == next; };
-            t.kind = Tok::kOp;
-            switch (c) {
-            case '(': t.kind = Tok::kLParen; ++i; break;
-            case ')': t.kind = Tok::kRParen; ++i; break;
-            case '[': t.kind = Tok::kLBracket; ++i; break;
-            case ']': t.kind = Tok::kRBracket; ++i; break;
-            case ',': t.kind = Tok::kComma; ++i; break;
-            case '+': case '-': case '*': case '/':
-                t.text = std::string(1, c);
-                ++i;
-                break;
-            case '<': case '>':
-                t.text = two('=') ? std::string{c, '='} : std::string(1, c);
-                i += t.text.size();
-                break;
-            case '=':
-                if (!two('=')) fail(i, "'=' is not an operator; use '==' to compare");
-                t.text = "==";
-                i += 2;
-                break;
-            case '!':
-                if (!two('=')) fail(i, "'!' is not an operator; use 'not'");
-                t.text = "!=";
-                i += 2;
-                break;
-            case '&': fail(i, "use 'and' instead of '&&'"); break;
-            case '|': fail(i, "use 'or' instead of '||'"); break;
-            default: fail(i, fmt::format("unexpected character '{}'", shown(text.substr(i, 1))));
-            }
-        }
-        t.end = i;
-        out.push_back(std::move(t));
-    }
-}
-
-struct Num {
-    bool is_int = false;
-    std::int64_t i = 0;
-    double d = 0;
-    double real() const { return is_int ? static_cast<double>(i) : d; }
-};
-
-enum class Kind { kOr, kAnd, kNot, kCompare, kIn, kContains, kStartsWith, kMatches, kArith, kNeg, kLiteral, kFact, kParam };
-enum class Cmp { kEq, kNe, kLt, kLe, kGt, kGe };
 
 std::string_view type_word(ValueType t) {
     switch (t) {
@@ -220,24 +55,6 @@ std::string_view type_word(ValueType t) {
 }
 
 }  // namespace
-
-struct Expression::Node {
-    Kind kind = Kind::kLiteral;
-    ValueType type = ValueType::kBool;
-    std::size_t begin = 0;
-    std::size_t end = 0;
-    std::vector<int> kids;
-    std::string ops;            // kArith: ops[k] joins kids[k] and kids[k + 1]
-    Cmp cmp = Cmp::kEq;         // kCompare
-    bool negate = false;        // kIn: "not in"
-    bool b = false;             // bool literal
-    Num num;                    // number literal, parameter value
-    std::string str;            // string literal, fact or parameter name
-    FactType fact_type = FactType::kBool;
-    std::shared_ptr<const std::regex> regex;  // kMatches
-};
-
-using Node = Expression::Node;
 
 class ExpressionBuilder {
 public:
@@ -297,7 +114,7 @@ private:
     // "fact 'syn_count' is int", "'syn_count + 1' is a number".
     std::string is_what(int i) {
         const Node& n = node(i);
-        if (n.kind == Kind::kFact) return fmt::format("fact '{}' is {}", n.str, evidence::type_name(n.fact_type));
+        if (n.kind == Kind::kFact) return fmt::format("fact '{}' is {}", n.str, facts::type_name(n.fact->type));
         if (n.kind == Kind::kParam) return fmt::format("'param.{}' is a number", n.str);
         return fmt::format("'{}' is a {}", source(i), type_word(n.type));
     }
@@ -305,7 +122,7 @@ private:
     // "fact 'syn_count' (int)", "'abc' (string)".
     std::string what(int i) {
         const Node& n = node(i);
-        if (n.kind == Kind::kFact) return fmt::format("fact '{}' ({})", n.str, evidence::type_name(n.fact_type));
+        if (n.kind == Kind::kFact) return fmt::format("fact '{}' ({})", n.str, facts::type_name(n.fact->type));
         return fmt::format("'{}' ({})", source(i), type_word(n.type));
     }
 
@@ -322,9 +139,10 @@ private:
         if (++depth_ > kMaxDepth) fail(at, fmt::format("the condition is nested too deeply (over {} levels)", kMaxDepth));
     }
 
-    void note_input(std::string name) {
-        if (std::find(e_.inputs_.begin(), e_.inputs_.end(), name) == e_.inputs_.end())
-            e_.inputs_.push_back(std::move(name));
+    void note_input(std::string name, const facts::Spec* fact, double value = 0) {
+        if (std::find(e_.inputs_.begin(), e_.inputs_.end(), name) != e_.inputs_.end()) return;
+        e_.inputs_.push_back(name);
+        e_.bound_inputs_.push_back(Expression::Input{std::move(name), fact, value});
     }
 
     int parse_chain(Kind kind, std::string_view word, int (ExpressionBuilder::*operand)()) {
@@ -587,8 +405,7 @@ private:
             n.type = ValueType::kNumber;
             n.str = t.text;
             n.num.d = it->second;
-            e_.used_parameters_[t.text] = it->second;
-            note_input("param." + t.text);
+            note_input("param." + t.text, nullptr, it->second);
             return add(std::move(n));
         }
         case Tok::kLParen: {
@@ -624,31 +441,25 @@ private:
     }
 
     Node fact(const Token& t) {
-        const Scope scope = e_.scope_;
-        const evidence::FactSpec* spec = evidence::find_fact(t.text, scope);
-        if (!spec) {
-            const Scope other = scope == Scope::kFlow ? Scope::kCapture : Scope::kFlow;
-            if (evidence::find_fact(t.text, other))
-                fail(t.begin, fmt::format("'{}' is a {} fact; this rule has scope {}", t.text,
-                                          evidence::scope_name(other), evidence::scope_name(scope)));
+        const facts::Spec* spec = nullptr;
+        try {
+            spec = &resolve_fact(t.text, e_.scope_);
+        } catch (const FactNameError& err) {
             const std::string low = lower(t.text);
             if (is_keyword(low) || low == "param")
                 fail(t.begin, fmt::format("unknown fact '{}' (keywords are lower case: '{}')", shown(t.text), low));
-            std::vector<std::string_view> names;
-            for (const auto& f : evidence::catalogue())
-                if (f.scope == scope) names.push_back(f.name);
-            fail(t.begin, fmt::format("unknown fact '{}'{}", shown(t.text), did_you_mean(t.text, names)));
+            fail(t.begin, err.what());
         }
         Node n;
         n.kind = Kind::kFact;
-        n.type = spec->type == FactType::kBool     ? ValueType::kBool
-                 : spec->type == FactType::kString ? ValueType::kString
-                                                   : ValueType::kNumber;
-        n.fact_type = spec->type;
+        n.type = spec->type == facts::Type::kBool     ? ValueType::kBool
+                 : spec->type == facts::Type::kString ? ValueType::kString
+                                                      : ValueType::kNumber;
+        n.fact = spec;
         n.str = t.text;
         n.begin = t.begin;
         n.end = t.end;
-        note_input(t.text);
+        note_input(t.text, spec);
         return n;
     }
 
@@ -662,7 +473,7 @@ private:
 Expression::Expression() = default;
 Expression::~Expression() = default;
 
-std::shared_ptr<const Expression> Expression::compile(std::string_view text, Scope scope,
+std::shared_ptr<const Expression> Expression::compile(std::string_view text, facts::Scope scope,
                                                       const ParameterValues& parameters) {
     std::shared_ptr<Expression> e(new Expression());
     e->text_ = std::string(text);
@@ -670,176 +481,6 @@ std::shared_ptr<const Expression> Expression::compile(std::string_view text, Sco
     ExpressionBuilder builder(*e, parameters);
     e->root_ = builder.build();
     return e;
-}
-
-namespace {
-
-class Evaluator {
-public:
-    Evaluator(const std::vector<Node>& nodes, const evidence::FactSet& facts) : nodes_(nodes), facts_(facts) {}
-
-    bool truth(int i) const {
-        const Node& n = at(i);
-        switch (n.kind) {
-        case Kind::kOr:
-            for (int k : n.kids)
-                if (truth(k)) return true;
-            return false;
-        case Kind::kAnd:
-            for (int k : n.kids)
-                if (!truth(k)) return false;
-            return true;
-        case Kind::kNot: return !truth(n.kids[0]);
-        case Kind::kCompare: return compare(n);
-        case Kind::kIn: {
-            const int left = n.kids[0];
-            if (at(left).type == ValueType::kNumber && !number(left)) return false;
-            bool found = false;
-            for (std::size_t k = 1; k < n.kids.size() && !found; ++k) found = equal(left, n.kids[k]);
-            return found != n.negate;
-        }
-        case Kind::kContains: return string(n.kids[0]).find(string(n.kids[1])) != std::string::npos;
-        case Kind::kStartsWith: return string(n.kids[0]).starts_with(string(n.kids[1]));
-        case Kind::kMatches: return std::regex_search(string(n.kids[0]), *n.regex);
-        case Kind::kLiteral: return n.b;
-        case Kind::kFact: return facts_.get_bool(n.str);
-        default: throw std::logic_error("condition node is not a bool");
-        }
-    }
-
-private:
-    const Node& at(int i) const { return nodes_[static_cast<std::size_t>(i)]; }
-
-    std::string string(int i) const {
-        const Node& n = at(i);
-        return n.kind == Kind::kFact ? facts_.get_string(n.str) : n.str;
-    }
-
-    // nullopt: a division by zero somewhere below.
-    std::optional<Num> number(int i) const {
-        const Node& n = at(i);
-        switch (n.kind) {
-        case Kind::kLiteral:
-        case Kind::kParam: return n.num;
-        case Kind::kFact:
-            if (n.fact_type == FactType::kInt) return Num{true, facts_.get_int(n.str), 0};
-            return Num{false, 0, facts_.get_real(n.str)};
-        case Kind::kNeg: {
-            auto v = number(n.kids[0]);
-            if (!v) return v;
-            return Num{false, 0, -v->real()};
-        }
-        case Kind::kArith: {
-            auto first = number(n.kids[0]);
-            if (!first) return first;
-            double acc = first->real();
-            for (std::size_t k = 0; k < n.ops.size(); ++k) {
-                auto v = number(n.kids[k + 1]);
-                if (!v) return v;
-                const double x = v->real();
-                switch (n.ops[k]) {
-                case '+': acc += x; break;
-                case '-': acc -= x; break;
-                case '*': acc *= x; break;
-                default:
-                    if (x == 0) return std::nullopt;
-                    acc /= x;
-                }
-            }
-            return Num{false, 0, acc};
-        }
-        default: throw std::logic_error("condition node is not a number");
-        }
-    }
-
-    bool equal(int a, int b) const {
-        switch (at(a).type) {
-        case ValueType::kBool: return truth(a) == truth(b);
-        case ValueType::kString: return string(a) == string(b);
-        case ValueType::kNumber: {
-            auto x = number(a), y = number(b);
-            if (!x || !y) return false;
-            if (x->is_int && y->is_int) return x->i == y->i;
-            return x->real() == y->real();
-        }
-        }
-        return false;
-    }
-
-    bool compare(const Node& n) const {
-        const int a = n.kids[0], b = n.kids[1];
-        if (at(a).type != ValueType::kNumber) {
-            const bool eq = equal(a, b);
-            return n.cmp == Cmp::kEq ? eq : !eq;
-        }
-        auto x = number(a), y = number(b);
-        if (!x || !y) return false;
-        int order;  // -1, 0, 1; 2 when unordered (NaN)
-        if (x->is_int && y->is_int) {
-            order = x->i < y->i ? -1 : x->i > y->i ? 1 : 0;
-        } else {
-            const double p = x->real(), q = y->real();
-            order = p < q ? -1 : p > q ? 1 : p == q ? 0 : 2;
-        }
-        if (order == 2) return false;
-        switch (n.cmp) {
-        case Cmp::kEq: return order == 0;
-        case Cmp::kNe: return order != 0;
-        case Cmp::kLt: return order < 0;
-        case Cmp::kLe: return order <= 0;
-        case Cmp::kGt: return order > 0;
-        case Cmp::kGe: return order >= 0;
-        }
-        return false;
-    }
-
-    const std::vector<Node>& nodes_;
-    const evidence::FactSet& facts_;
-};
-
-void check_scope(const Expression& e, const evidence::FactSet& facts) {
-    if (facts.scope() != e.scope())
-        throw std::logic_error(fmt::format("a {} condition evaluated on {} facts", evidence::scope_name(e.scope()),
-                                           evidence::scope_name(facts.scope())));
-}
-
-}  // namespace
-
-bool Expression::evaluate(const evidence::FactSet& facts) const {
-    check_scope(*this, facts);
-    return Evaluator(nodes_, facts).truth(root_);
-}
-
-std::size_t Expression::conjunct_count() const {
-    const Node& root = nodes_[static_cast<std::size_t>(root_)];
-    return root.kind == Kind::kAnd ? root.kids.size() : 1;
-}
-
-std::vector<std::pair<std::string, std::string>> Expression::input_values(const evidence::FactSet& facts) const {
-    check_scope(*this, facts);
-    std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& name : inputs_) {
-        if (name.starts_with("param."))
-            out.emplace_back(name, format_parameter(used_parameters_.find(name.substr(6))->second));
-        else
-            out.emplace_back(name, facts.text(name));
-    }
-    return out;
-}
-
-std::vector<ConjunctResult> Expression::explain(const evidence::FactSet& facts) const {
-    check_scope(*this, facts);
-    Evaluator eval(nodes_, facts);
-    const Node& root = nodes_[static_cast<std::size_t>(root_)];
-    std::vector<int> parts = root.kind == Kind::kAnd ? root.kids : std::vector<int>{root_};
-    std::vector<ConjunctResult> out;
-    for (int i : parts) {
-        const Node& n = nodes_[static_cast<std::size_t>(i)];
-        std::string text = text_.substr(n.begin, n.end - n.begin);
-        std::replace_if(text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
-        out.push_back(ConjunctResult{std::move(text), eval.truth(i)});
-    }
-    return out;
 }
 
 }  // namespace sshpath::rules

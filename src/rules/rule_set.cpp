@@ -5,11 +5,12 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <stdexcept>
 #include <system_error>
 
 #include "sshpath/core/error.h"
+#include "components.h"
 #include "sshpath/rules/rule_parser.h"
-#include "sshpath/rules/text_template.h"
 
 namespace sshpath::rules {
 
@@ -18,6 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 bool is_parameters_file(const std::string& name) { return name == "parameters.yaml" || name == "parameters.yml"; }
+bool is_components_file(const std::string& name) { return name == "components.yaml" || name == "components.yml"; }
 
 std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -58,7 +60,7 @@ RuleSet RuleSet::load(const fs::path& dir) {
     std::sort(names.begin(), names.end());
 
     std::vector<RuleSource> rule_files;
-    std::optional<RuleSource> parameters_file;
+    std::optional<RuleSource> parameters_file, components_file;
     for (const auto& name : names) {
         const fs::path path = dir / name;
         RuleSource source{path.string(), read_file(path)};
@@ -66,28 +68,36 @@ RuleSet RuleSet::load(const fs::path& dir) {
             if (parameters_file)
                 throw RuleError(source.file, 0, fmt::format("a second parameter file (there is already {})", parameters_file->file));
             parameters_file = std::move(source);
+        } else if (is_components_file(name)) {
+            components_file = std::move(source);
         } else {
             rule_files.push_back(std::move(source));
         }
     }
     if (rule_files.empty())
         throw RuleError(where, 0, "no rule files (*.yaml, *.yml) in the rule directory");
-    return from_sources(rule_files, parameters_file, dir);
+    return from_sources(rule_files, parameters_file, dir, components_file);
 }
 
 RuleSet RuleSet::from_sources(const std::vector<RuleSource>& rule_files, const std::optional<RuleSource>& parameters_file,
-                              fs::path dir) {
+                              fs::path dir, const std::optional<RuleSource>& components_file) {
     RuleSet set;
     set.dir_ = std::move(dir);
     if (parameters_file) set.parameters_ = parse_parameters(parameters_file->text, parameters_file->file);
+    if (components_file) set.components_ = parse_components(components_file->text, components_file->file);
     for (const auto& [name, p] : set.parameters_) set.parameter_values_[name] = p.value;
     for (const auto& source : rule_files) {
         Rule rule = parse_rule(source.text, source.file, set.parameters_);
+        apply_behaviour(rule, set.components_);
         if (const Rule* first = set.find(rule.id))
             throw RuleError(rule.file, rule.line,
                             fmt::format("duplicate id '{}' (already used in {}:{})", rule.id, first->file, first->line));
         set.rules_.push_back(std::move(rule));
     }
+    for (const auto& rule : set.rules_)
+        if (rule.enabled()) set.by_scope_[static_cast<std::size_t>(rule.scope)].push_back(&rule);
+    for (auto& list : set.by_scope_)
+        std::sort(list.begin(), list.end(), [](const Rule* a, const Rule* b) { return better(*a, *b); });
     return set;
 }
 
@@ -97,29 +107,38 @@ const Rule* RuleSet::find(std::string_view id) const {
     return nullptr;
 }
 
-std::vector<RuleMatch> RuleSet::evaluate(const evidence::FactSet& facts) const {
+double RuleSet::parameter(std::string_view name) const {
+    auto it = parameter_values_.find(name);
+    if (it == parameter_values_.end())
+        throw std::logic_error(fmt::format("{}: no parameter '{}' (parameters.yaml)", dir_.string(), name));
+    return it->second;
+}
+
+std::vector<const Rule*> RuleSet::matching(const facts::Context& ctx, facts::Scope scope) const {
+    std::vector<const Rule*> out;
+    for (const Rule* rule : by_scope_[static_cast<std::size_t>(scope)])
+        if (rule->condition->evaluate(ctx)) out.push_back(rule);
+    return out;
+}
+
+const Rule* RuleSet::best(const facts::Context& ctx, facts::Scope scope) const {
+    for (const Rule* rule : by_scope_[static_cast<std::size_t>(scope)])
+        if (rule->condition->evaluate(ctx)) return rule;
+    return nullptr;
+}
+
+std::vector<RuleMatch> RuleSet::evaluate(const facts::Context& ctx, facts::Scope scope) const {
     std::vector<RuleMatch> out;
-    for (const auto& rule : rules_) {
-        if (!rule.enabled() || rule.scope != facts.scope()) continue;
-        if (rule.condition->evaluate(facts)) out.push_back(RuleMatch{&rule, rule.condition->input_values(facts)});
-    }
-    std::sort(out.begin(), out.end(), [](const RuleMatch& a, const RuleMatch& b) { return better(*a.rule, *b.rule); });
+    for (const Rule* rule : matching(ctx, scope)) out.push_back(RuleMatch{rule, rule->condition->input_values(ctx)});
     return out;
 }
 
-std::vector<RuleTrace> RuleSet::trace(const evidence::FactSet& facts) const {
+std::vector<RuleTrace> RuleSet::trace(const facts::Context& ctx, facts::Scope scope) const {
     std::vector<RuleTrace> out;
-    for (const auto& rule : rules_) {
-        if (!rule.enabled() || rule.scope != facts.scope()) continue;
-        out.push_back(RuleTrace{&rule, rule.condition->evaluate(facts), rule.condition->input_values(facts),
-                                rule.condition->explain(facts)});
-    }
-    std::sort(out.begin(), out.end(), [](const RuleTrace& a, const RuleTrace& b) { return better(*a.rule, *b.rule); });
+    for (const Rule* rule : by_scope_[static_cast<std::size_t>(scope)])
+        out.push_back(RuleTrace{rule, rule->condition->evaluate(ctx), rule->condition->input_values(ctx),
+                                rule->condition->explain(ctx)});
     return out;
-}
-
-std::string RuleSet::render(const std::string& tmpl, const evidence::FactSet& facts) const {
-    return render_template(tmpl, facts, parameter_values_);
 }
 
 }  // namespace sshpath::rules

@@ -4,13 +4,12 @@
 #include <vector>
 
 #include "sshpath/capture/reader.h"
-#include "sshpath/evidence/facts.h"
+#include "sshpath/facts/facts.h"
+#include "sshpath/evidence/position.h"
 #include "sshpath/flow/flow.h"
 
 namespace sshpath::evidence {
 
-/// Hop distance from a TTL/hop limit: the next common initial value (64, 128, 255) minus it.
-int hop_distance(int ttl);
 
 /// Meaning of an ICMP (ip_version 4) or ICMPv6 (6) error: admin-prohibited, port-unreachable,
 /// frag-needed, packet-too-big, time-exceeded, ... (the values of the fact icmp_kind).
@@ -31,7 +30,7 @@ CaptureContext make_context(const std::map<packet::IpAddress, std::uint8_t>& syn
                             double end_time, int ssh_port);
 
 /// The documented facts of one flow, with the packets that support them.
-FactSet extract_flow(const flow::Flow& f, const CaptureContext& ctx);
+facts::FactSet extract_flow(const flow::Flow& f, const CaptureContext& ctx);
 
 /// Facts about the whole capture.
 struct CaptureSummary {
@@ -41,6 +40,6 @@ struct CaptureSummary {
     std::uint64_t other_tcp_flows = 0;
     std::string host_filter;
 };
-FactSet extract_capture(const CaptureSummary& s, const CaptureContext& ctx);
+facts::FactSet extract_capture(const CaptureSummary& s, const CaptureContext& ctx);
 
 }  // namespace sshpath::evidence

@@ -91,6 +91,6 @@ FirstHop first_hop(const Flow& f, const NeighbourTable& neighbours);
 
 /// A TTL or hop limit that is one of the usual initial values (32, 64, 128, 255): the packet
 /// crossed no router since it was sent.
-bool initial_ttl(int ttl);
+bool is_initial_ttl(int ttl);
 
 }  // namespace sshpath::flow

@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -7,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "sshpath/evidence/facts.h"
+#include "sshpath/facts/facts.h"
 #include "sshpath/rules/expression.h"
 #include "sshpath/rules/rule.h"
 
@@ -24,6 +25,17 @@ struct Parameter {
 
 /// Parameters by name.
 using ParameterMap = std::map<std::string, Parameter, std::less<>>;
+
+/// What one component can do when it blocks (rules/components.yaml).
+struct ComponentBehaviours {
+    contract::Component component = contract::Component::kUnknown;
+    std::string description;
+    std::array<bool, kBehaviours.size()> can{};  ///< by Behaviour
+    int line = 0;
+};
+/// Every component's behaviours; empty when the rule directory has no components.yaml (then no
+/// candidate is ever dropped).
+using ComponentTable = std::vector<ComponentBehaviours>;
 
 /// The text of one rule or parameter file, and the name used for it in messages.
 struct RuleSource {
@@ -50,6 +62,13 @@ struct RuleTrace {
 /// parameters.yaml holds the thresholds.
 class RuleSet {
 public:
+    RuleSet() = default;
+    /// Moves keep the rules where they are (rules are found through pointers); copies would not.
+    RuleSet(RuleSet&&) = default;
+    RuleSet& operator=(RuleSet&&) = default;
+    RuleSet(const RuleSet&) = delete;
+    RuleSet& operator=(const RuleSet&) = delete;
+
     /// Loads and validates a directory. Throws sshpath::RuleError ("file:line: problem") on a
     /// malformed file, an unknown key, fact or parameter, a type error in a condition, a value
     /// outside the contract, or a duplicate id.
@@ -65,37 +84,48 @@ public:
     /// rules is allowed here.
     static RuleSet from_sources(const std::vector<RuleSource>& rule_files,
                                 const std::optional<RuleSource>& parameters_file = std::nullopt,
-                                std::filesystem::path dir = {});
+                                std::filesystem::path dir = {},
+                                const std::optional<RuleSource>& components_file = std::nullopt);
 
     /// Every rule, disabled ones included, in file-name order (for `sshpath rules list`).
     const std::vector<Rule>& rules() const { return rules_; }
     const std::map<std::string, Parameter, std::less<>>& parameters() const { return parameters_; }
+    const ComponentTable& components() const { return components_; }
     std::filesystem::path directory() const { return dir_; }
 
-    /// Enabled rules of the fact set's scope whose condition holds, best first: higher priority
-    /// first, then the rule with more conditions (conjuncts), then id in alphabetical order.
-    /// Division by zero inside a condition makes that comparison false (see expression.h).
-    std::vector<RuleMatch> evaluate(const evidence::FactSet& facts) const;
+    /// Enabled rules of `scope` whose condition holds on these facts, best first: higher
+    /// priority first, then the rule with more conditions (conjuncts), then id in alphabetical
+    /// order. Division by zero inside a condition makes that comparison false (see expression.h).
+    std::vector<const Rule*> matching(const facts::Context& ctx, facts::Scope scope) const;
+    /// The best of them, or nullptr.
+    const Rule* best(const facts::Context& ctx, facts::Scope scope) const;
 
-    /// Every enabled rule of the fact set's scope, matched or not, in the order evaluate() uses
-    /// (what `--explain` shows: which conjunct failed).
-    std::vector<RuleTrace> trace(const evidence::FactSet& facts) const;
+    /// matching() with the inputs each condition read (for --explain).
+    std::vector<RuleMatch> evaluate(const facts::Context& ctx, facts::Scope scope) const;
+    /// The same for one fact set of the rules' scope.
+    std::vector<RuleMatch> evaluate(const facts::FactSet& facts) const { return evaluate(facts::Context(facts), facts.scope()); }
+
+    /// Every enabled rule of `scope`, matched or not, in the order matching() uses (what
+    /// `--explain` shows: which conjunct failed).
+    std::vector<RuleTrace> trace(const facts::Context& ctx, facts::Scope scope) const;
+    std::vector<RuleTrace> trace(const facts::FactSet& facts) const { return trace(facts::Context(facts), facts.scope()); }
 
     /// The rule with this id, or nullptr.
     const Rule* find(std::string_view id) const;
 
     /// Parameter values by name, as conditions and templates use them.
     const ParameterValues& parameter_values() const { return parameter_values_; }
-
-    /// Replaces {fact} and {param.NAME} in a template with their values as text. Unknown names
-    /// were rejected at load time.
-    std::string render(const std::string& tmpl, const evidence::FactSet& facts) const;
+    /// A parameter's value; throws std::logic_error when the rule directory does not define it.
+    double parameter(std::string_view name) const;
 
 private:
     std::filesystem::path dir_;
     std::vector<Rule> rules_;
     std::map<std::string, Parameter, std::less<>> parameters_;
     ParameterValues parameter_values_;
+    ComponentTable components_;
+    /// Enabled rules of each scope, best first.
+    std::array<std::vector<const Rule*>, facts::kScopeCount> by_scope_;
 };
 
 }  // namespace sshpath::rules
