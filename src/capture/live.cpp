@@ -17,16 +17,17 @@
 #include <cerrno>
 #include <cstring>
 
-#include "sshpath/capture/decoder.h"
+#include "sshpath/capture/link_name.h"
+#include "sshpath/packet/decoder.h"
 
 namespace sshpath::capture {
 
-void decode_frame(int link_type, const RawFrame& frame, Packet& out, ReadStats& stats) {
+void decode_frame(int link_type, const RawFrame& frame, packet::Packet& out, ReadStats& stats) {
     out.number = ++stats.packets;
     out.time = static_cast<double>(frame.ts_sec) + static_cast<double>(frame.ts_usec) / 1e6;
     out.caplen = frame.caplen;
     out.wirelen = frame.wirelen;
-    decode(link_type, frame.data, out);
+    packet::decode(link_type, frame.data, out);
     // The same accounting as Reader::for_each, so live and file analyses report alike.
     const bool cut = frame.caplen < frame.wirelen;
     if (out.payload_truncated && !cut && !out.malformed) {
@@ -45,8 +46,8 @@ struct LiveCapture::Impl {
     bpf_program program{};
     bool have_program = false;
     ReadStats stats;
-    Packet packet;
-    const std::function<void(const Packet&, const RawFrame&)>* fn = nullptr;
+    packet::Packet packet;
+    const std::function<void(const packet::Packet&, const RawFrame&)>* fn = nullptr;
     std::size_t count = 0;
 
     ~Impl() {
@@ -106,17 +107,17 @@ LiveCapture::LiveCapture(const LiveOptions& options) : impl_(std::make_unique<Im
     if (rc == PCAP_ERROR_IFACE_NOT_UP) throw InputError(fmt::format("--interface: '{}' is down", options.interface));
     if (rc < 0) throw InputError(fmt::format("cannot capture on '{}': {}", options.interface, pcap_geterr(p)));
     int link = pcap_datalink(p);
-    if (!link_type_supported(link)) {
+    if (!packet::link_type_supported(link)) {
         // Some interfaces offer several link types: take one the decoder reads.
         int* links = nullptr;
         const int n = pcap_list_datalinks(p, &links);
         for (int i = 0; i < n; ++i)
-            if (link_type_supported(links[i]) && pcap_set_datalink(p, links[i]) == 0) {
+            if (packet::link_type_supported(links[i]) && pcap_set_datalink(p, links[i]) == 0) {
                 link = links[i];
                 break;
             }
         if (n > 0) pcap_free_datalinks(links);
-        if (!link_type_supported(link))
+        if (!packet::link_type_supported(link))
             throw InputError(fmt::format("'{}' has link type {} ({}), which sshpath cannot decode", options.interface,
                                          link_type_name(link), link));
     }
@@ -149,7 +150,7 @@ const std::string& LiveCapture::interface() const { return impl_->interface; }
 int LiveCapture::selectable_fd() const { return pcap_get_selectable_fd(impl_->pcap); }
 const ReadStats& LiveCapture::read_stats() const { return impl_->stats; }
 
-std::size_t LiveCapture::dispatch(const std::function<void(const Packet&, const RawFrame&)>& fn) {
+std::size_t LiveCapture::dispatch(const std::function<void(const packet::Packet&, const RawFrame&)>& fn) {
     impl_->fn = &fn;
     impl_->count = 0;
     const int rc = pcap_dispatch(impl_->pcap, -1, &Impl::on_packet, reinterpret_cast<u_char*>(impl_.get()));
@@ -197,7 +198,7 @@ bool interface_exists(const std::string& name) {
     return name == "any" || (!name.empty() && name.size() < IF_NAMESIZE && if_nametoindex(name.c_str()) != 0);
 }
 
-std::optional<std::string> route_interface(const IpAddress& address) {
+std::optional<std::string> route_interface(const packet::IpAddress& address) {
     if (address.version != 4 && address.version != 6) return std::nullopt;
     const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
     if (fd < 0) return std::nullopt;

@@ -11,7 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sshpath/capture/decoder.h"
+#include "sshpath/capture/link_name.h"
+#include "sshpath/packet/decoder.h"
 #include "sshpath/capture/live.h"
 #include "sshpath/core/error.h"
 
@@ -110,13 +111,13 @@ bool parse_classic_header(const std::uint8_t* h, ClassicHeader& out) {
     const std::uint32_t linktype = load32(h + 20, out.swapped);
     switch (linktype) {
     case 101: out.link_type = DLT_RAW; break;  // LINKTYPE_RAW
-    case kLinkNull:
-    case kLinkEthernet:
-    case kLinkLoop:
-    case kLinkSll:
-    case kLinkSll2:
-    case kLinkIpv4:
-    case kLinkIpv6: out.link_type = static_cast<int>(linktype); break;
+    case packet::kLinkNull:
+    case packet::kLinkEthernet:
+    case packet::kLinkLoop:
+    case packet::kLinkSll:
+    case packet::kLinkSll2:
+    case packet::kLinkIpv4:
+    case packet::kLinkIpv6: out.link_type = static_cast<int>(linktype); break;
     default: return false;  // includes FCS-length bits in the upper half
     }
     // As libpcap: a snapshot length of 0 or beyond the maximum means the maximum.
@@ -164,7 +165,7 @@ struct Reader::Impl {
     std::unique_ptr<std::uint8_t[]> block;
     std::size_t pos = 0, end = 0;
     ReadStats stats;
-    Packet packet;
+    packet::Packet packet;
 
     ~Impl() {
         // Closing the pcap_t closes the replaying FILE, which frees its cookie, before the
@@ -221,7 +222,7 @@ struct Reader::Impl {
 
     // Hands one record to the decoder (with the same accounting as a live capture) and the callback.
     void deliver(const std::uint8_t* data, std::uint32_t caplen, std::uint32_t wirelen, std::int64_t sec,
-                 std::int32_t usec, const std::function<void(const Packet&)>& fn) {
+                 std::int32_t usec, const std::function<void(const packet::Packet&)>& fn) {
         decode_frame(stats.link_type, RawFrame{sec, usec, caplen, wirelen, std::span<const std::uint8_t>(data, caplen)},
                      packet, stats);
         fn(packet);
@@ -232,7 +233,7 @@ struct Reader::Impl {
         stats.truncation_message = std::move(message);
     }
 
-    void read_classic(const std::function<void(const Packet&)>& fn) {
+    void read_classic(const std::function<void(const packet::Packet&)>& fn) {
         const bool sw = header.swapped;
         const std::uint32_t snapshot = header.snapshot;
         for (;;) {
@@ -274,7 +275,7 @@ struct Reader::Impl {
         }
     }
 
-    void read_libpcap(const std::function<void(const Packet&)>& fn) {
+    void read_libpcap(const std::function<void(const packet::Packet&)>& fn) {
         pcap_pkthdr* hdr = nullptr;
         const u_char* data = nullptr;
         for (;;) {
@@ -314,7 +315,7 @@ Reader::Reader(std::FILE* fp, const std::string& path) : impl_(std::make_unique<
         m.open_with_libpcap(std::vector<char>(head, head + got));
     }
     const int link_type = m.stats.link_type;
-    if (!link_type_supported(link_type)) {
+    if (!packet::link_type_supported(link_type)) {
         throw InputError(fmt::format(
             "{} has link type {} ({}), which sshpath cannot decode (supported: Ethernet, Linux "
             "cooked v1/v2, raw IP, BSD loopback)",
@@ -328,7 +329,7 @@ int Reader::link_type() const { return impl_->stats.link_type; }
 
 const ReadStats& Reader::stats() const { return impl_->stats; }
 
-void Reader::for_each(const std::function<void(const Packet&)>& fn) {
+void Reader::for_each(const std::function<void(const packet::Packet&)>& fn) {
     if (impl_->pcap != nullptr)
         impl_->read_libpcap(fn);
     else

@@ -49,8 +49,8 @@ std::size_t parse_count(const std::string& text, const char* option, const char*
 
 void parse_host(const std::string& text, engine::AnalyzeOptions& o) {
     o.host = text;
-    capture::IpAddress addr;
-    if (capture::IpAddress::parse(text, addr)) {
+    packet::IpAddress addr;
+    if (packet::IpAddress::parse(text, addr)) {
         o.host_address = addr;
         return;
     }
@@ -64,7 +64,7 @@ void parse_host(const std::string& text, engine::AnalyzeOptions& o) {
         throw UsageError(fmt::format("--host: cannot resolve '{}' (give its address instead)", text));
     char buf[NI_MAXHOST];
     if (getnameinfo(res->ai_addr, res->ai_addrlen, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST) == 0 &&
-        capture::IpAddress::parse(buf, addr))
+        packet::IpAddress::parse(buf, addr))
         o.host_address = addr;
     freeaddrinfo(res);
 }

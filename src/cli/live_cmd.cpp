@@ -31,7 +31,7 @@
 #include <optional>
 #include <set>
 
-#include "sshpath/capture/decoder.h"
+#include "sshpath/capture/link_name.h"
 #include "sshpath/capture/live.h"
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -43,7 +43,7 @@ namespace sshpath::cli {
 
 namespace {
 
-using capture::IpAddress;
+using packet::IpAddress;
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 // `run`: after a forwarded SIGINT/SIGTERM, how long the command may take to end before SIGKILL.
@@ -817,7 +817,7 @@ private:
     bool read_packets() {
         if (!capture_error_.empty()) return false;
         try {
-            const std::size_t n = cap_.dispatch([this](const capture::Packet& p, const capture::RawFrame& f) {
+            const std::size_t n = cap_.dispatch([this](const packet::Packet& p, const capture::RawFrame& f) {
                 analyzer_.add(p);
                 if (writer_ != nullptr) writer_->add(f);
                 if (until_verdict_) keep_for_trial(f);
@@ -855,7 +855,7 @@ private:
         capture::ReadStats stats;
         stats.link_type = cap_.link_type();
         stats.snaplen = cap_.snaplen();
-        capture::Packet p;
+        packet::Packet p;
         for (const auto& s : stored_) {
             capture::RawFrame f;
             f.ts_sec = s.sec;
@@ -993,7 +993,7 @@ Prepared prepare(const LiveArgs& a, Target target, const std::optional<Identity>
         // next steps suggest one) gives the analysis the server's own hop distance.
         spec.port = p.target.addresses.empty() ? p.target.filter_port : 0;
         spec.proxies = p.target.proxies;
-        spec.vlan = p.cap->link_type() == capture::kLinkEthernet;
+        spec.vlan = p.cap->link_type() == packet::kLinkEthernet;
         p.filter = capture::build_filter(spec);
         const bool vlan = spec.vlan;
         spec.vlan = false;

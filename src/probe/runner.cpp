@@ -20,7 +20,8 @@
 #include <optional>
 #include <random>
 
-#include "sshpath/capture/decoder.h"
+#include "sshpath/capture/link_name.h"
+#include "sshpath/packet/decoder.h"
 #include "sshpath/core/error.h"
 #include "sshpath/probe/craft.h"
 #include "sshpath/probe/match.h"
@@ -357,7 +358,7 @@ void Runner::open_capture() {
         return;
     }
     res_.link_type = cap_->link_type();
-    if (!capture::link_type_supported(res_.link_type)) {
+    if (!packet::link_type_supported(res_.link_type)) {
         res_.raw_note = fmt::format("TTL probes skipped: interface {} has link type {}, which sshpath cannot decode",
                                     res_.interface, capture::link_type_name(res_.link_type));
         cap_.reset();
@@ -394,11 +395,11 @@ bool Runner::pump(double seconds, int fd, short events) {
 }
 
 void Runner::handle(const pcap_pkthdr* h, const u_char* data) {
-    capture::Packet p;
+    packet::Packet p;
     p.time = static_cast<double>(h->ts.tv_sec) + static_cast<double>(h->ts.tv_usec) / 1e6;
     p.caplen = h->caplen;
     p.wirelen = h->len;
-    capture::decode(res_.link_type, std::span<const std::uint8_t>(data, h->caplen), p);
+    packet::decode(res_.link_type, std::span<const std::uint8_t>(data, h->caplen), p);
     const Classified c = matcher_.classify(p);
     if (c.role == PacketRole::kIgnore) return;
     res_.packets.push_back({p.time, h->len, std::vector<std::uint8_t>(data, data + h->caplen)});
@@ -413,13 +414,13 @@ void Runner::handle(const pcap_pkthdr* h, const u_char* data) {
     case PacketRole::kReply: record_reply(probe_at(*c.ref), p, p.number); break;
     case PacketRole::kConnect: {
         ConnectTest& ct = res_.connect;
-        if (p.transport != capture::Transport::kTcp || p.src != cfg_.address) break;
-        if (p.tcp.has(capture::kSyn) && p.tcp.has(capture::kAck) && ct.synack_packet == 0) {
+        if (p.transport != packet::Transport::kTcp || p.src != cfg_.address) break;
+        if (p.tcp.has(packet::kSyn) && p.tcp.has(packet::kAck) && ct.synack_packet == 0) {
             ct.synack_ttl = p.ttl;
             ct.synack_hops = hops_from_ttl(p.ttl);
             ct.synack_packet = p.number;
             ct.synack_time = p.time;
-        } else if (p.tcp.has(capture::kRst) && ct.rst_packet == 0) {
+        } else if (p.tcp.has(packet::kRst) && ct.rst_packet == 0) {
             ct.rst_ttl = p.ttl;
             ct.rst_hops = hops_from_ttl(p.ttl);
             ct.rst_packet = p.number;

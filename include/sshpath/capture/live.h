@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sshpath/capture/packet.h"
+#include "sshpath/packet/packet.h"
 #include "sshpath/capture/reader.h"
 #include "sshpath/core/error.h"
 
@@ -34,7 +34,7 @@ struct RawFrame {
 
 /// Decodes a frame into `out` (number, time, lengths included) and counts what the reader would
 /// count in `stats` (packets, malformed, cut by the snap length), as Reader does for files.
-void decode_frame(int link_type, const RawFrame& frame, Packet& out, ReadStats& stats);
+void decode_frame(int link_type, const RawFrame& frame, packet::Packet& out, ReadStats& stats);
 
 /// What the kernel says about a live capture (pcap_stats).
 struct LiveStats {
@@ -70,7 +70,7 @@ public:
     int selectable_fd() const;
     /// Hands every waiting packet to `fn` (decoded, and raw for the writer) without blocking;
     /// returns how many. Throws InputError when the interface goes away.
-    std::size_t dispatch(const std::function<void(const Packet&, const RawFrame&)>& fn);
+    std::size_t dispatch(const std::function<void(const packet::Packet&, const RawFrame&)>& fn);
     /// The kernel's counters (zeros if libpcap cannot tell).
     LiveStats kernel_stats() const;
     /// Packets read so far, malformed ones, ones cut by the snap length: for end_capture().
@@ -89,14 +89,14 @@ std::vector<std::string> interface_names();
 bool interface_exists(const std::string& name);
 /// The interface the kernel's route to `address` leaves by (a netlink RTM_GETROUTE query, as
 /// `ip route get` does); nullopt when there is no route.
-std::optional<std::string> route_interface(const IpAddress& address);
+std::optional<std::string> route_interface(const packet::IpAddress& address);
 
 /// What the kernel filter keeps.
 struct FilterSpec {
-    std::vector<IpAddress> hosts;  ///< the server's addresses (or the first jump host's); empty: any host
+    std::vector<packet::IpAddress> hosts;  ///< the server's addresses (or the first jump host's); empty: any host
     int port = 22;                 ///< TCP port of those connections; 0: every TCP connection
     /// Proxies the client may go through (address, port): their connections are kept too.
-    std::vector<std::pair<IpAddress, int>> proxies;
+    std::vector<std::pair<packet::IpAddress, int>> proxies;
     bool vlan = true;              ///< also match frames with one or two 802.1Q/802.1ad tags (Ethernet only)
 };
 /// The BPF filter text: the connection's TCP packets (and those to each proxy, as

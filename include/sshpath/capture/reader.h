@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "sshpath/capture/packet.h"
+#include "sshpath/packet/packet.h"
 
 namespace sshpath::capture {
 
@@ -37,7 +37,7 @@ public:
     int link_type() const;
     /// Reads every packet. A file cut short stops the loop and sets stats().truncated; other
     /// read errors throw InputError.
-    void for_each(const std::function<void(const Packet&)>& fn);
+    void for_each(const std::function<void(const packet::Packet&)>& fn);
     const ReadStats& stats() const;
 
 private:

@@ -5,14 +5,14 @@
 #include <string_view>
 #include <vector>
 
-#include "sshpath/capture/packet.h"
+#include "sshpath/packet/packet.h"
 
 /// Active probing: what was sent, what came back. The runner (runner.h) fills these structures
 /// from the wire; observe() and decide() (decide.h) turn them into a verdict; render.h prints it.
 /// Nothing here judges: these are observations.
 namespace sshpath::probe {
 
-using capture::IpAddress;
+using packet::IpAddress;
 
 /// What answered one probe.
 enum class ReplyKind : std::uint8_t {

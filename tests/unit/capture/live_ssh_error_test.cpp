@@ -11,6 +11,8 @@
 namespace sshpath::capture {
 namespace {
 
+using namespace packet;
+
 TEST(ClassifySshErrorTest, KnowsOpenSshsWords) {
     const std::map<std::string, std::string> lines = {
         {"ssh: connect to host 203.0.113.7 port 22: Connection timed out", "timed-out"},

@@ -2,23 +2,9 @@
 
 #include <cstring>
 
-#include "sshpath/capture/packet.h"
+#include "sshpath/packet/ip_address.h"
 
-namespace sshpath::capture {
-
-IpAddress IpAddress::v4(const std::uint8_t* p) {
-    IpAddress a;
-    std::memcpy(a.bytes.data(), p, 4);
-    a.version = 4;
-    return a;
-}
-
-IpAddress IpAddress::v6(const std::uint8_t* p) {
-    IpAddress a;
-    std::memcpy(a.bytes.data(), p, 16);
-    a.version = 6;
-    return a;
-}
+namespace sshpath::packet {
 
 bool IpAddress::parse(const std::string& text, IpAddress& out) {
     IpAddress a;
@@ -44,4 +30,4 @@ std::string IpAddress::to_string() const {
     return {};
 }
 
-}  // namespace sshpath::capture
+}  // namespace sshpath::packet

@@ -1,5 +1,5 @@
 #pragma once
-// Helpers shared by the capture tests: frame building and capture-file writing.
+// Helpers shared by the packet and capture tests: frame building and capture-file writing.
 #include <tins/tins.h>
 
 #include <cstdint>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace sshpath::capture::test_util {
+namespace sshpath::test_util {
 
 using Bytes = std::vector<std::uint8_t>;
 
@@ -137,4 +137,4 @@ private:
     std::filesystem::path path_;
 };
 
-}  // namespace sshpath::capture::test_util
+}  // namespace sshpath::test_util

@@ -4,9 +4,9 @@
 #include <set>
 #include <string>
 
-#include "sshpath/capture/packet.h"
+#include "sshpath/packet/packet.h"
 
-namespace sshpath::capture {
+namespace sshpath::packet {
 namespace {
 
 class IpAddressTest : public ::testing::Test {
@@ -78,4 +78,4 @@ TEST_F(IpAddressTest, ComparesByValueAndVersion) {
 }
 
 }  // namespace
-}  // namespace sshpath::capture
+}  // namespace sshpath::packet
