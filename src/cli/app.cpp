@@ -1,7 +1,6 @@
 #include "cli/app.h"
 
 #include <fmt/format.h>
-#include <netdb.h>
 #include <unistd.h>
 
 #include <boost/program_options.hpp>

@@ -27,6 +27,13 @@ int parse_port(const std::string& text, const char* option = "--port");
 /// A whole number from min to max (at most 9 digits), or UsageError
 /// "OPTION: 'TEXT' is not a number of WHAT (MIN-MAX)".
 std::size_t parse_count(const std::string& text, const char* option, const char* what, std::size_t min, std::size_t max);
+/// Every address of `name` (an address is itself), resolved once for `family` (AF_UNSPEC = 0,
+/// AF_INET, AF_INET6), in the resolver's order; empty with `why` set when there is none.
+std::vector<capture::IpAddress> resolve_addresses(const std::string& name, int family, std::string& why);
+/// An IP address, or a host name resolved once (all its addresses). UsageError
+/// "WHAT: 'TEXT' is neither an IP address nor a host name" or
+/// "WHAT: cannot resolve 'TEXT' (give its address instead)".
+std::vector<capture::IpAddress> resolve_host(const std::string& text, const std::string& what);
 /// An IP address, or a host name resolved once (first address); UsageError when neither.
 void parse_host(const std::string& text, verdict::AnalyzeOptions& o);
 /// text | json | markdown, or UsageError.

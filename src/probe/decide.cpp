@@ -220,7 +220,7 @@ Blame blame_for(Segment s, bool sent_by_router) {
     return {"unknown", {"edge", "acl", "nsg", "vm"}};
 }
 
-bool connected(const PathFacts& f) { return f.connect_result == "connected"; }
+bool connected(const PathFacts& f) { return f.connect_result == ConnectResult::kConnected; }
 
 /// The RST in the destination's name did not come from the destination. With the host's own
 /// answers to compare with (the control port's), as the analyzer does: another hop distance
@@ -343,7 +343,7 @@ std::string banner_words(const PathFacts& f) { return f.banner.empty() ? "" : fm
 const Row kTable[] = {
     // --- the connect test got through the handshake: the network reached the host
     {"probe.ok.ssh-banner", "ok", false, false, "none", {}, "high",
-     [](const PathFacts& f) { return connected(f) && f.banner_outcome == "ssh" && f.after_banner != "reset"; }, nowhere,
+     [](const PathFacts& f) { return connected(f) && f.banner_outcome == BannerOutcome::kSsh && f.after_banner != AfterBanner::kReset; }, nowhere,
      [](const Ctx& c) {
          return fmt::format("{}:{} accepted the connection and sent its identification string{}: the network carries SSH to "
                             "the server",
@@ -356,7 +356,7 @@ const Row kTable[] = {
      }},
     {"probe.forged-reset.after-connect", "forged-reset", true, true, "", {}, "high",
      [](const PathFacts& f) {
-         return connected(f) && (f.banner_outcome == "reset" || f.after_banner == "reset") && f.connect_rst_hops >= 0 &&
+         return connected(f) && (f.banner_outcome == BannerOutcome::kReset || f.after_banner == AfterBanner::kReset) && f.connect_rst_hops >= 0 &&
                 f.connect_synack_hops >= 0 && f.connect_rst_hops != f.connect_synack_hops;
      },
      [](const PathFacts& f, int& hop) {
@@ -366,15 +366,15 @@ const Row kTable[] = {
      [](const Ctx& c) {
          return fmt::format("The connection to {}:{} was reset {}by a packet from {} hops away, but the server's SYN-ACK "
                             "came from {} hops away: a device at hop {} forged the reset ({})",
-                            c.dst, c.port, c.f.after_banner == "reset" ? "after the identification strings " : "",
+                            c.dst, c.port, c.f.after_banner == AfterBanner::kReset ? "after the identification strings " : "",
                             c.f.connect_rst_hops, c.f.connect_synack_hops, c.blamed_hop, segment_words(c.segment));
      },
      steps_for_segment},
     {"probe.not-ssh", "not-ssh", false, false, "vm", {}, "high",
-     [](const PathFacts& f) { return connected(f) && f.banner_outcome == "not-ssh"; }, at_destination,
+     [](const PathFacts& f) { return connected(f) && f.banner_outcome == BannerOutcome::kNotSsh; }, at_destination,
      [](const Ctx& c) {
          return fmt::format("{}:{} accepted the connection but speaks something else than SSH (its first bytes look like {}{})",
-                            c.dst, c.port, c.f.first_bytes.empty() ? "text" : c.f.first_bytes,
+                            c.dst, c.port, c.f.first_bytes == FirstBytes::kNone ? std::string_view("text") : first_bytes_name(c.f.first_bytes),
                             c.f.first_line.empty() ? "" : fmt::format(": '{}'", c.f.first_line));
      },
      [](const Ctx& c) {
@@ -384,11 +384,11 @@ const Row kTable[] = {
                          c.port)};
      }},
     {"probe.closed-before-banner", "closed-before-banner", false, false, "vm", {}, "high",
-     [](const PathFacts& f) { return connected(f) && (f.banner_outcome == "closed" || f.banner_outcome == "reset"); },
+     [](const PathFacts& f) { return connected(f) && (f.banner_outcome == BannerOutcome::kClosed || f.banner_outcome == BannerOutcome::kReset); },
      at_destination,
      [](const Ctx& c) {
          return fmt::format("{}:{} accepted the connection, then {} it before any identification string{}", c.dst, c.port,
-                            c.f.banner_outcome == "reset" ? "reset" : "closed",
+                            c.f.banner_outcome == BannerOutcome::kReset ? "reset" : "closed",
                             c.f.first_line.empty() ? "" : fmt::format(" (it sent '{}')", c.f.first_line));
      },
      [](const Ctx&) {
@@ -397,7 +397,7 @@ const Row kTable[] = {
              "/etc/hosts.deny and 'fail2ban-client status sshd' from the VM's serial console."};
      }},
     {"probe.kex-failed.reset-after-banner", "kex-failed", false, false, "vm", {}, "medium",
-     [](const PathFacts& f) { return connected(f) && f.banner_outcome == "ssh" && f.after_banner == "reset"; },
+     [](const PathFacts& f) { return connected(f) && f.banner_outcome == BannerOutcome::kSsh && f.after_banner == AfterBanner::kReset; },
      at_destination,
      [](const Ctx& c) {
          return fmt::format("{}:{} sent its identification string{}, then reset the connection (from its own hop "
@@ -410,7 +410,7 @@ const Row kTable[] = {
              "identification strings (MaxStartups, fail2ban, a crash)."};
      }},
     {"probe.banner-timeout", "banner-timeout", false, false, "vm", {}, "medium",
-     [](const PathFacts& f) { return connected(f) && f.banner_outcome == "timeout"; }, at_destination,
+     [](const PathFacts& f) { return connected(f) && f.banner_outcome == BannerOutcome::kTimeout; }, at_destination,
      [](const Ctx& c) {
          return fmt::format("{}:{} accepted the connection but sent no identification string in time", c.dst, c.port);
      },
@@ -498,7 +498,7 @@ const Row kTable[] = {
      },
      steps_for_segment},
     {"probe.local-firewall.synack", "local-firewall", false, false, "client", {}, "medium",
-     [](const PathFacts& f) { return f.port_answer == ReplyKind::kSynAck && f.connect_result == "timeout"; }, nowhere,
+     [](const PathFacts& f) { return f.port_answer == ReplyKind::kSynAck && f.connect_result == ConnectResult::kTimeout; }, nowhere,
      [](const Ctx& c) {
          return fmt::format("{}:{} answers the probes with a SYN-ACK, but the client's own connection timed out: the "
                             "client's firewall drops the SYN-ACK before its TCP sees it",
@@ -537,7 +537,7 @@ const Row kTable[] = {
      steps_for_segment},
     // --- without TTL probes: the connect test alone (what `ssh` itself would see)
     {"probe.port-closed.connect", "port-closed", false, false, "unknown", {"vm", "edge", "acl", "nsg"}, "medium",
-     [](const PathFacts& f) { return f.connect_result == "refused"; }, unknown_place,
+     [](const PathFacts& f) { return f.connect_result == ConnectResult::kRefused; }, unknown_place,
      [](const Ctx& c) {
          return fmt::format("The connection to {}:{} was refused (a reset): nothing listens, or a firewall resets in the "
                             "host's name; the TTL probes (root) would tell which",
@@ -548,7 +548,7 @@ const Row kTable[] = {
                                          "comes from the host or from a device on the way."};
      }},
     {"probe.icmp-reject.connect", "icmp-reject", false, false, "unknown", {"edge", "acl", "nsg"}, "medium",
-     [](const PathFacts& f) { return f.connect_result == "unreachable"; }, unknown_place,
+     [](const PathFacts& f) { return f.connect_result == ConnectResult::kUnreachable; }, unknown_place,
      [](const Ctx& c) {
          return fmt::format("The connection to {}:{} failed with an ICMP error (no route / unreachable); the TTL probes "
                             "(root) would say who sent it",
@@ -558,7 +558,7 @@ const Row kTable[] = {
          return std::vector<std::string>{"Run the probe as root (or with CAP_NET_RAW) to see which router rejects the SYN."};
      }},
     {"probe.silent-drop.connect", "silent-drop", false, false, "unknown", {"edge", "acl", "nsg", "vm"}, "medium",
-     [](const PathFacts& f) { return f.connect_result == "timeout"; }, unknown_place,
+     [](const PathFacts& f) { return f.connect_result == ConnectResult::kTimeout; }, unknown_place,
      [](const Ctx& c) {
          return fmt::format("The connection to {}:{} timed out: something on the path drops the SYNs; the TTL probes "
                             "(root) would show where",

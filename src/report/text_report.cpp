@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "sshpath/report/report.h"
+#include "live_trailer.h"
 
 namespace sshpath::report {
 
@@ -101,6 +102,7 @@ std::string render_text(const verdict::Analysis& a, const ReportOptions& o) {
             explain_lines(out, fv, "      ");
         }
     }
+    if (o.live != nullptr) out += live_section(*o.live, false);
     return out;
 }
 
@@ -154,6 +156,7 @@ std::string render_markdown(const verdict::Analysis& a, const ReportOptions& o) 
         if (f.flow.timeline_omitted) out += fmt::format("... {} more packets not listed\n", f.flow.timeline_omitted);
         out += "```\n";
     }
+    if (o.live != nullptr) out += live_section(*o.live, true);
     return out;
 }
 

@@ -19,6 +19,9 @@ namespace fs = std::filesystem;
 
 bool is_parameters_file(const std::string& name) { return name == "parameters.yaml" || name == "parameters.yml"; }
 
+// A data table, not a rule: how `sshpath run` reads ssh's error lines.
+bool is_ssh_errors_file(const std::string& name) { return name == kSshErrorsFile; }
+
 std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw RuleError(path.string(), 0, "cannot open the file");
@@ -59,8 +62,13 @@ RuleSet RuleSet::load(const fs::path& dir) {
 
     std::vector<RuleSource> rule_files;
     std::optional<RuleSource> parameters_file;
+    std::optional<RuleSource> ssh_errors_file;
     for (const auto& name : names) {
         const fs::path path = dir / name;
+        if (is_ssh_errors_file(name)) {
+            ssh_errors_file = RuleSource{path.string(), read_file(path)};
+            continue;
+        }
         RuleSource source{path.string(), read_file(path)};
         if (is_parameters_file(name)) {
             if (parameters_file)
@@ -72,7 +80,9 @@ RuleSet RuleSet::load(const fs::path& dir) {
     }
     if (rule_files.empty())
         throw RuleError(where, 0, "no rule files (*.yaml, *.yml) in the rule directory");
-    return from_sources(rule_files, parameters_file, dir);
+    RuleSet set = from_sources(rule_files, parameters_file, dir);
+    if (ssh_errors_file) set.ssh_errors_ = SshErrorTable::parse(ssh_errors_file->text, ssh_errors_file->file);
+    return set;
 }
 
 RuleSet RuleSet::from_sources(const std::vector<RuleSource>& rule_files, const std::optional<RuleSource>& parameters_file,

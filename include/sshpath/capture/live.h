@@ -5,7 +5,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "sshpath/capture/packet.h"
@@ -113,6 +112,8 @@ std::string check_filter(const std::string& expression, int link_type, int snapl
 enum class DumpFormat { kPcap, kPcapng };
 /// pcapng when the name ends in ".pcapng" (any case), pcap otherwise.
 DumpFormat dump_format_for(const std::string& path);
+/// "pcap" or "pcapng".
+const char* dump_format_name(DumpFormat format);
 
 /// Writes the packets of a live capture to a file, in complete records: each batch is one
 /// write() of whole records, so the file stays readable up to its last record whatever stops
@@ -153,24 +154,5 @@ private:
     std::int64_t first_ts_usec_ = -1, last_ts_usec_ = -1;
     std::string error_;
 };
-
-/// Why an ssh client failed, from a line of its standard error (`sshpath run`).
-/// The kinds: timed-out, refused, no-route, net-unreachable, not-permitted (EPERM or EACCES from
-/// connect), banner-timeout, closed-before-banner, closed (the server closed or disconnected),
-/// reset, bad-banner, kex-mismatch, auth-denied, host-key, resolve, proxy (a ProxyCommand's or a
-/// jump host's complaint); "" when the line is none of them. Debug lines are read without
-/// their "debugN: " prefix.
-std::string_view classify_ssh_error_line(std::string_view line);
-
-/// What sshpath learns from a finished client's standard error and exit status.
-struct ClientError {
-    std::string line;   ///< the line that names why it failed ("" when none)
-    std::string kind;   ///< a kind of classify_ssh_error_line(), "other" for an unrecognised error
-                        ///< line, "none" when the command succeeded or printed nothing
-};
-/// Picks the error line: the first classified line that is not a debug line, else the first
-/// classified debug line, else (when the command failed) the last non-debug line as "other".
-/// A command that exited 0 has kind "none".
-ClientError find_client_error(std::string_view stderr_text, int exit_status);
 
 }  // namespace sshpath::capture

@@ -2,6 +2,7 @@
 #include <ostream>
 #include <string>
 
+#include "sshpath/report/live.h"
 #include "sshpath/verdict/verdict.h"
 
 namespace sshpath::report {
@@ -9,6 +10,9 @@ namespace sshpath::report {
 struct ReportOptions {
     bool explain = false;      ///< list every matching rule and the facts its condition read
     std::string version;       ///< sshpath's version, printed in headers
+    /// `capture` and `run`: how the packets were captured, rendered after the rest (text and
+    /// Markdown: a "Live capture" section; JSON: `capture_file` and `live`). Null otherwise.
+    const LiveTrailer* live = nullptr;
 };
 
 /// The contract's JSON (schema_version 1): verdict, flows (each with its verdict, facts and
