@@ -104,8 +104,8 @@ void print_report(const verdict::Analysis& analysis, const std::string& format, 
         return;
     }
     std::string out = format == "markdown" ? report::render_markdown(analysis, ro) : report::render_text(analysis, ro);
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
+    std::cout << out;
+    std::cout.flush();
 }
 
 }  // namespace sshpath::cli

@@ -43,7 +43,7 @@ std::string check_format(const std::string& format);
 boost::program_options::variables_map parse_command_line(const std::vector<std::string>& args,
                                                           const boost::program_options::options_description& desc,
                                                           const char* positional);
-/// Renders the analysis in the format and writes it to stdout.
+/// Renders the analysis in the format and writes it to standard output (std::cout).
 void print_report(const verdict::Analysis& analysis, const std::string& format, bool explain);
 
 }  // namespace sshpath::cli

@@ -38,6 +38,28 @@ namespace {
 
 using posix::Identity;
 
+// A line on the terminal rewritten in place (the progress line), cleared before anything else
+// goes to standard error.
+class StatusLine {
+public:
+    explicit StatusLine(bool enabled) : enabled_(enabled) {}
+    bool enabled() const { return enabled_; }
+    void show(const std::string& text) {
+        if (!enabled_) return;
+        posix::write_all(STDERR_FILENO, "\r\033[K" + text);
+        shown_ = true;
+    }
+    void clear() {
+        if (!shown_) return;
+        posix::write_all(STDERR_FILENO, "\r\033[K");
+        shown_ = false;
+    }
+
+private:
+    bool enabled_;
+    bool shown_ = false;
+};
+
 // --- the options both commands share ------------------------------------------------------------
 
 struct LiveArgs {
@@ -51,6 +73,7 @@ struct LiveArgs {
     std::string format = "text";
     bool explain = false, quiet = false;
     po::variables_map vm;
+    std::shared_ptr<StatusLine> status;  // the progress line (on a terminal, without --quiet)
 };
 
 double parse_seconds(const std::string& text, const char* option, bool allow_zero) {
@@ -73,11 +96,11 @@ void add_common_options(po::options_description& desc, bool capture) {
         ("proxy", po::value<std::vector<std::string>>()->value_name("HOST:PORT"),
          capture ? "also keep the connections to this HTTP/SOCKS proxy (repeatable)"
                  : "also keep the connections to this proxy; with a ProxyCommand, only those (repeatable)");
-    if (capture)
-        desc.add_options()
-            ("duration", po::value<std::string>()->value_name("SECONDS"), "stop after SECONDS")
-            ("until-verdict", "stop once a connection's verdict can no longer change (see README), after --grace");
     desc.add_options()
+        ("duration", po::value<std::string>()->value_name("SECONDS"),
+         capture ? "stop after SECONDS" : "stop after SECONDS, ending the command (SIGTERM)")
+        ("until-verdict", capture ? "stop once a connection's verdict can no longer change (docs/live.md), after --grace"
+                                  : "end the command (SIGTERM) once a connection's verdict can no longer change, and stop after --grace")
         ("grace", po::value<std::string>()->value_name("SECONDS"),
          capture ? "with --until-verdict: keep capturing this long for late packets (default 0.5)"
                  : "keep capturing this long after the command ends, for late packets (default 0.5)")
@@ -96,8 +119,12 @@ void add_common_options(po::options_description& desc, bool capture) {
 LiveArgs parse_live_args(const std::string& command, const std::vector<std::string>& args, const po::options_description& desc) {
     LiveArgs a;
     a.command = command;
-    po::store(po::command_line_parser(args).options(desc).run(), a.vm);
-    po::notify(a.vm);
+    if (command == "capture")
+        a.vm = parse_command_line(args, desc, "expression");  // trailing words: a libpcap filter, as for tcpdump
+    else {
+        po::store(po::command_line_parser(args).options(desc).run(), a.vm);
+        po::notify(a.vm);
+    }
     const auto& vm = a.vm;
     if (vm.count("help")) return a;
     if (vm.count("port")) a.port = parse_port(vm["port"].as<std::string>());
@@ -114,6 +141,13 @@ LiveArgs parse_live_args(const std::string& command, const std::vector<std::stri
     a.format = check_format(vm["format"].as<std::string>());
     a.explain = vm.count("explain") > 0;
     a.quiet = vm.count("quiet") > 0;
+    a.status = std::make_shared<StatusLine>(!a.quiet && isatty(STDERR_FILENO) == 1);
+    if (vm.count("expression")) {
+        if (a.filter) throw UsageError("capture: give the filter once: as --filter EXPR or as words after the options, not both");
+        std::string expression;
+        for (const auto& w : vm["expression"].as<std::vector<std::string>>()) expression += (expression.empty() ? "" : " ") + w;
+        a.filter = expression;
+    }
     if (a.write && a.write->empty()) throw UsageError("--write: no file name given");
     if (a.interface && !capture::interface_exists(*a.interface))
         throw UsageError(fmt::format("--interface: no interface '{}' here (interfaces: {})", *a.interface, [] {
@@ -126,7 +160,9 @@ LiveArgs parse_live_args(const std::string& command, const std::vector<std::stri
 
 // A progress line on standard error (not with --quiet).
 void note(const LiveArgs& a, const std::string& text) {
-    if (!a.quiet) posix::write_all(STDERR_FILENO, "sshpath: " + text + "\n");
+    if (a.quiet) return;
+    a.status->clear();
+    posix::write_all(STDERR_FILENO, "sshpath: " + text + "\n");
 }
 
 std::string privilege_message(const std::string& command) {
@@ -181,7 +217,10 @@ Prepared prepare(const LiveArgs& a, Target target, const std::optional<Identity>
     try {
         p.cap->set_filter(p.filter);
     } catch (const InputError& e) {
-        throw UsageError(a.filter ? fmt::format("--filter: {}", e.what()) : std::string(e.what()));
+        const bool words = a.vm.count("expression") > 0;
+        throw UsageError(!a.filter ? std::string(e.what())
+                         : words   ? fmt::format("capture: {} (the words after the options are a libpcap filter, as for tcpdump)", e.what())
+                                   : fmt::format("--filter: {}", e.what()));
     }
     if (a.write) {
         p.writer = std::make_unique<capture::DumpWriter>(*a.write, capture::dump_format_for(*a.write), p.cap->link_type(),
@@ -241,8 +280,26 @@ void print_live_report(const verdict::Analysis& analysis, const LiveArgs& a, con
             throw Error(fmt::format("--report: cannot write '{}': {}", *a.report, std::strerror(e)));
         return;
     }
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
+    std::cout << out;
+    std::cout.flush();
+}
+
+// The progress line: `capture` shows it all along, `run` only once nothing has answered the
+// command for 2 s, and never after an answer (ssh then writes to the terminal: a prompt).
+void show_progress(const LiveArgs& a, const engine::LiveProgress& p, bool run) {
+    if (run && (p.answered || p.elapsed_s < 2)) {
+        a.status->clear();
+        return;
+    }
+    a.status->show(fmt::format("sshpath: {} packets seen, {} SYNs unanswered, {:.0f} s", p.packets, p.syns_unanswered, p.elapsed_s));
+}
+
+// `run`: a failure named while the command still waits for its own timeout.
+void tell_verdict(const LiveArgs& a, const engine::ConclusiveVerdict& c, bool running) {
+    if (!running || c.cause == "ok") return;
+    note(a, fmt::format("{} -> {}: {} (rule {}), {:.1f} s after its first packet: {}", c.client, c.server, c.cause, c.rule,
+                        c.after_first_packet_s, c.summary));
+    note(a, "the command is still waiting (until its own timeout); Ctrl-C ends it and prints the report");
 }
 
 // Everything after the capture is open and privileges are dropped: the session, then the report.
@@ -252,13 +309,20 @@ int capture_and_report(const LiveArgs& a, Prepared& p, posix::SignalPipe& signal
     settings.name = fmt::format("live capture on {}", p.interface);
     settings.duration = a.duration;
     settings.until_verdict = a.until_verdict;
+    settings.announce_verdict = child != nullptr && !a.until_verdict;
     settings.grace = a.grace;
     engine::LiveHooks hooks;
     hooks.note = [&a](const std::string& text) { note(a, text); };
-    hooks.command_output = [](std::string_view text) { posix::write_all(STDERR_FILENO, text); };
+    hooks.command_output = [&a](std::string_view text) {
+        a.status->clear();
+        posix::write_all(STDERR_FILENO, text);
+    };
+    if (a.status->enabled()) hooks.progress = [&a, run = child != nullptr](const engine::LiveProgress& p) { show_progress(a, p, run); };
+    hooks.conclusive = [&a](const engine::ConclusiveVerdict& c, bool running) { tell_verdict(a, c, running); };
     const std::string started = posix::utc_timestamp(posix::wall_now());
     engine::LiveSession session(*p.cap, p.rules, p.target.analyze, p.writer.get(), signals, settings, std::move(hooks));
     engine::LiveOutcome o = session.run(child, argv);
+    a.status->clear();
     note(a, fmt::format("stopped by {} after {:.1f} s: {} packets, {} dropped by the kernel",
                         report::stopped_by_words(o.stopped_by, child != nullptr, a.grace), o.duration, o.packets, o.kernel.dropped));
     if (p.writer) {
@@ -272,7 +336,34 @@ int capture_and_report(const LiveArgs& a, Prepared& p, posix::SignalPipe& signal
                                                       p.writer->path(), p.writer->error()));
     }
     print_live_report(o.analysis, a, make_trailer(a, p, o, started, user), p.report.get());
-    return 0;
+    // `run` ends as its command did, as time(1) and strace do.
+    return o.command ? o.command->exit_status : 0;
+}
+
+// `run` without `--`: a command among the options (`sshpath run ssh -V`) is refused with the
+// line to type instead.
+void require_dashes(const std::vector<std::string>& args, const po::options_description& desc) {
+    po::options_description all;
+    all.add(desc);
+    all.add_options()("command-word", po::value<std::vector<std::string>>(), "");
+    po::positional_options_description pos;
+    pos.add("command-word", -1);
+    std::vector<po::option> parsed;
+    try {
+        parsed = po::command_line_parser(args).options(all).positional(pos).allow_unregistered().run().options;
+    } catch (const po::error&) {
+        return;  // the normal parse reports it
+    }
+    std::size_t consumed = 0;
+    for (const auto& o : parsed) {
+        if (o.position_key >= 0 || o.unregistered) {
+            const std::vector<std::string> own(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(consumed));
+            const std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(consumed), args.end());
+            throw UsageError(fmt::format("run: put '--' before the command: 'sshpath run {}-- {}'",
+                                         own.empty() ? "" : report::shell_join(own) + " ", report::shell_join(rest)));
+        }
+        consumed += o.original_tokens.size();
+    }
 }
 
 void print_help(const po::options_description& desc, const char* examples) { std::cout << desc << "\nExamples:\n" << examples; }
@@ -319,6 +410,8 @@ int cmd_capture(const std::vector<std::string>& args) {
                                   : fmt::format("{} (capabilities dropped after opening the capture)", posix::describe(drop_to));
     posix::SignalPipe signals;
     announce(a, p);
+    if (a.filter && !a.port)
+        note(a, "the filter is yours: the analysis looks for SSH on port 22 (and SSH on any port); --port N names another");
     note(a, fmt::format("running as {}; Ctrl-C stops{}{}", posix::describe(drop_to),
                         a.duration > 0 ? fmt::format(", or {} s", a.duration) : "", a.until_verdict ? ", or a conclusive verdict" : ""));
     return capture_and_report(a, p, signals, nullptr, {}, user);
@@ -337,6 +430,7 @@ int cmd_run(const std::vector<std::string>& args) {
         "Options");
     add_common_options(desc, false);
     const auto dashes = std::find(args.begin(), args.end(), "--");
+    if (dashes == args.end()) require_dashes(args, desc);
     std::vector<std::string> own(args.begin(), dashes);
     std::vector<std::string> command(dashes == args.end() ? dashes : dashes + 1, args.end());
     LiveArgs a = parse_live_args("run", own, desc);

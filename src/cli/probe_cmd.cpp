@@ -110,8 +110,7 @@ int cmd_probe(const std::vector<std::string>& args) {
     std::string out = format == "json"       ? probe::render_json(result, decision, SSHPATH_VERSION)
                       : format == "markdown" ? probe::render_markdown(result, decision, SSHPATH_VERSION)
                                              : probe::render_text(result, decision, SSHPATH_VERSION);
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
+    std::cout << out;
     return 0;
 }
 

@@ -29,21 +29,34 @@ constexpr double kCommandKillAfter = 5.0;
 // the time), keeping at most this many bytes of packets for it.
 constexpr double kTrialInterval = 0.2;
 constexpr std::size_t kTrialKeep = 64u << 20;
+// Without --until-verdict (the progress line, `run`'s early verdict) less is worth keeping.
+constexpr std::size_t kProgressKeep = 8u << 20;
 // The command's standard error kept for the analysis (the rest is still passed on).
 constexpr std::size_t kOutputKeep = 4u << 20;
 
 // When `capture --until-verdict` may stop: a connection whose verdict later packets cannot
 // change. This is a decision made in C++; it belongs in the rules (a `live` scope deciding
-// over a connection's facts) once the rule engine has one, and is kept in this one function
-// until then.
-bool conclusive(const evidence::FactSet& f) {
-    return f.get_int("ssh_stage_rank") >= 6                                        // key exchange done: encrypted
-           || f.get_bool("server_rst_seen") || f.get_bool("client_rst_seen")        // reset
-           || f.get_bool("server_fin_seen") || f.get_bool("client_fin_seen")        // closed
-           || f.get_bool("disconnect_seen")                                         // SSH disconnect
-           || (f.get_int("icmp_errors") > 0 && !f.get_bool("icmp_too_big_seen"))   // rejected by ICMP
-           || (f.get_bool("proxy_answered") && !f.get_bool("proxy_granted"))        // proxy refusal
-           || (f.get_int("syns_after_synack") >= 1 && !f.get_bool("handshake_completed"));  // SYN-ACK never reached TCP
+// over a connection's facts and parameters) once the rule engine has one, and is kept in this
+// one function until then.
+bool conclusive(const verdict::FlowResult& flow, const rules::ParameterValues& parameters, double age_s) {
+    const evidence::FactSet& f = flow.facts;
+    if (f.get_int("ssh_stage_rank") >= 6                                        // key exchange done: encrypted
+        || f.get_bool("server_rst_seen") || f.get_bool("client_rst_seen")        // reset
+        || f.get_bool("server_fin_seen") || f.get_bool("client_fin_seen")        // closed
+        || f.get_bool("disconnect_seen")                                         // SSH disconnect
+        || (f.get_int("icmp_errors") > 0 && !f.get_bool("icmp_too_big_seen"))   // rejected by ICMP
+        || (f.get_bool("proxy_answered") && !f.get_bool("proxy_granted"))        // proxy refusal
+        || (f.get_int("syns_after_synack") >= 1 && !f.get_bool("handshake_completed")))  // SYN-ACK never reached TCP
+        return true;
+    // A silent drop (the rules say so: retransmitted SYNs, nothing back) whose first SYN has
+    // waited so long that an answer now is not worth waiting for.
+    const auto wait = parameters.find("live_silent_drop_wait_s");
+    return wait != parameters.end() && flow.verdict.cause == "silent-drop" && age_s >= wait->second;
+}
+
+// Something came back for the connection: a SYN-ACK, a reset, an ICMP error, any packet.
+bool answered(const evidence::FactSet& f) {
+    return f.get_bool("synack_seen") || f.get_bool("server_rst_seen") || f.get_int("icmp_errors") > 0 || f.get_int("server_packets") > 0;
 }
 
 }  // namespace
@@ -71,7 +84,8 @@ struct LiveSession::Watched {
 LiveSession::LiveSession(capture::LiveCapture& capture, const rules::RuleSet& rules, verdict::AnalyzeOptions options,
                          capture::DumpWriter* writer, posix::SignalPipe& signals, LiveSettings settings, LiveHooks hooks)
     : capture_(capture), rules_(rules), options_(std::move(options)), analyzer_(options_, rules), writer_(writer), signals_(signals),
-      settings_(std::move(settings)), hooks_(std::move(hooks)), watching_verdict_(settings_.until_verdict) {
+      settings_(std::move(settings)), hooks_(std::move(hooks)),
+      watching_verdict_(settings_.until_verdict || settings_.announce_verdict || hooks_.progress) {
     analyzer_.begin_capture(settings_.name, capture_.link_type());
 }
 
@@ -101,6 +115,8 @@ void LiveSession::loop(Watched* command) {
         }
         if (now >= stop_at) break;
         if (command != nullptr) kill_when_deaf(*command, now);
+        // Unanswered SYNs age without new packets: a silent drop becomes conclusive with time.
+        if (last_trial_.syns_unanswered > 0) dirty = true;
         double wait = std::min(duration_end, stop_at) - now;
         if (watching_verdict_ && dirty) wait = std::min(wait, std::max(0.0, next_trial - now));
         if (command != nullptr && command->signalled_at >= 0 && !command->killed) wait = std::min(wait, 0.25);
@@ -124,21 +140,55 @@ void LiveSession::loop(Watched* command) {
             dirty = false;
             packets_since_trial_ = 0;
             const double t0 = monotonic_now();
-            const auto decided = trial();
+            const Trial t = trial();
             next_trial = monotonic_now() + std::max(kTrialInterval, 2 * (monotonic_now() - t0));
-            if (decided) {
-                stopped_by_ = StoppedBy::kUntilVerdict;
-                stop_at = now + settings_.grace;
-                note(fmt::format("conclusive: {} -> {}: {} (rule {}), which later packets cannot change; stopping in {} s",
-                                 decided->client, decided->server, decided->cause, decided->rule, settings_.grace));
-            }
+            on_trial(t, command, now, stop_at);
         }
+        if (hooks_.progress && stop_at == kInfinity) report_progress(now);
     }
     read_packets();
     if (writer_ != nullptr) writer_->flush();
     ended_ = monotonic_now();
     ended_wall_ = wall_now();
     if (command != nullptr) finish_command(*command);
+}
+
+void LiveSession::on_trial(const Trial& t, Watched* command, double now, double& stop_at) {
+    const bool first_answer = t.answered && !last_trial_.answered;
+    last_trial_ = t;
+    // Said at once: a progress line must go before the command writes to the terminal again.
+    if (first_answer && hooks_.progress) report_progress(now, true);
+    const bool running = command != nullptr && !command->process.exited();
+    if (t.conclusive && settings_.until_verdict) {
+        const ConclusiveVerdict& c = *t.conclusive;
+        stopped_by_ = StoppedBy::kUntilVerdict;
+        stop_at = now + settings_.grace;
+        note(fmt::format("conclusive: {} -> {}: {} (rule {}), which later packets cannot change; {}stopping in {} s", c.client,
+                         c.server, c.cause, c.rule, running ? "ending the command and " : "", settings_.grace));
+        if (running && command->signalled_at < 0) {
+            command->process.send(SIGTERM);
+            command->signalled_at = now;
+        }
+        return;
+    }
+    if (t.conclusive && !announced_) {
+        announced_ = true;
+        if (settings_.announce_verdict && hooks_.conclusive) hooks_.conclusive(*t.conclusive, running);
+    }
+    // Once the server side has spoken and a verdict was told, nothing is left to wait for.
+    if (!settings_.until_verdict && announced_ && t.answered && t.syns_unanswered == 0) stop_watching();
+}
+
+void LiveSession::report_progress(double now, bool now_or_never) {
+    if (now < next_progress_ && !now_or_never) return;
+    next_progress_ = now + 1.0;
+    hooks_.progress(LiveProgress{now - started_, capture_.read_stats().packets, last_trial_.syns_unanswered, last_trial_.answered});
+}
+
+void LiveSession::stop_watching() {
+    watching_verdict_ = false;
+    stored_.clear();
+    stored_.shrink_to_fit();
 }
 
 void LiveSession::handle_signals(Watched* command, double now, double& stop_at) {
@@ -198,10 +248,10 @@ bool LiveSession::read_packets() {
 
 void LiveSession::keep_for_trial(const capture::RawFrame& f) {
     stored_bytes_ += f.data.size() + sizeof(StoredFrame);
-    if (stored_bytes_ > kTrialKeep) {
-        watching_verdict_ = false;
-        stored_.clear();
-        stored_.shrink_to_fit();
+    if (stored_bytes_ > (settings_.until_verdict ? kTrialKeep : kProgressKeep)) {
+        stop_watching();
+        // Without --until-verdict only the progress line and the early verdict lose it.
+        if (!settings_.until_verdict) return;
         const std::string why = fmt::format("--until-verdict stopped watching after {} MiB of packets (too many to analyse again "
                                             "and again); the capture went on until it was stopped otherwise",
                                             kTrialKeep >> 20);
@@ -212,7 +262,7 @@ void LiveSession::keep_for_trial(const capture::RawFrame& f) {
     stored_.push_back(StoredFrame{f.ts_sec, f.ts_usec, f.caplen, f.wirelen, std::vector<std::uint8_t>(f.data.begin(), f.data.end())});
 }
 
-std::optional<ConclusiveVerdict> LiveSession::trial() const {
+LiveSession::Trial LiveSession::trial() const {
     verdict::Analyzer a(options_, rules_);
     a.begin_capture(settings_.name, capture_.link_type());
     capture::ReadStats stats;
@@ -229,14 +279,24 @@ std::optional<ConclusiveVerdict> LiveSession::trial() const {
         capture::decode_frame(stats.link_type, f, p, stats);
         a.add(p);
     }
-    a.set_capture_end(wall_now());
+    const double now = wall_now();
+    a.set_capture_end(now);
     a.end_capture(stats);
     const verdict::Analysis result = a.finish();
-    for (const auto& flow : result.flows)
-        if (conclusive(flow.facts))
-            return ConclusiveVerdict{flow.facts.get_string("client"), flow.facts.get_string("server"), flow.verdict.cause,
-                                     flow.verdict.rule};
-    return std::nullopt;
+    const double start = result.captures.empty() ? now : result.captures.front().start_time;
+    Trial t;
+    for (const auto& flow : result.flows) {
+        const evidence::FactSet& f = flow.facts;
+        if (answered(f))
+            t.answered = true;
+        else if (f.get_bool("syn_seen"))
+            t.syns_unanswered += f.get_int("syn_count");
+        const double age = now - (start + f.get_real("start_time"));
+        if (!t.conclusive && conclusive(flow, rules_.parameter_values(), age))
+            t.conclusive = ConclusiveVerdict{f.get_string("client"), f.get_string("server"), flow.verdict.cause, flow.verdict.rule,
+                                             flow.verdict.summary, age};
+    }
+    return t;
 }
 
 void LiveSession::pump_output(Watched& command) {

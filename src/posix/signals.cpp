@@ -92,6 +92,19 @@ void SignalPipe::wake_after(double seconds) {
     setitimer(ITIMER_REAL, &t, nullptr);
 }
 
+std::string signal_name(int sig) {
+    switch (sig) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+    case SIGKILL: return "SIGKILL";
+    case SIGPIPE: return "SIGPIPE";
+    case SIGCHLD: return "SIGCHLD";
+    case SIGALRM: return "SIGALRM";
+    }
+    return fmt::format("signal {}", sig);
+}
+
 void SignalPipe::reset_in_child() {
     for (int sig : kHandled) signal(sig, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);

@@ -33,21 +33,40 @@ std::string_view stopped_by_name(StoppedBy by);
 /// How a session runs.
 struct LiveSettings {
     std::string name;            ///< the capture's name in the analysis, e.g. "live capture on eth0"
-    double duration = 0;         ///< stop after this many seconds; 0: no limit
-    bool until_verdict = false;  ///< stop once a connection's verdict is conclusive, `grace` later
+    double duration = 0;         ///< stop after this many seconds (the command is ended then); 0: no limit
+    /// Stop once a connection's verdict is conclusive, `grace` later; a command still running is
+    /// ended (SIGTERM) at once.
+    bool until_verdict = false;
+    /// Tell (LiveHooks::conclusive) when a connection's verdict becomes conclusive, once.
+    bool announce_verdict = false;
     double grace = 0.5;          ///< how long to go on capturing after the command ended or the verdict
 };
 
 /// A connection whose verdict later packets cannot change.
 struct ConclusiveVerdict {
     std::string client, server;  ///< "address:port" of both ends
-    std::string cause, rule;
+    std::string cause, rule, summary;
+    double after_first_packet_s = 0;  ///< from the connection's first packet to the moment it was seen conclusive
+};
+
+/// How the capture is going, for a progress line.
+struct LiveProgress {
+    double elapsed_s = 0;             ///< since the capture started
+    std::uint64_t packets = 0;        ///< captured so far
+    std::int64_t syns_unanswered = 0;  ///< SYNs of connections that nothing answered yet (at the last analysis)
+    bool answered = false;            ///< some connection was answered (SYN-ACK, reset or ICMP error)
 };
 
 /// What the session says as it goes (each may be empty).
 struct LiveHooks {
     std::function<void(const std::string&)> note;        ///< a progress line for the user
     std::function<void(std::string_view)> command_output;  ///< the command's standard error, as it comes
+    /// About once a second while capturing, and at once when a connection is first answered;
+    /// with it set, the packets so far are analysed now and then (as for --until-verdict).
+    std::function<void(const LiveProgress&)> progress;
+    /// The first conclusive verdict (with LiveSettings::announce_verdict), and whether the
+    /// command is still running.
+    std::function<void(const ConclusiveVerdict&, bool command_running)> conclusive;
 };
 
 /// What the command did (`sshpath run`).
@@ -95,12 +114,22 @@ private:
         std::vector<std::uint8_t> bytes;
     };
 
+    /// What one analysis of the packets so far found.
+    struct Trial {
+        std::optional<ConclusiveVerdict> conclusive;
+        std::int64_t syns_unanswered = 0;
+        bool answered = false;
+    };
+
     void loop(Watched* command);
     void handle_signals(Watched* command, double now, double& stop_at);
+    void on_trial(const Trial& t, Watched* command, double now, double& stop_at);
+    void report_progress(double now, bool now_or_never = false);
+    void stop_watching();
     void kill_when_deaf(Watched& command, double now);
     bool read_packets();
     void keep_for_trial(const capture::RawFrame& f);
-    std::optional<ConclusiveVerdict> trial() const;
+    Trial trial() const;
     void pump_output(Watched& command);
     void finish_command(Watched& command);
     void note(const std::string& text) const;
@@ -118,6 +147,9 @@ private:
     std::vector<StoredFrame> stored_;
     std::size_t stored_bytes_ = 0;
     std::size_t packets_since_trial_ = 0;
+    bool announced_ = false;
+    Trial last_trial_;
+    double next_progress_ = 0;
     std::optional<StoppedBy> stopped_by_;
     std::string capture_error_;
     double started_ = 0, ended_ = 0, ended_wall_ = 0;

@@ -1,5 +1,6 @@
 #pragma once
 #include <csignal>
+#include <string>
 #include <vector>
 
 namespace sshpath::posix {
@@ -32,6 +33,9 @@ public:
     /// handles, SIGPIPE included, and an empty signal mask, as a fresh process has.
     static void reset_in_child();
 };
+
+/// "SIGINT", "SIGTERM", "SIGHUP", ... ("signal N" for others).
+std::string signal_name(int sig);
 
 /// 128 + the signal number: what a shell reports for a process that a signal ended.
 inline int exit_status_for_signal(int sig) { return 128 + sig; }

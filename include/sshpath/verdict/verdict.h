@@ -136,6 +136,9 @@ struct AnalyzeOptions {
     std::size_t max_connections = flow::FlowOptions{}.max_flows;  ///< connections tracked per capture
     unsigned jobs = 1;               ///< captures read at once by analyze() (each on its own thread)
     std::size_t keep_in_memory = flow::FlowOptions{}.spill_after;  ///< finished attempts per capture held in memory before they go to a temporary file
+    /// analyze(): asked while the files are read; when it says so, reading stops where it is
+    /// and the analysis covers what was read (capture::Reader's StopReading).
+    capture::StopReading stop_reading;
 };
 
 /// Streaming analysis: packets of one or more captures in, an Analysis out. Used for files
