@@ -193,7 +193,8 @@ bool interface_exists(const std::string& name) {
 
 std::optional<std::string> route_interface(const IpAddress& address) {
     if (address.version != 4 && address.version != 6) return std::nullopt;
-    const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    const posix::Fd socket_fd(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
+    const int fd = socket_fd.get();
     if (fd < 0) return std::nullopt;
     struct {
         nlmsghdr header;
@@ -240,7 +241,6 @@ std::optional<std::string> route_interface(const IpAddress& address) {
             break;
         }
     }
-    ::close(fd);
     return result;
 }
 
@@ -342,8 +342,8 @@ constexpr std::uint32_t kShb = 0x0A0D0D0A, kIdb = 1, kIsb = 5, kEpb = 6;
 DumpWriter::DumpWriter(const std::string& path, DumpFormat format, int link_type, int snaplen, const std::string& interface,
                        const std::string& filter, const std::string& application)
     : path_(path), format_(format) {
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw InputError(fmt::format("--write: cannot create '{}': {}", path, std::strerror(errno)));
+    fd_.reset(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!fd_.valid()) throw InputError(fmt::format("--write: cannot create '{}': {}", path, std::strerror(errno)));
     std::string header;
     if (format == DumpFormat::kPcap) {
         put<std::uint32_t>(header, 0xa1b2c3d4);  // microsecond timestamps, this machine's byte order
@@ -377,10 +377,7 @@ DumpWriter::DumpWriter(const std::string& path, DumpFormat format, int link_type
 }
 
 DumpWriter::~DumpWriter() {
-    if (fd_ >= 0) {
-        flush();
-        ::close(fd_);
-    }
+    if (fd_.valid()) flush();
 }
 
 void DumpWriter::add(const RawFrame& frame) {
@@ -407,17 +404,8 @@ void DumpWriter::add(const RawFrame& frame) {
 }
 
 void DumpWriter::write_all(const std::string& bytes) {
-    if (!error_.empty() || fd_ < 0) return;
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            error_ = n < 0 ? std::strerror(errno) : "nothing written";
-            return;
-        }
-        done += static_cast<std::size_t>(n);
-    }
+    if (!error_.empty() || !fd_.valid()) return;
+    if (const int e = posix::write_all(fd_.get(), bytes)) error_ = std::strerror(e);
 }
 
 void DumpWriter::flush() {
@@ -427,7 +415,7 @@ void DumpWriter::flush() {
 }
 
 void DumpWriter::close(const LiveStats& stats, const std::string& comment) {
-    if (fd_ < 0) return;
+    if (!fd_.valid()) return;
     flush();
     if (format_ == DumpFormat::kPcapng) {
         const auto now_usec = static_cast<std::int64_t>(posix::wall_now() * 1e6);
@@ -449,10 +437,10 @@ void DumpWriter::close(const LiveStats& stats, const std::string& comment) {
         put_option(isb, 0, "");
         write_all(block(kIsb, isb));
     }
-    if (::close(fd_) != 0 && error_.empty()) error_ = std::strerror(errno);
-    fd_ = -1;
+    // The last chance to learn that the data did not reach the disk (NFS, quotas).
+    if (::close(fd_.release()) != 0 && error_.empty()) error_ = std::strerror(errno);
 }
 
-bool DumpWriter::chown(unsigned uid, unsigned gid) { return fd_ >= 0 && ::fchown(fd_, uid, gid) == 0; }
+bool DumpWriter::chown(unsigned uid, unsigned gid) { return fd_.valid() && ::fchown(fd_.get(), uid, gid) == 0; }
 
 }  // namespace sshpath::capture

@@ -14,6 +14,9 @@ namespace sshpath::rules {
 namespace {
 
 constexpr std::string_view kKeys = "contains, regex, kind, note";
+// ssh's own lines are short; a longer one (a remote program's output) is not searched with the
+// regular expressions: std::regex recurses per character and backtracks.
+constexpr std::size_t kRegexLineMax = 2048;
 
 int line_of(const YAML::Node& n) {
     const YAML::Mark m = n.Mark();
@@ -102,7 +105,7 @@ private:
 
 bool SshErrorPattern::matches(std::string_view line) const {
     if (!is_regex) return line.find(text) != std::string_view::npos;
-    return std::regex_search(line.begin(), line.end(), *regex);
+    return line.size() <= kRegexLineMax && std::regex_search(line.begin(), line.end(), *regex);
 }
 
 SshErrorTable SshErrorTable::parse(std::string_view text, const std::string& file) {

@@ -10,6 +10,7 @@
 #include "sshpath/capture/packet.h"
 #include "sshpath/capture/reader.h"
 #include "sshpath/core/error.h"
+#include "sshpath/posix/fd.h"
 
 /// Live capture: the pcap handle on an interface, the kernel filter that keeps one connection's
 /// packets, and the writer that saves them. No verdict logic: packets go to the same Analyzer as
@@ -148,7 +149,7 @@ private:
     void write_all(const std::string& bytes);
     std::string path_;
     DumpFormat format_;
-    int fd_ = -1;
+    posix::Fd fd_;
     std::string pending_;
     std::uint64_t packets_ = 0;
     std::int64_t first_ts_usec_ = -1, last_ts_usec_ = -1;

@@ -19,6 +19,8 @@ struct SshErrorPattern {
     std::string note;
     int line = 0;           ///< where it is in its file
     std::shared_ptr<const std::regex> regex;  ///< compiled, when is_regex
+    /// The substring is in the line, or the regular expression is found in it (lines over
+    /// 2048 bytes never match a regular expression).
     bool matches(std::string_view line) const;
 };
 

@@ -138,6 +138,14 @@ TEST(SshErrorTableTest, FirstMatchingEntryDecides) {
     EXPECT_EQ(other.line, "something broke");
 }
 
+TEST(SshErrorTableTest, LongLinesAreNotSearchedWithRegularExpressions) {
+    // A remote program's stderr passes through ssh's: a long line must not exhaust std::regex.
+    const std::string line = "channel 0: " + std::string(1 << 20, 'x') + ": open failed: ";
+    EXPECT_EQ(table().classify(line), "");
+    EXPECT_EQ(table().classify("channel 0: open failed: connect failed: Connection refused"), "proxy");
+    EXPECT_EQ(table().classify(std::string(4096, 'x') + " Connection refused"), "refused");
+}
+
 TEST(SshErrorTableTest, AnEmptyTableKnowsNoKind) {
     const SshErrorTable t = SshErrorTable::parse("# nothing yet\n", "t.yaml");
     EXPECT_TRUE(t.entries().empty());
