@@ -29,6 +29,14 @@ extern "C" void on_signal(int sig) {
     if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
         if (g_first_stop == 0) g_first_stop = sig;
         g_stops = g_stops + 1;
+        // The third one is not asked but obeyed: the default action, at once.
+        if (g_stops >= 3) {
+            struct sigaction dfl{};
+            dfl.sa_handler = SIG_DFL;
+            sigemptyset(&dfl.sa_mask);
+            sigaction(sig, &dfl, nullptr);
+            raise(sig);
+        }
     }
     const auto byte = static_cast<unsigned char>(sig);
     [[maybe_unused]] const ssize_t n = ::write(g_pipe[1], &byte, 1);

@@ -9,8 +9,9 @@ namespace sshpath::posix {
 /// SignalPipe lives, SIGINT, SIGTERM and SIGHUP (the stop signals), SIGCHLD and SIGALRM write
 /// their number to the pipe and are counted; their handlers do not restart interrupted system
 /// calls, so a blocking read() returns EINTR; SIGPIPE is ignored, so that writing to a closed
-/// pipe fails with EPIPE instead of killing the process. The previous dispositions come back
-/// when it goes. At most one exists at a time.
+/// pipe fails with EPIPE instead of killing the process. A third stop signal has its default
+/// action at once (the process ends): a way out when the first two are only noted. The previous
+/// dispositions come back when it goes. At most one exists at a time.
 class SignalPipe {
 public:
     SignalPipe();

@@ -55,6 +55,19 @@ TEST(SignalPipeTest, RestoresThePreviousDispositions) {
     EXPECT_EQ(after.sa_handler, before.sa_handler);
 }
 
+TEST(SignalPipeTest, TheThirdStopSignalEndsTheProcess) {
+    EXPECT_EXIT(
+        {
+            SignalPipe signals;
+            raise(SIGTERM);
+            raise(SIGINT);
+            if (signals.stop_count() != 2) _exit(1);
+            raise(SIGTERM);
+            _exit(0);
+        },
+        ::testing::KilledBySignal(SIGTERM), "");
+}
+
 TEST(SignalPipeTest, OnlyOneAtATime) {
     SignalPipe first;
     EXPECT_THROW(SignalPipe second, sshpath::Error);
