@@ -8,8 +8,6 @@
 #include <net/if.h>
 #include <pcap/pcap.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +17,8 @@
 
 #include "sshpath/capture/link_name.h"
 #include "sshpath/packet/decoder.h"
+#include "sshpath/posix/clock.h"
+#include "sshpath/posix/privileges.h"
 
 namespace sshpath::capture {
 
@@ -171,13 +171,7 @@ LiveStats LiveCapture::kernel_stats() const {
     return out;
 }
 
-bool can_capture() {
-    if (geteuid() == 0) return true;
-    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-    __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
-    if (syscall(SYS_capget, &header, data) != 0) return false;
-    return (data[CAP_NET_RAW / 32].effective & (1u << (CAP_NET_RAW % 32))) != 0;
-}
+bool can_capture() { return posix::has_capability(CAP_NET_RAW); }
 
 std::vector<std::string> interface_names() {
     std::vector<std::string> names;
@@ -200,7 +194,8 @@ bool interface_exists(const std::string& name) {
 
 std::optional<std::string> route_interface(const packet::IpAddress& address) {
     if (address.version != 4 && address.version != 6) return std::nullopt;
-    const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    const posix::Fd socket_fd(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
+    const int fd = socket_fd.get();
     if (fd < 0) return std::nullopt;
     struct {
         nlmsghdr header;
@@ -247,7 +242,6 @@ std::optional<std::string> route_interface(const packet::IpAddress& address) {
             break;
         }
     }
-    ::close(fd);
     return result;
 }
 
@@ -299,6 +293,8 @@ DumpFormat dump_format_for(const std::string& path) {
                                                                                                         : DumpFormat::kPcap;
 }
 
+const char* dump_format_name(DumpFormat format) { return format == DumpFormat::kPcapng ? "pcapng" : "pcap"; }
+
 namespace {
 
 template <typename T>
@@ -347,8 +343,8 @@ constexpr std::uint32_t kShb = 0x0A0D0D0A, kIdb = 1, kIsb = 5, kEpb = 6;
 DumpWriter::DumpWriter(const std::string& path, DumpFormat format, int link_type, int snaplen, const std::string& interface,
                        const std::string& filter, const std::string& application)
     : path_(path), format_(format) {
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw InputError(fmt::format("--write: cannot create '{}': {}", path, std::strerror(errno)));
+    fd_.reset(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!fd_.valid()) throw InputError(fmt::format("--write: cannot create '{}': {}", path, std::strerror(errno)));
     std::string header;
     if (format == DumpFormat::kPcap) {
         put<std::uint32_t>(header, 0xa1b2c3d4);  // microsecond timestamps, this machine's byte order
@@ -382,10 +378,7 @@ DumpWriter::DumpWriter(const std::string& path, DumpFormat format, int link_type
 }
 
 DumpWriter::~DumpWriter() {
-    if (fd_ >= 0) {
-        flush();
-        ::close(fd_);
-    }
+    if (fd_.valid()) flush();
 }
 
 void DumpWriter::add(const RawFrame& frame) {
@@ -412,17 +405,8 @@ void DumpWriter::add(const RawFrame& frame) {
 }
 
 void DumpWriter::write_all(const std::string& bytes) {
-    if (!error_.empty() || fd_ < 0) return;
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            error_ = n < 0 ? std::strerror(errno) : "nothing written";
-            return;
-        }
-        done += static_cast<std::size_t>(n);
-    }
+    if (!error_.empty() || !fd_.valid()) return;
+    if (const int e = posix::write_all(fd_.get(), bytes)) error_ = std::strerror(e);
 }
 
 void DumpWriter::flush() {
@@ -432,12 +416,10 @@ void DumpWriter::flush() {
 }
 
 void DumpWriter::close(const LiveStats& stats, const std::string& comment) {
-    if (fd_ < 0) return;
+    if (!fd_.valid()) return;
     flush();
     if (format_ == DumpFormat::kPcapng) {
-        timeval now{};
-        gettimeofday(&now, nullptr);
-        const std::int64_t now_usec = static_cast<std::int64_t>(now.tv_sec) * 1000000 + now.tv_usec;
+        const auto now_usec = static_cast<std::int64_t>(posix::wall_now() * 1e6);
         std::string isb;
         put<std::uint32_t>(isb, 0);
         put_timestamp(isb, now_usec);
@@ -456,105 +438,10 @@ void DumpWriter::close(const LiveStats& stats, const std::string& comment) {
         put_option(isb, 0, "");
         write_all(block(kIsb, isb));
     }
-    if (::close(fd_) != 0 && error_.empty()) error_ = std::strerror(errno);
-    fd_ = -1;
+    // The last chance to learn that the data did not reach the disk (NFS, quotas).
+    if (::close(fd_.release()) != 0 && error_.empty()) error_ = std::strerror(errno);
 }
 
-bool DumpWriter::chown(unsigned uid, unsigned gid) { return fd_ >= 0 && ::fchown(fd_, uid, gid) == 0; }
-
-// --- what the ssh client said --------------------------------------------------------------------
-
-namespace {
-
-bool contains(std::string_view text, std::string_view what) { return text.find(what) != std::string_view::npos; }
-bool starts_with(std::string_view text, std::string_view what) { return text.substr(0, what.size()) == what; }
-bool ends_with(std::string_view text, std::string_view what) {
-    return text.size() >= what.size() && text.substr(text.size() - what.size()) == what;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    return s;
-}
-
-bool is_debug(std::string_view line) { return starts_with(line, "debug1: ") || starts_with(line, "debug2: ") || starts_with(line, "debug3: "); }
-
-// Lines a client prints on the way that are not about a failure.
-bool is_chatter(std::string_view line) {
-    return starts_with(line, "Warning: ") || starts_with(line, "Pseudo-terminal ") || starts_with(line, "Transferred: ") ||
-           starts_with(line, "Bytes per second") || starts_with(line, "OpenSSH_") || starts_with(line, "Authenticated to ") ||
-           (starts_with(line, "Connection to ") && ends_with(line, " closed.")) || starts_with(line, "@@@") ||
-           starts_with(line, "Permanently added ");
-}
-
-}  // namespace
-
-std::string_view classify_ssh_error_line(std::string_view raw) {
-    std::string_view line = trim(raw);
-    if (is_debug(line)) line = trim(line.substr(8));
-    if (line.empty()) return "";
-    if (contains(line, "Connection timed out during banner exchange")) return "banner-timeout";
-    if (contains(line, "Could not resolve hostname") || contains(line, "Name or service not known") ||
-        contains(line, "Temporary failure in name resolution") || contains(line, "nodename nor servname provided"))
-        return "resolve";
-    if (contains(line, "Host key verification failed") || contains(line, "REMOTE HOST IDENTIFICATION HAS CHANGED") ||
-        (contains(line, "host key for ") && contains(line, " has changed")) || contains(line, "host key is known for"))
-        return "host-key";
-    if (contains(line, "Unable to negotiate with") || (contains(line, "no matching ") && contains(line, " found")))
-        return "kex-mismatch";
-    // A ProxyCommand's own complaint (nc, ncat, socat) or a jump host that cannot reach the target.
-    if (starts_with(line, "nc: ") || starts_with(line, "ncat: ") || starts_with(line, "Ncat: ") || starts_with(line, "socat[") ||
-        contains(line, "Proxy error") || contains(line, "SOCKSv") || contains(line, "SOCKS error") ||
-        (starts_with(line, "channel ") && contains(line, ": open failed: ")) || contains(line, "stdio forwarding failed"))
-        return "proxy";
-    if (contains(line, "Permission denied (") || contains(line, "Too many authentication failures")) return "auth-denied";
-    if (contains(line, "Operation not permitted") || ends_with(line, ": Permission denied")) return "not-permitted";
-    if (contains(line, "Connection timed out")) return "timed-out";
-    if (contains(line, "Connection refused")) return "refused";
-    if (contains(line, "No route to host")) return "no-route";
-    if (contains(line, "Network is unreachable")) return "net-unreachable";
-    if (contains(line, "Connection reset")) return "reset";
-    if (contains(line, "exchange_identification: Connection closed") ||
-        contains(line, "exchange_identification: read: Connection closed"))
-        return "closed-before-banner";
-    if (contains(line, "banner line contains invalid characters") || contains(line, "Invalid SSH identification string") ||
-        contains(line, "Bad remote protocol version identification") || contains(line, "Protocol major versions differ"))
-        return "bad-banner";
-    if (contains(line, "Connection closed by ") || contains(line, "Received disconnect from ")) return "closed";
-    return "";
-}
-
-ClientError find_client_error(std::string_view text, int exit_status) {
-    ClientError out;
-    out.kind = "none";
-    if (exit_status == 0) return out;
-    std::string_view first_debug, first_debug_kind, last_other;
-    while (!text.empty()) {
-        const std::size_t nl = text.find('\n');
-        std::string_view line = trim(text.substr(0, nl));
-        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-        if (line.empty()) continue;
-        const std::string_view kind = classify_ssh_error_line(line);
-        if (is_debug(line)) {
-            if (!kind.empty() && first_debug.empty()) first_debug = line, first_debug_kind = kind;
-            continue;
-        }
-        if (!kind.empty()) {
-            out.line = line;
-            out.kind = kind;
-            return out;
-        }
-        if (!is_chatter(line)) last_other = line;
-    }
-    if (!first_debug.empty()) {
-        out.line = first_debug;
-        out.kind = first_debug_kind;
-    } else if (!last_other.empty()) {
-        out.line = last_other;
-        out.kind = "other";
-    }
-    return out;
-}
+bool DumpWriter::chown(unsigned uid, unsigned gid) { return fd_.valid() && ::fchown(fd_.get(), uid, gid) == 0; }
 
 }  // namespace sshpath::capture

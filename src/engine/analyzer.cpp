@@ -152,7 +152,7 @@ namespace {
 // One file read from start to end into an Analysis of its own (no overall verdict yet).
 Analysis analyze_file(const std::string& file, const AnalyzeOptions& options, const rules::RuleSet& rules) {
     Analyzer analyzer(options, rules);
-    capture::Reader reader(file);
+    capture::Reader reader(file, options.stop_reading);
     analyzer.begin_capture(file == "-" ? "standard input" : file, reader.link_type());
     reader.for_each([&](const packet::Packet& p) { analyzer.add(p); });
     analyzer.end_capture(reader.stats());

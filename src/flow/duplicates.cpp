@@ -1,6 +1,7 @@
 #include "sshpath/flow/duplicates.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace sshpath::flow {
@@ -47,6 +48,15 @@ std::uint64_t key_of(const packet::Packet& p) {
     return h | 0x100;  // never 0 in the top 56 bits
 }
 
+// Microseconds modulo 2^32, defined for any time stamp a file can hold (far future, negative, NaN).
+std::uint32_t usec_mod32(double t) {
+    if (!std::isfinite(t)) return 0;
+    double m = std::fmod(t * 1e6, 4294967296.0);
+    if (m < 0) m += 4294967296.0;
+    if (!(m < 4294967296.0)) m = 0;
+    return static_cast<std::uint32_t>(m);
+}
+
 }  // namespace
 
 DuplicateFilter::DuplicateFilter(double window_s) : window_s_(window_s), slots_(kSlots) {}
@@ -60,7 +70,7 @@ DuplicateFilter::Result DuplicateFilter::check(const packet::Packet& p) {
     // The key's top 56 bits (never 0), the TTL in the low 8; time in microseconds, modulo 2^32
     // (a copy is compared within milliseconds).
     const std::uint64_t key = key_of(p) & ~std::uint64_t{0xff};
-    const auto usec = static_cast<std::uint32_t>(static_cast<std::int64_t>(p.time * 1e6));
+    const std::uint32_t usec = usec_mod32(p.time);
     const auto window = static_cast<std::int64_t>(window_s_ * 1e6);
     const bool identity = p.ip_version == 4 && p.ip_id != 0;
     if (!identity) ++anonymous_seen_;

@@ -2,6 +2,7 @@
 
 #include "sshpath/report/report.h"
 #include "sshpath/report/timeline.h"
+#include "live_trailer.h"
 
 namespace sshpath::report {
 
@@ -116,6 +117,7 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
             explain_lines(out, fv, "      ");
         }
     }
+    if (o.live != nullptr) out += live_section(*o.live, false);
     return out;
 }
 
@@ -169,6 +171,7 @@ std::string render_markdown(const engine::Analysis& a, const ReportOptions& o) {
         if (f.conversation.timeline_omitted) out += fmt::format("... {} more packets not listed\n", f.conversation.timeline_omitted);
         out += "```\n";
     }
+    if (o.live != nullptr) out += live_section(*o.live, true);
     return out;
 }
 

@@ -15,7 +15,7 @@ def main():
     binary, rules_dir, dirs = sys.argv[1], sys.argv[2], sys.argv[3:]
     ids = set()
     for name in os.listdir(rules_dir):
-        if name.endswith((".yaml", ".yml")) and name != "parameters.yaml":
+        if name.endswith((".yaml", ".yml")) and name not in ("parameters.yaml", "ssh-errors.yaml"):
             with open(os.path.join(rules_dir, name), encoding="utf-8") as f:
                 text = f.read()
             m = re.search(r"^id:\s*(\S+)", text, re.M)

@@ -32,6 +32,9 @@ struct AnalyzeOptions {
     std::vector<facts::FactSet> context;
     /// Facts of other scopes per connection (e.g. scope cloud); none when empty.
     FlowFactSource flow_facts;
+    /// analyze(): asked while the files are read; when it says so, reading stops where it is
+    /// and the analysis covers what was read (capture::Reader's StopReading).
+    capture::StopReading stop_reading;
 };
 
 /// Streaming analysis: packets of one or more captures in, an Analysis out. Used for files

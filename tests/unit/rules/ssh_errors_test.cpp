@@ -6,12 +6,20 @@
 #include <map>
 #include <string>
 
-#include "sshpath/capture/live.h"
+#include "sshpath/rules/rule_set.h"
+#include "sshpath/rules/ssh_errors.h"
+#include "temp_rule_dir.h"
 
-namespace sshpath::capture {
+namespace sshpath::rules {
 namespace {
 
-using namespace packet;
+// The table shipped in rules/: every expectation below is about it.
+const SshErrorTable& table() {
+    static const SshErrorTable t = SshErrorTable::load(std::filesystem::path(SSHPATH_SOURCE_DIR) / "rules" / "ssh-errors.yaml");
+    return t;
+}
+std::string_view classify_ssh_error_line(std::string_view line) { return table().classify(line); }
+ClientError find_client_error(std::string_view text, int status) { return table().find_client_error(text, status); }
 
 TEST(ClassifySshErrorTest, KnowsOpenSshsWords) {
     const std::map<std::string, std::string> lines = {
@@ -100,5 +108,85 @@ TEST(FindClientErrorTest, ReadsTheLabsRecordedClients) {
     if (read == 0) GTEST_SKIP() << "no recorded captures";
 }
 
+// What the table may hold, and the messages when it holds something else.
+std::string parse_error(const std::string& text) {
+    try {
+        SshErrorTable::parse(text, "ssh-errors.yaml");
+    } catch (const RuleError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(SshErrorTableTest, FirstMatchingEntryDecides) {
+    const SshErrorTable t = SshErrorTable::parse(
+        "- contains: timed out during banner\n  kind: banner-timeout\n"
+        "- regex: 'timed out$'\n  kind: timed-out\n  note: after the banner one\n"
+        "- regex: '^Hello'\n  kind: ignore\n",
+        "t.yaml");
+    ASSERT_EQ(t.entries().size(), 3u);
+    EXPECT_EQ(t.entries()[1].line, 3);
+    EXPECT_EQ(t.entries()[1].note, "after the banner one");
+    EXPECT_EQ(t.classify("connect: timed out during banner exchange"), "banner-timeout");
+    EXPECT_EQ(t.classify("  debug1: connect: timed out  "), "timed-out");
+    EXPECT_EQ(t.classify("timed out later"), "");
+    EXPECT_EQ(t.classify("Hello there"), "");
+    // An ignored line is never the command's error, an unknown one is when nothing else is.
+    EXPECT_EQ(t.find_client_error("Hello there\n", 1).kind, "none");
+    const ClientError other = t.find_client_error("Hello there\nsomething broke\n", 1);
+    EXPECT_EQ(other.kind, "other");
+    EXPECT_EQ(other.line, "something broke");
+}
+
+TEST(SshErrorTableTest, LongLinesAreNotSearchedWithRegularExpressions) {
+    // A remote program's stderr passes through ssh's: a long line must not exhaust std::regex.
+    const std::string line = "channel 0: " + std::string(1 << 20, 'x') + ": open failed: ";
+    EXPECT_EQ(table().classify(line), "");
+    EXPECT_EQ(table().classify("channel 0: open failed: connect failed: Connection refused"), "proxy");
+    EXPECT_EQ(table().classify(std::string(4096, 'x') + " Connection refused"), "refused");
+}
+
+TEST(SshErrorTableTest, AnEmptyTableKnowsNoKind) {
+    const SshErrorTable t = SshErrorTable::parse("# nothing yet\n", "t.yaml");
+    EXPECT_TRUE(t.entries().empty());
+    EXPECT_EQ(t.classify("ssh: connect to host h port 22: Connection refused"), "");
+    EXPECT_EQ(t.find_client_error("ssh: connect to host h port 22: Connection refused\n", 255).kind, "other");
+}
+
+TEST(SshErrorTableTest, RejectsMalformedEntriesWithFileAndLine) {
+    EXPECT_EQ(parse_error("kind: refused\n"), "ssh-errors.yaml:1: the table is a list of entries (- contains: TEXT / regex: EXPR, kind: KIND)");
+    EXPECT_EQ(parse_error("- contains: x\n  kind: refused\n- contains: y\n  kynd: refused\n"),
+              "ssh-errors.yaml:4: unknown key 'kynd' (expected contains, regex, kind, note)");
+    EXPECT_EQ(parse_error("- contains: x\n  regex: y\n  kind: refused\n"),
+              "ssh-errors.yaml:1: an entry needs exactly one of 'contains' and 'regex'");
+    EXPECT_EQ(parse_error("- kind: refused\n"), "ssh-errors.yaml:1: an entry needs exactly one of 'contains' and 'regex'");
+    EXPECT_EQ(parse_error("- contains: x\n"), "ssh-errors.yaml:1: an entry needs a 'kind'");
+    EXPECT_EQ(parse_error("- contains: x\n  kind: Refused\n"),
+              "ssh-errors.yaml:2: kind 'Refused' must be lower-case words joined by '-' (e.g. timed-out)");
+    EXPECT_EQ(parse_error("- contains: x\n  kind: other\n"),
+              "ssh-errors.yaml:2: kind 'other' is sshpath's own (a command that succeeded, or an unrecognised line)");
+    EXPECT_EQ(parse_error("- contains: ''\n  kind: refused\n"), "ssh-errors.yaml:1: 'contains' must be a non-empty string");
+    EXPECT_EQ(parse_error("- contains: x\n  kind: refused\n- contains: x\n  kind: reset\n"),
+              "ssh-errors.yaml:3: the same pattern as line 1");
+    EXPECT_NE(parse_error("- regex: 'a(b'\n  kind: refused\n").find("ssh-errors.yaml:1: regex 'a(b' does not compile: "),
+              std::string::npos);
+    EXPECT_NE(parse_error("- contains: [x\n").find("ssh-errors.yaml:2: YAML syntax error"), std::string::npos) << parse_error("- contains: [x\n");
+}
+
+TEST(SshErrorTableTest, LoadedWithTheRules) {
+    testing::TempRuleDir dir;
+    dir.write("ok.yaml",
+              "id: ok.test\ntitle: t\nstatus: stable\ndescription: d\npriority: 1\ncause: ok\ncomponent: none\n"
+              "confidence: high\ncondition: handshake_completed\nsummary: s\n");
+    EXPECT_EQ(dir.load_error(), "");
+    EXPECT_TRUE(RuleSet::load(dir.path()).ssh_errors().entries().empty());
+    dir.write("ssh-errors.yaml", "- contains: refused\n  kind: refused\n");
+    const RuleSet rs = RuleSet::load(dir.path());
+    EXPECT_EQ(rs.rules().size(), 1u);
+    EXPECT_EQ(rs.ssh_errors().classify("Connection refused"), "refused");
+    dir.write("ssh-errors.yaml", "- contains: refused\n  kind: REFUSED\n");
+    EXPECT_EQ(dir.load_error(), dir.file("ssh-errors.yaml") + ":2: kind 'REFUSED' must be lower-case words joined by '-' (e.g. timed-out)");
+}
+
 }  // namespace
-}  // namespace sshpath::capture
+}  // namespace sshpath::rules
