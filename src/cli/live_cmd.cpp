@@ -112,8 +112,9 @@ void add_common_options(po::options_description& desc, bool capture) {
         ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json or markdown")
         ("rules", po::value<std::string>()->value_name("DIR"), "use the rules in DIR instead of the installed ones")
         ("explain", "list every rule that matched each connection and the facts its condition read")
-        ("quiet,q", "no progress lines on standard error (errors and the report still appear)")
-        ("help,h", "this help");
+        ("quiet,q", "no progress lines on standard error (errors and the report still appear)");
+    add_color_option(desc);
+    desc.add_options()("help,h", "this help");
 }
 
 LiveArgs parse_live_args(const std::string& command, const std::vector<std::string>& args, const po::options_description& desc) {
@@ -272,6 +273,7 @@ void print_live_report(const engine::Analysis& analysis, const LiveArgs& a, cons
     ro.explain = a.explain;
     ro.version = SSHPATH_VERSION;
     ro.live = &trailer;
+    set_text_layout(ro, a.vm, report_fd >= 0 ? report_fd : STDOUT_FILENO);
     const std::string out = a.format == "json"       ? report::render_json(analysis, ro)
                             : a.format == "markdown" ? report::render_markdown(analysis, ro)
                                                      : report::render_text(analysis, ro);

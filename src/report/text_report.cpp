@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "sshpath/report/report.h"
+#include "sshpath/report/terminal.h"
 #include "sshpath/report/timeline.h"
 #include "live_trailer.h"
 
@@ -43,41 +44,83 @@ void explain_lines(std::string& out, const verdict::Verdict& v, const char* inde
 
 }  // namespace
 
+namespace {
+
+Colour cause_colour(contract::Cause c) {
+    switch (c) {
+    case contract::Cause::kOk: return Colour::kBoldGreen;
+    case contract::Cause::kNoAttempt:
+    case contract::Cause::kOneSidedCapture:
+    case contract::Cause::kUnknown: return Colour::kBoldYellow;
+    default: return Colour::kBoldRed;
+    }
+}
+
+Colour confidence_colour(contract::Confidence c) {
+    switch (c) {
+    case contract::Confidence::kHigh: return Colour::kGreen;
+    case contract::Confidence::kMedium: return Colour::kYellow;
+    case contract::Confidence::kLow: return Colour::kRed;
+    }
+    return Colour::kNone;
+}
+
+// "silent-drop (confidence medium)", coloured.
+std::string cause_and_confidence(const verdict::Verdict& v, bool colour) {
+    return fmt::format("{} (confidence {})", paint(name(v.cause), cause_colour(v.cause), colour),
+                       paint(name(v.confidence), confidence_colour(v.confidence), colour));
+}
+
+// "#12" padded to `columns`, the number coloured.
+std::string packet_number(std::uint64_t packet, std::size_t columns, bool colour) {
+    const std::string number = fmt::format("#{}", packet);
+    return paint(number, Colour::kCyan, colour) + std::string(columns > number.size() ? columns - number.size() : 0, ' ');
+}
+
+}  // namespace
+
 std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
     std::string out;
     const auto& v = a.verdict;
+    const std::size_t width = o.width;
+    const bool colour = o.colour;
+    // Each line is broken at the terminal's width; continuation rows start under the value.
+    auto line = [&](const std::string& text, std::size_t hang) { out += wrap(text, width, hang); };
     bool many = a.captures.size() > 1;
     for (const auto& c : a.captures)
-        out += fmt::format("sshpath {}: {} ({} packets, {}, {:.3f} s)\n", o.version, c.file, c.stats.packets, c.link_type,
-                           c.end_time - c.start_time);
+        line(fmt::format("sshpath {}: {} ({} packets, {}, {:.3f} s)", o.version, c.file, c.stats.packets, c.link_type,
+                         c.end_time - c.start_time), 4);
     out += "\n";
-    out += fmt::format("VERDICT     {} (confidence {})\n", name(v.cause), name(v.confidence));
-    out += fmt::format("component   {}\n", who(v));
-    out += fmt::format("summary     {}\n", v.summary);
-    out += fmt::format("rule        {}\n", v.rule.empty() ? "(none)" : v.rule);
+    line(fmt::format("{}     {}", paint("VERDICT", Colour::kBold, colour), cause_and_confidence(v, colour)), 12);
+    line(fmt::format("component   {}", who(v)), 12);
+    line(fmt::format("summary     {}", v.summary), 12);
+    line(fmt::format("rule        {}", v.rule.empty() ? "(none)" : v.rule), 12);
     if (!v.explanation.empty()) {
         out += "\n";
-        std::string text = v.explanation;
+        std::string text = reflow(v.explanation, width);
         while (!text.empty() && text.back() == '\n') text.pop_back();
         out += text + "\n";
     }
     if (!v.evidence.empty()) {
         out += "\nEvidence\n";
         for (const auto& e : v.evidence)
-            out += fmt::format("  {}#{:<6} {:>9.3f} s  {}\n", many ? e.file + " " : "", e.packet, e.time, e.what);
+            line(fmt::format("  {}{} {:>9.3f} s  {}", many ? e.file + " " : "", packet_number(e.packet, 7, colour), e.time, e.what),
+                 many ? 4 : 23);
     }
     if (!v.next_steps.empty()) {
         out += "\nNext steps\n";
         int n = 0;
-        for (const auto& s : v.next_steps) out += fmt::format("  {}. {}\n", ++n, s);
+        for (const auto& s : v.next_steps) line(fmt::format("  {}. {}", ++n, s), 5);
     }
     if (o.explain && !v.matched.empty()) {
         out += "\nRules that matched (* decided)\n";
-        explain_lines(out, v, "  ");
+        std::string lines;
+        explain_lines(lines, v, "  ");
+        out += wrap_lines(lines, width, 6);
     }
     if (!a.warnings.empty()) {
         out += "\nWarnings\n";
-        for (const auto& w : a.warnings) out += fmt::format("  ! {}\n", w);
+        for (const auto& w : a.warnings) line(fmt::format("  ! {}", w), 4);
     }
     out += fmt::format("\nConnections ({})\n", a.attempts.size());
     int index = 0;
@@ -85,39 +128,48 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
         ++index;
         const auto& fv = f.verdict;
         double t0 = start_of(a, f.file);
-        out += fmt::format("\n[{}] {} -> {}{}{}\n", index, f.facts.get(F::client), f.facts.get(F::server),
-                           many ? "  in " + f.file : "", index - 1 == a.verdict_attempt ? "   (decides the verdict)" : "");
-        out += fmt::format("    verdict  {} (confidence {}), component {}; rule {}\n", name(fv.cause), name(fv.confidence), who(fv),
-                           fv.rule.empty() ? "(none)" : fv.rule);
-        out += fmt::format("    summary  {}\n", fv.summary);
-        std::string stage = f.facts.get(F::ssh_stage);
-        out += fmt::format("    reached  {}", stage.empty() ? "nothing" : stage);
-        if (f.facts.get(F::server_banner_seen)) out += fmt::format("; server {}", f.facts.get(F::server_banner));
-        if (f.facts.get(F::client_banner_seen)) out += fmt::format("; client {}", f.facts.get(F::client_banner));
         out += "\n";
+        line(fmt::format("[{}] {} -> {}{}{}", index, f.facts.get(F::client), f.facts.get(F::server), many ? "  in " + f.file : "",
+                         index - 1 == a.verdict_attempt ? "   (decides the verdict)" : ""),
+             4);
+        line(fmt::format("    verdict  {}, component {}; rule {}", cause_and_confidence(fv, colour), who(fv),
+                         fv.rule.empty() ? "(none)" : fv.rule),
+             13);
+        line(fmt::format("    summary  {}", fv.summary), 13);
+        std::string stage = f.facts.get(F::ssh_stage);
+        std::string reached = fmt::format("    reached  {}", stage.empty() ? "nothing" : stage);
+        if (f.facts.get(F::server_banner_seen)) reached += fmt::format("; server {}", f.facts.get(F::server_banner));
+        if (f.facts.get(F::client_banner_seen)) reached += fmt::format("; client {}", f.facts.get(F::client_banner));
+        line(reached, 13);
         const auto& server = f.conversation.server;
         const auto& pre = server.pre_banner_lines;
+        // Quotes of a packet stay whole, however wide.
         for (std::size_t i = 0; i < pre.size() && i < 5; ++i)
             out += fmt::format("    before   server line {}: \"{}\"\n", i + 1, pre[i]);
-        if (pre.size() > 5) out += fmt::format("    before   ... {} more lines before the identification string\n", pre.size() - 5);
+        if (pre.size() > 5) line(fmt::format("    before   ... {} more lines before the identification string", pre.size() - 5), 13);
         if (!server.identification_problem.empty())
-            out += fmt::format("    problem  server identification string: {}\n", server.identification_problem);
+            line(fmt::format("    problem  server identification string: {}", server.identification_problem), 13);
         if (!f.facts.get(F::kex_alg).empty())
-            out += fmt::format("    kex      {} / {} / {} / {}\n", f.facts.get(F::kex_alg), f.facts.get(F::host_key_alg),
-                               f.facts.get(F::cipher_alg), f.facts.get(F::mac_alg));
+            line(fmt::format("    kex      {} / {} / {} / {}", f.facts.get(F::kex_alg), f.facts.get(F::host_key_alg),
+                             f.facts.get(F::cipher_alg), f.facts.get(F::mac_alg)),
+                 13);
         if (f.facts.get(F::server_hops) >= 0)
-            out += fmt::format("    hops     server {} hops away (ttl {})\n", f.facts.get(F::server_hops), f.facts.get(F::server_ttl));
+            line(fmt::format("    hops     server {} hops away (ttl {})", f.facts.get(F::server_hops), f.facts.get(F::server_ttl)), 13);
         out += "    timeline\n";
         for (const auto& e : f.conversation.timeline)
-            out += fmt::format("      #{:<6} {:>9.3f}  {:<6}  {}\n", e.packet, e.time - t0, flow::side_name(e.from), describe(e));
+            line(fmt::format("      {}{:>9.3f}  {:<6}  {}", packet_number(e.packet, 8, false), e.time - t0, flow::side_name(e.from),
+                             describe(e)),
+                 33);
         if (f.conversation.timeline_omitted)
             out += fmt::format("      ... {} more packets not listed\n", f.conversation.timeline_omitted);
         if (o.explain) {
             out += "    rules that matched (* decided)\n";
-            explain_lines(out, fv, "      ");
+            std::string lines;
+            explain_lines(lines, fv, "      ");
+            out += wrap_lines(lines, width, 10);
         }
     }
-    if (o.live != nullptr) out += live_section(*o.live, false);
+    if (o.live != nullptr) out += wrap_lines(live_section(*o.live, false), width, 14);
     return out;
 }
 

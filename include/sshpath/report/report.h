@@ -13,6 +13,10 @@ struct ReportOptions {
     /// `capture` and `run`: how the packets were captured, rendered after the rest (text and
     /// Markdown: a "Live capture" section; JSON: `capture_file` and `live`). Null otherwise.
     const LiveTrailer* live = nullptr;
+    /// Text: the columns lines are wrapped to (quotes of packets excepted); 0 for no wrapping.
+    std::size_t width = 80;
+    /// Text: colour the verdict, the confidence and the evidence's packet numbers (ANSI escapes).
+    bool colour = false;
 };
 
 /// The contract's JSON (schema_version 1): verdict, flows (each with its verdict, facts and
