@@ -18,6 +18,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/manual.h"
 #include "sshpath/core/error.h"
 #include "sshpath/facts/facts.h"
 #include "sshpath/posix/clock.h"
@@ -35,30 +36,39 @@ namespace sshpath::cli {
 
 namespace {
 
-constexpr const char* kUsage =
-    "Usage: sshpath COMMAND [OPTIONS]\n"
-    "\n"
-    "Explains, from packets, why an SSH connection fails: which component dropped or reset\n"
-    "it, how sure the packets make us, the packets that prove it, and what to do next.\n"
-    "\n"
-    "Commands:\n"
-    "  analyze FILE...        analyse pcap/pcapng captures ('-' reads standard input)\n"
-    "  capture                capture live while ssh fails elsewhere, then explain (root)\n"
-    "  run -- COMMAND...      run a command (ssh ...) while capturing, then explain (root)\n"
-    "  probe HOST             probe the path to HOST's SSH port: connect, banner, TTL-limited SYNs\n"
-    "  cloud-verify FILE...   evaluate exported cloud rules (NSG, endpoint ACL, security groups,\n"
-    "                         network ACLs, GCP firewall) for one connection, offline\n"
-    "  rules list             list the rules in use\n"
-    "  rules check DIR        load and validate the rules in DIR\n"
-    "  facts                  list the evidence facts rules can use\n"
-    "\n"
-    "Options:\n"
-    "  -h, --help             this help; 'sshpath COMMAND --help' for a command's options\n"
-    "  -V, --version          print the version\n"
-    "\n"
-    "Exit status: 0 the command ran (whatever it found); 2 usage, input or rule errors, or the\n"
-    "report could not be written; 'run' exits as its command did; 'analyze' stopped by SIGINT or\n"
-    "SIGTERM reports on what it read, then exits 130 or 143.\n";
+// What `sshpath --help` says, and the manual page's overview.
+const Overview& overview() {
+    static const Overview o{
+        "Explains, from packets, why an SSH connection fails: which component dropped or reset it, how sure the packets "
+        "make us, the packets that prove it, and what to do next.",
+        {
+            {"analyze FILE...", "analyse pcap/pcapng captures ('-' reads standard input)"},
+            {"capture", "capture live while ssh fails elsewhere, then explain (root)"},
+            {"run -- COMMAND...", "run a command (ssh ...) while capturing, then explain (root)"},
+            {"probe HOST", "probe the path to HOST's SSH port: connect, banner, TTL-limited SYNs"},
+            {"cloud-verify FILE...",
+             "evaluate exported cloud rules (NSG, endpoint ACL, security groups, network ACLs, GCP firewall) for one "
+             "connection, offline"},
+            {"rules list", "list the rules in use"},
+            {"rules check DIR", "load and validate the rules in DIR"},
+            {"rules test [DIR]", "run the rules' test fixtures"},
+            {"facts", "list the evidence facts rules can use"},
+        },
+        {
+            {"-h, --help", "this help; 'sshpath COMMAND --help' for a command's options"},
+            {"-V, --version", "print the version"},
+        },
+        {
+            {"SSHPATH_RULES", "the rules directory when --rules is not given (default: BINDIR/../share/sshpath/rules)"},
+            {"NO_COLOR", "set and not empty: no colour in the text report, unless --color always"},
+            {"COLUMNS", "the text report's width (default: the terminal's, else 80)"},
+        },
+        "0 the command ran (whatever it found); 2 usage, input or rule errors, or the report could not be written; "
+        "'run' exits as its command did; 'analyze' stopped by SIGINT or SIGTERM reports on what it read, then exits "
+        "130 or 143.",
+    };
+    return o;
+}
 
 // After SIGINT or SIGTERM, `analyze` goes on reading this long for what is already on its way
 // (the writer of a pipe got the same Ctrl-C and is flushing its last packets), then reports.
@@ -88,13 +98,14 @@ int cmd_analyze(const std::vector<std::string>& args) {
     desc.add_options()("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "file");
     if (vm.count("help")) {
-        std::cout << desc << "\nExamples:\n"
-                  << "  sshpath analyze failing.pcap\n"
-                  << "  sshpath analyze failing.pcapng --host 203.0.113.7 --port 2222 --format json\n"
-                  << "  sshpath analyze a.pcap b.pcap --format markdown > case-1234.md\n"
-                  << "  tcpdump -i any -w - 'tcp port 22 or icmp or icmp6' | sshpath analyze -\n"
-                  << "\nCtrl-C or SIGTERM stops reading (within a second) and reports on what was read; the exit status is\n"
-                  << "then 130 or 143.\n";
+        show_help(desc,
+                  "\nExamples:\n"
+                  "  sshpath analyze failing.pcap\n"
+                  "  sshpath analyze failing.pcapng --host 203.0.113.7 --port 2222 --format json\n"
+                  "  sshpath analyze a.pcap b.pcap --format markdown > case-1234.md\n"
+                  "  tcpdump -i any -w - 'tcp port 22 or icmp or icmp6' | sshpath analyze -\n"
+                  "\nCtrl-C or SIGTERM stops reading (within a second) and reports on what was read; the exit status is\n"
+                  "then 130 or 143.\n");
         return 0;
     }
     std::vector<std::string> files = vm.count("read") ? vm["read"].as<std::vector<std::string>>() : std::vector<std::string>{};
@@ -172,7 +183,7 @@ int cmd_rules(const std::vector<std::string>& args) {
     po::variables_map vm = parse_command_line(args, desc, "words");
     std::vector<std::string> words = vm.count("words") ? vm["words"].as<std::vector<std::string>>() : std::vector<std::string>{};
     if (vm.count("help") || words.empty()) {
-        std::cout << desc;
+        show_help(desc);
         return words.empty() && !vm.count("help") ? 2 : 0;
     }
     if (words[0] == "list" && words.size() == 1) {
@@ -216,11 +227,15 @@ int cmd_rules(const std::vector<std::string>& args) {
 }
 
 int cmd_facts(const std::vector<std::string>& args) {
-    if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
-        std::cout << "Usage: sshpath facts\n\nLists every evidence fact rules can use: scope, type, value when unobserved, meaning.\n";
+    po::options_description desc(
+        "Usage: sshpath facts\n\nLists every evidence fact rules can use: scope, type, value when unobserved, meaning.\n\nOptions");
+    desc.add_options()("help,h", "this help");
+    const po::variables_map vm = parse_command_line(args, desc, "words");
+    if (vm.count("help")) {
+        show_help(desc);
         return 0;
     }
-    if (!args.empty()) throw UsageError("facts: takes no arguments");
+    if (vm.count("words")) throw UsageError("facts: takes no arguments");
     std::cout << fmt::format("{:<32} {:<8} {:<7} {:<6} {}\n", "fact", "scope", "type", "unset", "meaning");
     for (const auto& f : facts::catalogue())
         std::cout << fmt::format("{:<32} {:<8} {:<7} {:<6} {}\n", f.name, facts::scope_name(f.scope), facts::type_name(f.type),
@@ -232,22 +247,51 @@ int cmd_facts(const std::vector<std::string>& args) {
 
 namespace {
 
+using Command = int (*)(const std::vector<std::string>&);
+
+// The commands, in the order of the overview.
+const std::vector<std::pair<std::string_view, Command>>& commands() {
+    static const std::vector<std::pair<std::string_view, Command>> c = {
+        {"analyze", cmd_analyze}, {"capture", cmd_capture}, {"run", cmd_run},     {"probe", cmd_probe},
+        {"cloud-verify", cmd_cloud_verify}, {"rules", cmd_rules},     {"facts", cmd_facts},
+    };
+    return c;
+}
+
+bool is_command(std::string_view name) {
+    return std::any_of(commands().begin(), commands().end(), [&](const auto& c) { return c.first == name; });
+}
+
+// Every command's --help, recorded rather than printed.
+std::vector<HelpPage> help_pages() {
+    HelpCollector collector;
+    for (const auto& [name, run] : commands()) {
+        collector.start(std::string(name));
+        run({"--help"});
+    }
+    return collector.pages;
+}
+
 int dispatch(const std::string& cmd, const std::vector<std::string>& rest) {
     if (cmd == "-h" || cmd == "--help" || cmd == "help") {
-        std::cout << kUsage;
+        std::cout << render_usage(overview());
         return 0;
     }
     if (cmd == "-V" || cmd == "--version") {
         std::cout << "sshpath " << SSHPATH_VERSION << "\n";
         return 0;
     }
-    if (cmd == "analyze") return cmd_analyze(rest);
-    if (cmd == "rules") return cmd_rules(rest);
-    if (cmd == "facts") return cmd_facts(rest);
-    if (cmd == "capture") return cmd_capture(rest);
-    if (cmd == "run") return cmd_run(rest);
-    if (cmd == "probe") return cmd_probe(rest);
-    if (cmd == "cloud-verify") return cmd_cloud_verify(rest);
+    // Generated at build time: the manual page and the bash completion (docs/install.md).
+    if (cmd == "--help-man") {
+        std::cout << render_man(overview(), help_pages(), SSHPATH_VERSION);
+        return 0;
+    }
+    if (cmd == "--help-bash") {
+        std::cout << render_bash(overview(), help_pages());
+        return 0;
+    }
+    for (const auto& [name, run] : commands())
+        if (name == cmd) return run(rest);
     throw UsageError(fmt::format("unknown command '{}' (see 'sshpath --help')", cmd));
 }
 
@@ -282,7 +326,7 @@ int run(int argc, char** argv) {
     StandardOutput output;
     try {
         if (args.empty()) {
-            std::cerr << kUsage;
+            std::cerr << render_usage(overview());
             return 2;
         }
         const int status = dispatch(cmd, std::vector<std::string>(args.begin() + 1, args.end()));
@@ -292,8 +336,7 @@ int run(int argc, char** argv) {
         }
         return status;
     } catch (const po::error& e) {
-        const bool known = cmd == "analyze" || cmd == "rules" || cmd == "capture" || cmd == "run" || cmd == "probe" ||
-                           cmd == "cloud-verify";
+        const bool known = is_command(cmd) && cmd != "facts";
         std::cerr << "sshpath: error: " << e.what() << " (see 'sshpath " << (known ? cmd + " " : "") << "--help')\n";
         return 2;
     } catch (const Error& e) {

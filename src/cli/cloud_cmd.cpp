@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/manual.h"
 #include "sshpath/cloud/evaluate.h"
 #include "sshpath/cloud/load.h"
 #include "sshpath/cloud/render.h"
@@ -56,11 +57,12 @@ int cmd_cloud_verify(const std::vector<std::string>& args) {
         ("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "file");
     if (vm.count("help")) {
-        std::cout << desc << "\nExamples:\n"
-                  << "  az network nic list-effective-nsg -g GROUP -n NIC -o json > effective.json\n"
-                  << "  sshpath cloud-verify effective.json --from 198.51.100.2 --to 10.0.0.4:22\n"
-                  << "  sshpath cloud-verify subnet-nsg.json nic-nsg.json --from 198.51.100.2 --to 10.0.0.4:22 --vnet 10.0.0.0/16\n"
-                  << "  sshpath cloud-verify sg.json nacl.json --from 198.51.100.2:51000 --to 10.1.0.5:22 --format json\n";
+        show_help(desc,
+                  "\nExamples:\n"
+                  "  az network nic list-effective-nsg -g GROUP -n NIC -o json > effective.json\n"
+                  "  sshpath cloud-verify effective.json --from 198.51.100.2 --to 10.0.0.4:22\n"
+                  "  sshpath cloud-verify subnet-nsg.json nic-nsg.json --from 198.51.100.2 --to 10.0.0.4:22 --vnet 10.0.0.0/16\n"
+                  "  sshpath cloud-verify sg.json nacl.json --from 198.51.100.2:51000 --to 10.1.0.5:22 --format json\n");
         return 0;
     }
     if (vm.count("facts")) {

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <string_view>
 
+#include "cli/manual.h"
 #include "sshpath/posix/resolve.h"
 
 namespace po = boost::program_options;
@@ -109,6 +110,7 @@ std::string check_format(const std::string& format) {
 
 po::variables_map parse_command_line(const std::vector<std::string>& args, const po::options_description& desc,
                                     const char* positional) {
+    note_positional(positional);
     po::options_description hidden;
     hidden.add_options()(positional, po::value<std::vector<std::string>>(), "");
     po::options_description all;

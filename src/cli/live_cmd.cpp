@@ -19,6 +19,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/live_target.h"
+#include "cli/manual.h"
 #include "sshpath/capture/link_name.h"
 #include "sshpath/capture/live.h"
 #include "sshpath/engine/live_session.h"
@@ -368,7 +369,7 @@ void require_dashes(const std::vector<std::string>& args, const po::options_desc
     }
 }
 
-void print_help(const po::options_description& desc, const char* examples) { std::cout << desc << "\nExamples:\n" << examples; }
+void print_help(const po::options_description& desc, const char* examples) { show_help(desc, std::string("\nExamples:\n") + examples); }
 
 // The progress lines both commands print once the capture is open.
 void announce(const LiveArgs& a, const Prepared& p) {

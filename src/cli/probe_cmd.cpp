@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/manual.h"
 #include "sshpath/probe/decide.h"
 #include "sshpath/probe/render.h"
 #include "sshpath/probe/runner.h"
@@ -73,10 +74,11 @@ int cmd_probe(const std::vector<std::string>& args) {
         ("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "host");
     if (vm.count("help")) {
-        std::cout << desc << "\nExamples:\n"
-                  << "  sudo sshpath probe 203.0.113.7\n"
-                  << "  sudo sshpath probe vm.example --port 2222 --format json --write probe.pcap\n"
-                  << "  sshpath probe 203.0.113.7            # without root: the connect and banner test only\n";
+        show_help(desc,
+                  "\nExamples:\n"
+                  "  sudo sshpath probe 203.0.113.7\n"
+                  "  sudo sshpath probe vm.example --port 2222 --format json --write probe.pcap\n"
+                  "  sshpath probe 203.0.113.7            # without root: the connect and banner test only\n");
         return 0;
     }
     if (!vm.count("host")) throw UsageError("probe: no host given (see 'sshpath probe --help')");
