@@ -50,6 +50,7 @@ template <typename Ar> void field(Ar& ar, ssh::Disconnect& v);
 template <typename Ar> void field(Ar& ar, ssh::Negotiated& v);
 template <typename Ar> void field(Ar& ar, ssh::ProxyRequest& v);
 template <typename Ar> void field(Ar& ar, ssh::ProxyReply& v);
+template <typename Ar> void field(Ar& ar, ssh::HostKey& v);
 template <typename Ar> void field(Ar& ar, ssh::DirectionView& v);
 template <typename Ar> void field(Ar& ar, SshView& v);
 template <typename Ar> void field(Ar& ar, Flow& v);
@@ -174,9 +175,14 @@ void field(Ar& ar, ssh::ProxyReply& v) {
 }
 
 template <typename Ar>
+void field(Ar& ar, ssh::HostKey& v) {
+    fields(ar, v.blob, v.type);
+}
+
+template <typename Ar>
 void field(Ar& ar, ssh::DirectionView& v) {
     fields(ar, v.pre_banner_lines, v.banner, v.banner_end, v.first_line, v.first_bytes, v.kexinit, v.kexinit_end,
-           v.disconnect, v.disconnect_end, v.message_types, v.newkeys, v.kex_messages, v.data_after_banner,
+           v.disconnect, v.disconnect_end, v.message_types, v.newkeys, v.kex_messages, v.host_key, v.data_after_banner,
            v.too_many_lines, v.overlong_line);
 }
 

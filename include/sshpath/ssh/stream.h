@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "sshpath/ssh/host_key.h"
 #include "sshpath/ssh/ssh.h"
 
 namespace sshpath::ssh {
@@ -23,6 +24,7 @@ struct DirectionView {
     std::vector<std::uint8_t> message_types;     ///< message numbers of clear-text packets, in order
     bool newkeys = false;                        ///< SSH_MSG_NEWKEYS seen (what follows is encrypted)
     bool kex_messages = false;                   ///< a key-exchange message (30..49) seen after KEXINIT
+    std::optional<HostKey> host_key;             ///< the server's host key, from its key-exchange reply (31 or 33)
     bool data_after_banner = false;              ///< any byte after the identification line
     bool too_many_lines = false;                 ///< more than 1024 lines before an identification string
     bool overlong_line = false;                  ///< a line over 8192 bytes before the identification string
