@@ -3,9 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
+#include "fixture.h"
 #include "sshpath/client/ruleset_parse.h"
 #include "sshpath/core/error.h"
 
@@ -14,13 +13,7 @@ using sshpath::capture::IpAddress;
 
 namespace {
 
-std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(SSHPATH_SOURCE_DIR) + "/tests/fixtures/client/" + name);
-    EXPECT_TRUE(in.good()) << name;
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+std::string fixture(const std::string& name) { return client_fixture(name); }
 
 IpAddress ip(const std::string& text) {
     IpAddress a;
