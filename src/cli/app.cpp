@@ -38,6 +38,7 @@ constexpr const char* kUsage =
     "  capture                capture live while ssh fails elsewhere, then explain (root)\n"
     "  run -- COMMAND...      run a command (ssh ...) while capturing, then explain (root)\n"
     "  probe HOST             probe the path to HOST's SSH port: connect, banner, TTL-limited SYNs\n"
+    "  check HOST             examine this computer for HOST: ssh config, keys, route, firewall (root)\n"
     "  rules list             list the rules in use\n"
     "  rules check DIR        load and validate the rules in DIR\n"
     "  facts                  list the evidence facts rules can use\n"
@@ -176,6 +177,7 @@ int run(int argc, char** argv) {
         if (cmd == "capture") return cmd_capture(rest);
         if (cmd == "run") return cmd_run(rest);
         if (cmd == "probe") return cmd_probe(rest);
+        if (cmd == "check") return cmd_check(rest);
         throw UsageError(fmt::format("unknown command '{}' (see 'sshpath --help')", cmd));
     } catch (const po::error& e) {
         std::cerr << "sshpath: error: " << e.what() << "\n";
