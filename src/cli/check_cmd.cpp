@@ -50,6 +50,7 @@ int cmd_check(const std::vector<std::string>& args) {
         ("port,p", po::value<std::string>()->value_name("PORT"), "the SSH port (default: what ssh -G says, usually 22)")
         ("capture", po::value<std::string>()->value_name("FILE"), "a capture of the connection: compare the host key the server sent with known_hosts")
         ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text or json")
+        ("facts", "list the facts of the client scope (name, type, meaning) and exit")
         ("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "host");
     if (vm.count("help")) {
@@ -59,6 +60,15 @@ int cmd_check(const std::vector<std::string>& args) {
                   << "  sshpath check vm.example.com --format json > client-check.json\n"
                   << "  sshpath check vm.example.com --capture failing.pcap\n"
                   << "\nExit status: 0 the checks ran (whatever they found); 2 bad usage.\n";
+        return 0;
+    }
+    if (vm.count("facts")) {
+        std::cout << fmt::format("{:<30} {:<7} {}\n", "fact", "type", "meaning");
+        for (const auto& f : client::client_fact_catalogue()) {
+            const char* type = std::holds_alternative<bool>(f.value) ? "bool" : std::holds_alternative<std::int64_t>(f.value) ? "int"
+                               : std::holds_alternative<double>(f.value) ? "real" : "string";
+            std::cout << fmt::format("{:<30} {:<7} {}\n", f.name, type, f.description);
+        }
         return 0;
     }
     const auto hosts = vm.count("host") ? vm["host"].as<std::vector<std::string>>() : std::vector<std::string>{};

@@ -59,15 +59,23 @@ void firewall_findings(CheckResult& r) {
         {"fwd-syn", "warning", "matters only for a container or VM on this machine whose traffic it forwards"},
         {"fwd-reply", "warning", "matters only for a container or VM on this machine whose traffic it forwards"},
     };
+    // A connection whose SYN or SYN-ACK is blocked never gets to its later packets.
+    auto blocked = [&](const char* name) {
+        const fw::PathResult* p = path(r, name);
+        return p != nullptr && p->verdict != "accept";
+    };
+    const bool never_opens = blocked("out-syn") || blocked("in-reply");
     for (const auto& m : meanings) {
         const fw::PathResult* p = path(r, m.path);
         if (p == nullptr) continue;
+        if (never_opens && std::string(m.path).find("established") != std::string::npos) continue;
         if (p->verdict != "accept" && p->decided_by) {
             const fw::Hit& h = *p->decided_by;
             std::string effect = p->verdict == "reject" ? reject_effect(p->reject_type) : m.drop_effect;
             if (p->verdict == "queue") effect = "a program in user space (an IPS or security agent) decides; nothing in the rules says what it does";
-            std::string text = fmt::format("{}: {} by {}: '{}' ({}){}; {}", p->description, p->verdict == "reject" ? "rejected (" + p->reject_type + ")" : p->verdict,
-                                           rule_where(h), h.rule_text, counter_text(h), h.manager.empty() ? "" : ", managed by " + h.manager, effect);
+            const std::string done = p->verdict == "reject" ? "rejected (" + p->reject_type + ")" : p->verdict == "queue" ? "queued" : "dropped";
+            std::string text = fmt::format("{}: {} by {}: '{}' ({}){}; {}", p->description, done, rule_where(h), h.rule_text, counter_text(h),
+                                           h.manager.empty() ? "" : ", managed by " + h.manager, effect);
             if (h.packets && *h.packets == 0 && std::string(m.path).rfind("fwd", 0) != 0)
                 text += "; its counter has not moved: it has not matched a packet since the counters were last reset";
             r.findings.push_back({m.level, "firewall", text, h.manager.empty() ? h.remove_command : h.manager_command});
@@ -177,7 +185,7 @@ void file_findings(CheckResult& r) {
                                                                      "with StrictHostKeyChecking yes", h.type, h.fingerprint, h.status), ""});
         }
     }
-    if (r.host_keys.empty() && keys.empty() && !r.known_hosts_name.empty())
+    if (r.host_keys.empty() && keys.empty() && !r.known_hosts_name.empty() && r.resolution.resolved)
         r.findings.push_back({"info", "known-hosts", fmt::format("known_hosts holds no key for {}: ssh will ask to confirm the server's key", r.known_hosts_name), ""});
 }
 

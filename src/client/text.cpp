@@ -137,7 +137,8 @@ std::string to_text(const CheckResult& r) {
     files_section(r, out);
     firewall_section(r, out);
     out += "\nFindings\n";
-    if (r.findings.empty()) out += "  nothing on this computer stands in ssh's way\n";
+    if (r.findings.empty())
+        out += r.skipped.empty() ? "  nothing on this computer stands in ssh's way\n" : "  nothing found by the checks that ran\n";
     for (const auto& f : r.findings) {
         out += fmt::format("  {:<8} {}\n", f.level, f.text);
         if (!f.fix.empty()) out += fmt::format("           fix: {}\n", f.fix);
