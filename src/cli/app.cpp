@@ -15,10 +15,11 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "sshpath/core/error.h"
-#include "sshpath/evidence/facts.h"
+#include "sshpath/facts/facts.h"
 #include "sshpath/report/report.h"
+#include "sshpath/rules/fixtures.h"
 #include "sshpath/rules/rule_set.h"
-#include "sshpath/verdict/verdict.h"
+#include "sshpath/engine/analyzer.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -79,7 +80,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
         return 0;
     }
     if (!vm.count("file")) throw UsageError("analyze: no capture file given (see 'sshpath analyze --help')");
-    verdict::AnalyzeOptions options;
+    engine::AnalyzeOptions options;
     options.ssh_port = parse_port(vm["port"].as<std::string>());
     if (vm.count("host")) parse_host(vm["host"].as<std::string>(), options);
     if (vm.count("max-connections"))
@@ -95,18 +96,33 @@ int cmd_analyze(const std::vector<std::string>& args) {
     auto files = vm["file"].as<std::vector<std::string>>();
     if (std::count(files.begin(), files.end(), "-") > 1)
         throw UsageError("analyze: '-' (standard input) can be given only once");
-    print_report(verdict::analyze(files, options, rules), format, vm.count("explain") > 0);
+    options.explain = vm.count("explain") > 0;
+    print_report(engine::analyze(files, options, rules), format, options.explain);
     return 0;
+}
+
+// What a rule decides, for `rules list`: its cause, its rank, or whether it stops.
+std::string rule_decides(const rules::Rule& r) {
+    switch (rules::yields(r.scope)) {
+    case rules::Yields::kVerdict: return std::string(contract::name(r.cause));
+    case rules::Yields::kRank: return fmt::format("rank={}", r.rank);
+    case rules::Yields::kStop: return r.stop ? "stop" : "continue";
+    }
+    return {};
 }
 
 int cmd_rules(const std::vector<std::string>& args) {
     po::options_description desc(
         "Usage: sshpath rules list [--rules DIR]\n"
         "       sshpath rules check DIR\n"
+        "       sshpath rules test [DIR]\n"
         "\n"
         "'list' prints the rules in use, best first when several match (priority, then specificity).\n"
         "'check' loads DIR as 'analyze --rules DIR' would and reports the first problem as\n"
         "file:line: problem (exit status 2), or how many rules and parameters it holds.\n"
+        "'test' loads DIR (default: the rules in use) and runs the fixtures of DIR/tests: each\n"
+        "rule must decide its 'decides' fixtures and not match its 'rejects' fixtures; exit\n"
+        "status 1 when one fails or a rule has none.\n"
         "\n"
         "Options");
     desc.add_options()("rules", po::value<std::string>()->value_name("DIR"), "rules directory for 'list'")("help,h", "this help");
@@ -125,10 +141,11 @@ int cmd_rules(const std::vector<std::string>& args) {
             return a->id < b->id;
         });
         std::cout << fmt::format("rules from {}\n", rs.directory().string());
-        std::cout << fmt::format("{:<40} {:>4}  {:<8} {:<20} {:<9} {}\n", "id", "prio", "scope", "cause", "component", "title");
+        std::cout << fmt::format("{:<40} {:>4}  {:<8} {:<20} {:<9} {}\n", "id", "prio", "scope", "decides", "component", "title");
         for (const auto* r : sorted)
-            std::cout << fmt::format("{:<40} {:>4}  {:<8} {:<20} {:<9} {}{}\n", r->id, r->priority, evidence::scope_name(r->scope),
-                                     r->cause, r->component, r->title, r->status == "disabled" ? " [disabled]" : "");
+            std::cout << fmt::format("{:<40} {:>4}  {:<8} {:<20} {:<9} {}{}\n", r->id, r->priority, facts::scope_name(r->scope),
+                                     rule_decides(*r), rules::yields(r->scope) == rules::Yields::kVerdict ? contract::name(r->component) : "-",
+                                     r->title, r->enabled() ? "" : " [disabled]");
         return 0;
     }
     if (words[0] == "check" && words.size() == 2) {
@@ -136,7 +153,23 @@ int cmd_rules(const std::vector<std::string>& args) {
         std::cout << fmt::format("{}: {} rules, {} parameters: OK\n", words[1], rs.rules().size(), rs.parameters().size());
         return 0;
     }
-    throw UsageError("rules: expected 'rules list' or 'rules check DIR'");
+    if (words[0] == "test" && words.size() <= 2) {
+        const rules::RuleSet rs = words.size() == 2 ? rules::RuleSet::load(words[1]) : load_rules(vm);
+        const rules::FixtureReport report = rules::test_rules(rs, rs.directory() / "tests");
+        std::size_t failed = 0;
+        for (const auto& r : report.results) {
+            if (r.passed) continue;
+            ++failed;
+            std::cout << fmt::format("FAIL {} ({} {}:{}): {}: {}\n", r.rule, r.decides ? "decides" : "rejects", r.file, r.line,
+                                     r.name, r.problem);
+        }
+        for (const auto& u : report.uncovered) std::cout << fmt::format("FAIL {}\n", u);
+        std::cout << fmt::format("{} fixtures of {} rules: {} passed, {} failed; {} rules without fixtures\n",
+                                 report.results.size(), rs.rules().size(), report.results.size() - failed, failed,
+                                 report.uncovered.size());
+        return report.passed() ? 0 : 1;
+    }
+    throw UsageError("rules: expected 'rules list', 'rules check DIR' or 'rules test [DIR]'");
 }
 
 int cmd_facts(const std::vector<std::string>& args) {
@@ -146,8 +179,8 @@ int cmd_facts(const std::vector<std::string>& args) {
     }
     if (!args.empty()) throw UsageError("facts: takes no arguments");
     std::cout << fmt::format("{:<32} {:<8} {:<7} {:<6} {}\n", "fact", "scope", "type", "unset", "meaning");
-    for (const auto& f : evidence::catalogue())
-        std::cout << fmt::format("{:<32} {:<8} {:<7} {:<6} {}\n", f.name, evidence::scope_name(f.scope), evidence::type_name(f.type),
+    for (const auto& f : facts::catalogue())
+        std::cout << fmt::format("{:<32} {:<8} {:<7} {:<6} {}\n", f.name, facts::scope_name(f.scope), facts::type_name(f.type),
                                  f.unset, f.description);
     return 0;
 }

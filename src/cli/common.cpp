@@ -47,7 +47,7 @@ std::size_t parse_count(const std::string& text, const char* option, const char*
     return n;
 }
 
-void parse_host(const std::string& text, verdict::AnalyzeOptions& o) {
+void parse_host(const std::string& text, engine::AnalyzeOptions& o) {
     o.host = text;
     capture::IpAddress addr;
     if (capture::IpAddress::parse(text, addr)) {
@@ -89,7 +89,7 @@ po::variables_map parse_command_line(const std::vector<std::string>& args, const
     return vm;
 }
 
-void print_report(const verdict::Analysis& analysis, const std::string& format, bool explain) {
+void print_report(const engine::Analysis& analysis, const std::string& format, bool explain) {
     report::ReportOptions ro;
     ro.explain = explain;
     ro.version = SSHPATH_VERSION;

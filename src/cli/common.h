@@ -7,7 +7,7 @@
 #include "sshpath/core/error.h"
 #include "sshpath/report/report.h"
 #include "sshpath/rules/rule_set.h"
-#include "sshpath/verdict/verdict.h"
+#include "sshpath/engine/analyzer.h"
 
 /// Pieces every command shares: option checks, rule loading, report output.
 namespace sshpath::cli {
@@ -28,7 +28,7 @@ int parse_port(const std::string& text, const char* option = "--port");
 /// "OPTION: 'TEXT' is not a number of WHAT (MIN-MAX)".
 std::size_t parse_count(const std::string& text, const char* option, const char* what, std::size_t min, std::size_t max);
 /// An IP address, or a host name resolved once (first address); UsageError when neither.
-void parse_host(const std::string& text, verdict::AnalyzeOptions& o);
+void parse_host(const std::string& text, engine::AnalyzeOptions& o);
 /// text | json | markdown, or UsageError.
 std::string check_format(const std::string& format);
 /// Parses a command's arguments: the options of `desc`, and every other word collected under
@@ -37,6 +37,6 @@ boost::program_options::variables_map parse_command_line(const std::vector<std::
                                                           const boost::program_options::options_description& desc,
                                                           const char* positional);
 /// Renders the analysis in the format and writes it to stdout.
-void print_report(const verdict::Analysis& analysis, const std::string& format, bool explain);
+void print_report(const engine::Analysis& analysis, const std::string& format, bool explain);
 
 }  // namespace sshpath::cli

@@ -259,7 +259,7 @@ struct Target {
     std::vector<std::pair<IpAddress, int>> proxies;  // --proxy: their connections are kept too
     bool resolved = false;             // host was a name that was resolved
     int filter_port = 22;              // 0: every TCP connection
-    verdict::AnalyzeOptions analyze;
+    engine::AnalyzeOptions analyze;
     std::vector<std::string> notes;    // what the filter keeps and why, for the user
 };
 
@@ -689,14 +689,15 @@ struct Child {
 };
 
 // A connection whose verdict later packets cannot change (README: `capture --until-verdict`).
-bool conclusive(const evidence::FactSet& f) {
-    return f.get_int("ssh_stage_rank") >= 6                                        // key exchange done: encrypted
-           || f.get_bool("server_rst_seen") || f.get_bool("client_rst_seen")        // reset
-           || f.get_bool("server_fin_seen") || f.get_bool("client_fin_seen")        // closed
-           || f.get_bool("disconnect_seen")                                         // SSH disconnect
-           || (f.get_int("icmp_errors") > 0 && !f.get_bool("icmp_too_big_seen"))   // rejected by ICMP
-           || (f.get_bool("proxy_answered") && !f.get_bool("proxy_granted"))        // proxy refusal
-           || (f.get_int("syns_after_synack") >= 1 && !f.get_bool("handshake_completed"));  // SYN-ACK never reached TCP
+bool conclusive(const facts::FactSet& f) {
+    namespace F = facts::flow;
+    return f.get(F::ssh_stage_rank) >= 6                                        // key exchange done: encrypted
+           || f.get(F::server_rst_seen) || f.get(F::client_rst_seen)            // reset
+           || f.get(F::server_fin_seen) || f.get(F::client_fin_seen)            // closed
+           || f.get(F::disconnect_seen)                                         // SSH disconnect
+           || (f.get(F::icmp_errors) > 0 && !f.get(F::icmp_too_big_seen))       // rejected by ICMP
+           || (f.get(F::proxy_answered) && !f.get(F::proxy_granted))            // proxy refusal
+           || (f.get(F::syns_after_synack) >= 1 && !f.get(F::handshake_completed));  // SYN-ACK never reached TCP
 }
 
 struct StoredFrame {
@@ -708,8 +709,8 @@ struct StoredFrame {
 
 class Session {
 public:
-    Session(const LiveArgs& args, capture::LiveCapture& cap, verdict::Analyzer& analyzer, const rules::RuleSet& rules,
-            const verdict::AnalyzeOptions& options, capture::DumpWriter* writer, const SignalGuard& signals, std::string name)
+    Session(const LiveArgs& args, capture::LiveCapture& cap, engine::Analyzer& analyzer, const rules::RuleSet& rules,
+            const engine::AnalyzeOptions& options, capture::DumpWriter* writer, const SignalGuard& signals, std::string name)
         : args_(args), cap_(cap), analyzer_(analyzer), rules_(rules), options_(options), writer_(writer), signals_(signals),
           name_(std::move(name)) {}
 
@@ -841,7 +842,7 @@ private:
 
     // Analyses the packets so far with the same rules; the verdict of a conclusive connection.
     std::optional<std::string> trial() const {
-        verdict::Analyzer a(options_, rules_);
+        engine::Analyzer a(options_, rules_);
         a.begin_capture(name_, cap_.link_type());
         capture::ReadStats stats;
         stats.link_type = cap_.link_type();
@@ -859,11 +860,11 @@ private:
         }
         a.set_capture_end(wall_now());
         a.end_capture(stats);
-        const verdict::Analysis result = a.finish();
-        for (const auto& flow : result.flows)
+        const engine::Analysis result = a.finish();
+        for (const auto& flow : result.attempts)
             if (conclusive(flow.facts))
-                return fmt::format("{} -> {}: {} (rule {})", flow.facts.get_string("client"), flow.facts.get_string("server"),
-                                   flow.verdict.cause, flow.verdict.rule);
+                return fmt::format("{} -> {}: {} (rule {})", flow.facts.get(facts::flow::client),
+                                   flow.facts.get(facts::flow::server), contract::name(flow.verdict.cause), flow.verdict.rule);
         return std::nullopt;
     }
 
@@ -924,9 +925,9 @@ private:
 
     const LiveArgs& args_;
     capture::LiveCapture& cap_;
-    verdict::Analyzer& analyzer_;
+    engine::Analyzer& analyzer_;
     const rules::RuleSet& rules_;
-    verdict::AnalyzeOptions options_;
+    engine::AnalyzeOptions options_;
     capture::DumpWriter* writer_;
     const SignalGuard& signals_;
     std::string name_;
@@ -1067,7 +1068,7 @@ std::string text_trailer(const Outcome& o, double grace, bool markdown) {
     return out;
 }
 
-std::string json_report(const verdict::Analysis& analysis, const report::ReportOptions& ro, const Outcome& o, double grace) {
+std::string json_report(const engine::Analysis& analysis, const report::ReportOptions& ro, const Outcome& o, double grace) {
     auto j = nlohmann::ordered_json::parse(report::render_json(analysis, ro));
     if (o.writer) j["capture_file"] = o.writer->path();
     nlohmann::ordered_json live;
@@ -1104,7 +1105,7 @@ std::string json_report(const verdict::Analysis& analysis, const report::ReportO
     return j.dump(2) + "\n";
 }
 
-void print_live_report(const verdict::Analysis& analysis, const LiveArgs& a, const Outcome& o, int report_fd) {
+void print_live_report(const engine::Analysis& analysis, const LiveArgs& a, const Outcome& o, int report_fd) {
     report::ReportOptions ro;
     ro.explain = a.explain;
     ro.version = SSHPATH_VERSION;
@@ -1132,7 +1133,7 @@ void print_live_report(const verdict::Analysis& analysis, const LiveArgs& a, con
 // Everything after the capture is open and privileges are dropped: the loop, then the report.
 int capture_and_report(const LiveArgs& a, Prepared& p, const SignalGuard& signals, Child* child, const std::string& user) {
     const std::string name = fmt::format("live capture on {}", p.interface);
-    verdict::Analyzer analyzer(p.target.analyze, p.rules);
+    engine::Analyzer analyzer(p.target.analyze, p.rules);
     analyzer.begin_capture(name, p.cap->link_type());
     Session session(a, *p.cap, analyzer, p.rules, p.target.analyze, p.writer.get(), signals, name);
     Outcome o;

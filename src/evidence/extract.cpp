@@ -6,6 +6,11 @@
 
 namespace sshpath::evidence {
 
+namespace F = facts::flow;
+namespace C = facts::capture;
+using facts::FactSet;
+using facts::Scope;
+
 using flow::Flow;
 
 int hop_distance(int ttl) {
@@ -91,109 +96,109 @@ Stage stage_of(const Flow& f) {
 FactSet extract_flow(const Flow& f, const CaptureContext& ctx) {
     FactSet fs(Scope::kFlow);
     auto rel = [&](double t) { return t - ctx.start_time; };
-    auto observe = [&](const char* tag, const flow::PacketRef& r, std::string what) {
-        fs.observe(tag, r.packet, rel(r.time), std::move(what));
+    auto observe = [&](auto id, const flow::PacketRef& r, std::string what) {
+        fs.observe(id, r.packet, rel(r.time), std::move(what));
     };
     const auto& v = f.ssh;
 
-    fs.set("client", endpoint(f.client, f.client_port));
-    fs.set("server", endpoint(f.server, f.server_port));
-    fs.set("server_address", f.server.to_string());
-    fs.set("server_port", std::int64_t(f.server_port));
-    fs.set("ip_version", std::int64_t(f.client.version));
-    fs.set("on_ssh_port", f.server_port == ctx.ssh_port);
-    fs.set("first_packet", std::int64_t(f.first.packet));
-    fs.set("start_time", rel(f.first.time));
-    fs.set("duration_s", f.last.time - f.first.time);
-    fs.set("until_capture_end_s", ctx.end_time - f.last.time);
-    fs.set("client_packets", std::int64_t(f.c2s.packets));
-    fs.set("server_packets", std::int64_t(f.s2c.packets));
+    fs.set(F::client, endpoint(f.client, f.client_port));
+    fs.set(F::server, endpoint(f.server, f.server_port));
+    fs.set(F::server_address, f.server.to_string());
+    fs.set(F::server_port, std::int64_t(f.server_port));
+    fs.set(F::ip_version, std::int64_t(f.client.version));
+    fs.set(F::on_ssh_port, f.server_port == ctx.ssh_port);
+    fs.set(F::first_packet, std::int64_t(f.first.packet));
+    fs.set(F::start_time, rel(f.first.time));
+    fs.set(F::duration_s, f.last.time - f.first.time);
+    fs.set(F::until_capture_end_s, ctx.end_time - f.last.time);
+    fs.set(F::client_packets, std::int64_t(f.c2s.packets));
+    fs.set(F::server_packets, std::int64_t(f.s2c.packets));
 
     // Proxy.
     if (v.proxy_request.kind != ssh::ProxyKind::kNone) {
-        fs.set("via_proxy", true);
-        fs.set("proxy_kind", std::string(ssh::proxy_kind_name(v.proxy_request.kind)));
-        fs.set("proxy_target", v.proxy_request.target_host + ":" + std::to_string(v.proxy_request.target_port));
-        fs.set("proxy_target_port", std::int64_t(v.proxy_request.target_port));
+        fs.set(F::via_proxy, true);
+        fs.set(F::proxy_kind, std::string(ssh::proxy_kind_name(v.proxy_request.kind)));
+        fs.set(F::proxy_target, v.proxy_request.target_host + ":" + std::to_string(v.proxy_request.target_port));
+        fs.set(F::proxy_target_port, std::int64_t(v.proxy_request.target_port));
         if (v.proxy_request_ref)
-            observe("via_proxy", *v.proxy_request_ref,
+            observe(F::via_proxy, *v.proxy_request_ref,
                     fmt::format("the client asks the proxy ({}) for {}:{}", ssh::proxy_kind_name(v.proxy_request.kind),
                                 v.proxy_request.target_host, v.proxy_request.target_port));
         if (v.proxy_reply.complete) {
-            fs.set("proxy_answered", true);
-            fs.set("proxy_granted", v.proxy_reply.granted);
-            fs.set("proxy_status", std::int64_t(v.proxy_reply.status));
-            fs.set("proxy_reply", v.proxy_reply.text);
+            fs.set(F::proxy_answered, true);
+            fs.set(F::proxy_granted, v.proxy_reply.granted);
+            fs.set(F::proxy_status, std::int64_t(v.proxy_reply.status));
+            fs.set(F::proxy_reply, v.proxy_reply.text);
             if (v.proxy_reply_ref)
-                observe("proxy_reply", *v.proxy_reply_ref, fmt::format("the proxy answers \"{}\"", v.proxy_reply.text));
+                observe(F::proxy_reply, *v.proxy_reply_ref, fmt::format("the proxy answers \"{}\"", v.proxy_reply.text));
         }
     }
 
     // Handshake.
     if (!f.syns.empty()) {
         const auto& first = f.syns.front();
-        fs.set("syn_seen", true);
-        fs.set("syn_count", std::int64_t(f.syns.size()));
-        fs.set("syn_retransmits", std::int64_t(f.syns.size() - 1));
-        fs.set("syn_span_s", f.syns.back().ref.time - first.ref.time);
-        fs.set("client_mss", std::int64_t(first.options.mss));
-        fs.set("client_syn_options", syn_options(first.options));
-        observe("syn_count", first.ref, fmt::format("SYN from {} to {}", endpoint(f.client, f.client_port),
+        fs.set(F::syn_seen, true);
+        fs.set(F::syn_count, std::int64_t(f.syns.size()));
+        fs.set(F::syn_retransmits, std::int64_t(f.syns.size() - 1));
+        fs.set(F::syn_span_s, f.syns.back().ref.time - first.ref.time);
+        fs.set(F::client_mss, std::int64_t(first.options.mss));
+        fs.set(F::client_syn_options, syn_options(first.options));
+        observe(F::syn_count, first.ref, fmt::format("SYN from {} to {}", endpoint(f.client, f.client_port),
                                                     endpoint(f.server, f.server_port)));
         bool backoff = f.syns.size() >= 3;
         for (std::size_t i = 1; i < f.syns.size(); ++i) {
             double gap = f.syns[i].ref.time - f.syns[i - 1].ref.time;
             if (i >= 2 && gap < 1.5 * (f.syns[i - 1].ref.time - f.syns[i - 2].ref.time)) backoff = false;
             if (i <= 6)
-                observe("syn_retransmits", f.syns[i].ref,
+                observe(F::syn_retransmits, f.syns[i].ref,
                         fmt::format("SYN retransmitted ({} of {}), {:.3f} s after the first", i, f.syns.size() - 1,
                                     f.syns[i].ref.time - first.ref.time));
         }
-        fs.set("syn_backoff", backoff);
+        fs.set(F::syn_backoff, backoff);
     }
     if (!f.synacks.empty()) {
         const auto& sa = f.synacks.front();
-        fs.set("synack_seen", true);
-        fs.set("synack_count", std::int64_t(f.synacks.size()));
-        fs.set("server_mss", std::int64_t(sa.options.mss));
-        fs.set("server_syn_options", syn_options(sa.options));
+        fs.set(F::synack_seen, true);
+        fs.set(F::synack_count, std::int64_t(f.synacks.size()));
+        fs.set(F::server_mss, std::int64_t(sa.options.mss));
+        fs.set(F::server_syn_options, syn_options(sa.options));
         bool ours = f.c2s.isn_known;  // the flow table only accepts SYN-ACKs in the flow they belong to
-        fs.set("synack_to_our_syn", ours);
-        observe("synack_seen", sa.ref, fmt::format("SYN-ACK from the server, ttl {} ({} hops)", sa.ttl, hop_distance(sa.ttl)));
+        fs.set(F::synack_to_our_syn, ours);
+        observe(F::synack_seen, sa.ref, fmt::format("SYN-ACK from the server, ttl {} ({} hops)", sa.ttl, hop_distance(sa.ttl)));
         if (!f.syns.empty()) {
             const flow::SynEvent* answered = &f.syns.front();
             for (const auto& s : f.syns)
                 if (s.ref.time <= sa.ref.time) answered = &s;
-            fs.set("handshake_rtt_ms", (sa.ref.time - answered->ref.time) * 1000.0);
+            fs.set(F::handshake_rtt_ms, (sa.ref.time - answered->ref.time) * 1000.0);
         }
     }
-    fs.set("syns_after_synack", std::int64_t(f.syns_after_synack));
+    fs.set(F::syns_after_synack, std::int64_t(f.syns_after_synack));
     if (f.syns_after_synack > 0) {
         for (const auto& s : f.syns)
             if (s.ref.time > f.synacks.front().ref.time) {
-                observe("syns_after_synack", s.ref, "SYN sent again although a SYN-ACK had arrived: it never reached the client's TCP");
+                observe(F::syns_after_synack, s.ref, "SYN sent again although a SYN-ACK had arrived: it never reached the client's TCP");
                 break;
             }
     }
     if (f.handshake_ack) {
-        fs.set("handshake_completed", true);
-        observe("handshake_completed", *f.handshake_ack, "the client acknowledges the SYN-ACK: connected");
+        fs.set(F::handshake_completed, true);
+        observe(F::handshake_completed, *f.handshake_ack, "the client acknowledges the SYN-ACK: connected");
     }
 
     // Hop distances.
-    if (f.c2s.first_ttl >= 0) fs.set("client_ttl", std::int64_t(f.c2s.first_ttl));
+    if (f.c2s.first_ttl >= 0) fs.set(F::client_ttl, std::int64_t(f.c2s.first_ttl));
     int server_hops = -1;
     if (f.s2c.first_ttl >= 0) {
-        fs.set("server_ttl", std::int64_t(f.s2c.first_ttl));
+        fs.set(F::server_ttl, std::int64_t(f.s2c.first_ttl));
         server_hops = hop_distance(f.s2c.first_ttl);
-        fs.set("server_hops", std::int64_t(server_hops));
-        fs.set("server_hops_source", std::string("this-flow"));
+        fs.set(F::server_hops, std::int64_t(server_hops));
+        fs.set(F::server_hops_source, std::string("this-flow"));
     } else if (auto it = ctx.server_hops.find(f.server); it != ctx.server_hops.end()) {
         server_hops = it->second;
-        fs.set("server_hops", std::int64_t(server_hops));
-        fs.set("server_hops_source", std::string("other-flow"));
+        fs.set(F::server_hops, std::int64_t(server_hops));
+        fs.set(F::server_hops_source, std::string("other-flow"));
     }
-    fs.set("server_ttl_varies", f.s2c.ttl_varies);
+    fs.set(F::server_ttl_varies, f.s2c.ttl_varies);
 
     // Resets and closes.
     const flow::RstEvent* server_rst = nullptr;
@@ -204,32 +209,32 @@ FactSet extract_flow(const Flow& f, const CaptureContext& ctx) {
     }
     if (server_rst) {
         const auto& r = *server_rst;
-        fs.set("server_rst_seen", true);
-        fs.set("server_rst_packet", std::int64_t(r.ref.packet));
+        fs.set(F::server_rst_seen, true);
+        fs.set(F::server_rst_packet, std::int64_t(r.ref.packet));
         std::string stage = r.before_synack ? "syn"
                             : !v.server.banner && r.server_bytes_before == 0 && !f.handshake_ack ? "handshake"
                             : !v.server.banner ? "banner"
                                                : "data";
-        fs.set("server_rst_stage", stage);
-        fs.set("server_rst_ttl", std::int64_t(r.ttl));
+        fs.set(F::server_rst_stage, stage);
+        fs.set(F::server_rst_ttl, std::int64_t(r.ttl));
         int rst_hops = hop_distance(r.ttl);
-        fs.set("server_rst_hops", std::int64_t(rst_hops));
-        if (server_hops >= 0) fs.set("server_rst_hop_delta", std::int64_t(std::abs(rst_hops - server_hops)));
-        fs.set("server_rst_seq_ok", r.seq_ok);
-        fs.set("server_rst_after_client_data_ms", r.after_client_data < 0 ? -1.0 : r.after_client_data * 1000.0);
-        observe("server_rst_seen", r.ref,
+        fs.set(F::server_rst_hops, std::int64_t(rst_hops));
+        if (server_hops >= 0) fs.set(F::server_rst_hop_delta, std::int64_t(std::abs(rst_hops - server_hops)));
+        fs.set(F::server_rst_seq_ok, r.seq_ok);
+        fs.set(F::server_rst_after_client_data_ms, r.after_client_data < 0 ? -1.0 : r.after_client_data * 1000.0);
+        observe(F::server_rst_seen, r.ref,
                 fmt::format("RST from the server's address, ttl {} ({} hops{}){}", r.ttl, rst_hops,
                             server_hops >= 0 ? fmt::format("; the server's own packets: {} hops", server_hops) : "",
                             r.before_synack ? ", answering the SYN" : ""));
     }
     if (client_rst) {
-        fs.set("client_rst_seen", true);
-        observe("client_rst_seen", client_rst->ref, "RST from the client");
+        fs.set(F::client_rst_seen, true);
+        observe(F::client_rst_seen, client_rst->ref, "RST from the client");
     }
-    fs.set("server_fin_seen", f.s2c.fin.has_value());
-    fs.set("client_fin_seen", f.c2s.fin.has_value());
-    if (f.s2c.fin) observe("server_fin_seen", *f.s2c.fin, "FIN from the server: it closes the connection");
-    if (f.c2s.fin) observe("client_fin_seen", *f.c2s.fin, "FIN from the client");
+    fs.set(F::server_fin_seen, f.s2c.fin.has_value());
+    fs.set(F::client_fin_seen, f.c2s.fin.has_value());
+    if (f.s2c.fin) observe(F::server_fin_seen, *f.s2c.fin, "FIN from the server: it closes the connection");
+    if (f.c2s.fin) observe(F::client_fin_seen, *f.c2s.fin, "FIN from the client");
     {
         double server_close = 1e300, client_close = 1e300;
         int server_close_ttl = -1;
@@ -238,23 +243,23 @@ FactSet extract_flow(const Flow& f, const CaptureContext& ctx) {
         if (f.c2s.fin) client_close = f.c2s.fin->time;
         if (client_rst && client_rst->ref.time < client_close) client_close = client_rst->ref.time;
         if (server_close < 1e300 || client_close < 1e300)
-            fs.set("closed_first_by", std::string(server_close <= client_close ? "server" : "client"));
-        if (server_close_ttl >= 0) fs.set("server_close_hops", std::int64_t(hop_distance(server_close_ttl)));
+            fs.set(F::closed_first_by, std::string(server_close <= client_close ? "server" : "client"));
+        if (server_close_ttl >= 0) fs.set(F::server_close_hops, std::int64_t(hop_distance(server_close_ttl)));
     }
 
     // ICMP.
     if (!f.icmps.empty()) {
         const auto& e = f.icmps.front();
-        fs.set("icmp_errors", std::int64_t(f.icmps.size()));
-        fs.set("icmp_packet", std::int64_t(e.ref.packet));
-        fs.set("icmp_type", std::int64_t(e.type));
-        fs.set("icmp_code", std::int64_t(e.code));
+        fs.set(F::icmp_errors, std::int64_t(f.icmps.size()));
+        fs.set(F::icmp_packet, std::int64_t(e.ref.packet));
+        fs.set(F::icmp_type, std::int64_t(e.type));
+        fs.set(F::icmp_code, std::int64_t(e.code));
         std::string kind = icmp_kind_name(e.version, e.type, e.code);
-        fs.set("icmp_kind", kind);
-        fs.set("icmp_source", e.source.to_string());
-        fs.set("icmp_from_server", e.source == f.server);
-        fs.set("icmp_source_hops", std::int64_t(hop_distance(e.ttl)));
-        observe("icmp_errors", e.ref,
+        fs.set(F::icmp_kind, kind);
+        fs.set(F::icmp_source, e.source.to_string());
+        fs.set(F::icmp_from_server, e.source == f.server);
+        fs.set(F::icmp_source_hops, std::int64_t(hop_distance(e.ttl)));
+        observe(F::icmp_errors, e.ref,
                 fmt::format("ICMP{} {} (type {} code {}) from {}{}, {} hops away, quoting the {}'s packet",
                             e.version == 6 ? "v6" : "", kind, e.type, e.code, e.source.to_string(),
                             e.source == f.server ? " (the server itself)" : "", hop_distance(e.ttl),
@@ -262,102 +267,102 @@ FactSet extract_flow(const Flow& f, const CaptureContext& ctx) {
         for (const auto& x : f.icmps) {
             std::string k = icmp_kind_name(x.version, x.type, x.code);
             if (k == "frag-needed" || k == "packet-too-big") {
-                fs.set("icmp_too_big_seen", true);
-                observe("icmp_too_big_seen", x.ref, fmt::format("{} from {}, mtu {}", k, x.source.to_string(), x.mtu));
+                fs.set(F::icmp_too_big_seen, true);
+                observe(F::icmp_too_big_seen, x.ref, fmt::format("{} from {}, mtu {}", k, x.source.to_string(), x.mtu));
                 break;
             }
         }
     }
 
     // Data.
-    fs.set("client_bytes", std::int64_t(f.c2s.payload_bytes));
-    fs.set("server_bytes", std::int64_t(f.s2c.payload_bytes));
-    fs.set("client_data_seen", f.c2s.payload_bytes > 0);
-    fs.set("server_data_seen", f.s2c.payload_bytes > 0);
+    fs.set(F::client_bytes, std::int64_t(f.c2s.payload_bytes));
+    fs.set(F::server_bytes, std::int64_t(f.s2c.payload_bytes));
+    fs.set(F::client_data_seen, f.c2s.payload_bytes > 0);
+    fs.set(F::server_data_seen, f.s2c.payload_bytes > 0);
     if (f.handshake_ack && f.s2c.payload_bytes == 0) {
         double end = std::max(f.last.time, ctx.end_time);
-        fs.set("server_silence_s", end - f.handshake_ack->time);
+        fs.set(F::server_silence_s, end - f.handshake_ack->time);
     }
-    fs.set("client_retransmits", std::int64_t(f.c2s.retransmits + f.c2s.hole_fills));
-    fs.set("server_retransmits", std::int64_t(f.s2c.retransmits + f.s2c.hole_fills));
-    fs.set("client_dup_acks", std::int64_t(f.c2s.dup_acks));
-    fs.set("server_dup_acks", std::int64_t(f.s2c.dup_acks));
-    fs.set("client_max_acked_segment", std::int64_t(f.client_max_acked_segment));
-    fs.set("client_stalled_segment", std::int64_t(f.client_unacked_max));
-    fs.set("client_stalled_retransmits", std::int64_t(f.client_unacked_retransmits));
-    fs.set("server_max_segment", std::int64_t(f.s2c.max_segment));
-    fs.set("server_stream_hole", f.s2c.contiguous < f.s2c.max_end);
-    fs.set("client_acks_unseen_data", f.client_acks_unseen);
-    fs.set("server_acks_unseen_data", f.server_acks_unseen);
-    fs.set("payload_cut", f.c2s.payload_cut || f.s2c.payload_cut);
+    fs.set(F::client_retransmits, std::int64_t(f.c2s.retransmits + f.c2s.hole_fills));
+    fs.set(F::server_retransmits, std::int64_t(f.s2c.retransmits + f.s2c.hole_fills));
+    fs.set(F::client_dup_acks, std::int64_t(f.c2s.dup_acks));
+    fs.set(F::server_dup_acks, std::int64_t(f.s2c.dup_acks));
+    fs.set(F::client_max_acked_segment, std::int64_t(f.client_max_acked_segment));
+    fs.set(F::client_stalled_segment, std::int64_t(f.client_unacked_max));
+    fs.set(F::client_stalled_retransmits, std::int64_t(f.client_unacked_retransmits));
+    fs.set(F::server_max_segment, std::int64_t(f.s2c.max_segment));
+    fs.set(F::server_stream_hole, f.s2c.contiguous < f.s2c.max_end);
+    fs.set(F::client_acks_unseen_data, f.client_acks_unseen);
+    fs.set(F::server_acks_unseen_data, f.server_acks_unseen);
+    fs.set(F::payload_cut, f.c2s.payload_cut || f.s2c.payload_cut);
     // SSH.
     if (v.client.banner) {
-        fs.set("client_banner", v.client.banner->text);
-        fs.set("client_banner_seen", true);
-        fs.set("client_banner_valid", v.client.banner->valid);
+        fs.set(F::client_banner, v.client.banner->text);
+        fs.set(F::client_banner_seen, true);
+        fs.set(F::client_banner_valid, v.client.banner->valid);
         if (v.client_banner_ref)
-            observe("client_banner_seen", *v.client_banner_ref, fmt::format("client identification: {}", v.client.banner->text));
+            observe(F::client_banner_seen, *v.client_banner_ref, fmt::format("client identification: {}", v.client.banner->text));
     }
     if (v.server.banner) {
         const auto& b = *v.server.banner;
-        fs.set("server_banner", b.text);
-        fs.set("server_banner_seen", true);
-        fs.set("server_banner_valid", b.valid);
-        fs.set("server_banner_problem", b.problem);
-        fs.set("ssh_version", b.proto_version);
+        fs.set(F::server_banner, b.text);
+        fs.set(F::server_banner_seen, true);
+        fs.set(F::server_banner_valid, b.valid);
+        fs.set(F::server_banner_problem, b.problem);
+        fs.set(F::ssh_version, b.proto_version);
         if (v.server_banner_ref) {
-            fs.set("server_banner_packet", std::int64_t(v.server_banner_ref->packet));
-            observe("server_banner_seen", *v.server_banner_ref, fmt::format("server identification: {}", b.text));
+            fs.set(F::server_banner_packet, std::int64_t(v.server_banner_ref->packet));
+            observe(F::server_banner_seen, *v.server_banner_ref, fmt::format("server identification: {}", b.text));
         }
     }
-    fs.set("server_pre_banner_lines", std::int64_t(v.server.pre_banner_lines.size()));
-    fs.set("server_first_line", v.server.first_line);
-    fs.set("server_first_bytes", v.server.first_bytes);
+    fs.set(F::server_pre_banner_lines, std::int64_t(v.server.pre_banner_lines.size()));
+    fs.set(F::server_first_line, v.server.first_line);
+    fs.set(F::server_first_bytes, v.server.first_bytes);
     if (!v.server.banner && !v.server.first_line.empty() && f.s2c.first_data)
-        observe("server_first_line", *f.s2c.first_data, fmt::format("the server's first line: \"{}\"", v.server.first_line));
-    fs.set("client_kexinit_seen", v.client.kexinit.has_value());
-    fs.set("server_kexinit_seen", v.server.kexinit.has_value());
-    if (v.client_kexinit_ref) observe("client_kexinit_seen", *v.client_kexinit_ref, "client KEXINIT");
-    if (v.server_kexinit_ref) observe("server_kexinit_seen", *v.server_kexinit_ref, "server KEXINIT");
+        observe(F::server_first_line, *f.s2c.first_data, fmt::format("the server's first line: \"{}\"", v.server.first_line));
+    fs.set(F::client_kexinit_seen, v.client.kexinit.has_value());
+    fs.set(F::server_kexinit_seen, v.server.kexinit.has_value());
+    if (v.client_kexinit_ref) observe(F::client_kexinit_seen, *v.client_kexinit_ref, "client KEXINIT");
+    if (v.server_kexinit_ref) observe(F::server_kexinit_seen, *v.server_kexinit_ref, "server KEXINIT");
     if (v.negotiated) {
         const auto& n = *v.negotiated;
-        fs.set("kex_alg", n.kex);
-        fs.set("host_key_alg", n.host_key);
-        fs.set("cipher_alg", n.cipher);
-        fs.set("mac_alg", n.mac);
-        fs.set("compression_alg", n.compression);
-        fs.set("kex_no_common", n.no_common);
+        fs.set(F::kex_alg, n.kex);
+        fs.set(F::host_key_alg, n.host_key);
+        fs.set(F::cipher_alg, n.cipher);
+        fs.set(F::mac_alg, n.mac);
+        fs.set(F::compression_alg, n.compression);
+        fs.set(F::kex_no_common, n.no_common);
     }
     const auto* disc = v.server.disconnect ? &*v.server.disconnect : v.client.disconnect ? &*v.client.disconnect : nullptr;
     if (disc) {
-        fs.set("disconnect_seen", true);
-        fs.set("disconnect_by", std::string(v.disconnect_from_server ? "server" : "client"));
-        fs.set("disconnect_reason", std::int64_t(disc->reason));
-        fs.set("disconnect_text", disc->description);
+        fs.set(F::disconnect_seen, true);
+        fs.set(F::disconnect_by, std::string(v.disconnect_from_server ? "server" : "client"));
+        fs.set(F::disconnect_reason, std::int64_t(disc->reason));
+        fs.set(F::disconnect_text, disc->description);
         if (v.disconnect_ref)
-            observe("disconnect_seen", *v.disconnect_ref,
+            observe(F::disconnect_seen, *v.disconnect_ref,
                     fmt::format("SSH_MSG_DISCONNECT from the {}: {} ({}) \"{}\"", v.disconnect_from_server ? "server" : "client",
                                 disc->reason, ssh::disconnect_reason_name(disc->reason), disc->description));
     }
     Stage st = stage_of(f);
-    fs.set("ssh_stage", std::string(st.name));
-    fs.set("ssh_stage_rank", std::int64_t(st.rank));
-    fs.set("speaks_ssh", v.client.banner.has_value() || v.server.banner.has_value());
+    fs.set(F::ssh_stage, std::string(st.name));
+    fs.set(F::ssh_stage_rank, std::int64_t(st.rank));
+    fs.set(F::speaks_ssh, v.client.banner.has_value() || v.server.banner.has_value());
     return fs;
 }
 
 FactSet extract_capture(const CaptureSummary& s, const CaptureContext& ctx) {
     FactSet fs(Scope::kCapture);
-    fs.set("packets", std::int64_t(s.stats.packets));
-    fs.set("capture_duration_s", ctx.end_time - ctx.start_time);
-    fs.set("flows", std::int64_t(s.flows));
-    fs.set("ssh_port", std::int64_t(ctx.ssh_port));
-    fs.set("host_filter", s.host_filter);
-    fs.set("tcp_flows_other", std::int64_t(s.other_tcp_flows));
-    fs.set("capture_truncated", s.stats.truncated);
-    fs.set("malformed_packets", std::int64_t(s.stats.malformed));
-    fs.set("payload_cut_packets", std::int64_t(s.stats.snaplen_cut));
-    fs.set("link_type", s.link_type_name);
+    fs.set(C::packets, std::int64_t(s.stats.packets));
+    fs.set(C::capture_duration_s, ctx.end_time - ctx.start_time);
+    fs.set(C::flows, std::int64_t(s.flows));
+    fs.set(C::ssh_port, std::int64_t(ctx.ssh_port));
+    fs.set(C::host_filter, s.host_filter);
+    fs.set(C::tcp_flows_other, std::int64_t(s.other_tcp_flows));
+    fs.set(C::capture_truncated, s.stats.truncated);
+    fs.set(C::malformed_packets, std::int64_t(s.stats.malformed));
+    fs.set(C::payload_cut_packets, std::int64_t(s.stats.snaplen_cut));
+    fs.set(C::link_type, s.link_type_name);
     return fs;
 }
 

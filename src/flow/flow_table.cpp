@@ -21,6 +21,23 @@ std::string_view side_name(Side s) {
     return "";
 }
 
+std::string_view event_name(EventKind k) {
+    switch (k) {
+    case EventKind::kSyn: return "syn";
+    case EventKind::kSynRetransmit: return "syn-retransmit";
+    case EventKind::kSynAck: return "synack";
+    case EventKind::kRst: return "rst";
+    case EventKind::kHandshakeAck: return "handshake-ack";
+    case EventKind::kDupAck: return "dup-ack";
+    case EventKind::kHoleFill: return "hole-fill";
+    case EventKind::kRetransmit: return "retransmit";
+    case EventKind::kFirstData: return "first-data";
+    case EventKind::kFin: return "fin";
+    case EventKind::kIcmp: return "icmp";
+    }
+    return "";
+}
+
 namespace {
 
 constexpr std::size_t kMaxSegmentsMapped = 4096;
@@ -28,35 +45,23 @@ constexpr std::size_t kMaxUnackedTracked = 512;
 constexpr std::size_t kMaxPendingSegments = 1024;
 constexpr int kMaxRetransmitLines = 5;
 
-std::string ordinal(std::size_t n) {
-    const char* suffix = "th";
-    if (n % 100 < 11 || n % 100 > 13) {
-        if (n % 10 == 1) suffix = "st";
-        if (n % 10 == 2) suffix = "nd";
-        if (n % 10 == 3) suffix = "rd";
-    }
-    return fmt::format("{}{}", n, suffix);
-}
-
-std::string options_text(const capture::TcpOptions& o) {
-    std::vector<std::string> parts;
-    if (o.mss >= 0) parts.push_back(fmt::format("mss {}", o.mss));
-    if (o.sack_permitted) parts.push_back("sackOK");
-    if (o.timestamps) parts.push_back("TS");
-    if (o.wscale >= 0) parts.push_back(fmt::format("wscale {}", o.wscale));
-    return fmt::format("{}", fmt::join(parts, ", "));
-}
-
 bool bytes_start_with(std::span<const std::uint8_t> b, std::string_view prefix) {
     return b.size() >= prefix.size() && std::memcmp(b.data(), prefix.data(), prefix.size()) == 0;
 }
 
-void add_line(Flow& f, const FlowOptions& o, const Packet& p, Side from, std::string text) {
+// The event of a notable packet, or nullptr when the timeline is full (the packet is counted).
+TimelineEvent* add_event(Flow& f, const FlowOptions& o, const Packet& p, Side from, EventKind kind) {
     if (f.timeline.size() >= o.timeline_cap) {
         ++f.timeline_omitted;
-        return;
+        return nullptr;
     }
-    f.timeline.push_back(TimelineEntry{p.number, p.time, from, std::move(text)});
+    TimelineEvent& e = f.timeline.emplace_back();
+    e.packet = p.number;
+    e.time = p.time;
+    e.from = from;
+    e.kind = kind;
+    e.ttl = p.ttl;
+    return &e;
 }
 
 SshView view_of(const Flow& f);
@@ -234,14 +239,13 @@ void FlowTable::add_tcp(const Packet& p) {
                 dir.isn = t.seq;
                 dir.base = t.seq + 1;
             }
-            std::size_t n = flow.syns.size();
-            if (n == 1)
-                add_line(flow, options_, p, side, fmt::format("SYN ({}) ttl {}", options_text(t.options), p.ttl));
-            else
-                add_line(flow, options_, p, side,
-                         fmt::format("SYN retransmitted ({}), {:.3f} s after the first{}", ordinal(n - 1),
-                                     p.time - flow.syns.front().ref.time,
-                                     flow.synacks.empty() ? "" : ", after a SYN-ACK arrived"));
+            const std::size_t n = flow.syns.size();
+            if (auto* e = add_event(flow, options_, p, side, n == 1 ? EventKind::kSyn : EventKind::kSynRetransmit)) {
+                e->options = t.options;
+                e->count = static_cast<std::uint32_t>(n - 1);
+                e->after_s = p.time - flow.syns.front().ref.time;
+                if (!flow.synacks.empty()) e->flags |= kAfterSynack;
+            }
         } else if (!from_client && t.has(capture::kAck)) {
             flow.synacks.push_back(ev);
             synack_ttls_.emplace(p.src, p.ttl);
@@ -251,10 +255,11 @@ void FlowTable::add_tcp(const Packet& p) {
                 dir.base = t.seq + 1;
             }
             bool ours = flow.c2s.isn_known && t.ack == flow.c2s.isn + 1;
-            add_line(flow, options_, p, side,
-                     fmt::format("SYN-ACK{} ({}) ttl {}{}", flow.synacks.size() > 1 ? " again" : "",
-                                 options_text(t.options), p.ttl,
-                                 flow.c2s.isn_known && !ours ? ", not acknowledging the client's SYN" : ""));
+            if (auto* e = add_event(flow, options_, p, side, EventKind::kSynAck)) {
+                e->options = t.options;
+                if (flow.synacks.size() > 1) e->flags |= kAgain;
+                if (flow.c2s.isn_known && !ours) e->flags |= kNotOurs;
+            }
         }
         return;
     }
@@ -286,10 +291,11 @@ void FlowTable::add_tcp(const Packet& p) {
             ev.seq_ok = true;
         }
         flow.rsts.push_back(ev);
-        add_line(flow, options_, p, side,
-                 fmt::format("RST{} ttl {} seq {}{}", ev.has_ack ? "+ACK" : "", p.ttl,
-                             flow.s2c.base_known && !from_client ? rel_offset(flow.s2c, t.seq) : std::int64_t(t.seq),
-                             !from_client && !ev.seq_ok ? " (sequence number outside the window)" : ""));
+        if (auto* e = add_event(flow, options_, p, side, EventKind::kRst)) {
+            e->number = flow.s2c.base_known && !from_client ? rel_offset(flow.s2c, t.seq) : std::int64_t(t.seq);
+            if (ev.has_ack) e->flags |= kHasAck;
+            if (!from_client && !ev.seq_ok) e->flags |= kOutOfWindow;
+        }
         settle(*entry);
         return;
     }
@@ -299,7 +305,7 @@ void FlowTable::add_tcp(const Packet& p) {
         if (from_client && !flow.handshake_ack && !flow.synacks.empty() && flow.s2c.isn_known &&
             t.ack == flow.s2c.isn + 1) {
             flow.handshake_ack = ref;
-            if (p.payload.empty()) add_line(flow, options_, p, side, "ACK: handshake complete");
+            if (p.payload.empty()) add_event(flow, options_, p, side, EventKind::kHandshakeAck);
         }
         if (other.base_known) {
             std::int64_t acked = rel_offset(other, t.ack);
@@ -324,7 +330,8 @@ void FlowTable::add_tcp(const Packet& p) {
             other.max_end > 0 && rel_offset(other, t.ack) < static_cast<std::int64_t>(other.max_end)) {
             ++dir.dup_acks;
             if (dir.dup_acks <= 3)
-                add_line(flow, options_, p, side, fmt::format("duplicate ACK ({})", ordinal(dir.dup_acks)));
+                if (auto* e = add_event(flow, options_, p, side, EventKind::kDupAck))
+                    e->count = static_cast<std::uint32_t>(dir.dup_acks);
         }
         dir.acked_anything = true;
         dir.last_ack = t.ack;
@@ -358,15 +365,18 @@ void FlowTable::add_tcp(const Packet& p) {
                 } else {
                     ++dir.hole_fills;
                     if (dir.hole_fills <= kMaxRetransmitLines)
-                        add_line(flow, options_, p, side,
-                                 fmt::format("{} bytes filling a gap at offset {} (their first copy never arrived)",
-                                             len, off));
+                        if (auto* e = add_event(flow, options_, p, side, EventKind::kHoleFill)) {
+                            e->count = static_cast<std::uint32_t>(len);
+                            e->number = static_cast<std::int64_t>(off);
+                        }
                 }
             }
             if (retransmit && dir.retransmits <= kMaxRetransmitLines)
-                add_line(flow, options_, p, side,
-                         fmt::format("{} bytes at offset {} retransmitted{}", len, off,
-                                     dir.retransmits == kMaxRetransmitLines ? " (further retransmissions not listed)" : ""));
+                if (auto* e = add_event(flow, options_, p, side, EventKind::kRetransmit)) {
+                    e->count = static_cast<std::uint32_t>(len);
+                    e->number = static_cast<std::int64_t>(off);
+                    if (dir.retransmits == kMaxRetransmitLines) e->flags |= kLastListed;
+                }
             if (from_client) {
                 auto u = flow.unacked.find(off);
                 if (u != flow.unacked.end())
@@ -459,15 +469,17 @@ void FlowTable::add_tcp(const Packet& p) {
             auto nl = first.find('\n');
             std::string_view line = first.substr(0, nl);
             if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-            add_line(flow, options_, p, side,
-                     fmt::format("first data, {} bytes: \"{}\"", len, ssh::printable(line, 80)));
+            if (auto* e = add_event(flow, options_, p, side, EventKind::kFirstData)) {
+                e->count = static_cast<std::uint32_t>(len);
+                e->text = ssh::printable(line, 80);
+            }
         }
         dir.payload_bytes = dir.max_end;
     }
 
     if (t.has(capture::kFin) && !dir.fin) {
         dir.fin = ref;
-        add_line(flow, options_, p, side, fmt::format("FIN ttl {}", p.ttl));
+        add_event(flow, options_, p, side, EventKind::kFin);
     }
     settle(*entry);
 }
@@ -521,10 +533,14 @@ void FlowTable::add_icmp(const Packet& p) {
     ev.quotes_client = q.src == f.client && q.sport == f.client_port;
     f.icmps.push_back(ev);
     f.last = ev.ref;
-    add_line(f, options_, p, Side::kIcmp,
-             fmt::format("ICMP{} type {} code {} from {} ttl {}{}, quoting the {}'s packet", p.ip_version == 6 ? "v6" : "",
-                         p.icmp.type, p.icmp.code, p.src.to_string(), p.ttl,
-                         p.icmp.mtu ? fmt::format(", mtu {}", p.icmp.mtu) : "", ev.quotes_client ? "client" : "server"));
+    if (auto* e = add_event(f, options_, p, Side::kIcmp, EventKind::kIcmp)) {
+        e->source = p.src;
+        e->icmp_type = p.icmp.type;
+        e->icmp_code = p.icmp.code;
+        e->mtu = p.icmp.mtu;
+        if (p.ip_version == 6) e->flags |= kIcmpV6;
+        if (ev.quotes_client) e->flags |= kQuotesClient;
+    }
 }
 
 namespace {

@@ -605,23 +605,29 @@ Decision decide(const PathFacts& f, const std::string& capture_file, double t0) 
     verdict::Verdict& v = d.verdict;
     v.rule = std::string(row->id);
     if (auto pos = v.rule.find("{segment}"); pos != std::string::npos) v.rule.replace(pos, 9, segment_name(d.segment));
-    v.cause = std::string(row->cause);
+    using contract::Cause;
+    using contract::Component;
+    using contract::Confidence;
+    v.cause = contract::cause_from(row->cause).value();
+    auto components = [&](const std::vector<std::string>& words) {
+        for (const auto& w : words) v.candidates.push_back(contract::component_from(w).value());
+    };
     if (row->by_segment) {
         Blame b = blame_for(d.segment, row->sent_by_router);
-        v.component = b.component;
-        v.candidates = b.candidates;
+        v.component = contract::component_from(b.component).value();
+        components(b.candidates);
     } else {
-        v.component = std::string(row->component);
-        if (v.component == "unknown")
+        v.component = contract::component_from(row->component).value();
+        if (v.component == Component::kUnknown)
             for (auto c : row->candidates)
-                if (!c.empty()) v.candidates.emplace_back(c);
+                if (!c.empty()) v.candidates.push_back(contract::component_from(c).value());
     }
-    v.confidence = std::string(row->confidence);
+    v.confidence = contract::confidence_from(row->confidence).value();
     // A drop or reset pinned to a hop is proof of where; that the hop is the organisation's edge
     // is only a guess unless --edge-hop said so.
-    if (row->by_segment && v.component == "edge") v.confidence = f.edge_hop_given ? "high" : "medium";
-    if (row->by_segment && v.component != "edge" && v.cause == "silent-drop" && d.segment == Segment::kBeyondEdge)
-        v.confidence = "low";
+    if (row->by_segment && v.component == Component::kEdge) v.confidence = f.edge_hop_given ? Confidence::kHigh : Confidence::kMedium;
+    if (row->by_segment && v.component != Component::kEdge && v.cause == Cause::kSilentDrop && d.segment == Segment::kBeyondEdge)
+        v.confidence = Confidence::kLow;
 
     const Ctx ctx{f, f.destination.to_string(), f.port, d.segment, hop};
     v.summary = row->summary(ctx);
@@ -631,7 +637,7 @@ Decision decide(const PathFacts& f, const std::string& capture_file, double t0) 
         if (packet == 0 && time == 0) return;
         v.evidence.push_back({capture_file, packet, std::max(0.0, time - t0), std::move(what)});
     };
-    if (f.connect_synack_packet && (v.cause == "forged-reset" || connected(f)))
+    if (f.connect_synack_packet && (v.cause == Cause::kForgedReset || connected(f)))
         cite(f.connect_synack_packet, f.connect_synack_time, fmt::format("connect test: SYN-ACK from {} hops away", f.connect_synack_hops));
     if (f.connect_rst_packet && v.rule == "probe.forged-reset.after-connect")
         cite(f.connect_rst_packet, f.connect_rst_time, fmt::format("connect test: RST from {} hops away", f.connect_rst_hops));

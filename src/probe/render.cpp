@@ -77,9 +77,9 @@ int max_ttl(const ProbeResult& r) {
 
 std::string marker(const Decision& d, int port) {
     const auto& v = d.verdict;
-    if (v.cause == "silent-drop") return fmt::format("X-- port {} dropped after this", port);
-    if (v.cause == "forged-reset") return fmt::format("X-- a RST in the host's name is forged here (port {})", port);
-    if (v.cause == "icmp-reject") return fmt::format("X-- port {} rejected with ICMP here", port);
+    if (v.cause == contract::Cause::kSilentDrop) return fmt::format("X-- port {} dropped after this", port);
+    if (v.cause == contract::Cause::kForgedReset) return fmt::format("X-- a RST in the host's name is forged here (port {})", port);
+    if (v.cause == contract::Cause::kIcmpReject) return fmt::format("X-- port {} rejected with ICMP here", port);
     return "";
 }
 
@@ -282,7 +282,7 @@ std::string render_diagram(const ProbeResult& r, const Decision& d) {
     }
     width += 2;
     const std::string mark = marker(d, r.port);
-    const int mark_after = d.verdict.cause == "silent-drop" ? d.last_seen_hop : d.blamed_hop;
+    const int mark_after = d.verdict.cause == contract::Cause::kSilentDrop ? d.last_seen_hop : d.blamed_hop;
     out += fmt::format("  {:<{}}:{:<10}{}\n", fmt::format("client {}", r.source.to_string()), width, r.port,
                        control ? fmt::format(":{}", control->dport) : "");
     auto marker_line = [&] { out += fmt::format("      {}\n", mark); };
@@ -315,13 +315,13 @@ std::string render_text(const ProbeResult& r, const Decision& d, const std::stri
     std::string out;
     out += fmt::format("sshpath {} probe: {} port {} (address {}, from {}{})\n\n", version, r.target, r.port,
                        r.address.to_string(), r.source.to_string(), r.interface.empty() ? "" : " on " + r.interface);
-    out += fmt::format("VERDICT     {} (confidence {})\n", v.cause, v.confidence);
-    if (v.component == "unknown" && !v.candidates.empty()) {
+    out += fmt::format("VERDICT     {} (confidence {})\n", contract::name(v.cause), contract::name(v.confidence));
+    if (v.component == contract::Component::kUnknown && !v.candidates.empty()) {
         std::string c;
-        for (const auto& x : v.candidates) c += (c.empty() ? "" : ", ") + x;
+        for (const auto& x : v.candidates) c += (c.empty() ? "" : ", ") + std::string(contract::name(x));
         out += fmt::format("component   unknown - candidates: {}\n", c);
     } else {
-        out += fmt::format("component   {}\n", v.component);
+        out += fmt::format("component   {}\n", contract::name(v.component));
     }
     out += fmt::format("segment     {}: {}\n", segment_name(d.segment), segment_words(d.segment));
     if (r.raw)
@@ -481,11 +481,11 @@ std::string render_markdown(const ProbeResult& r, const Decision& d, const std::
     out += fmt::format("sshpath {}, address {}, from {}{}\n\n", version, r.address.to_string(), r.source.to_string(),
                        r.interface.empty() ? "" : " on " + r.interface);
     std::string cands;
-    for (const auto& x : v.candidates) cands += (cands.empty() ? "" : ", ") + x;
+    for (const auto& x : v.candidates) cands += (cands.empty() ? "" : ", ") + std::string(contract::name(x));
     out += "| verdict | |\n|---|---|\n";
-    out += fmt::format("| cause | `{}` |\n| component | `{}` |\n", v.cause, v.component);
+    out += fmt::format("| cause | `{}` |\n| component | `{}` |\n", contract::name(v.cause), contract::name(v.component));
     if (!cands.empty()) out += fmt::format("| candidates | {} |\n", cands);
-    out += fmt::format("| confidence | {} |\n| segment | `{}`: {} |\n", v.confidence, segment_name(d.segment),
+    out += fmt::format("| confidence | {} |\n| segment | `{}`: {} |\n", contract::name(v.confidence), segment_name(d.segment),
                        esc(std::string(segment_words(d.segment))));
     if (r.raw)
         out += fmt::format("| last seen | {} |\n", d.last_seen_hop > 0 ? fmt::format("hop {} ({})", d.last_seen_hop, d.last_seen_address)

@@ -7,6 +7,7 @@
 #include "sshpath/core/contract.h"
 #include "sshpath/report/json.h"
 #include "sshpath/report/report.h"
+#include "sshpath/report/timeline.h"
 
 namespace sshpath::report {
 
@@ -21,7 +22,10 @@ double round3(double t) {
 
 namespace {
 
-ordered_json fact_value(const evidence::Value& v) {
+namespace F = facts::flow;
+using contract::name;
+
+ordered_json fact_value(const facts::Value& v) {
     if (auto* b = std::get_if<bool>(&v)) return *b;
     if (auto* i = std::get_if<std::int64_t>(&v)) return *i;
     if (auto* d = std::get_if<double>(&v)) return round3(*d);
@@ -32,10 +36,12 @@ ordered_json fact_value(const evidence::Value& v) {
 
 ordered_json verdict_to_json(const verdict::Verdict& v, bool explain, bool with_file) {
     ordered_json j;
-    j["cause"] = v.cause;
-    j["component"] = v.component;
-    j["candidates"] = v.candidates;
-    j["confidence"] = v.confidence;
+    j["cause"] = name(v.cause);
+    j["component"] = name(v.component);
+    ordered_json candidates = ordered_json::array();
+    for (auto c : v.candidates) candidates.push_back(name(c));
+    j["candidates"] = candidates;
+    j["confidence"] = name(v.confidence);
     j["summary"] = v.summary;
     ordered_json ev = ordered_json::array();
     for (const auto& e : v.evidence) {
@@ -54,10 +60,10 @@ ordered_json verdict_to_json(const verdict::Verdict& v, bool explain, bool with_
         ordered_json m = ordered_json::array();
         for (const auto& match : v.matched) {
             ordered_json x;
-            x["rule"] = match.rule->id;
-            x["priority"] = match.rule->priority;
-            x["cause"] = match.rule->cause;
-            x["condition"] = match.rule->condition_text;
+            x["rule"] = match.rule;
+            x["priority"] = match.priority;
+            x["cause"] = name(match.cause);
+            x["condition"] = match.condition;
             ordered_json inputs = ordered_json::object();
             for (const auto& [name, value] : match.inputs) inputs[name] = value;
             x["inputs"] = inputs;
@@ -70,10 +76,10 @@ ordered_json verdict_to_json(const verdict::Verdict& v, bool explain, bool with_
 
 namespace {
 
-ordered_json direction_json(const ssh::DirectionView& d) {
+ordered_json direction_json(const evidence::SshSide& d) {
     ordered_json j;
-    j["identification"] = d.banner ? ordered_json(d.banner->text) : ordered_json(nullptr);
-    if (d.banner && !d.banner->valid) j["identification_problem"] = d.banner->problem;
+    j["identification"] = d.identification ? ordered_json(*d.identification) : ordered_json(nullptr);
+    if (!d.identification_problem.empty()) j["identification_problem"] = d.identification_problem;
     j["pre_banner_lines"] = d.pre_banner_lines;
     if (d.kexinit) {
         const auto& k = *d.kexinit;
@@ -88,14 +94,13 @@ ordered_json direction_json(const ssh::DirectionView& d) {
     } else {
         j["kexinit"] = nullptr;
     }
-    j["messages"] = d.message_types;
+    j["messages"] = d.messages;
     return j;
 }
 
-ordered_json facts_json(const evidence::FactSet& fs) {
+ordered_json facts_json(const facts::FactSet& fs) {
     ordered_json j = ordered_json::object();
-    for (const auto& spec : evidence::catalogue())
-        if (spec.scope == fs.scope()) j[std::string(spec.name)] = fact_value(fs.get(spec.name));
+    for (const auto& spec : facts::facts_of(fs.scope())) j[std::string(spec.name)] = fact_value(fs.get(spec));
     return j;
 }
 
@@ -145,29 +150,32 @@ void array_member(std::ostream& os, const char* key, const Items& items, Make ma
     os << "\n  ],\n";
 }
 
-ordered_json flow_json(const verdict::Analysis& a, const verdict::FlowResult& f, const ReportOptions& o) {
+ordered_json flow_json(const engine::Analysis& a, const verdict::Attempt& f, const ReportOptions& o) {
     ordered_json x;
     x["file"] = f.file;
-    x["client"] = f.facts.get_string("client");
-    x["server"] = f.facts.get_string("server");
-    x["first_packet"] = f.flow.first.packet;
-    x["start_time"] = round3(f.facts.get_real("start_time"));
-    x["stage"] = f.facts.get_string("ssh_stage");
+    x["client"] = f.facts.get(F::client);
+    x["server"] = f.facts.get(F::server);
+    x["first_packet"] = f.conversation.first_packet;
+    x["start_time"] = round3(f.facts.get(F::start_time));
+    x["stage"] = f.facts.get(F::ssh_stage);
     x["verdict"] = verdict_to_json(f.verdict, o.explain, false);
     x["facts"] = facts_json(f.facts);
-    x["ssh"] = {{"client", direction_json(f.flow.ssh.client)}, {"server", direction_json(f.flow.ssh.server)}};
+    x["ssh"] = {{"client", direction_json(f.conversation.client)}, {"server", direction_json(f.conversation.server)}};
     ordered_json tl = ordered_json::array();
     double t0 = 0;
     for (const auto& c : a.captures)
         if (c.file == f.file) t0 = c.start_time;
-    for (const auto& e : f.flow.timeline)
-        tl.push_back({{"packet", e.packet}, {"time", round3(e.time - t0)}, {"from", flow::side_name(e.from)}, {"what", e.text}});
+    for (const auto& e : f.conversation.timeline) {
+        ordered_json line = {{"packet", e.packet}, {"time", round3(e.time - t0)}, {"from", flow::side_name(e.from)}, {"what", describe(e)}};
+        event_fields(line, e);
+        tl.push_back(std::move(line));
+    }
     x["timeline"] = tl;
-    if (f.flow.timeline_omitted) x["timeline_omitted"] = f.flow.timeline_omitted;
+    if (f.conversation.timeline_omitted) x["timeline_omitted"] = f.conversation.timeline_omitted;
     return x;
 }
 
-ordered_json capture_json(const verdict::CaptureInfo& c) {
+ordered_json capture_json(const engine::CaptureInfo& c) {
     ordered_json x;
     x["file"] = c.file;
     x["link_type"] = c.link_type;
@@ -182,19 +190,19 @@ ordered_json capture_json(const verdict::CaptureInfo& c) {
 
 }  // namespace
 
-void write_json(std::ostream& os, const verdict::Analysis& a, const ReportOptions& o) {
+void write_json(std::ostream& os, const engine::Analysis& a, const ReportOptions& o) {
     const bool many = a.captures.size() > 1;
     os << "{\n";
     member(os, "schema_version", contract::kSchemaVersion);
     member(os, "sshpath_version", o.version);
     member(os, "verdict", verdict_to_json(a.verdict, o.explain, many));
-    array_member(os, "flows", a.flows, [&](const verdict::FlowResult& f) { return flow_json(a, f, o); });
+    array_member(os, "flows", a.attempts, [&](const verdict::Attempt& f) { return flow_json(a, f, o); });
     array_member(os, "captures", a.captures, capture_json);
     member(os, "warnings", a.warnings, true);
     os << "}\n";
 }
 
-std::string render_json(const verdict::Analysis& a, const ReportOptions& o) {
+std::string render_json(const engine::Analysis& a, const ReportOptions& o) {
     std::ostringstream os;
     write_json(os, a, o);
     return std::move(os).str();

@@ -1,26 +1,39 @@
 #include <fmt/format.h>
 
 #include "sshpath/report/report.h"
+#include "sshpath/report/timeline.h"
 
 namespace sshpath::report {
 
 namespace {
 
-double start_of(const verdict::Analysis& a, const std::string& file) {
+namespace F = facts::flow;
+using contract::name;
+
+double start_of(const engine::Analysis& a, const std::string& file) {
     for (const auto& c : a.captures)
         if (c.file == file) return c.start_time;
     return 0;
 }
 
+std::string candidates(const verdict::Verdict& v, std::string_view separator) {
+    std::string out;
+    for (auto c : v.candidates) {
+        if (!out.empty()) out += separator;
+        out += name(c);
+    }
+    return out;
+}
+
 std::string who(const verdict::Verdict& v) {
-    if (v.component != "unknown") return v.component;
-    return fmt::format("unknown - candidates: {}", fmt::join(v.candidates, ", "));
+    if (v.component != contract::Component::kUnknown) return std::string(name(v.component));
+    return fmt::format("unknown - candidates: {}", candidates(v, ", "));
 }
 
 void explain_lines(std::string& out, const verdict::Verdict& v, const char* indent) {
     for (const auto& m : v.matched) {
-        out += fmt::format("{}{} {} (priority {}, cause {})\n", indent, &m == &v.matched.front() ? "*" : " ", m.rule->id,
-                           m.rule->priority, m.rule->cause);
+        out += fmt::format("{}{} {} (priority {}, cause {})\n", indent, &m == &v.matched.front() ? "*" : " ", m.rule,
+                           m.priority, name(m.cause));
         std::vector<std::string> inputs;
         for (const auto& [name, value] : m.inputs) inputs.push_back(fmt::format("{}={}", name, value.empty() ? "\"\"" : value));
         out += fmt::format("{}    {}\n", indent, fmt::join(inputs, " "));
@@ -29,7 +42,7 @@ void explain_lines(std::string& out, const verdict::Verdict& v, const char* inde
 
 }  // namespace
 
-std::string render_text(const verdict::Analysis& a, const ReportOptions& o) {
+std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
     std::string out;
     const auto& v = a.verdict;
     bool many = a.captures.size() > 1;
@@ -37,7 +50,7 @@ std::string render_text(const verdict::Analysis& a, const ReportOptions& o) {
         out += fmt::format("sshpath {}: {} ({} packets, {}, {:.3f} s)\n", o.version, c.file, c.stats.packets, c.link_type,
                            c.end_time - c.start_time);
     out += "\n";
-    out += fmt::format("VERDICT     {} (confidence {})\n", v.cause, v.confidence);
+    out += fmt::format("VERDICT     {} (confidence {})\n", name(v.cause), name(v.confidence));
     out += fmt::format("component   {}\n", who(v));
     out += fmt::format("summary     {}\n", v.summary);
     out += fmt::format("rule        {}\n", v.rule.empty() ? "(none)" : v.rule);
@@ -65,37 +78,39 @@ std::string render_text(const verdict::Analysis& a, const ReportOptions& o) {
         out += "\nWarnings\n";
         for (const auto& w : a.warnings) out += fmt::format("  ! {}\n", w);
     }
-    out += fmt::format("\nConnections ({})\n", a.flows.size());
+    out += fmt::format("\nConnections ({})\n", a.attempts.size());
     int index = 0;
-    for (const auto& f : a.flows) {
+    for (const auto& f : a.attempts) {
         ++index;
         const auto& fv = f.verdict;
         double t0 = start_of(a, f.file);
-        out += fmt::format("\n[{}] {} -> {}{}{}\n", index, f.facts.get_string("client"), f.facts.get_string("server"),
-                           many ? "  in " + f.file : "", index - 1 == a.verdict_flow ? "   (decides the verdict)" : "");
-        out += fmt::format("    verdict  {} (confidence {}), component {}; rule {}\n", fv.cause, fv.confidence, who(fv),
+        out += fmt::format("\n[{}] {} -> {}{}{}\n", index, f.facts.get(F::client), f.facts.get(F::server),
+                           many ? "  in " + f.file : "", index - 1 == a.verdict_attempt ? "   (decides the verdict)" : "");
+        out += fmt::format("    verdict  {} (confidence {}), component {}; rule {}\n", name(fv.cause), name(fv.confidence), who(fv),
                            fv.rule.empty() ? "(none)" : fv.rule);
         out += fmt::format("    summary  {}\n", fv.summary);
-        std::string stage = f.facts.get_string("ssh_stage");
+        std::string stage = f.facts.get(F::ssh_stage);
         out += fmt::format("    reached  {}", stage.empty() ? "nothing" : stage);
-        if (f.facts.get_bool("server_banner_seen")) out += fmt::format("; server {}", f.facts.get_string("server_banner"));
-        if (f.facts.get_bool("client_banner_seen")) out += fmt::format("; client {}", f.facts.get_string("client_banner"));
+        if (f.facts.get(F::server_banner_seen)) out += fmt::format("; server {}", f.facts.get(F::server_banner));
+        if (f.facts.get(F::client_banner_seen)) out += fmt::format("; client {}", f.facts.get(F::client_banner));
         out += "\n";
-        const auto& pre = f.flow.ssh.server.pre_banner_lines;
+        const auto& server = f.conversation.server;
+        const auto& pre = server.pre_banner_lines;
         for (std::size_t i = 0; i < pre.size() && i < 5; ++i)
             out += fmt::format("    before   server line {}: \"{}\"\n", i + 1, pre[i]);
         if (pre.size() > 5) out += fmt::format("    before   ... {} more lines before the identification string\n", pre.size() - 5);
-        if (f.flow.ssh.server.banner && !f.flow.ssh.server.banner->valid)
-            out += fmt::format("    problem  server identification string: {}\n", f.flow.ssh.server.banner->problem);
-        if (!f.facts.get_string("kex_alg").empty())
-            out += fmt::format("    kex      {} / {} / {} / {}\n", f.facts.get_string("kex_alg"), f.facts.get_string("host_key_alg"),
-                               f.facts.get_string("cipher_alg"), f.facts.get_string("mac_alg"));
-        if (f.facts.get_int("server_hops") >= 0)
-            out += fmt::format("    hops     server {} hops away (ttl {})\n", f.facts.get_int("server_hops"), f.facts.get_int("server_ttl"));
+        if (!server.identification_problem.empty())
+            out += fmt::format("    problem  server identification string: {}\n", server.identification_problem);
+        if (!f.facts.get(F::kex_alg).empty())
+            out += fmt::format("    kex      {} / {} / {} / {}\n", f.facts.get(F::kex_alg), f.facts.get(F::host_key_alg),
+                               f.facts.get(F::cipher_alg), f.facts.get(F::mac_alg));
+        if (f.facts.get(F::server_hops) >= 0)
+            out += fmt::format("    hops     server {} hops away (ttl {})\n", f.facts.get(F::server_hops), f.facts.get(F::server_ttl));
         out += "    timeline\n";
-        for (const auto& e : f.flow.timeline)
-            out += fmt::format("      #{:<6} {:>9.3f}  {:<6}  {}\n", e.packet, e.time - t0, flow::side_name(e.from), e.text);
-        if (f.flow.timeline_omitted) out += fmt::format("      ... {} more packets not listed\n", f.flow.timeline_omitted);
+        for (const auto& e : f.conversation.timeline)
+            out += fmt::format("      #{:<6} {:>9.3f}  {:<6}  {}\n", e.packet, e.time - t0, flow::side_name(e.from), describe(e));
+        if (f.conversation.timeline_omitted)
+            out += fmt::format("      ... {} more packets not listed\n", f.conversation.timeline_omitted);
         if (o.explain) {
             out += "    rules that matched (* decided)\n";
             explain_lines(out, fv, "      ");
@@ -104,7 +119,7 @@ std::string render_text(const verdict::Analysis& a, const ReportOptions& o) {
     return out;
 }
 
-std::string render_markdown(const verdict::Analysis& a, const ReportOptions& o) {
+std::string render_markdown(const engine::Analysis& a, const ReportOptions& o) {
     std::string out;
     const auto& v = a.verdict;
     out += "# sshpath report\n\n";
@@ -113,9 +128,9 @@ std::string render_markdown(const verdict::Analysis& a, const ReportOptions& o) 
     out += fmt::format("- sshpath {}\n\n", o.version);
     out += "## Verdict\n\n";
     out += "| | |\n|---|---|\n";
-    out += fmt::format("| cause | `{}` |\n| component | `{}` |\n", v.cause, v.component);
-    if (v.component == "unknown") out += fmt::format("| candidates | {} |\n", fmt::format("`{}`", fmt::join(v.candidates, "`, `")));
-    out += fmt::format("| confidence | {} |\n| rule | `{}` |\n\n", v.confidence, v.rule);
+    out += fmt::format("| cause | `{}` |\n| component | `{}` |\n", name(v.cause), name(v.component));
+    if (v.component == contract::Component::kUnknown) out += fmt::format("| candidates | `{}` |\n", candidates(v, "`, `"));
+    out += fmt::format("| confidence | {} |\n| rule | `{}` |\n\n", name(v.confidence), v.rule);
     out += fmt::format("**{}**\n\n", v.summary);
     if (!v.explanation.empty()) out += v.explanation + "\n\n";
     if (!v.evidence.empty()) {
@@ -134,24 +149,24 @@ std::string render_markdown(const verdict::Analysis& a, const ReportOptions& o) 
         for (const auto& w : a.warnings) out += fmt::format("- {}\n", w);
         out += "\n";
     }
-    out += fmt::format("## Connections ({})\n\n", a.flows.size());
+    out += fmt::format("## Connections ({})\n\n", a.attempts.size());
     out += "| # | client | server | reached | verdict | component | confidence |\n|---:|---|---|---|---|---|---|\n";
     int index = 0;
-    for (const auto& f : a.flows)
-        out += fmt::format("| {} | {} | {} | {} | `{}` | `{}` | {} |\n", ++index, f.facts.get_string("client"),
-                           f.facts.get_string("server"), f.facts.get_string("ssh_stage"), f.verdict.cause, f.verdict.component,
-                           f.verdict.confidence);
+    for (const auto& f : a.attempts)
+        out += fmt::format("| {} | {} | {} | {} | `{}` | `{}` | {} |\n", ++index, f.facts.get(F::client),
+                           f.facts.get(F::server), f.facts.get(F::ssh_stage), name(f.verdict.cause),
+                           name(f.verdict.component), name(f.verdict.confidence));
     index = 0;
-    for (const auto& f : a.flows) {
+    for (const auto& f : a.attempts) {
         ++index;
         double t0 = 0;
         for (const auto& c : a.captures)
             if (c.file == f.file) t0 = c.start_time;
-        out += fmt::format("\n### [{}] {} -> {}\n\n{}\n\n```\n", index, f.facts.get_string("client"), f.facts.get_string("server"),
+        out += fmt::format("\n### [{}] {} -> {}\n\n{}\n\n```\n", index, f.facts.get(F::client), f.facts.get(F::server),
                            f.verdict.summary);
-        for (const auto& e : f.flow.timeline)
-            out += fmt::format("#{:<6} {:>9.3f}  {:<6}  {}\n", e.packet, e.time - t0, flow::side_name(e.from), e.text);
-        if (f.flow.timeline_omitted) out += fmt::format("... {} more packets not listed\n", f.flow.timeline_omitted);
+        for (const auto& e : f.conversation.timeline)
+            out += fmt::format("#{:<6} {:>9.3f}  {:<6}  {}\n", e.packet, e.time - t0, flow::side_name(e.from), describe(e));
+        if (f.conversation.timeline_omitted) out += fmt::format("... {} more packets not listed\n", f.conversation.timeline_omitted);
         out += "```\n";
     }
     return out;

@@ -20,12 +20,10 @@
 #include <optional>
 #include <stdexcept>
 
+#include "fact_names.h"
 #include "sshpath/rules/suggest.h"
 
 namespace sshpath::rules {
-
-using evidence::FactType;
-using evidence::Scope;
 
 ExpressionError::ExpressionError(std::size_t offset, std::string problem)
     : Error(problem), offset_(offset), problem_(std::move(problem)) {}
@@ -153,11 +151,20 @@ std::vector<Token> tokenize(std::string_view text) {
                 t.text = std::string(text.substr(j + 1, k - j - 1));
                 i = k;
             } else if (j < n && text[j] == '.' && j + 1 < n && is_ident_start(text[j + 1])) {
-                static constexpr std::string_view kParamWord[] = {"param"};
-                std::string hint = did_you_mean(word, kParamWord);
-                fail(i, fmt::format("'{}.' is not a prefix: facts are written bare (syn_count), parameters "
-                                    "as param.NAME{}",
-                                    shown(word), hint));
+                if (!facts::scope_from_name(word)) {
+                    std::vector<std::string_view> prefixes = {"param"};
+                    for (std::size_t s = 0; s < facts::kScopeCount; ++s)
+                        prefixes.push_back(facts::scope_name(static_cast<facts::Scope>(s)));
+                    fail(i, fmt::format("'{}.' is not a prefix: facts are written bare (syn_count) or as SCOPE.NAME "
+                                        "(capture.packets), parameters as param.NAME{}",
+                                        shown(word), did_you_mean(word, prefixes)));
+                }
+                // A fact of another scope: SCOPE.NAME, one token.
+                std::size_t k = j + 1;
+                while (k < n && is_ident_char(text[k])) ++k;
+                t.kind = Tok::kIdent;
+                t.text = std::string(text.substr(i, k - i));
+                i = k;
             } else {
                 t.kind = Tok::kIdent;
                 t.text = std::string(word);
@@ -232,8 +239,8 @@ struct Expression::Node {
     bool negate = false;        // kIn: "not in"
     bool b = false;             // bool literal
     Num num;                    // number literal, parameter value
-    std::string str;            // string literal, fact or parameter name
-    FactType fact_type = FactType::kBool;
+    std::string str;            // string literal, fact (as written) or parameter name
+    const facts::Spec* fact = nullptr;  // kFact: the fact it reads (its scope and slot)
     std::shared_ptr<const std::regex> regex;  // kMatches
 };
 
@@ -297,7 +304,7 @@ private:
     // "fact 'syn_count' is int", "'syn_count + 1' is a number".
     std::string is_what(int i) {
         const Node& n = node(i);
-        if (n.kind == Kind::kFact) return fmt::format("fact '{}' is {}", n.str, evidence::type_name(n.fact_type));
+        if (n.kind == Kind::kFact) return fmt::format("fact '{}' is {}", n.str, facts::type_name(n.fact->type));
         if (n.kind == Kind::kParam) return fmt::format("'param.{}' is a number", n.str);
         return fmt::format("'{}' is a {}", source(i), type_word(n.type));
     }
@@ -305,7 +312,7 @@ private:
     // "fact 'syn_count' (int)", "'abc' (string)".
     std::string what(int i) {
         const Node& n = node(i);
-        if (n.kind == Kind::kFact) return fmt::format("fact '{}' ({})", n.str, evidence::type_name(n.fact_type));
+        if (n.kind == Kind::kFact) return fmt::format("fact '{}' ({})", n.str, facts::type_name(n.fact->type));
         return fmt::format("'{}' ({})", source(i), type_word(n.type));
     }
 
@@ -322,9 +329,10 @@ private:
         if (++depth_ > kMaxDepth) fail(at, fmt::format("the condition is nested too deeply (over {} levels)", kMaxDepth));
     }
 
-    void note_input(std::string name) {
-        if (std::find(e_.inputs_.begin(), e_.inputs_.end(), name) == e_.inputs_.end())
-            e_.inputs_.push_back(std::move(name));
+    void note_input(std::string name, const facts::Spec* fact, double value = 0) {
+        if (std::find(e_.inputs_.begin(), e_.inputs_.end(), name) != e_.inputs_.end()) return;
+        e_.inputs_.push_back(name);
+        e_.bound_inputs_.push_back(Expression::Input{std::move(name), fact, value});
     }
 
     int parse_chain(Kind kind, std::string_view word, int (ExpressionBuilder::*operand)()) {
@@ -587,8 +595,7 @@ private:
             n.type = ValueType::kNumber;
             n.str = t.text;
             n.num.d = it->second;
-            e_.used_parameters_[t.text] = it->second;
-            note_input("param." + t.text);
+            note_input("param." + t.text, nullptr, it->second);
             return add(std::move(n));
         }
         case Tok::kLParen: {
@@ -624,31 +631,25 @@ private:
     }
 
     Node fact(const Token& t) {
-        const Scope scope = e_.scope_;
-        const evidence::FactSpec* spec = evidence::find_fact(t.text, scope);
-        if (!spec) {
-            const Scope other = scope == Scope::kFlow ? Scope::kCapture : Scope::kFlow;
-            if (evidence::find_fact(t.text, other))
-                fail(t.begin, fmt::format("'{}' is a {} fact; this rule has scope {}", t.text,
-                                          evidence::scope_name(other), evidence::scope_name(scope)));
+        const facts::Spec* spec = nullptr;
+        try {
+            spec = &resolve_fact(t.text, e_.scope_);
+        } catch (const FactNameError& err) {
             const std::string low = lower(t.text);
             if (is_keyword(low) || low == "param")
                 fail(t.begin, fmt::format("unknown fact '{}' (keywords are lower case: '{}')", shown(t.text), low));
-            std::vector<std::string_view> names;
-            for (const auto& f : evidence::catalogue())
-                if (f.scope == scope) names.push_back(f.name);
-            fail(t.begin, fmt::format("unknown fact '{}'{}", shown(t.text), did_you_mean(t.text, names)));
+            fail(t.begin, err.what());
         }
         Node n;
         n.kind = Kind::kFact;
-        n.type = spec->type == FactType::kBool     ? ValueType::kBool
-                 : spec->type == FactType::kString ? ValueType::kString
-                                                   : ValueType::kNumber;
-        n.fact_type = spec->type;
+        n.type = spec->type == facts::Type::kBool     ? ValueType::kBool
+                 : spec->type == facts::Type::kString ? ValueType::kString
+                                                      : ValueType::kNumber;
+        n.fact = spec;
         n.str = t.text;
         n.begin = t.begin;
         n.end = t.end;
-        note_input(t.text);
+        note_input(t.text, spec);
         return n;
     }
 
@@ -662,7 +663,7 @@ private:
 Expression::Expression() = default;
 Expression::~Expression() = default;
 
-std::shared_ptr<const Expression> Expression::compile(std::string_view text, Scope scope,
+std::shared_ptr<const Expression> Expression::compile(std::string_view text, facts::Scope scope,
                                                       const ParameterValues& parameters) {
     std::shared_ptr<Expression> e(new Expression());
     e->text_ = std::string(text);
@@ -676,7 +677,7 @@ namespace {
 
 class Evaluator {
 public:
-    Evaluator(const std::vector<Node>& nodes, const evidence::FactSet& facts) : nodes_(nodes), facts_(facts) {}
+    Evaluator(const std::vector<Node>& nodes, const facts::Context& ctx) : nodes_(nodes), ctx_(ctx) {}
 
     bool truth(int i) const {
         const Node& n = at(i);
@@ -698,11 +699,14 @@ public:
             for (std::size_t k = 1; k < n.kids.size() && !found; ++k) found = equal(left, n.kids[k]);
             return found != n.negate;
         }
-        case Kind::kContains: return string(n.kids[0]).find(string(n.kids[1])) != std::string::npos;
+        case Kind::kContains: return string(n.kids[0]).find(string(n.kids[1])) != std::string_view::npos;
         case Kind::kStartsWith: return string(n.kids[0]).starts_with(string(n.kids[1]));
-        case Kind::kMatches: return std::regex_search(string(n.kids[0]), *n.regex);
+        case Kind::kMatches: {
+            const std::string_view text = string(n.kids[0]);
+            return std::regex_search(text.begin(), text.end(), *n.regex);
+        }
         case Kind::kLiteral: return n.b;
-        case Kind::kFact: return facts_.get_bool(n.str);
+        case Kind::kFact: return of(n).bool_at(n.fact->index);
         default: throw std::logic_error("condition node is not a bool");
         }
     }
@@ -710,9 +714,11 @@ public:
 private:
     const Node& at(int i) const { return nodes_[static_cast<std::size_t>(i)]; }
 
-    std::string string(int i) const {
+    const facts::FactSet& of(const Node& n) const { return ctx_.get(n.fact->scope); }
+
+    std::string_view string(int i) const {
         const Node& n = at(i);
-        return n.kind == Kind::kFact ? facts_.get_string(n.str) : n.str;
+        return n.kind == Kind::kFact ? of(n).string_at(n.fact->index) : std::string_view(n.str);
     }
 
     // nullopt: a division by zero somewhere below.
@@ -722,8 +728,8 @@ private:
         case Kind::kLiteral:
         case Kind::kParam: return n.num;
         case Kind::kFact:
-            if (n.fact_type == FactType::kInt) return Num{true, facts_.get_int(n.str), 0};
-            return Num{false, 0, facts_.get_real(n.str)};
+            if (n.fact->type == facts::Type::kInt) return Num{true, of(n).int_at(n.fact->index), 0};
+            return Num{false, 0, of(n).real_at(n.fact->index)};
         case Kind::kNeg: {
             auto v = number(n.kids[0]);
             if (!v) return v;
@@ -794,42 +800,31 @@ private:
     }
 
     const std::vector<Node>& nodes_;
-    const evidence::FactSet& facts_;
+    const facts::Context& ctx_;
 };
-
-void check_scope(const Expression& e, const evidence::FactSet& facts) {
-    if (facts.scope() != e.scope())
-        throw std::logic_error(fmt::format("a {} condition evaluated on {} facts", evidence::scope_name(e.scope()),
-                                           evidence::scope_name(facts.scope())));
-}
 
 }  // namespace
 
-bool Expression::evaluate(const evidence::FactSet& facts) const {
-    check_scope(*this, facts);
-    return Evaluator(nodes_, facts).truth(root_);
-}
+bool Expression::evaluate(const facts::Context& ctx) const { return Evaluator(nodes_, ctx).truth(root_); }
 
 std::size_t Expression::conjunct_count() const {
     const Node& root = nodes_[static_cast<std::size_t>(root_)];
     return root.kind == Kind::kAnd ? root.kids.size() : 1;
 }
 
-std::vector<std::pair<std::string, std::string>> Expression::input_values(const evidence::FactSet& facts) const {
-    check_scope(*this, facts);
+std::vector<std::pair<std::string, std::string>> Expression::input_values(const facts::Context& ctx) const {
     std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& name : inputs_) {
-        if (name.starts_with("param."))
-            out.emplace_back(name, format_parameter(used_parameters_.find(name.substr(6))->second));
+    for (const auto& in : bound_inputs_) {
+        if (in.fact)
+            out.emplace_back(in.name, ctx.get(in.fact->scope).text(*in.fact));
         else
-            out.emplace_back(name, facts.text(name));
+            out.emplace_back(in.name, format_parameter(in.value));
     }
     return out;
 }
 
-std::vector<ConjunctResult> Expression::explain(const evidence::FactSet& facts) const {
-    check_scope(*this, facts);
-    Evaluator eval(nodes_, facts);
+std::vector<ConjunctResult> Expression::explain(const facts::Context& ctx) const {
+    Evaluator eval(nodes_, ctx);
     const Node& root = nodes_[static_cast<std::size_t>(root_)];
     std::vector<int> parts = root.kind == Kind::kAnd ? root.kids : std::vector<int>{root_};
     std::vector<ConjunctResult> out;

@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <stdexcept>
 #include <system_error>
 
 #include "sshpath/core/error.h"
 #include "sshpath/rules/rule_parser.h"
-#include "sshpath/rules/text_template.h"
 
 namespace sshpath::rules {
 
@@ -88,6 +88,10 @@ RuleSet RuleSet::from_sources(const std::vector<RuleSource>& rule_files, const s
                             fmt::format("duplicate id '{}' (already used in {}:{})", rule.id, first->file, first->line));
         set.rules_.push_back(std::move(rule));
     }
+    for (const auto& rule : set.rules_)
+        if (rule.enabled()) set.by_scope_[static_cast<std::size_t>(rule.scope)].push_back(&rule);
+    for (auto& list : set.by_scope_)
+        std::sort(list.begin(), list.end(), [](const Rule* a, const Rule* b) { return better(*a, *b); });
     return set;
 }
 
@@ -97,29 +101,38 @@ const Rule* RuleSet::find(std::string_view id) const {
     return nullptr;
 }
 
-std::vector<RuleMatch> RuleSet::evaluate(const evidence::FactSet& facts) const {
+double RuleSet::parameter(std::string_view name) const {
+    auto it = parameter_values_.find(name);
+    if (it == parameter_values_.end())
+        throw std::logic_error(fmt::format("{}: no parameter '{}' (parameters.yaml)", dir_.string(), name));
+    return it->second;
+}
+
+std::vector<const Rule*> RuleSet::matching(const facts::Context& ctx, facts::Scope scope) const {
+    std::vector<const Rule*> out;
+    for (const Rule* rule : by_scope_[static_cast<std::size_t>(scope)])
+        if (rule->condition->evaluate(ctx)) out.push_back(rule);
+    return out;
+}
+
+const Rule* RuleSet::best(const facts::Context& ctx, facts::Scope scope) const {
+    for (const Rule* rule : by_scope_[static_cast<std::size_t>(scope)])
+        if (rule->condition->evaluate(ctx)) return rule;
+    return nullptr;
+}
+
+std::vector<RuleMatch> RuleSet::evaluate(const facts::Context& ctx, facts::Scope scope) const {
     std::vector<RuleMatch> out;
-    for (const auto& rule : rules_) {
-        if (!rule.enabled() || rule.scope != facts.scope()) continue;
-        if (rule.condition->evaluate(facts)) out.push_back(RuleMatch{&rule, rule.condition->input_values(facts)});
-    }
-    std::sort(out.begin(), out.end(), [](const RuleMatch& a, const RuleMatch& b) { return better(*a.rule, *b.rule); });
+    for (const Rule* rule : matching(ctx, scope)) out.push_back(RuleMatch{rule, rule->condition->input_values(ctx)});
     return out;
 }
 
-std::vector<RuleTrace> RuleSet::trace(const evidence::FactSet& facts) const {
+std::vector<RuleTrace> RuleSet::trace(const facts::Context& ctx, facts::Scope scope) const {
     std::vector<RuleTrace> out;
-    for (const auto& rule : rules_) {
-        if (!rule.enabled() || rule.scope != facts.scope()) continue;
-        out.push_back(RuleTrace{&rule, rule.condition->evaluate(facts), rule.condition->input_values(facts),
-                                rule.condition->explain(facts)});
-    }
-    std::sort(out.begin(), out.end(), [](const RuleTrace& a, const RuleTrace& b) { return better(*a.rule, *b.rule); });
+    for (const Rule* rule : by_scope_[static_cast<std::size_t>(scope)])
+        out.push_back(RuleTrace{rule, rule->condition->evaluate(ctx), rule->condition->input_values(ctx),
+                                rule->condition->explain(ctx)});
     return out;
-}
-
-std::string RuleSet::render(const std::string& tmpl, const evidence::FactSet& facts) const {
-    return render_template(tmpl, facts, parameter_values_);
 }
 
 }  // namespace sshpath::rules

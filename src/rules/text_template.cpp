@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "fact_names.h"
 #include "sshpath/rules/suggest.h"
 
 namespace sshpath::rules {
@@ -48,59 +49,53 @@ std::string shown(std::string_view s) {
 
 }  // namespace
 
-void check_template(std::string_view tmpl, evidence::Scope scope, const ParameterValues& parameters) {
-    walk(tmpl, [](std::string_view) {}, [&](std::string_view name, std::size_t at) {
+Template Template::compile(std::string_view text, facts::Scope scope, const ParameterValues& parameters) {
+    Template t;
+    t.text_ = std::string(text);
+    auto literal = [&](std::string_view piece) {
+        if (piece.empty()) return;
+        if (!t.pieces_.empty() && !t.pieces_.back().fact && !t.pieces_.back().parameter)
+            t.pieces_.back().text += piece;
+        else
+            t.pieces_.push_back(Piece{std::string(piece)});
+    };
+    auto placeholder = [&](std::string_view name, std::size_t at) {
         if (name.starts_with("param.")) {
             const std::string_view p = name.substr(6);
-            if (parameters.find(p) != parameters.end()) return;
+            if (auto it = parameters.find(p); it != parameters.end()) {
+                t.pieces_.push_back(Piece{format_parameter(it->second), nullptr, true});
+                return;
+            }
             std::vector<std::string_view> names;
             for (const auto& [n, v] : parameters) names.push_back(n);
             throw ExpressionError(at, fmt::format("unknown parameter '{}'{}", shown(name), did_you_mean(p, names, "param.")));
         }
-        if (evidence::find_fact(name, scope)) return;
-        const auto other = scope == evidence::Scope::kFlow ? evidence::Scope::kCapture : evidence::Scope::kFlow;
-        if (evidence::find_fact(name, other))
-            throw ExpressionError(at, fmt::format("'{}' is a {} fact; this rule has scope {}", name,
-                                                  evidence::scope_name(other), evidence::scope_name(scope)));
-        std::vector<std::string_view> names;
-        for (const auto& f : evidence::catalogue())
-            if (f.scope == scope) names.push_back(f.name);
-        throw ExpressionError(at, fmt::format("unknown fact '{}' in template{}", shown(name), did_you_mean(name, names)));
-    });
+        try {
+            t.pieces_.push_back(Piece{std::string(name), &resolve_fact(name, scope), false});
+        } catch (const FactNameError& e) {
+            throw ExpressionError(at, e.what());
+        }
+    };
+    walk(text, literal, placeholder);
+    return t;
 }
 
-std::vector<std::string> template_names(std::string_view tmpl) {
-    std::vector<std::string> out;
-    walk(tmpl, [](std::string_view) {}, [&](std::string_view name, std::size_t) {
-        if (std::find(out.begin(), out.end(), name) == out.end()) out.emplace_back(name);
-    });
+std::string Template::render(const facts::Context& ctx) const {
+    std::string out;
+    for (const auto& p : pieces_) {
+        if (p.fact)
+            out += ctx.get(p.fact->scope).text(*p.fact);
+        else
+            out += p.text;
+    }
     return out;
 }
 
-std::string render_template(std::string_view tmpl, const evidence::FactSet& facts,
-                            const ParameterValues& parameters) {
-    std::string out;
-    auto append = [&](std::string_view s) { out += s; };
-    auto substitute = [&](std::string_view name, std::size_t) {
-        if (name.starts_with("param.")) {
-            if (auto it = parameters.find(name.substr(6)); it != parameters.end()) {
-                out += format_parameter(it->second);
-                return;
-            }
-        } else if (evidence::find_fact(name, facts.scope())) {
-            out += facts.text(name);
-            return;
-        }
-        out += '{';
-        out += name;
-        out += '}';
-    };
-    try {
-        walk(tmpl, append, substitute);
-    } catch (const ExpressionError& e) {
-        // Malformed braces: keep the rest as written rather than fail while reporting.
-        out += tmpl.substr(std::min(e.offset(), tmpl.size()));
-    }
+std::vector<std::string> Template::names() const {
+    std::vector<std::string> out;
+    walk(text_, [](std::string_view) {}, [&](std::string_view name, std::size_t) {
+        if (std::find(out.begin(), out.end(), name) == out.end()) out.emplace_back(name);
+    });
     return out;
 }
 

@@ -12,7 +12,7 @@
 #include "sshpath/core/error.h"
 #include "sshpath/report/report.h"
 #include "sshpath/rules/rule_set.h"
-#include "sshpath/verdict/verdict.h"
+#include "sshpath/engine/analyzer.h"
 
 namespace {
 
@@ -33,17 +33,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     SSHPATH_FUZZ_CHECK(fp != nullptr);
     try {
         capture::Reader reader(fp, "fuzz.pcap");
-        verdict::Analyzer analyzer(verdict::AnalyzeOptions{}, rules);
+        engine::AnalyzeOptions options;
+        options.explain = (data[size - 1] & 1) != 0;
+        engine::Analyzer analyzer(options, rules);
         analyzer.begin_capture("fuzz.pcap", reader.link_type());
         reader.for_each([&](const capture::Packet& p) { analyzer.add(p); });
         analyzer.end_capture(reader.stats());
-        const verdict::Analysis analysis = analyzer.finish();
+        const engine::Analysis analysis = analyzer.finish();
         SSHPATH_FUZZ_CHECK(analysis.captures.size() == 1);
-        SSHPATH_FUZZ_CHECK(!analysis.verdict.cause.empty());
+        SSHPATH_FUZZ_CHECK(!analysis.verdict.summary.empty());
         if (reader.stats().truncated) SSHPATH_FUZZ_CHECK(!analysis.warnings.empty());
         report::ReportOptions ro;
         ro.version = "fuzz";
-        ro.explain = (data[size - 1] & 1) != 0;
+        ro.explain = options.explain;
         // Bytes from the capture reach a terminal only escaped: no control characters but line
         // feeds (an ESC would let a capture drive the terminal of whoever reads the report).
         for (const std::string& out : {report::render_text(analysis, ro), report::render_markdown(analysis, ro)})

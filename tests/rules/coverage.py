@@ -24,6 +24,10 @@ def main():
             # Rules that read ssh's own error line decide only under `sshpath run`: no capture
             # file carries it. tests/live/live_capture_test and live_rules_test decide each one.
             cond = re.search(r"^condition:(.*(?:\n[ \t]+.*)*)", text, re.M)
+            scope = re.search(r"^scope:\s*(\S+)", text, re.M)
+            if m and scope and scope.group(1) not in ("flow", "capture"):
+                print(f"SKIP rule {m.group(1)}: scope {scope.group(1)} gives no verdict of a capture; rules/tests decides it")
+                continue
             if m and cond and re.search(r"\b(client_error|client_error_kind|command_exit_status)\b", cond.group(1)):
                 print(f"SKIP rule {m.group(1)}: reads ssh's error line (sshpath run only); tests/live decides it")
                 continue

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "sshpath/capture/reader.h"
-#include "sshpath/evidence/facts.h"
+#include "sshpath/facts/facts.h"
 #include "sshpath/flow/flow.h"
 
 namespace sshpath::evidence {
@@ -31,7 +31,7 @@ CaptureContext make_context(const std::map<capture::IpAddress, std::uint8_t>& sy
                             double end_time, int ssh_port);
 
 /// The documented facts of one flow, with the packets that support them.
-FactSet extract_flow(const flow::Flow& f, const CaptureContext& ctx);
+facts::FactSet extract_flow(const flow::Flow& f, const CaptureContext& ctx);
 
 /// Facts about the whole capture.
 struct CaptureSummary {
@@ -41,6 +41,6 @@ struct CaptureSummary {
     std::uint64_t other_tcp_flows = 0;
     std::string host_filter;
 };
-FactSet extract_capture(const CaptureSummary& s, const CaptureContext& ctx);
+facts::FactSet extract_capture(const CaptureSummary& s, const CaptureContext& ctx);
 
 }  // namespace sshpath::evidence

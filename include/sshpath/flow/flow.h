@@ -20,12 +20,52 @@ using capture::IpAddress;
 enum class Side : std::uint8_t { kClient, kServer, kIcmp };
 std::string_view side_name(Side s);  ///< "client", "server", "icmp"
 
-/// One line of a connection's timeline in the report.
-struct TimelineEntry {
+/// What a notable packet of a connection was: the events of its timeline. The flow stage records
+/// them as data; the report words them (report/timeline.h).
+enum class EventKind : std::uint8_t {
+    kSyn,            ///< the client's first SYN: options, ttl
+    kSynRetransmit,  ///< a SYN sent again: count (1st, 2nd, ...), after_s; kAfterSynack
+    kSynAck,         ///< options, ttl; kAgain, kNotOurs
+    kRst,            ///< ttl, number (sequence number, relative when known); kHasAck, kOutOfWindow
+    kHandshakeAck,   ///< the client's ACK of the SYN-ACK
+    kDupAck,         ///< count (1st, 2nd, ...)
+    kHoleFill,       ///< count bytes at stream offset `number`, filling a gap
+    kRetransmit,     ///< count bytes at stream offset `number` sent again; kLastListed
+    kFirstData,      ///< count bytes, text (the first line, printable)
+    kFin,            ///< ttl
+    kIcmp,           ///< an ICMP error quoting the flow: source, ttl, icmp_type, icmp_code, mtu; kIcmpV6, kQuotesClient
+};
+std::string_view event_name(EventKind k);  ///< "syn", "syn-retransmit", "synack", ...
+
+/// Flags of a timeline event (a bit set).
+enum EventFlag : std::uint8_t {
+    kAfterSynack = 1,    ///< a SYN retransmitted after a SYN-ACK arrived
+    kAgain = 2,          ///< a SYN-ACK that is not the first
+    kNotOurs = 4,        ///< a SYN-ACK that does not acknowledge the client's SYN
+    kHasAck = 8,         ///< a RST with ACK
+    kOutOfWindow = 16,   ///< a server RST whose sequence number is outside the window
+    kLastListed = 32,    ///< the last retransmission listed (later ones are not)
+    kIcmpV6 = 64,        ///< ICMPv6
+    kQuotesClient = 128, ///< the ICMP error quotes a packet the client sent
+};
+
+/// One notable packet of a connection, for its timeline.
+struct TimelineEvent {
     std::uint64_t packet = 0;
     double time = 0;     ///< absolute (pcap) time
     Side from = Side::kClient;
-    std::string text;
+    EventKind kind = EventKind::kSyn;
+    std::uint8_t flags = 0;          ///< EventFlag bits
+    std::uint8_t ttl = 0;
+    std::uint8_t icmp_type = 0, icmp_code = 0;
+    std::uint32_t count = 0;         ///< ordinal or byte count (see EventKind)
+    std::uint32_t mtu = 0;
+    std::int64_t number = 0;         ///< sequence number or stream offset (see EventKind)
+    double after_s = 0;
+    capture::TcpOptions options;
+    IpAddress source;                ///< kIcmp: who sent it
+    std::string text;                ///< kFirstData: the first line
+    bool has(EventFlag f) const { return (flags & f) != 0; }
 };
 
 /// A packet cited by number and time.
@@ -127,7 +167,7 @@ struct Flow {
     std::uint64_t client_unacked_max = 0;        ///< largest client segment (payload) retransmitted and never acknowledged
     std::uint32_t client_unacked_retransmits = 0;
     std::uint32_t client_max_acked_segment = 0;
-    std::vector<TimelineEntry> timeline;         ///< notable packets (capped)
+    std::vector<TimelineEvent> timeline;         ///< notable packets (capped)
     std::uint64_t timeline_omitted = 0;
     bool interesting = false;        ///< on the SSH port, speaks SSH, or asks a proxy for the SSH port
     bool ignored = false;            ///< decided not to be an SSH attempt: no more buffering
@@ -178,6 +218,7 @@ public:
     /// The temporary file holding the finished attempts, or nullptr while they fit in memory.
     std::shared_ptr<FlowSpill> spill() const { return spill_; }
 
+    const FlowOptions& options() const { return options_; }
     std::uint64_t other_tcp_flows() const { return other_tcp_flows_; }
     /// TTL of the first SYN-ACK each server address sent, over every TCP connection of the
     /// capture (SSH or not): the reference for that server's hop distance.
@@ -248,5 +289,39 @@ private:
     std::size_t buffered_ = 0;       ///< bytes in streams and out-of-order segments, over all flows
     bool buffer_cap_hit_ = false;
 };
+
+
+// Field lists for temporary files (sshpath/core/archive.h).
+using archive::field;
+using archive::fields;
+
+template <typename Ar>
+void field(Ar& ar, TimelineEvent& v) {
+    fields(ar, v.packet, v.time, v.from, v.kind, v.flags, v.ttl, v.icmp_type, v.icmp_code, v.count, v.mtu, v.number,
+           v.after_s, v.options, v.source, v.text);
+}
+
+template <typename Ar>
+void field(Ar& ar, Direction& v) {
+    fields(ar, v.isn_known, v.isn, v.base_known, v.base, v.contiguous, v.max_end, v.stream, v.pending, v.segments,
+           v.packets, v.payload_bytes, v.retransmits, v.hole_fills, v.dup_acks, v.last_ack, v.last_window,
+           v.acked_anything, v.max_segment, v.first_ttl, v.ttl_varies, v.first_data, v.last_data, v.fin,
+           v.stream_capped, v.kept, v.parse_at, v.payload_cut);
+}
+
+template <typename Ar>
+void field(Ar& ar, SshView& v) {
+    fields(ar, v.proxy_request, v.proxy_reply, v.proxy_request_ref, v.proxy_reply_ref, v.client, v.server,
+           v.client_banner_ref, v.server_banner_ref, v.client_kexinit_ref, v.server_kexinit_ref, v.disconnect_ref,
+           v.disconnect_from_server, v.negotiated, v.ssh1);
+}
+
+template <typename Ar>
+void field(Ar& ar, Flow& v) {
+    fields(ar, v.client, v.server, v.client_port, v.server_port, v.first, v.last, v.c2s, v.s2c, v.syns, v.synacks,
+           v.handshake_ack, v.syns_after_synack, v.rsts, v.icmps, v.client_acks_unseen, v.server_acks_unseen,
+           v.client_unacked_max, v.client_unacked_retransmits, v.client_max_acked_segment, v.timeline,
+           v.timeline_omitted, v.interesting, v.ignored, v.ssh, v.encrypted, v.unacked);
+}
 
 }  // namespace sshpath::flow

@@ -1,9 +1,9 @@
 #pragma once
 #include <cstdint>
-#include <cstdio>
 #include <memory>
 #include <vector>
 
+#include "sshpath/core/record_file.h"
 #include "sshpath/flow/flow.h"
 
 namespace sshpath::flow {
@@ -13,32 +13,20 @@ namespace sshpath::flow {
 /// Only what a finished connection keeps is written (its byte streams are already released).
 class FlowSpill {
 public:
-    /// Opens the temporary file (tmpfile(): in /tmp, unnamed, gone when closed). Throws
-    /// sshpath::Error if it cannot be created.
-    FlowSpill();
-    ~FlowSpill();
-    FlowSpill(const FlowSpill&) = delete;
-    FlowSpill& operator=(const FlowSpill&) = delete;
+    /// Throws sshpath::Error if the temporary file cannot be created.
+    FlowSpill() = default;
 
     /// Appends a finished connection. Throws sshpath::Error on a write error (disk full).
     void put(const Flow& f);
-    std::size_t size() const { return index_.size(); }
+    std::size_t size() const { return file_.size(); }
     /// Orders the connections by their first packet (as FlowTable::finish() does).
-    void sort();
+    void sort() { file_.sort(); }
     /// The i-th connection (after sort(): in order of first packet). Throws sshpath::Error on a
     /// read error.
     Flow get(std::size_t i) const;
 
 private:
-    struct Slot {
-        std::uint64_t first_packet = 0;
-        std::uint64_t offset = 0;
-        std::uint64_t size = 0;
-    };
-    std::FILE* file_ = nullptr;
-    std::uint64_t end_ = 0;
-    std::vector<Slot> index_;
-    mutable std::vector<char> buffer_;
+    RecordFile file_;
 };
 
 /// The bytes a finished connection is written as, and back (exposed for tests).

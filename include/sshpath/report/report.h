@@ -2,7 +2,7 @@
 #include <ostream>
 #include <string>
 
-#include "sshpath/verdict/verdict.h"
+#include "sshpath/engine/analysis.h"
 
 namespace sshpath::report {
 
@@ -13,12 +13,12 @@ struct ReportOptions {
 
 /// The contract's JSON (schema_version 1): verdict, flows (each with its verdict, facts and
 /// timeline), captures and warnings.
-std::string render_json(const verdict::Analysis& a, const ReportOptions& o);
+std::string render_json(const engine::Analysis& a, const ReportOptions& o);
 /// The same, written to `os` one connection at a time (the whole report is never in memory).
-void write_json(std::ostream& os, const verdict::Analysis& a, const ReportOptions& o);
+void write_json(std::ostream& os, const engine::Analysis& a, const ReportOptions& o);
 /// For a terminal: verdict and summary first, then evidence, next steps, per-connection timelines.
-std::string render_text(const verdict::Analysis& a, const ReportOptions& o);
+std::string render_text(const engine::Analysis& a, const ReportOptions& o);
 /// For a support case.
-std::string render_markdown(const verdict::Analysis& a, const ReportOptions& o);
+std::string render_markdown(const engine::Analysis& a, const ReportOptions& o);
 
 }  // namespace sshpath::report

@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "sshpath/core/error.h"
-#include "sshpath/evidence/facts.h"
+#include "sshpath/facts/facts.h"
 
 /// The condition language of rule files: a small, statically typed expression language over
-/// the facts of one scope and the named parameters.
+/// the facts of one scope (and of the scopes it may read, as SCOPE.NAME) and the named parameters.
 ///
 /// ```
 /// expr    := or_expr
@@ -24,7 +24,7 @@
 /// sum     := term (("+"|"-") term)*
 /// term    := unary (("*"|"/") unary)*
 /// unary   := "-" unary | primary
-/// primary := NUMBER | STRING | "true" | "false" | FACT | "param." NAME | "(" expr ")"
+/// primary := NUMBER | STRING | "true" | "false" | FACT | SCOPE "." FACT | "param." NAME | "(" expr ")"
 /// list    := "[" literal ("," literal)* "]"
 /// ```
 ///
@@ -72,20 +72,22 @@ struct ConjunctResult {
 /// A compiled, type-checked condition. Immutable and safe to share between threads.
 class Expression {
 public:
-    /// Parses and type-checks `text` against the facts of `scope` and the parameters. Parameter
-    /// values are bound now. Throws ExpressionError at the first problem.
-    static std::shared_ptr<const Expression> compile(std::string_view text, evidence::Scope scope,
+    /// Parses and type-checks `text` against the facts of `scope` and the parameters. Facts are
+    /// bound to their slots and parameter values read now. Throws ExpressionError at the first problem.
+    static std::shared_ptr<const Expression> compile(std::string_view text, facts::Scope scope,
                                                      const ParameterValues& parameters);
 
     Expression(const Expression&) = delete;
     Expression& operator=(const Expression&) = delete;
     ~Expression();
 
-    /// Whether the condition holds. Throws std::logic_error if the fact set has another scope.
-    bool evaluate(const evidence::FactSet& facts) const;
+    /// Whether the condition holds for these facts (a scope missing from the context reads as
+    /// its defaults).
+    bool evaluate(const facts::Context& ctx) const;
+    bool evaluate(const facts::FactSet& facts) const { return evaluate(facts::Context(facts)); }
 
     const std::string& text() const { return text_; }
-    evidence::Scope scope() const { return scope_; }
+    facts::Scope scope() const { return scope_; }
 
     /// Top-level `and` operands (1 when the condition is not a conjunction); more is more specific.
     std::size_t conjunct_count() const;
@@ -94,25 +96,31 @@ public:
     /// parameters are written "param.NAME".
     const std::vector<std::string>& inputs() const { return inputs_; }
 
-    /// inputs() with their values as text in this fact set (parameters as format_parameter).
-    std::vector<std::pair<std::string, std::string>> input_values(const evidence::FactSet& facts) const;
+    /// inputs() with their values as text in these facts (parameters as format_parameter).
+    std::vector<std::pair<std::string, std::string>> input_values(const facts::Context& ctx) const;
 
     /// Each top-level conjunct (or the whole condition) with whether it holds: why a rule did
     /// or did not match.
-    std::vector<ConjunctResult> explain(const evidence::FactSet& facts) const;
+    std::vector<ConjunctResult> explain(const facts::Context& ctx) const;
 
     struct Node;  ///< implementation detail
+    /// One input: a fact (bound) or a parameter (its value).
+    struct Input {
+        std::string name;
+        const facts::Spec* fact = nullptr;
+        double value = 0;
+    };
 
 private:
     Expression();
     friend class ExpressionBuilder;
 
     std::string text_;
-    evidence::Scope scope_ = evidence::Scope::kFlow;
+    facts::Scope scope_ = facts::Scope::kFlow;
     std::vector<Node> nodes_;
     int root_ = -1;
     std::vector<std::string> inputs_;
-    ParameterValues used_parameters_;
+    std::vector<Input> bound_inputs_;
 };
 
 /// A parameter value as text: integers without decimals ("2"), others in their shortest

@@ -1,40 +1,58 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "sshpath/evidence/facts.h"
+#include "sshpath/core/contract.h"
+#include "sshpath/facts/facts.h"
+#include "sshpath/rules/text_template.h"
 
 namespace sshpath::rules {
 
 class Expression;  // compiled condition, see expression.h
 
-/// One rule file of rules/ (YAML). Keys and their meaning are documented in the README.
+enum class Status : std::uint8_t { kStable, kExperimental, kDisabled };
+std::string_view status_name(Status s);  ///< "stable", "experimental", "disabled"
+
+/// What a rule of a scope decides when it wins.
+enum class Yields : std::uint8_t {
+    kVerdict,  ///< flow, capture, probe, client, pair: a verdict of the contract
+    kRank,     ///< attempt: how much the attempt weighs when one answers for the capture
+    kStop,     ///< live: whether a live capture may stop now
+};
+Yields yields(facts::Scope scope);
+
+/// One rule file of rules/ (YAML). Keys and their meaning are documented in docs/rules.md.
 struct Rule {
     std::string id;           ///< stable, unique, never reused (e.g. "silent-drop.syn-unanswered")
     std::string title;
-    std::string status;       ///< stable | experimental | disabled
+    Status status = Status::kStable;
     std::string disabled_reason;  ///< why, when status is disabled
     std::string description;
-    evidence::Scope scope = evidence::Scope::kFlow;
+    facts::Scope scope = facts::Scope::kFlow;
     int priority = 0;         ///< higher wins when several rules match
-    std::string cause;        ///< contract cause
-    std::string component;    ///< contract component
-    std::vector<std::string> candidates;
-    std::string confidence;   ///< high | medium | low
-    std::string condition_text;
+    // Yields::kVerdict
+    contract::Cause cause = contract::Cause::kUnknown;
+    contract::Component component = contract::Component::kUnknown;
+    std::vector<contract::Component> candidates;
+    contract::Confidence confidence = contract::Confidence::kLow;
+    // Yields::kRank
+    int rank = 0;
+    // Yields::kStop
+    bool stop = false;
     std::shared_ptr<const Expression> condition;
-    std::string summary;      ///< template: {fact} and {param.name} are replaced
-    std::string explanation;  ///< template, may span lines
-    std::vector<std::string> evidence;    ///< fact names whose observations are cited
-    std::vector<std::string> next_steps;  ///< templates
+    Template summary;         ///< {fact} and {param.name} are replaced
+    Template explanation;     ///< may span lines
+    std::vector<const facts::Spec*> evidence;  ///< facts whose observations are cited
+    std::vector<Template> next_steps;
     std::vector<std::string> falsepositives;
     std::vector<std::string> references;
     std::string file;         ///< where it was loaded from
     int line = 0;             ///< line of the `id:` key
 
     /// Evaluated at all (status is not disabled).
-    bool enabled() const { return status != "disabled"; }
+    bool enabled() const { return status != Status::kDisabled; }
 };
 
 }  // namespace sshpath::rules

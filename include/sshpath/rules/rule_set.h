@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -7,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "sshpath/evidence/facts.h"
+#include "sshpath/facts/facts.h"
 #include "sshpath/rules/expression.h"
 #include "sshpath/rules/rule.h"
 
@@ -50,6 +51,13 @@ struct RuleTrace {
 /// parameters.yaml holds the thresholds.
 class RuleSet {
 public:
+    RuleSet() = default;
+    /// Moves keep the rules where they are (rules are found through pointers); copies would not.
+    RuleSet(RuleSet&&) = default;
+    RuleSet& operator=(RuleSet&&) = default;
+    RuleSet(const RuleSet&) = delete;
+    RuleSet& operator=(const RuleSet&) = delete;
+
     /// Loads and validates a directory. Throws sshpath::RuleError ("file:line: problem") on a
     /// malformed file, an unknown key, fact or parameter, a type error in a condition, a value
     /// outside the contract, or a duplicate id.
@@ -72,30 +80,38 @@ public:
     const std::map<std::string, Parameter, std::less<>>& parameters() const { return parameters_; }
     std::filesystem::path directory() const { return dir_; }
 
-    /// Enabled rules of the fact set's scope whose condition holds, best first: higher priority
-    /// first, then the rule with more conditions (conjuncts), then id in alphabetical order.
-    /// Division by zero inside a condition makes that comparison false (see expression.h).
-    std::vector<RuleMatch> evaluate(const evidence::FactSet& facts) const;
+    /// Enabled rules of `scope` whose condition holds on these facts, best first: higher
+    /// priority first, then the rule with more conditions (conjuncts), then id in alphabetical
+    /// order. Division by zero inside a condition makes that comparison false (see expression.h).
+    std::vector<const Rule*> matching(const facts::Context& ctx, facts::Scope scope) const;
+    /// The best of them, or nullptr.
+    const Rule* best(const facts::Context& ctx, facts::Scope scope) const;
 
-    /// Every enabled rule of the fact set's scope, matched or not, in the order evaluate() uses
-    /// (what `--explain` shows: which conjunct failed).
-    std::vector<RuleTrace> trace(const evidence::FactSet& facts) const;
+    /// matching() with the inputs each condition read (for --explain).
+    std::vector<RuleMatch> evaluate(const facts::Context& ctx, facts::Scope scope) const;
+    /// The same for one fact set of the rules' scope.
+    std::vector<RuleMatch> evaluate(const facts::FactSet& facts) const { return evaluate(facts::Context(facts), facts.scope()); }
+
+    /// Every enabled rule of `scope`, matched or not, in the order matching() uses (what
+    /// `--explain` shows: which conjunct failed).
+    std::vector<RuleTrace> trace(const facts::Context& ctx, facts::Scope scope) const;
+    std::vector<RuleTrace> trace(const facts::FactSet& facts) const { return trace(facts::Context(facts), facts.scope()); }
 
     /// The rule with this id, or nullptr.
     const Rule* find(std::string_view id) const;
 
     /// Parameter values by name, as conditions and templates use them.
     const ParameterValues& parameter_values() const { return parameter_values_; }
-
-    /// Replaces {fact} and {param.NAME} in a template with their values as text. Unknown names
-    /// were rejected at load time.
-    std::string render(const std::string& tmpl, const evidence::FactSet& facts) const;
+    /// A parameter's value; throws std::logic_error when the rule directory does not define it.
+    double parameter(std::string_view name) const;
 
 private:
     std::filesystem::path dir_;
     std::vector<Rule> rules_;
     std::map<std::string, Parameter, std::less<>> parameters_;
     ParameterValues parameter_values_;
+    /// Enabled rules of each scope, best first.
+    std::array<std::vector<const Rule*>, facts::kScopeCount> by_scope_;
 };
 
 }  // namespace sshpath::rules

@@ -3,26 +3,40 @@
 #include <string_view>
 #include <vector>
 
-#include "sshpath/evidence/facts.h"
+#include "sshpath/facts/facts.h"
 #include "sshpath/rules/expression.h"
 
 /// Templates of rule files (summary, explanation, next_steps): text with placeholders.
-/// `{fact_name}` is replaced by the fact's value as text (FactSet::text), `{param.NAME}` by the
-/// parameter's value (format_parameter), and `{{` and `}}` are literal braces.
+/// `{fact_name}` (or `{SCOPE.fact_name}` for a fact of a scope the rule may read) is replaced by
+/// the fact's value as text (FactSet::text), `{param.NAME}` by the parameter's value
+/// (format_parameter), and `{{` and `}}` are literal braces.
 namespace sshpath::rules {
 
-/// Checks a template against the facts of `scope` and the parameters. Throws ExpressionError at
-/// the offending offset: an unknown name (with a suggestion), an empty or unclosed placeholder,
-/// or a single '}'.
-void check_template(std::string_view tmpl, evidence::Scope scope, const ParameterValues& parameters);
+/// A template compiled against a scope: its placeholders bound to fact slots and parameter values.
+class Template {
+public:
+    Template() = default;
+    /// Throws ExpressionError at the offending offset: an unknown name (with a suggestion), an
+    /// empty or unclosed placeholder, or a single '}'.
+    static Template compile(std::string_view text, facts::Scope scope, const ParameterValues& parameters);
 
-/// The names a template uses, in order, each once: fact names and "param.NAME". Assumes a
-/// template that passed check_template.
-std::vector<std::string> template_names(std::string_view tmpl);
+    /// The text with every placeholder filled in.
+    std::string render(const facts::Context& ctx) const;
+    std::string render(const facts::FactSet& facts) const { return render(facts::Context(facts)); }
 
-/// Fills in a template. Placeholders that name neither a fact of the fact set's scope nor a
-/// parameter (which check_template rejects) are left as written, so rendering never throws.
-std::string render_template(std::string_view tmpl, const evidence::FactSet& facts,
-                            const ParameterValues& parameters);
+    const std::string& text() const { return text_; }
+    bool empty() const { return text_.empty(); }
+    /// The names it uses, in order, each once: facts as written and "param.NAME".
+    std::vector<std::string> names() const;
+
+private:
+    struct Piece {
+        std::string text;                   ///< literal text, or the placeholder's name
+        const facts::Spec* fact = nullptr;  ///< a fact placeholder
+        bool parameter = false;             ///< a parameter placeholder (value in text)
+    };
+    std::string text_;
+    std::vector<Piece> pieces_;
+};
 
 }  // namespace sshpath::rules

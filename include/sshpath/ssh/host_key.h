@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sshpath/core/archive.h"
 #include "sshpath/ssh/ssh.h"
 
 /// The server's host key, which travels in the clear in its key-exchange reply, and the
@@ -38,5 +39,11 @@ std::string sha256_fingerprint(Bytes blob);
 std::string base64_encode(Bytes data, bool pad = true);
 /// Decodes base64 (padding optional); nullopt on any other character.
 std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text);
+
+// Field list for temporary files (sshpath/core/archive.h).
+template <typename Ar>
+void field(Ar& ar, HostKey& v) {
+    archive::fields(ar, v.blob, v.type);
+}
 
 }  // namespace sshpath::ssh

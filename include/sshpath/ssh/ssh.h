@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sshpath/core/archive.h"
+
 /// SSH protocol pieces readable in the clear (RFC 4253): identification strings, the binary
 /// packets before NEWKEYS (KEXINIT, DISCONNECT), and the proxy handshakes that may precede them.
 namespace sshpath::ssh {
@@ -87,5 +89,41 @@ struct ProxyReply {
 };
 /// Parses the proxy's reply at the start of the server's stream for a request of this kind.
 ProxyReply parse_proxy_reply(ProxyKind kind, Bytes server_stream);
+
+
+// Field lists for temporary files (sshpath/core/archive.h).
+using archive::field;
+using archive::fields;
+
+template <typename Ar>
+void field(Ar& ar, Banner& v) {
+    fields(ar, v.text, v.proto_version, v.software_version, v.comments, v.valid, v.problem);
+}
+
+template <typename Ar>
+void field(Ar& ar, KexInit& v) {
+    fields(ar, v.kex, v.host_key, v.cipher_c2s, v.cipher_s2c, v.mac_c2s, v.mac_s2c, v.compression_c2s,
+           v.compression_s2c, v.first_kex_packet_follows);
+}
+
+template <typename Ar>
+void field(Ar& ar, Disconnect& v) {
+    fields(ar, v.reason, v.description);
+}
+
+template <typename Ar>
+void field(Ar& ar, Negotiated& v) {
+    fields(ar, v.kex, v.host_key, v.cipher, v.mac, v.compression, v.no_common);
+}
+
+template <typename Ar>
+void field(Ar& ar, ProxyRequest& v) {
+    fields(ar, v.kind, v.complete, v.consumed, v.target_host, v.target_port);
+}
+
+template <typename Ar>
+void field(Ar& ar, ProxyReply& v) {
+    fields(ar, v.complete, v.consumed, v.granted, v.status, v.text);
+}
 
 }  // namespace sshpath::ssh

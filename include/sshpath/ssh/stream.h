@@ -38,4 +38,13 @@ DirectionView read_direction(Bytes stream, bool is_server, bool binary_packets =
 /// True when the two identification strings lead to protocol 1 (one side speaks only 1.x).
 bool is_ssh1_conversation(const Banner& client, const Banner& server);
 
+
+// Field list for temporary files (sshpath/core/archive.h).
+template <typename Ar>
+void field(Ar& ar, DirectionView& v) {
+    fields(ar, v.pre_banner_lines, v.banner, v.banner_end, v.first_line, v.first_bytes, v.kexinit, v.kexinit_end,
+           v.disconnect, v.disconnect_end, v.message_types, v.newkeys, v.kex_messages, v.host_key, v.data_after_banner,
+           v.too_many_lines, v.overlong_line);
+}
+
 }  // namespace sshpath::ssh

@@ -10,10 +10,12 @@ using namespace sshpath;
 
 namespace {
 
+namespace F = facts::flow;
+
 // Runs capture -> flow -> evidence on a recorded lab capture.
 class ExtractTest : public ::testing::Test {
 protected:
-    std::vector<evidence::FactSet> facts_of(const std::string& scenario) {
+    std::vector<facts::FactSet> facts_of(const std::string& scenario) {
         std::string path = std::string(SSHPATH_SOURCE_DIR) + "/captures/" + scenario + ".pcap";
         if (!std::filesystem::exists(path)) return {};
         capture::Reader reader(path);
@@ -26,7 +28,7 @@ protected:
         });
         auto flows = table.finish();
         auto ctx = evidence::make_context(table.synack_ttls(), start, end, 22);
-        std::vector<evidence::FactSet> out;
+        std::vector<facts::FactSet> out;
         for (const auto& f : flows) out.push_back(evidence::extract_flow(f, ctx));
         return out;
     }
@@ -42,64 +44,43 @@ TEST(HopDistanceTest, GuessesInitialTtl) {
     EXPECT_EQ(evidence::hop_distance(0), -1);
 }
 
-TEST(FactSetTest, RejectsUnknownNamesAndWrongTypes) {
-    evidence::FactSet fs;
-    EXPECT_THROW(fs.set("syn_cnt", std::int64_t(1)), std::logic_error);
-    EXPECT_THROW(fs.set("syn_count", std::string("x")), std::logic_error);
-    EXPECT_EQ(fs.get_int("syn_count"), 0);
-    EXPECT_EQ(fs.get_int("server_hops"), -1);
-    fs.set("syn_span_s", std::int64_t(3));
-    EXPECT_EQ(fs.text("syn_span_s"), "3");
-    fs.set("syn_span_s", 1.25);
-    EXPECT_EQ(fs.text("syn_span_s"), "1.25");
-}
-
-TEST(CatalogueTest, NamesAreUniqueAndDefaultsParse) {
-    std::set<std::string> seen;
-    for (const auto& f : evidence::catalogue()) {
-        EXPECT_TRUE(seen.insert(std::string(evidence::scope_name(f.scope)) + "." + std::string(f.name)).second) << f.name;
-        EXPECT_NO_THROW(evidence::default_value(f)) << f.name;
-        EXPECT_FALSE(f.description.empty()) << f.name;
-    }
-}
-
 TEST_F(ExtractTest, ForgedResetHasAnotherHopDistanceThanTheServer) {
     auto flows = facts_of("edge-forged-reset");
     if (flows.empty()) GTEST_SKIP() << "capture not recorded";
     const auto& f = flows.front();
-    EXPECT_TRUE(f.get_bool("server_rst_seen"));
-    EXPECT_EQ(f.get_int("server_hops"), 3);
-    EXPECT_EQ(f.get_int("server_rst_hops"), 0);
-    EXPECT_EQ(f.get_int("server_rst_hop_delta"), 3);
-    EXPECT_EQ(f.get_string("server_hops_source"), "this-flow");
+    EXPECT_TRUE(f.get(F::server_rst_seen));
+    EXPECT_EQ(f.get(F::server_hops), 3);
+    EXPECT_EQ(f.get(F::server_rst_hops), 0);
+    EXPECT_EQ(f.get(F::server_rst_hop_delta), 3);
+    EXPECT_EQ(f.get(F::server_hops_source), "this-flow");
 }
 
 TEST_F(ExtractTest, HealthyConnectionReachesEncryption) {
     auto flows = facts_of("healthy");
     if (flows.empty()) GTEST_SKIP() << "capture not recorded";
     const auto& f = flows.front();
-    EXPECT_EQ(f.get_string("ssh_stage"), "encrypted");
-    EXPECT_TRUE(f.get_bool("server_banner_valid"));
-    EXPECT_FALSE(f.get_string("kex_alg").empty());
-    EXPECT_EQ(f.get_string("kex_no_common"), "");
-    EXPECT_EQ(f.get_int("server_hops"), 3);
+    EXPECT_EQ(f.get(F::ssh_stage), "encrypted");
+    EXPECT_TRUE(f.get(F::server_banner_valid));
+    EXPECT_FALSE(f.get(F::kex_alg).empty());
+    EXPECT_EQ(f.get(F::kex_no_common), "");
+    EXPECT_EQ(f.get(F::server_hops), 3);
 }
 
 TEST_F(ExtractTest, AdminProhibitedFromTheEdgeRouter) {
     auto flows = facts_of("edge-icmp-reject");
     if (flows.empty()) GTEST_SKIP() << "capture not recorded";
     const auto& f = flows.front();
-    EXPECT_GE(f.get_int("icmp_errors"), 1);
-    EXPECT_EQ(f.get_string("icmp_kind"), "admin-prohibited");
-    EXPECT_FALSE(f.get_bool("icmp_from_server"));
+    EXPECT_GE(f.get(F::icmp_errors), 1);
+    EXPECT_EQ(f.get(F::icmp_kind), "admin-prohibited");
+    EXPECT_FALSE(f.get(F::icmp_from_server));
 }
 
 TEST_F(ExtractTest, ProxyRefusalIsReadFromTheReply) {
     auto flows = facts_of("proxy-refused");
     if (flows.empty()) GTEST_SKIP() << "capture not recorded";
     const auto& f = flows.front();
-    EXPECT_TRUE(f.get_bool("via_proxy"));
-    EXPECT_EQ(f.get_int("proxy_status"), 403);
-    EXPECT_EQ(f.get_int("proxy_target_port"), 22);
-    EXPECT_FALSE(f.get_bool("proxy_granted"));
+    EXPECT_TRUE(f.get(F::via_proxy));
+    EXPECT_EQ(f.get(F::proxy_status), 403);
+    EXPECT_EQ(f.get(F::proxy_target_port), 22);
+    EXPECT_FALSE(f.get(F::proxy_granted));
 }

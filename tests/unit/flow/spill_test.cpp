@@ -18,7 +18,11 @@ flow::Flow sample(std::uint64_t first_packet) {
     f.last = {first_packet + 9, 1700000003.5};
     f.syns.push_back(flow::SynEvent{{first_packet, 1700000000.25}, 1000, 64, {}});
     f.rsts.push_back(flow::RstEvent{});
-    f.timeline.push_back(flow::TimelineEntry{first_packet, 1700000000.25, flow::Side::kClient, "SYN (mss 1460) ttl 64"});
+    flow::TimelineEvent& e = f.timeline.emplace_back();
+    e.packet = first_packet;
+    e.time = 1700000000.25;
+    e.kind = flow::EventKind::kFirstData;
+    e.text = "SSH-2.0-OpenSSH_9.2";
     f.c2s.segments.emplace_back(0, flow::PacketRef{first_packet + 3, 1700000000.5});
     f.c2s.pending[100] = {1, 2, 3};
     f.unacked[0] = {1400, 3};
@@ -38,7 +42,7 @@ TEST(FlowSpillTest, RoundTripKeepsEveryByte) {
     const flow::Flow back = flow::deserialize(bytes);
     EXPECT_EQ(flow::serialize(back), bytes);
     EXPECT_EQ(back.server.to_string(), "2001:db8::7");
-    EXPECT_EQ(back.timeline.at(0).text, "SYN (mss 1460) ttl 64");
+    EXPECT_EQ(back.timeline.at(0).text, "SSH-2.0-OpenSSH_9.2");
     EXPECT_EQ(back.ssh.server.kexinit->kex.at(0), "curve25519-sha256");
     EXPECT_EQ(back.ssh.negotiated->no_common, "mac");
     EXPECT_EQ(back.c2s.pending.at(100).size(), 3u);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sshpath/core/contract.h"
+#include "sshpath/engine/analyzer.h"
 #include "sshpath/report/report.h"
 
 using namespace sshpath;
@@ -16,12 +17,12 @@ protected:
         capture_ = std::string(SSHPATH_SOURCE_DIR) + "/captures/edge-silent-drop.pcap";
         if (!std::filesystem::exists(capture_)) GTEST_SKIP() << "capture not recorded";
         rules_ = rules::RuleSet::load(std::string(SSHPATH_SOURCE_DIR) + "/rules");
-        analysis_ = verdict::analyze({capture_}, verdict::AnalyzeOptions{}, rules_);
+        analysis_ = engine::analyze({capture_}, engine::AnalyzeOptions{}, rules_);
         options_.version = "test";
     }
     std::string capture_;
     rules::RuleSet rules_;
-    verdict::Analysis analysis_;
+    engine::Analysis analysis_;
     report::ReportOptions options_;
 };
 
@@ -48,6 +49,9 @@ TEST_F(ReportTest, JsonFollowsTheVerdictContract) {
 }
 
 TEST_F(ReportTest, ExplainListsMatchingRulesWithInputs) {
+    engine::AnalyzeOptions explain;
+    explain.explain = true;
+    analysis_ = engine::analyze({capture_}, explain, rules_);
     options_.explain = true;
     auto j = nlohmann::json::parse(report::render_json(analysis_, options_));
     const auto& m = j["verdict"]["matched_rules"];
@@ -57,6 +61,20 @@ TEST_F(ReportTest, ExplainListsMatchingRulesWithInputs) {
     EXPECT_EQ(m.back()["rule"], "unknown.no-rule-fits");
     std::string text = report::render_text(analysis_, options_);
     EXPECT_NE(text.find("Rules that matched"), std::string::npos);
+}
+
+TEST_F(ReportTest, JsonTimelineGivesEachEventsFields) {
+    auto j = nlohmann::json::parse(report::render_json(analysis_, options_));
+    const auto& tl = j["flows"][0]["timeline"];
+    ASSERT_GE(tl.size(), 2u);
+    EXPECT_EQ(tl[0]["event"], "syn");
+    EXPECT_EQ(tl[0]["from"], "client");
+    EXPECT_EQ(tl[0]["ttl"], 64);
+    EXPECT_TRUE(tl[0]["options"].contains("mss"));
+    EXPECT_EQ(tl[1]["event"], "syn-retransmit");
+    EXPECT_EQ(tl[1]["retransmission"], 1);
+    EXPECT_GT(tl[1]["after_first_s"].get<double>(), 0.5);
+    EXPECT_EQ(tl[1]["what"].get<std::string>().rfind("SYN retransmitted (1st), ", 0), 0u);
 }
 
 TEST_F(ReportTest, TextStartsWithTheVerdict) {

@@ -7,8 +7,8 @@
 namespace sshpath::rules {
 namespace {
 
-using evidence::FactSet;
-using evidence::Scope;
+using facts::FactSet;
+using facts::Scope;
 
 class ExpressionTest : public ::testing::Test {
 protected:
@@ -129,9 +129,22 @@ TEST_F(ExpressionTest, ExplainsWhichConjunctsHold) {
     EXPECT_FALSE(parts[1].holds);
 }
 
-TEST_F(ExpressionTest, RefusesFactsOfAnotherScopeAtRunTime) {
-    auto e = Expression::compile("syn_seen", Scope::kFlow, params_);
-    EXPECT_THROW(e->evaluate(FactSet(Scope::kCapture)), std::logic_error);
+TEST_F(ExpressionTest, ReadsDefaultsForScopesNotGiven) {
+    auto e = Expression::compile("not syn_seen and syn_count == 0", Scope::kFlow, params_);
+    EXPECT_TRUE(e->evaluate(FactSet(Scope::kCapture)));
+}
+
+TEST_F(ExpressionTest, ReadsFactsOfReadableScopesByQualifiedName) {
+    FactSet capture(Scope::kCapture);
+    capture.set("client_error_kind", std::string("refused"));
+    facts::Context ctx(flow_);
+    ctx.add(capture);
+    auto e = Expression::compile("syn_count == 3 and capture.client_error_kind == 'refused'", Scope::kFlow, params_);
+    EXPECT_TRUE(e->evaluate(ctx));
+    EXPECT_FALSE(e->evaluate(flow_));
+    EXPECT_EQ(e->inputs(), (std::vector<std::string>{"syn_count", "capture.client_error_kind"}));
+    EXPECT_EQ(e->input_values(ctx),
+              (std::vector<std::pair<std::string, std::string>>{{"syn_count", "3"}, {"capture.client_error_kind", "refused"}}));
 }
 
 TEST_F(ExpressionTest, EvaluatesCaptureFacts) {
@@ -148,8 +161,14 @@ TEST_F(ExpressionTest, RejectsUnknownFactsWithSuggestion) {
 }
 
 TEST_F(ExpressionTest, RejectsFactsOfTheOtherScope) {
-    EXPECT_EQ(error("packets > 0"), "0: 'packets' is a capture fact; this rule has scope flow");
-    EXPECT_EQ(error("syn_count > 0", Scope::kCapture), "0: 'syn_count' is a flow fact; this rule has scope capture");
+    EXPECT_EQ(error("packets > 0"), "0: 'packets' is a capture fact; write capture.packets");
+    EXPECT_EQ(error("syn_count > 0", Scope::kCapture), "0: 'syn_count' is a flow fact; a rule of scope capture cannot read it");
+    EXPECT_EQ(error("flow.syn_count > 0", Scope::kCapture), "0: a rule of scope capture cannot read flow facts ('flow.syn_count')");
+    EXPECT_EQ(error("capture.pakets > 0"), "0: unknown fact 'capture.pakets' (did you mean 'capture.packets'?)");
+    EXPECT_EQ(error("flow.syn_count > 0"), "0: 'flow.syn_count': facts of the rule's own scope are written bare ('syn_count')");
+    EXPECT_EQ(error("captur.packets > 0"),
+              "0: 'captur.' is not a prefix: facts are written bare (syn_count) or as SCOPE.NAME (capture.packets), "
+              "parameters as param.NAME (did you mean 'capture'?)");
 }
 
 TEST_F(ExpressionTest, RejectsUnknownParametersWithSuggestion) {
@@ -215,8 +234,8 @@ TEST_F(ExpressionTest, RejectsMalformedSyntax) {
     EXPECT_EQ(error("NOT syn_seen"), "0: unknown fact 'NOT' (keywords are lower case: 'not')");
     EXPECT_EQ(error("param > 1"), "0: 'param' must be followed by '.NAME' (e.g. param.silent_drop_min_syns)");
     EXPECT_EQ(error("params.x > 1"),
-              "0: 'params.' is not a prefix: facts are written bare (syn_count), parameters as param.NAME "
-              "(did you mean 'param'?)");
+              "0: 'params.' is not a prefix: facts are written bare (syn_count) or as SCOPE.NAME (capture.packets), "
+              "parameters as param.NAME (did you mean 'param'?)");
     EXPECT_EQ(error("syn_count > 1 # comment"), "14: unexpected character '#'");
 }
 

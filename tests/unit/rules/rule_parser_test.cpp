@@ -132,7 +132,7 @@ TEST_F(RuleParserTest, RejectsValuesOutsideTheContract) {
     EXPECT_EQ(error(text.replace(text.find("status: stable"), 14, "status: beta")),
               at(3) + "status 'beta' is not a status (one of: stable, experimental, disabled)");
     EXPECT_EQ(error(flow_rule("a", "syn_seen", 50, "scope: connection\n")),
-              at(12) + "scope 'connection' is not a scope (one of: flow, capture)");
+              at(12) + "scope 'connection' is not a scope (one of: flow, capture, attempt, live, probe, client, cloud, pair)");
 }
 
 TEST_F(RuleParserTest, RequiresCandidatesWhenTheComponentIsUnknown) {
@@ -211,9 +211,9 @@ TEST_F(RuleParserTest, ReportsInvalidRegularExpressions) {
 
 TEST_F(RuleParserTest, ReportsFactsOfTheWrongScope) {
     EXPECT_EQ(error(flow_rule("a", "packets > 0")),
-              at(10) + "condition, column 12: 'packets' is a capture fact; this rule has scope flow; here: packets > 0");
+              at(10) + "condition, column 12: 'packets' is a capture fact; write capture.packets; here: packets > 0");
     EXPECT_EQ(error(flow_rule("a", "syn_seen", 50, "evidence: [syn_count, packets]\n")),
-              at(12) + "evidence: 'packets' is a capture fact; this rule has scope flow");
+              at(12) + "evidence: 'packets' is a capture fact; write capture.packets");
 }
 
 TEST_F(RuleParserTest, ReportsUnknownEvidenceFactsAtTheirItem) {
@@ -223,7 +223,7 @@ TEST_F(RuleParserTest, ReportsUnknownEvidenceFactsAtTheirItem) {
 
 TEST_F(RuleParserTest, ReportsTemplateErrorsAtTheirLineAndColumn) {
     EXPECT_EQ(error(kHead + "condition: syn_seen\nsummary: \"{syn_count} SYNs to {srv_addr}\"\n"),
-              at(11) + "summary, column 32: unknown fact 'srv_addr' in template; here: srv_addr}");
+              at(11) + "summary, column 32: unknown fact 'srv_addr'; here: srv_addr}");
     EXPECT_EQ(error(kHead + "condition: syn_seen\nsummary: s\nexplanation: |\n  line one {server}\n  two } three\n"),
               at(14) + "explanation, column 7: single '}' (write '}}' for a literal brace); here: } three");
     EXPECT_EQ(error(kHead + "condition: syn_seen\nsummary: s\nnext_steps:\n  - fine {server}\n  - ask {param.nope}\n"),
@@ -256,6 +256,40 @@ TEST_F(RuleParserTest, ErrorMessagesAreOneLine) {
     const std::string e = error(kHead + "condition: |\n  syn_seen and\n  \"a\nb\" == 'x'\nsummary: s\n");
     EXPECT_NE(e, "");
     EXPECT_EQ(e.find('\n'), std::string::npos) << e;
+}
+
+const std::string kAttemptHead =  // lines 1-6
+    "id: attempt.test\n"
+    "title: An attempt rule\n"
+    "status: stable\n"
+    "description: For tests.\n"
+    "scope: attempt\n"
+    "priority: 50\n";
+
+TEST_F(RuleParserTest, ParsesRankRulesOfTheAttemptScope) {
+    const Rule r = parse_rule(kAttemptHead + "rank: 2\ncondition: cause != 'ok' and flow.syn_count > 1\n", "a.yaml", {});
+    EXPECT_EQ(r.scope, facts::Scope::kAttempt);
+    EXPECT_EQ(yields(r.scope), Yields::kRank);
+    EXPECT_EQ(r.rank, 2);
+    EXPECT_TRUE(r.summary.empty());
+}
+
+TEST_F(RuleParserTest, RejectsVerdictKeysOutsideVerdictScopes) {
+    EXPECT_EQ(error(kAttemptHead + "rank: 1\ncause: ok\ncondition: cause == 'ok'\n"),
+              at(8) + "'cause' is not for rules of scope attempt (they give 'rank')");
+    EXPECT_EQ(error(kAttemptHead + "condition: cause == 'ok'\n"), at(1) + "missing required key 'rank'");
+    EXPECT_EQ(error(kAttemptHead + "rank: high\ncondition: cause == 'ok'\n"), at(7) + "'rank' must be an integer, not 'high'");
+    EXPECT_EQ(error(kHead + "rank: 3\ncondition: syn_seen\nsummary: x\n"),
+              at(10) + "'rank' is not for rules of scope flow (they give a verdict: cause, component, ...)");
+}
+
+TEST_F(RuleParserTest, ParsesStopRulesOfTheLiveScope) {
+    const std::string head = "id: live.test\ntitle: t\nstatus: stable\ndescription: d\nscope: live\npriority: 5\n";
+    EXPECT_EQ(error(head + "stop: maybe\ncondition: capture.packets > 0\n"), at(7) + "'stop' must be true or false, not 'maybe'");
+    EXPECT_EQ(error(head + "stop: true\nrank: 2\ncondition: capture.packets > 0\n"),
+              at(8) + "'rank' is not for rules of scope live (they give 'stop')");
+    const Rule r = parse_rule(head + "stop: true\ncondition: capture.packets > 0\n", "a.yaml", {});
+    EXPECT_TRUE(r.stop);
 }
 
 }  // namespace

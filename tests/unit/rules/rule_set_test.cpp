@@ -7,8 +7,8 @@
 namespace sshpath::rules {
 namespace {
 
-using evidence::FactSet;
-using evidence::Scope;
+using facts::FactSet;
+using facts::Scope;
 using testing::flow_rule;
 using testing::kParameters;
 using testing::TempRuleDir;
@@ -72,27 +72,32 @@ TEST_F(RuleSetTest, LoadsARuleWithEveryField) {
     const Rule& r = set.rules()[0];
     EXPECT_EQ(r.id, "silent-drop.syn-unanswered");
     EXPECT_EQ(r.title, "SYNs to the server went unanswered");
-    EXPECT_EQ(r.status, "stable");
+    EXPECT_EQ(r.status, Status::kStable);
     EXPECT_TRUE(r.enabled());
     EXPECT_EQ(r.disabled_reason, "");
     EXPECT_EQ(r.description, "The client sent SYNs and nothing came back.");
     EXPECT_EQ(r.references, (std::vector<std::string>{"RFC 793", "RFC 6298"}));
     EXPECT_EQ(r.scope, Scope::kFlow);
     EXPECT_EQ(r.priority, 50);
-    EXPECT_EQ(r.cause, "silent-drop");
-    EXPECT_EQ(r.component, "unknown");
-    EXPECT_EQ(r.candidates, (std::vector<std::string>{"edge", "acl", "nsg", "vm"}));
-    EXPECT_EQ(r.confidence, "medium");
-    EXPECT_EQ(r.condition_text,
+    EXPECT_EQ(r.cause, contract::Cause::kSilentDrop);
+    EXPECT_EQ(r.component, contract::Component::kUnknown);
+    EXPECT_EQ(r.candidates, (std::vector<contract::Component>{contract::Component::kEdge, contract::Component::kAcl,
+                                                             contract::Component::kNsg, contract::Component::kVm}));
+    EXPECT_EQ(r.confidence, contract::Confidence::kMedium);
+    EXPECT_EQ(r.condition->text(),
               "syn_count >= param.silent_drop_min_syns and not synack_seen and icmp_errors == 0 and not server_rst_seen");
     ASSERT_NE(r.condition, nullptr);
     EXPECT_EQ(r.condition->conjunct_count(), 4u);
-    EXPECT_EQ(r.summary, "{syn_count} SYNs to {server} over {syn_span_s} s; nothing came back");
-    EXPECT_EQ(r.explanation,
+    EXPECT_EQ(r.summary.text(), "{syn_count} SYNs to {server} over {syn_span_s} s; nothing came back");
+    EXPECT_EQ(r.explanation.text(),
               "The client retransmitted its SYN {syn_retransmits} times\n(threshold {param.silent_drop_min_syns}, "
               "{{literal}}).");
-    EXPECT_EQ(r.evidence, (std::vector<std::string>{"syn_count", "syn_retransmits"}));
-    EXPECT_EQ(r.next_steps, (std::vector<std::string>{"Capture on the server side of {server}", "Check the NSG"}));
+    ASSERT_EQ(r.evidence.size(), 2u);
+    EXPECT_EQ(r.evidence[0]->name, "syn_count");
+    EXPECT_EQ(r.evidence[1]->name, "syn_retransmits");
+    ASSERT_EQ(r.next_steps.size(), 2u);
+    EXPECT_EQ(r.next_steps[0].text(), "Capture on the server side of {server}");
+    EXPECT_EQ(r.next_steps[1].text(), "Check the NSG");
     EXPECT_EQ(r.falsepositives, (std::vector<std::string>{"The capture point is before a device that answers"}));
     EXPECT_EQ(r.file, dir_.file("silent-drop.yaml"));
     EXPECT_EQ(r.line, 1);
@@ -200,13 +205,13 @@ evidence: [flows]
     const Rule* capture_rule = set.find("no-attempt.no-flows");
     ASSERT_NE(capture_rule, nullptr);
     EXPECT_EQ(capture_rule->scope, Scope::kCapture);
-    EXPECT_EQ(capture_rule->candidates, (std::vector<std::string>{"client"}));
+    EXPECT_EQ(capture_rule->candidates, (std::vector<contract::Component>{contract::Component::kClient}));
 
     FactSet capture(Scope::kCapture);
     capture.set("packets", std::int64_t{12});
     EXPECT_EQ(ids(set.evaluate(capture)), (std::vector<std::string>{"no-attempt.no-flows"}));
     EXPECT_EQ(ids(set.evaluate(FactSet(Scope::kFlow))), (std::vector<std::string>{"flow-rule"}));
-    EXPECT_EQ(set.render(capture_rule->summary, capture), "12 packets, none to port 22");
+    EXPECT_EQ(capture_rule->summary.render(capture), "12 packets, none to port 22");
 }
 
 TEST_F(RuleSetTest, RendersTemplatesWithFactsParametersAndBraces) {
@@ -214,10 +219,9 @@ TEST_F(RuleSetTest, RendersTemplatesWithFactsParametersAndBraces) {
     dir_.write("parameters.yaml", kParameters);
     const RuleSet set = RuleSet::load(dir_.path());
     const Rule& r = set.rules()[0];
-    EXPECT_EQ(set.render(r.summary, dropped_), "3 SYNs to 203.0.113.5:22 over 3 s; nothing came back");
-    EXPECT_EQ(set.render(r.explanation, dropped_),
-              "The client retransmitted its SYN 2 times\n(threshold 2, {literal}).");
-    EXPECT_EQ(set.render(r.next_steps[0], dropped_), "Capture on the server side of 203.0.113.5:22");
+    EXPECT_EQ(r.summary.render(dropped_), "3 SYNs to 203.0.113.5:22 over 3 s; nothing came back");
+    EXPECT_EQ(r.explanation.render(dropped_), "The client retransmitted its SYN 2 times\n(threshold 2, {literal}).");
+    EXPECT_EQ(r.next_steps[0].render(dropped_), "Capture on the server side of 203.0.113.5:22");
 }
 
 TEST_F(RuleSetTest, TracesEveryRuleWithItsConjuncts) {

@@ -34,10 +34,13 @@
 #include "sshpath/core/contract.h"
 #include "sshpath/core/error.h"
 #include "sshpath/rules/rule_set.h"
-#include "sshpath/verdict/verdict.h"
+#include "sshpath/engine/analyzer.h"
 
-namespace sshpath::verdict {
+namespace sshpath::engine {
 namespace {
+
+namespace F = facts::flow;
+using contract::Cause;
 
 namespace fs = std::filesystem;
 using Bytes = std::vector<std::uint8_t>;
@@ -146,10 +149,11 @@ struct Outcome {
 
 /// What must not change when a cut drops only a partial record: the verdicts.
 std::string signature(const Analysis& a) {
-    std::string s = a.verdict.cause + "|" + a.verdict.component + "|" + a.verdict.confidence + "|" + a.verdict.rule +
-                    "|" + a.verdict.summary + "|flows " + std::to_string(a.flows.size());
-    for (const auto& c : a.verdict.candidates) s += "|" + c;
-    for (const auto& f : a.flows) s += "|" + f.verdict.rule + ":" + f.verdict.summary;
+    std::string s = std::string(contract::name(a.verdict.cause)) + "|" + std::string(contract::name(a.verdict.component)) +
+                    "|" + std::string(contract::name(a.verdict.confidence)) + "|" + a.verdict.rule + "|" + a.verdict.summary +
+                    "|flows " + std::to_string(a.attempts.size());
+    for (const auto& c : contract::names(a.verdict.candidates)) s += "|" + c;
+    for (const auto& f : a.attempts) s += "|" + f.verdict.rule + ":" + f.verdict.summary;
     return s;
 }
 
@@ -279,8 +283,8 @@ TEST_P(RobustTest, RandomByteFlips) {
         Outcome o = analyze_file();
         if (o.analysis) {
             ++analysed;
-            EXPECT_TRUE(contract::is_cause(o.analysis->verdict.cause)) << o.analysis->verdict.cause;
-            EXPECT_TRUE(contract::is_component(o.analysis->verdict.component)) << o.analysis->verdict.component;
+            EXPECT_TRUE(contract::is_cause(contract::name(o.analysis->verdict.cause)));
+            EXPECT_TRUE(contract::is_component(contract::name(o.analysis->verdict.component)));
         } else {
             ++rejected;
         }
@@ -303,19 +307,19 @@ TEST_P(RobustTest, SnapLength68) {
     EXPECT_EQ(stats.packets, layout_of(original_).ends.size() - 1);
     EXPECT_FALSE(stats.truncated);
     bool any_cut = false;
-    for (const auto& f : a.flows) {
+    for (const auto& f : a.attempts) {
         // Nothing an identification string needs survives 68 bytes: none may appear.
-        EXPECT_FALSE(f.facts.get_bool("server_banner_seen")) << f.facts.get_string("client");
-        EXPECT_FALSE(f.facts.get_bool("client_banner_seen")) << f.facts.get_string("client");
-        EXPECT_LE(f.facts.get_int("ssh_stage_rank"), 2) << f.facts.get_string("ssh_stage");
-        EXPECT_FALSE(f.facts.get_bool("server_kexinit_seen"));
+        EXPECT_FALSE(f.facts.get(F::server_banner_seen)) << f.facts.get(F::client);
+        EXPECT_FALSE(f.facts.get(F::client_banner_seen)) << f.facts.get(F::client);
+        EXPECT_LE(f.facts.get(F::ssh_stage_rank), 2) << f.facts.get(F::ssh_stage);
+        EXPECT_FALSE(f.facts.get(F::server_kexinit_seen));
         // A cut prefix ("SS", "HT") is no evidence of another protocol.
-        if (f.facts.get_bool("payload_cut")) {
+        if (f.facts.get(F::payload_cut)) {
             any_cut = true;
-            EXPECT_EQ(f.facts.get_string("server_first_bytes"), "");
-            EXPECT_NE(f.verdict.cause, "not-ssh");
-            EXPECT_NE(f.verdict.cause, "ok");
-            if (f.verdict.cause == "closed-before-banner") { EXPECT_FALSE(f.facts.get_bool("server_data_seen")); }
+            EXPECT_EQ(f.facts.get(F::server_first_bytes), "");
+            EXPECT_NE(f.verdict.cause, Cause::kNotSsh);
+            EXPECT_NE(f.verdict.cause, Cause::kOk);
+            if (f.verdict.cause == Cause::kClosedBeforeBanner) { EXPECT_FALSE(f.facts.get(F::server_data_seen)); }
         }
     }
     if (stats.snaplen_cut > 0) { EXPECT_TRUE(has_warning(a, "snap length cut the payload")) << stats.snaplen_cut; }
@@ -342,19 +346,19 @@ TEST(RobustSnapLength, HealthyCaptureAt68Bytes) {
     const Analysis a = analyze({path.string()}, AnalyzeOptions{}, rules);
     std::error_code ec;
     fs::remove_all(tmpl, ec);
-    ASSERT_EQ(a.flows.size(), 1u);
-    const auto& facts = a.flows[0].facts;
-    EXPECT_TRUE(facts.get_bool("syn_seen"));
-    EXPECT_TRUE(facts.get_bool("synack_seen"));
-    EXPECT_TRUE(facts.get_bool("handshake_completed"));
-    EXPECT_TRUE(facts.get_bool("server_data_seen"));
-    EXPECT_TRUE(facts.get_bool("payload_cut"));
-    EXPECT_FALSE(facts.get_bool("server_banner_seen"));
-    EXPECT_FALSE(facts.get_bool("client_banner_seen"));
-    EXPECT_EQ(facts.get_string("ssh_stage"), "handshake");
-    EXPECT_EQ(a.verdict.cause, "unknown");
+    ASSERT_EQ(a.attempts.size(), 1u);
+    const auto& facts = a.attempts[0].facts;
+    EXPECT_TRUE(facts.get(F::syn_seen));
+    EXPECT_TRUE(facts.get(F::synack_seen));
+    EXPECT_TRUE(facts.get(F::handshake_completed));
+    EXPECT_TRUE(facts.get(F::server_data_seen));
+    EXPECT_TRUE(facts.get(F::payload_cut));
+    EXPECT_FALSE(facts.get(F::server_banner_seen));
+    EXPECT_FALSE(facts.get(F::client_banner_seen));
+    EXPECT_EQ(facts.get(F::ssh_stage), "handshake");
+    EXPECT_EQ(a.verdict.cause, Cause::kUnknown);
     EXPECT_TRUE(has_warning(a, "snap length cut the payload"));
 }
 
 }  // namespace
-}  // namespace sshpath::verdict
+}  // namespace sshpath::engine

@@ -1,0 +1,144 @@
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "sshpath/core/error.h"
+
+/// A binary field list written both ways: Out appends the bytes of each field, In reads them back
+/// in the same order. A structure lists its fields once, in an overload of field() found by
+/// argument-dependent lookup next to the structure:
+///
+///     template <typename Ar> void field(Ar& ar, Thing& v) { archive::fields(ar, v.a, v.b); }
+///
+/// Plain structures (trivially copyable, no pointers) are copied as bytes; strings, vectors,
+/// optionals, pairs and maps field by field. Only for data written and read by the same build
+/// (temporary files), never for files that outlive the process.
+namespace sshpath::archive {
+
+struct Out {
+    std::vector<char>& bytes;
+    void raw(const void* p, std::size_t n) {
+        if (n == 0) return;  // an empty container's data() may be null
+        const char* c = static_cast<const char*>(p);
+        bytes.insert(bytes.end(), c, c + n);
+    }
+};
+
+struct In {
+    const char* p;
+    const char* end;
+    void raw(void* dst, std::size_t n) {
+        if (n == 0) return;  // an empty container's data() may be null
+        if (static_cast<std::size_t>(end - p) < n) throw Error("a record of the temporary file is cut short");
+        std::memcpy(dst, p, n);
+        p += n;
+    }
+    std::size_t left() const { return static_cast<std::size_t>(end - p); }
+};
+
+template <typename T>
+constexpr bool kPlain = std::is_trivially_copyable_v<T> && !std::is_pointer_v<T>;
+
+template <typename Ar, typename T>
+    requires kPlain<T>
+void field(Ar& ar, T& v) {
+    ar.raw(&v, sizeof v);
+}
+
+template <typename Ar>
+std::uint64_t count(Ar& ar, std::uint64_t n) {
+    ar.raw(&n, sizeof n);
+    if constexpr (std::is_same_v<Ar, In>)
+        if (n > ar.left()) throw Error("a record of the temporary file is cut short");
+    return n;
+}
+
+template <typename Ar>
+void field(Ar& ar, std::string& s) {
+    const std::uint64_t n = count(ar, s.size());
+    if constexpr (std::is_same_v<Ar, In>) s.resize(n);
+    ar.raw(s.data(), s.size());
+}
+
+template <typename Ar, typename A, typename B>
+void field(Ar& ar, std::pair<A, B>& p);
+template <typename Ar, typename T>
+void field(Ar& ar, std::vector<T>& v);
+template <typename Ar, typename T>
+void field(Ar& ar, std::optional<T>& o);
+template <typename Ar, typename K, typename V>
+void field(Ar& ar, std::map<K, V>& m);
+
+template <typename Ar, typename... T>
+void fields(Ar& ar, T&... v) {
+    (field(ar, v), ...);
+}
+
+template <typename Ar, typename A, typename B>
+void field(Ar& ar, std::pair<A, B>& p) {
+    field(ar, p.first);
+    field(ar, p.second);
+}
+
+template <typename Ar, typename T>
+void field(Ar& ar, std::vector<T>& v) {
+    const std::uint64_t n = count(ar, v.size());
+    if constexpr (std::is_same_v<Ar, In>) v.resize(n);
+    if constexpr (kPlain<T>)
+        ar.raw(v.data(), v.size() * sizeof(T));
+    else
+        for (auto& e : v) field(ar, e);
+}
+
+template <typename Ar, typename T>
+void field(Ar& ar, std::optional<T>& o) {
+    bool has = o.has_value();
+    field(ar, has);
+    if constexpr (std::is_same_v<Ar, In>)
+        if (has) o.emplace();
+    if (has) field(ar, *o);
+}
+
+template <typename Ar, typename K, typename V>
+void field(Ar& ar, std::map<K, V>& m) {
+    const std::uint64_t n = count(ar, m.size());
+    if constexpr (std::is_same_v<Ar, In>) {
+        for (std::uint64_t i = 0; i < n; ++i) {
+            std::pair<K, V> e;
+            field(ar, e.first);
+            field(ar, e.second);
+            m.emplace(std::move(e));
+        }
+    } else {
+        for (auto& [k, v] : m) {
+            K key = k;
+            field(ar, key);
+            field(ar, v);
+        }
+    }
+}
+
+/// The bytes of a value, and the value back (throws sshpath::Error on bytes cut short or left over).
+template <typename T>
+std::vector<char> to_bytes(const T& v) {
+    std::vector<char> bytes;
+    Out out{bytes};
+    field(out, const_cast<T&>(v));  // Out only reads
+    return bytes;
+}
+template <typename T>
+T from_bytes(const std::vector<char>& bytes) {
+    T v{};
+    In in{bytes.data(), bytes.data() + bytes.size()};
+    field(in, v);
+    if (in.p != in.end) throw Error("a record of the temporary file has trailing bytes");
+    return v;
+}
+
+}  // namespace sshpath::archive

@@ -1,0 +1,96 @@
+#pragma once
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sshpath/capture/reader.h"
+#include "sshpath/core/record_file.h"
+#include "sshpath/facts/facts.h"
+#include "sshpath/rules/rule_set.h"
+#include "sshpath/verdict/verdict.h"
+
+namespace sshpath::engine {
+
+/// One capture file (or live capture) read.
+struct CaptureInfo {
+    std::string file;
+    capture::ReadStats stats;
+    std::string link_type;
+    double start_time = 0, end_time = 0;
+    facts::FactSet facts{facts::Scope::kCapture};
+    verdict::Verdict verdict;   ///< the capture-scope rules' verdict (what answers when it holds no attempt)
+};
+
+/// Judged attempts stored in an unnamed temporary file (beyond --keep-in-memory), read back one
+/// at a time; their ranks stay in memory to choose the capture's answer without reading them.
+struct StoredAttempts {
+    RecordFile file;
+    std::vector<int> ranks;
+    void put(const verdict::Attempt& a);
+    verdict::Attempt get(std::size_t i) const;
+};
+
+/// The judged attempts in order: in memory, or read back one at a time while iterating.
+/// Iterating yields `const verdict::Attempt&`, valid until the iterator moves.
+class AttemptList {
+public:
+    std::size_t size() const;
+    bool empty() const { return size() == 0; }
+    void push_back(verdict::Attempt a);
+    void append(std::shared_ptr<const StoredAttempts> stored);
+    void append(AttemptList&& other);
+    /// The i-th attempt: a reference into memory, or the attempt read into `scratch`.
+    const verdict::Attempt& get(std::size_t i, verdict::Attempt& scratch) const;
+    /// A copy of the i-th attempt.
+    verdict::Attempt operator[](std::size_t i) const;
+    /// The i-th attempt's rank, without reading it back.
+    int rank(std::size_t i) const;
+
+    class const_iterator {
+    public:
+        using value_type = verdict::Attempt;
+        using difference_type = std::ptrdiff_t;
+        const_iterator() = default;
+        const_iterator(const AttemptList* list, std::size_t i) : list_(list), i_(i) {}
+        const verdict::Attempt& operator*() const;
+        const verdict::Attempt* operator->() const { return &**this; }
+        const_iterator& operator++() {
+            ++i_;
+            return *this;
+        }
+        bool operator==(const const_iterator& o) const { return i_ == o.i_; }
+
+    private:
+        const AttemptList* list_ = nullptr;
+        std::size_t i_ = 0;
+        mutable std::shared_ptr<verdict::Attempt> scratch_;
+        mutable const verdict::Attempt* current_ = nullptr;
+        mutable std::size_t loaded_ = static_cast<std::size_t>(-1);
+    };
+    const_iterator begin() const { return {this, 0}; }
+    const_iterator end() const { return {this, size()}; }
+
+private:
+    struct Part {
+        std::vector<verdict::Attempt> memory;
+        std::shared_ptr<const StoredAttempts> stored;
+        std::size_t size() const { return stored ? stored->ranks.size() : memory.size(); }
+    };
+    std::vector<Part> parts_;
+};
+
+/// Everything an analysis found: the captures read, the judged attempts, the overall verdict.
+struct Analysis {
+    std::vector<CaptureInfo> captures;
+    AttemptList attempts;
+    verdict::Verdict verdict;        ///< the overall answer
+    int verdict_attempt = -1;        ///< index into attempts of the attempt that decided, -1: a capture's own verdict
+    std::vector<std::string> warnings;
+};
+
+/// Sets the overall verdict: the attempt of the highest rank (the latest among equals), or,
+/// without any attempt, the last capture's own verdict.
+void choose_verdict(Analysis& a);
+
+}  // namespace sshpath::engine

@@ -1,0 +1,69 @@
+#pragma once
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sshpath/capture/packet.h"
+#include "sshpath/capture/reader.h"
+#include "sshpath/engine/analysis.h"
+#include "sshpath/flow/flow.h"
+#include "sshpath/rules/rule_set.h"
+
+/// The pipeline: packets in, judged attempts and a verdict out, for files and live captures alike.
+namespace sshpath::engine {
+
+struct AnalyzeOptions {
+    int ssh_port = 22;
+    std::string host;                ///< address or name, "" for any
+    std::optional<capture::IpAddress> host_address;
+    std::size_t max_connections = flow::FlowOptions{}.max_flows;  ///< connections tracked per capture
+    unsigned jobs = 1;               ///< captures read at once by analyze() (each on its own thread)
+    std::size_t keep_in_memory = flow::FlowOptions{}.spill_after;  ///< judged attempts per capture held in memory before they go to a temporary file
+    bool explain = false;            ///< record every matching rule and its inputs (--explain)
+};
+
+/// Streaming analysis: packets of one or more captures in, an Analysis out. Used for files
+/// (analyze()) and for live capture alike, so both decide with the same engine and rules.
+class Analyzer {
+public:
+    Analyzer(AnalyzeOptions options, const rules::RuleSet& rules);
+    /// Starts a capture (a file, or a live interface) named `name` with this link type.
+    void begin_capture(const std::string& name, int link_type);
+    void add(const capture::Packet& p);
+    /// Ends the current capture: its connections are judged, each once, and kept.
+    void end_capture(const capture::ReadStats& stats);
+    /// Adds a warning that belongs in the report (e.g. packets dropped by the kernel).
+    void warn(std::string warning) { analysis_.warnings.push_back(std::move(warning)); }
+    /// Sets a capture fact known from outside the packets (e.g. `sshpath run`: the ssh client's
+    /// error line; flow rules read it as capture.NAME). Call between begin_capture() and
+    /// end_capture(). Throws std::logic_error for a name that is not a capture fact.
+    void set_fact(const std::string& name, facts::Value value);
+    /// A live capture knows when it stopped: the current capture counts as lasting until `time`
+    /// (seconds since the epoch) even when its last packet came earlier. Ignored without packets
+    /// or when earlier than the last packet. Call before end_capture().
+    void set_capture_end(double time) { capture_end_ = time; }
+    /// Chooses the overall verdict and returns everything.
+    Analysis finish();
+    /// Returns everything so far without choosing the overall verdict (to merge with other
+    /// analyses, then choose_verdict()).
+    Analysis take_results();
+
+private:
+    AnalyzeOptions options_;
+    const rules::RuleSet& rules_;
+    Analysis analysis_;
+    std::optional<flow::FlowTable> table_;
+    CaptureInfo current_;
+    bool first_packet_ = true;
+    std::vector<std::pair<const facts::Spec*, facts::Value>> extra_facts_;
+    double capture_end_ = 0;
+};
+
+/// Reads each capture file, reconstructs the connections, extracts the evidence and applies the
+/// rules. With options.jobs > 1, up to that many files are read at once; the result is the same
+/// as reading them one after the other. Throws InputError for the first capture (in the order
+/// given) that cannot be read.
+Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& options, const rules::RuleSet& rules);
+
+}  // namespace sshpath::engine

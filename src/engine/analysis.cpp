@@ -1,0 +1,88 @@
+#include "sshpath/engine/analysis.h"
+
+#include <iterator>
+#include <stdexcept>
+
+#include "sshpath/core/archive.h"
+
+namespace sshpath::engine {
+
+void StoredAttempts::put(const verdict::Attempt& a) {
+    file.put(archive::to_bytes(a));
+    ranks.push_back(a.rank);
+}
+
+verdict::Attempt StoredAttempts::get(std::size_t i) const { return archive::from_bytes<verdict::Attempt>(file.get(i)); }
+
+std::size_t AttemptList::size() const {
+    std::size_t n = 0;
+    for (const auto& p : parts_) n += p.size();
+    return n;
+}
+
+void AttemptList::push_back(verdict::Attempt a) {
+    if (parts_.empty() || parts_.back().stored) parts_.emplace_back();
+    parts_.back().memory.push_back(std::move(a));
+}
+
+void AttemptList::append(std::shared_ptr<const StoredAttempts> stored) {
+    Part p;
+    p.stored = std::move(stored);
+    parts_.push_back(std::move(p));
+}
+
+void AttemptList::append(AttemptList&& other) {
+    std::move(other.parts_.begin(), other.parts_.end(), std::back_inserter(parts_));
+    other.parts_.clear();
+}
+
+const verdict::Attempt& AttemptList::get(std::size_t i, verdict::Attempt& scratch) const {
+    for (const auto& p : parts_) {
+        if (i < p.size()) {
+            if (!p.stored) return p.memory[i];
+            scratch = p.stored->get(i);
+            return scratch;
+        }
+        i -= p.size();
+    }
+    throw std::out_of_range("AttemptList: no attempt at that index");
+}
+
+verdict::Attempt AttemptList::operator[](std::size_t i) const {
+    verdict::Attempt scratch;
+    return get(i, scratch);
+}
+
+int AttemptList::rank(std::size_t i) const {
+    for (const auto& p : parts_) {
+        if (i < p.size()) return p.stored ? p.stored->ranks[i] : p.memory[i].rank;
+        i -= p.size();
+    }
+    throw std::out_of_range("AttemptList: no attempt at that index");
+}
+
+const verdict::Attempt& AttemptList::const_iterator::operator*() const {
+    if (loaded_ != i_) {
+        if (!scratch_) scratch_ = std::make_shared<verdict::Attempt>();
+        current_ = &list_->get(i_, *scratch_);
+        loaded_ = i_;
+    }
+    return *current_;
+}
+
+void choose_verdict(Analysis& a) {
+    a.verdict_attempt = -1;
+    int best = 0;
+    for (std::size_t i = 0; i < a.attempts.size(); ++i) {
+        const int r = a.attempts.rank(i);
+        if (a.verdict_attempt < 0 || r >= best) best = r, a.verdict_attempt = static_cast<int>(i);
+    }
+    if (a.verdict_attempt >= 0) {
+        verdict::Attempt scratch;  // used only when the attempt has to be read back from the temporary file
+        a.verdict = a.attempts.get(static_cast<std::size_t>(a.verdict_attempt), scratch).verdict;
+    } else if (!a.captures.empty()) {
+        a.verdict = a.captures.back().verdict;
+    }
+}
+
+}  // namespace sshpath::engine

@@ -1,0 +1,198 @@
+#include "sshpath/engine/analyzer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <iterator>
+#include <span>
+#include <stdexcept>
+#include <thread>
+
+#include "sshpath/capture/decoder.h"
+#include "sshpath/evidence/conversation.h"
+#include "sshpath/evidence/extract.h"
+#include "sshpath/flow/spill.h"
+
+namespace sshpath::engine {
+
+Analyzer::Analyzer(AnalyzeOptions options, const rules::RuleSet& rules) : options_(std::move(options)), rules_(rules) {}
+
+void Analyzer::begin_capture(const std::string& name, int link_type) {
+    flow::FlowOptions fo;
+    fo.ssh_port = static_cast<std::uint16_t>(options_.ssh_port);
+    fo.host = options_.host_address;
+    fo.host_name = options_.host;
+    fo.max_flows = options_.max_connections;
+    fo.spill_after = options_.keep_in_memory;
+    table_.emplace(fo);
+    current_ = CaptureInfo{};
+    current_.file = name;
+    current_.link_type = capture::link_type_name(link_type);
+    first_packet_ = true;
+    extra_facts_.clear();
+    capture_end_ = 0;
+}
+
+void Analyzer::set_fact(const std::string& name, facts::Value value) {
+    const facts::Spec* spec = facts::find(name, facts::Scope::kCapture);
+    if (!spec) throw std::logic_error("unknown capture fact '" + name + "'");
+    extra_facts_.emplace_back(spec, std::move(value));
+}
+
+void Analyzer::add(const capture::Packet& p) {
+    if (first_packet_) current_.start_time = current_.end_time = p.time, first_packet_ = false;
+    current_.end_time = std::max(current_.end_time, p.time);
+    table_->add(p);
+}
+
+namespace {
+
+// More was sent in the clear than the flow table keeps (README "Fuzzing and hostile input").
+bool over_stream_cap(const flow::Flow& f, std::size_t cap) {
+    auto over = [&](const flow::Direction& d, const ssh::DirectionView& v) {
+        return d.stream_capped && d.kept >= cap && !v.newkeys && !f.ssh.ssh1;
+    };
+    return over(f.c2s, f.ssh.client) || over(f.s2c, f.ssh.server);
+}
+
+// What limited the reading of one capture, one sentence each.
+void capture_warnings(const CaptureInfo& info, const flow::FlowTable& table, std::vector<std::string>& warnings) {
+    const std::string& file = info.file;
+    if (info.stats.truncated)
+        warnings.push_back(fmt::format("{}: the capture ends in the middle of a packet ({}); the analysis covers the {} packets before it",
+                                       file, info.stats.truncation_message, info.stats.packets));
+    if (info.stats.malformed)
+        warnings.push_back(fmt::format("{}: {} packets had inconsistent headers and were skipped in part", file, info.stats.malformed));
+    if (info.stats.snaplen_cut)
+        warnings.push_back(fmt::format("{}: the snap length cut the payload of {} packets; SSH details may be missing", file,
+                                       info.stats.snaplen_cut));
+    if (table.flow_cap_hit())
+        warnings.push_back(fmt::format("{}: too many connections (more than {}); later ones were not analysed "
+                                       "(--max-connections raises the limit)",
+                                       file, table.options().max_flows));
+    if (table.buffer_cap_hit())
+        warnings.push_back(fmt::format("{}: the connections sent more than {} MiB in all; sshpath kept no more of it, so "
+                                       "SSH details of later connections may be missing",
+                                       file, table.options().buffer_cap >> 20));
+}
+
+}  // namespace
+
+void Analyzer::end_capture(const capture::ReadStats& stats) {
+    CaptureInfo info = std::move(current_);
+    info.stats = stats;
+    if (!first_packet_ && capture_end_ > info.end_time) info.end_time = capture_end_;
+    std::deque<flow::Flow> flows = table_->finish();
+    const std::shared_ptr<flow::FlowSpill> raw = table_->spill();
+    const std::size_t count = raw ? raw->size() : flows.size();
+    const auto ctx = evidence::make_context(table_->synack_ttls(), info.start_time, info.end_time, options_.ssh_port);
+    const evidence::CaptureSummary summary{info.stats, info.link_type, count, table_->other_tcp_flows(), options_.host};
+    info.facts = evidence::extract_capture(summary, ctx);
+    for (const auto& [spec, value] : extra_facts_) info.facts.set(*spec, value);
+    info.verdict = verdict::decide(rules_, facts::Context(info.facts), facts::Scope::kCapture, info.file, options_.explain);
+    capture_warnings(info, *table_, analysis_.warnings);
+
+    // Each attempt is judged once, here; beyond keep_in_memory they all go to a temporary file.
+    const std::size_t stream_cap = table_->options().stream_cap;
+    std::shared_ptr<StoredAttempts> stored;
+    if (count > options_.keep_in_memory) {
+        try {
+            stored = std::make_shared<StoredAttempts>();
+        } catch (const Error&) {
+            stored.reset();  // no temporary file: all stay in memory
+        }
+    }
+    std::size_t over_cap = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        flow::Flow f = raw ? raw->get(i) : std::move(flows.front());
+        if (!raw) flows.pop_front();
+        if (over_stream_cap(f, stream_cap)) ++over_cap;
+        verdict::Attempt a;
+        a.file = info.file;
+        a.facts = evidence::extract_flow(f, ctx);
+        facts::Context judged(a.facts);
+        judged.add(info.facts);
+        a.verdict = verdict::decide(rules_, judged, facts::Scope::kFlow, info.file, options_.explain);
+        a.rank = verdict::rank(rules_, a.verdict, a.facts, info.facts);
+        a.conversation = evidence::conversation_of(std::move(f));
+        if (stored)
+            stored->put(a);
+        else
+            analysis_.attempts.push_back(std::move(a));
+    }
+    if (stored) analysis_.attempts.append(std::move(stored));
+    if (over_cap)
+        analysis_.warnings.push_back(fmt::format("{}: {} connection{} sent more than {} KiB in the clear (before any key exchange "
+                                                 "finished); sshpath kept only the first {} KiB of each direction",
+                                                 info.file, over_cap, over_cap == 1 ? "" : "s", stream_cap >> 10,
+                                                 stream_cap >> 10));
+    analysis_.captures.push_back(std::move(info));
+    table_.reset();
+}
+
+Analysis Analyzer::take_results() { return std::move(analysis_); }
+
+Analysis Analyzer::finish() {
+    Analysis a = take_results();
+    choose_verdict(a);
+    return a;
+}
+
+namespace {
+
+// One file read from start to end into an Analysis of its own (no overall verdict yet).
+Analysis analyze_file(const std::string& file, const AnalyzeOptions& options, const rules::RuleSet& rules) {
+    Analyzer analyzer(options, rules);
+    capture::Reader reader(file);
+    analyzer.begin_capture(file == "-" ? "standard input" : file, reader.link_type());
+    reader.for_each([&](const capture::Packet& p) { analyzer.add(p); });
+    analyzer.end_capture(reader.stats());
+    return analyzer.take_results();
+}
+
+}  // namespace
+
+Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& options, const rules::RuleSet& rules) {
+    if (files.empty()) return Analyzer(options, rules).finish();
+    std::vector<Analysis> parts(files.size());
+    std::vector<std::exception_ptr> errors(files.size());
+    const unsigned workers = std::min<std::size_t>(std::max(options.jobs, 1u), files.size());
+    if (workers <= 1) {
+        for (std::size_t i = 0; i < files.size(); ++i) parts[i] = analyze_file(files[i], options, rules);
+    } else {
+        // Workers take files in the order given; after a failure no new file is started, and
+        // every file before the failing one has already been taken, so the first error in that
+        // order is always known.
+        std::atomic<std::size_t> next{0};
+        std::atomic<bool> failed{false};
+        auto work = [&] {
+            for (std::size_t i; !failed && (i = next++) < files.size();) {
+                try {
+                    parts[i] = analyze_file(files[i], options, rules);
+                } catch (...) {
+                    errors[i] = std::current_exception();
+                    failed = true;
+                }
+            }
+        };
+        std::vector<std::thread> threads;
+        for (unsigned t = 1; t < workers; ++t) threads.emplace_back(work);
+        work();
+        for (auto& t : threads) t.join();
+        for (const auto& e : errors)
+            if (e) std::rethrow_exception(e);
+    }
+    // Each attempt is moved once.
+    Analysis all = std::move(parts.front());
+    for (auto& part : std::span(parts).subspan(1)) {
+        std::move(part.captures.begin(), part.captures.end(), std::back_inserter(all.captures));
+        all.attempts.append(std::move(part.attempts));
+        std::move(part.warnings.begin(), part.warnings.end(), std::back_inserter(all.warnings));
+    }
+    choose_verdict(all);
+    return all;
+}
+
+}  // namespace sshpath::engine

@@ -1,0 +1,31 @@
+#include "sshpath/evidence/conversation.h"
+
+namespace sshpath::evidence {
+
+namespace {
+
+SshSide side_of(ssh::DirectionView& d) {
+    SshSide s;
+    if (d.banner) {
+        s.identification = d.banner->text;
+        if (!d.banner->valid) s.identification_problem = d.banner->problem;
+    }
+    s.pre_banner_lines = std::move(d.pre_banner_lines);
+    s.kexinit = std::move(d.kexinit);
+    s.messages = std::move(d.message_types);
+    return s;
+}
+
+}  // namespace
+
+Conversation conversation_of(flow::Flow&& f) {
+    Conversation c;
+    c.first_packet = f.first.packet;
+    c.client = side_of(f.ssh.client);
+    c.server = side_of(f.ssh.server);
+    c.timeline = std::move(f.timeline);
+    c.timeline_omitted = f.timeline_omitted;
+    return c;
+}
+
+}  // namespace sshpath::evidence

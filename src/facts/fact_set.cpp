@@ -1,0 +1,137 @@
+#include <fmt/format.h>
+
+#include <cstring>
+#include <stdexcept>
+
+#include "sshpath/facts/facts.h"
+
+namespace sshpath::facts {
+
+namespace {
+
+bool type_matches(Type t, const Value& v) {
+    switch (t) {
+    case Type::kBool: return std::holds_alternative<bool>(v);
+    case Type::kInt: return std::holds_alternative<std::int64_t>(v);
+    case Type::kReal: return std::holds_alternative<double>(v) || std::holds_alternative<std::int64_t>(v);
+    case Type::kString: return std::holds_alternative<std::string>(v);
+    }
+    return false;
+}
+
+std::uint64_t to_slot(const Value& v) {
+    std::uint64_t bits = 0;
+    if (auto* b = std::get_if<bool>(&v)) bits = *b ? 1 : 0;
+    if (auto* i = std::get_if<std::int64_t>(&v)) std::memcpy(&bits, i, sizeof bits);
+    if (auto* d = std::get_if<double>(&v)) std::memcpy(&bits, d, sizeof bits);
+    return bits;
+}
+
+// Every fact's default as a slot, per scope, computed once.
+const std::vector<std::uint64_t>& default_slots(Scope scope) {
+    static const auto slots = [] {
+        std::array<std::vector<std::uint64_t>, kScopeCount> out;
+        for (const auto& f : catalogue())
+            out[static_cast<std::size_t>(f.scope)].push_back(f.type == Type::kString ? 0 : to_slot(default_value(f)));
+        return out;
+    }();
+    return slots[static_cast<std::size_t>(scope)];
+}
+
+}  // namespace
+
+void FactSet::check_scope(Scope s) const {
+    if (s != scope_)
+        throw std::logic_error(fmt::format("a {} fact set on {} facts", scope_name(s), scope_name(scope_)));
+}
+
+std::uint64_t FactSet::slot(std::uint16_t index) const {
+    return slots_.empty() ? default_slots(scope_)[index] : slots_[index];
+}
+
+void FactSet::put(std::uint16_t index, Value v) {
+    const Spec& spec = facts_of(scope_)[index];
+    if (spec.type == Type::kReal && std::holds_alternative<std::int64_t>(v))
+        v = static_cast<double>(std::get<std::int64_t>(v));
+    if (slots_.empty()) slots_ = default_slots(scope_);
+    std::uint64_t& s = slots_[index];
+    if (spec.type != Type::kString) {
+        s = to_slot(v);
+    } else if (s != 0) {
+        strings_[s - 1] = std::move(std::get<std::string>(v));
+    } else {
+        strings_.push_back(std::move(std::get<std::string>(v)));
+        s = strings_.size();
+    }
+}
+
+void FactSet::set(const Spec& spec, Value v) {
+    check_scope(spec.scope);
+    if (!type_matches(spec.type, v))
+        throw std::logic_error(fmt::format("fact '{}' is {}, set with another type", spec.name, type_name(spec.type)));
+    put(spec.index, std::move(v));
+}
+
+void FactSet::set(std::string_view name, Value v) {
+    const Spec* spec = find(name, scope_);
+    if (!spec) throw std::logic_error(fmt::format("unknown {} fact '{}'", scope_name(scope_), name));
+    set(*spec, std::move(v));
+}
+
+std::int64_t FactSet::int_at(std::uint16_t index) const {
+    std::int64_t i;
+    const std::uint64_t bits = slot(index);
+    std::memcpy(&i, &bits, sizeof i);
+    return i;
+}
+
+double FactSet::real_at(std::uint16_t index) const {
+    if (facts_of(scope_)[index].type == Type::kInt) return static_cast<double>(int_at(index));
+    double d;
+    const std::uint64_t bits = slot(index);
+    std::memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
+std::string_view FactSet::string_at(std::uint16_t index) const {
+    const std::uint64_t s = slot(index);
+    return s == 0 ? std::string_view() : std::string_view(strings_[s - 1]);
+}
+
+Value FactSet::get(const Spec& spec) const {
+    check_scope(spec.scope);
+    switch (spec.type) {
+    case Type::kBool: return bool_at(spec.index);
+    case Type::kInt: return int_at(spec.index);
+    case Type::kReal: return real_at(spec.index);
+    case Type::kString: return std::string(string_at(spec.index));
+    }
+    return std::string();
+}
+
+std::string format_value(const Value& v) {
+    struct Visitor {
+        std::string operator()(bool b) const { return b ? "true" : "false"; }
+        std::string operator()(std::int64_t i) const { return std::to_string(i); }
+        std::string operator()(double d) const {
+            std::string s = fmt::format("{:.3f}", d);
+            while (s.back() == '0') s.pop_back();
+            if (s.back() == '.') s.pop_back();
+            return s;
+        }
+        std::string operator()(const std::string& s) const { return s; }
+    };
+    return std::visit(Visitor{}, v);
+}
+
+const FactSet& Context::get(Scope scope) const {
+    static const auto defaults = [] {
+        std::array<FactSet, kScopeCount> out;
+        for (std::size_t i = 0; i < kScopeCount; ++i) out[i] = FactSet(static_cast<Scope>(i));
+        return out;
+    }();
+    const FactSet* s = sets_[static_cast<std::size_t>(scope)];
+    return s ? *s : defaults[static_cast<std::size_t>(scope)];
+}
+
+}  // namespace sshpath::facts

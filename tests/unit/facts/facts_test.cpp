@@ -1,0 +1,96 @@
+#include "sshpath/facts/facts.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <stdexcept>
+#include <string>
+
+namespace sshpath::facts {
+namespace {
+
+TEST(FactSetTest, SetsAndGetsByTypedId) {
+    FactSet fs(Scope::kFlow);
+    EXPECT_EQ(fs.get(flow::syn_count), 0);
+    EXPECT_EQ(fs.get(flow::server_hops), -1);
+    EXPECT_EQ(fs.get(flow::client_banner), "");
+    fs.set(flow::syn_count, 4);
+    fs.set(flow::synack_seen, true);
+    fs.set(flow::server_banner, "SSH-2.0-OpenSSH_9.2");
+    fs.set(flow::syn_span_s, 3.5);
+    EXPECT_EQ(fs.get(flow::syn_count), 4);
+    EXPECT_TRUE(fs.get(flow::synack_seen));
+    EXPECT_EQ(fs.get(flow::server_banner), "SSH-2.0-OpenSSH_9.2");
+    EXPECT_EQ(fs.get(flow::syn_span_s), 3.5);
+    fs.set(flow::server_banner, "SSH-2.0-other");  // a string set twice keeps one slot
+    EXPECT_EQ(fs.get(flow::server_banner), "SSH-2.0-other");
+}
+
+TEST(FactSetTest, RefusesAnIdOfAnotherScope) {
+    FactSet fs(Scope::kCapture);
+    EXPECT_THROW(fs.set(flow::syn_count, 1), std::logic_error);
+    fs.set(capture::packets, 12);
+    EXPECT_EQ(fs.get(capture::packets), 12);
+}
+
+TEST(FactSetTest, RejectsUnknownNamesAndWrongTypes) {
+    FactSet fs;
+    EXPECT_THROW(fs.set("syn_cnt", std::int64_t(1)), std::logic_error);
+    EXPECT_THROW(fs.set("syn_count", std::string("x")), std::logic_error);
+    fs.set("syn_span_s", std::int64_t(3));
+    EXPECT_EQ(fs.text(flow::syn_span_s.spec()), "3");
+    fs.set("syn_span_s", 1.25);
+    EXPECT_EQ(fs.text(flow::syn_span_s.spec()), "1.25");
+}
+
+TEST(FactSetTest, ReadsSlotsForTheRuleEvaluator) {
+    FactSet fs;
+    fs.set(flow::server_port, 2222);
+    fs.set(flow::handshake_rtt_ms, 12.5);
+    fs.set(flow::ssh_stage, "banners");
+    EXPECT_EQ(fs.int_at(flow::server_port.index), 2222);
+    EXPECT_EQ(fs.real_at(flow::server_port.index), 2222.0);  // an int reads as a real too
+    EXPECT_EQ(fs.real_at(flow::handshake_rtt_ms.index), 12.5);
+    EXPECT_EQ(fs.string_at(flow::ssh_stage.index), "banners");
+    EXPECT_EQ(fs.string_at(flow::kex_alg.index), "");
+    EXPECT_FALSE(fs.bool_at(flow::synack_seen.index));
+}
+
+TEST(ContextTest, ReadsDefaultsOfScopesNotGiven) {
+    FactSet flows;
+    flows.set(flow::syn_count, 2);
+    Context ctx(flows);
+    EXPECT_TRUE(ctx.has(Scope::kFlow));
+    EXPECT_FALSE(ctx.has(Scope::kCapture));
+    EXPECT_EQ(ctx.get(Scope::kCapture).get(capture::ssh_port), 22);
+    EXPECT_EQ(ctx.get(Scope::kFlow).get(flow::syn_count), 2);
+}
+
+TEST(CatalogueTest, NamesAreUniqueIdsMatchAndDefaultsParse) {
+    std::set<std::string> seen;
+    for (const auto& f : catalogue()) {
+        EXPECT_TRUE(seen.insert(std::string(scope_name(f.scope)) + "." + std::string(f.name)).second) << f.name;
+        EXPECT_NO_THROW(default_value(f)) << f.name;
+        EXPECT_FALSE(f.description.empty()) << f.name;
+        EXPECT_EQ(&facts_of(f.scope)[f.index], &f) << f.name;
+        EXPECT_EQ(find(f.name, f.scope), &f) << f.name;
+    }
+    EXPECT_EQ(flow::syn_count.spec().name, "syn_count");
+    EXPECT_EQ(capture::packets.spec().scope, Scope::kCapture);
+    EXPECT_EQ(facts_of(Scope::kFlow).size(), std::size_t(flow::pos::count));
+}
+
+TEST(CatalogueTest, ScopesReadOnlyWhatTheyMay) {
+    EXPECT_TRUE(readable_from(Scope::kFlow, Scope::kCapture));
+    EXPECT_FALSE(readable_from(Scope::kCapture, Scope::kFlow));
+    EXPECT_TRUE(readable_from(Scope::kAttempt, Scope::kFlow));
+    for (std::size_t s = 0; s < kScopeCount; ++s) {
+        const auto scope = static_cast<Scope>(s);
+        EXPECT_TRUE(readable_from(scope, scope));
+        EXPECT_EQ(scope_from_name(scope_name(scope)), scope);
+    }
+    EXPECT_EQ(scope_from_name("flows"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace sshpath::facts
