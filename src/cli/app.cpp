@@ -8,11 +8,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <algorithm>
 #include <iostream>
 #include <thread>
 
 #include "cli/commands.h"
+#include "sshpath/client/check.h"
 #include "cli/common.h"
 #include "sshpath/core/error.h"
 #include "sshpath/facts/facts.h"
@@ -69,6 +72,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
         ("max-connections", po::value<std::string>()->value_name("N"), "connections that may be SSH attempts tracked at once per capture (default 10000)")
         ("jobs,j", po::value<std::string>()->value_name("N"), "read up to N capture files at once (default 1; 0: one per CPU)")
         ("keep-in-memory", po::value<std::string>()->value_name("N"), "finished SSH attempts per capture held in memory; beyond N all go to a temporary file in /tmp (default 64; 0: all of them)")
+        ("client-check", po::value<std::string>()->value_name("FILE"), "a client check saved with 'sshpath check HOST --format json': its facts join the evidence (docs/check.md)")
         ("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "file");
     if (vm.count("help")) {
@@ -97,7 +101,22 @@ int cmd_analyze(const std::vector<std::string>& args) {
     if (std::count(files.begin(), files.end(), "-") > 1)
         throw UsageError("analyze: '-' (standard input) can be given only once");
     options.explain = vm.count("explain") > 0;
-    print_report(engine::analyze(files, options, rules), format, options.explain);
+    std::optional<client::SavedCheck> saved;
+    if (vm.count("client-check")) {
+        const std::string file = vm["client-check"].as<std::string>();
+        std::ifstream in(file, std::ios::binary);
+        if (!in) throw InputError(fmt::format("--client-check: cannot open '{}'", file));
+        std::stringstream text;
+        text << in.rdbuf();
+        saved = client::read_saved_check(text.str(), file);
+        options.client = std::make_shared<const facts::FactSet>(saved->facts);
+    }
+    engine::Analysis analysis = engine::analyze(files, options, rules);
+    if (saved) {
+        analysis.client_check = fmt::format("{}: check of {} on {} at {}", vm["client-check"].as<std::string>(), saved->host, saved->machine, saved->time);
+        analysis.client_findings = saved->notes;
+    }
+    print_report(analysis, format, options.explain);
     return 0;
 }
 

@@ -11,7 +11,10 @@
 #include "cli/common.h"
 #include "sshpath/capture/reader.h"
 #include "sshpath/client/check.h"
+#include "sshpath/facts/facts.h"
 #include "sshpath/flow/flow.h"
+#include "sshpath/report/json.h"
+#include "sshpath/verdict/verdict.h"
 
 namespace po = boost::program_options;
 
@@ -33,6 +36,22 @@ std::vector<client::SeenKey> capture_host_keys(const std::string& file, int port
     return keys;
 }
 
+// The verdict first, as the other commands print it.
+std::string verdict_text(const verdict::Verdict& v, bool explain) {
+    std::string out = fmt::format("VERDICT     {} (confidence {})\n", contract::name(v.cause), contract::name(v.confidence));
+    std::string who(contract::name(v.component));
+    if (v.component == contract::Component::kUnknown) {
+        who = "unknown - candidates:";
+        for (std::size_t i = 0; i < v.candidates.size(); ++i) who += fmt::format("{} {}", i ? "," : "", contract::name(v.candidates[i]));
+    }
+    out += fmt::format("component   {}\nsummary     {}\nrule        {}\n", who, v.summary, v.rule.empty() ? "(none)" : v.rule);
+    for (const auto& e : v.evidence) out += fmt::format("evidence    {}\n", e.what);
+    for (const auto& step : v.next_steps) out += fmt::format("next step   {}\n", step);
+    if (explain)
+        for (const auto& m : v.matched) out += fmt::format("matched     {} (priority {}): {}\n", m.rule, m.priority, m.condition);
+    return out + "\n";
+}
+
 }  // namespace
 
 int cmd_check(const std::vector<std::string>& args) {
@@ -50,7 +69,9 @@ int cmd_check(const std::vector<std::string>& args) {
         ("port,p", po::value<std::string>()->value_name("PORT"), "the SSH port (default: what ssh -G says, usually 22)")
         ("capture", po::value<std::string>()->value_name("FILE"), "a capture of the connection: compare the host key the server sent with known_hosts")
         ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text or json")
-        ("facts", "list the facts of the client scope (name, type, meaning) and exit")
+        ("rules", po::value<std::string>()->value_name("DIR"), "use the rules in DIR instead of the installed ones")
+        ("explain", "list every rule that matched and the facts its condition read")
+        ("facts", "list the facts of the client scope (name, type, unset value, meaning) and exit")
         ("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "host");
     if (vm.count("help")) {
@@ -63,12 +84,9 @@ int cmd_check(const std::vector<std::string>& args) {
         return 0;
     }
     if (vm.count("facts")) {
-        std::cout << fmt::format("{:<30} {:<7} {}\n", "fact", "type", "meaning");
-        for (const auto& f : client::client_fact_catalogue()) {
-            const char* type = std::holds_alternative<bool>(f.value) ? "bool" : std::holds_alternative<std::int64_t>(f.value) ? "int"
-                               : std::holds_alternative<double>(f.value) ? "real" : "string";
-            std::cout << fmt::format("{:<30} {:<7} {}\n", f.name, type, f.description);
-        }
+        std::cout << fmt::format("{:<30} {:<7} {:<6} {}\n", "fact", "type", "unset", "meaning");
+        for (const auto& f : facts::facts_of(facts::Scope::kClient))
+            std::cout << fmt::format("{:<30} {:<7} {:<6} {}\n", f.name, facts::type_name(f.type), f.unset, f.description);
         return 0;
     }
     const auto hosts = vm.count("host") ? vm["host"].as<std::vector<std::string>>() : std::vector<std::string>{};
@@ -86,8 +104,13 @@ int cmd_check(const std::vector<std::string>& args) {
         options.capture_file = vm["capture"].as<std::string>();
         options.capture_keys = capture_host_keys(options.capture_file, options.port.value_or(22));
     }
+    const rules::RuleSet rules = load_rules(vm);
     const client::CheckResult result = client::run_check(options);
-    const std::string out = format == "json" ? client::to_json(result) : client::to_text(result);
+    // The rules of the client scope decide, as they do for a capture.
+    const facts::FactSet facts = client::client_fact_set(result);
+    const verdict::Verdict v = verdict::decide(rules, facts::Context(facts), facts::Scope::kClient, "", vm.count("explain") > 0);
+    const std::string out = format == "json" ? client::to_json(result, report::verdict_to_json(v, vm.count("explain") > 0).dump())
+                                             : verdict_text(v, vm.count("explain") > 0) + client::to_text(result);
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
     return 0;

@@ -36,6 +36,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "sshpath/client/ssh_config.h"
+#include "sshpath/client/watch.h"
 #include "sshpath/report/report.h"
 
 namespace po = boost::program_options;
@@ -960,12 +961,26 @@ struct Prepared {
     std::unique_ptr<capture::DumpWriter> writer;
     rules::RuleSet rules;
     std::unique_ptr<Fd> report;  // --report FILE, opened before the privileges go
+    std::unique_ptr<client::FirewallWatch> client;  // the client check, made as root (sshpath check)
 };
+
+// As root, before the capture: the client computer examined as `sshpath check` does (ssh -G
+// with the command's own arguments, run as the user); a helper keeps root to read the firewall
+// counters again when the capture ends.
+std::unique_ptr<client::FirewallWatch> watch_client(const Target& t, const std::vector<std::string>& ssh_args) {
+    if (getuid() != 0 || t.host.empty()) return nullptr;
+    client::CheckOptions o;
+    o.host = t.host;
+    o.port = t.analyze.ssh_port;
+    o.ssh_args = ssh_args;
+    o.version = SSHPATH_VERSION;
+    return std::make_unique<client::FirewallWatch>(o);
+}
 
 // Opens the capture (root), sets the filter and opens the --write file: everything that needs
 // privileges. Nothing here starts reading packets.
 Prepared prepare(const LiveArgs& a, Target target, const std::optional<Identity>& file_owner) {
-    Prepared p{std::move(target), "", "", "", nullptr, nullptr, load_rules(a.vm), std::make_unique<Fd>()};
+    Prepared p{std::move(target), "", "", "", nullptr, nullptr, load_rules(a.vm), std::make_unique<Fd>(), nullptr};
     p.target.proxies = parse_proxies(a.proxies);
     if (!p.target.proxies.empty() && p.target.filter_port == 0) p.target.filter_port = p.target.analyze.ssh_port;
     p.interface = a.interface ? *a.interface : choose_interface(p.target, p.target.notes);
@@ -1173,6 +1188,7 @@ int capture_and_report(const LiveArgs& a, Prepared& p, const SignalGuard& signal
         comment += fmt::format("; command: {}; exit status {}; error: {} [{}]", join_command(child->argv), child->status,
                                o.client_error.line, o.client_error.kind);
     }
+    if (p.client) analyzer.set_client_facts(std::make_shared<const facts::FactSet>(p.client->finish()));
     analyzer.set_capture_end(session.ended_wall());
     analyzer.end_capture(p.cap->read_stats());
     if (p.writer) {
@@ -1182,7 +1198,12 @@ int capture_and_report(const LiveArgs& a, Prepared& p, const SignalGuard& signal
                                       p.writer->error()));
         o.writer = p.writer.get();
     }
-    print_live_report(analyzer.finish(), a, o, p.report->fd);
+    engine::Analysis result = analyzer.finish();
+    if (p.client) {
+        result.client_check = "sshpath check, as root before the capture; counters read again after it";
+        result.client_findings = client::finding_lines(p.client->result());
+    }
+    print_live_report(result, a, o, p.report->fd);
     return 0;
 }
 
@@ -1216,7 +1237,9 @@ int cmd_capture(const std::vector<std::string>& args) {
     Target target = a.host ? explicit_target(*a.host, port) : any_host_target(port);
     const std::optional<Identity> sudo = sudo_user();
     const bool root = getuid() == 0;
+    auto client_watch = watch_client(target, {});
     Prepared p = prepare(a, std::move(target), sudo);
+    p.client = std::move(client_watch);
     const Identity drop_to = !root ? identity_of(getuid(), getgid()) : sudo ? *sudo : nobody();
     if (const std::string why = become(drop_to, false, false); !why.empty()) throw Error(fmt::format("cannot drop privileges: {}", why));
     const std::string user = root ? fmt::format("root only to open the capture, then {}", describe(drop_to))
@@ -1277,7 +1300,10 @@ int cmd_run(const std::vector<std::string>& args) {
                             root && child_id.uid != 0 ? &child_id : nullptr, a.port, !a.proxies.empty());
     else
         target = any_host_target(a.port.value_or(22));
+    auto client_watch = watch_client(target, !a.host && base == "ssh" ? std::vector<std::string>(command.begin() + 1, command.end())
+                                                                      : std::vector<std::string>{});
     Prepared p = prepare(a, std::move(target), sudo);
+    p.client = std::move(client_watch);
 
     SignalGuard signals;
     if (p.target.resolved) note(a, fmt::format("{} is {}", p.target.host, address_list(p.target.addresses)));

@@ -93,9 +93,11 @@ void gather_ssh(CheckResult& r, const CheckOptions& o) {
         return;
     }
     r.ssh_version = first_line(version.err + version.out);
-    std::vector<std::string> tail;
-    if (o.port) tail = {"-p", std::to_string(*o.port)};
-    tail.push_back(o.host);
+    std::vector<std::string> tail = o.ssh_args;
+    if (tail.empty()) {
+        if (o.port) tail = {"-p", std::to_string(*o.port)};
+        tail.push_back(o.host);
+    }
     auto ssh_g = [&](std::vector<std::string> pre) {
         std::vector<std::string> argv = {"ssh", "-G"};
         argv.insert(argv.end(), pre.begin(), pre.end());
@@ -361,6 +363,34 @@ void evaluate_paths(CheckResult& r) {
 }
 
 }  // namespace
+
+void recheck_firewall(CheckResult& r) {
+    r.firewall_sources.clear();
+    r.ruleset = fw::Ruleset{};
+    r.paths.clear();
+    r.tproxy.clear();
+    r.managers.clear();
+    std::erase_if(r.skipped, [](const Skipped& s) { return s.check == "firewall" || s.check == "nftables" || s.check == "iptables"; });
+    gather_firewall(r);
+    evaluate_paths(r);
+    add_findings(r);
+}
+
+std::optional<std::uint64_t> same_rule_packets(const CheckResult& before, const CheckResult& now, const std::string& path) {
+    auto decided = [&](const CheckResult& r) -> const fw::Hit* {
+        for (const auto& p : r.paths)
+            if (p.name == path && p.decided_by) return &*p.decided_by;
+        return nullptr;
+    };
+    const fw::Hit* a = decided(before);
+    const fw::Hit* b = decided(now);
+    if (a == nullptr || b == nullptr || !b->packets) return std::nullopt;
+    // nftables rules keep their handle; iptables rules have no id but their text.
+    const bool same = a->source == b->source && a->family == b->family && a->table == b->table && a->chain == b->chain &&
+                      (a->source == "nftables" ? a->rule_id == b->rule_id : a->rule_text == b->rule_text);
+    if (!same) return std::nullopt;
+    return b->packets;
+}
 
 CheckResult run_check(const CheckOptions& o) {
     CheckResult r;

@@ -10,8 +10,6 @@ namespace sshpath::client {
 
 namespace {
 
-using Value = std::variant<bool, std::int64_t, double, std::string>;
-
 std::string joined(const std::vector<IpAddress>& a) {
     std::string out;
     for (const auto& x : a) out += (out.empty() ? "" : " ") + x.to_string();
@@ -76,7 +74,13 @@ void firewall_findings(CheckResult& r) {
             const std::string done = p->verdict == "reject" ? "rejected (" + p->reject_type + ")" : p->verdict == "queue" ? "queued" : "dropped";
             std::string text = fmt::format("{}: {} by {}: '{}' ({}){}; {}", p->description, done, rule_where(h), h.rule_text, counter_text(h),
                                            h.manager.empty() ? "" : ", managed by " + h.manager, effect);
-            if (h.packets && *h.packets == 0 && std::string(m.path).rfind("fwd", 0) != 0)
+            const std::int64_t during = std::string(m.path) == "out-syn" ? r.out_rule_packets_during
+                                        : std::string(m.path) == "in-reply" ? r.reply_rule_packets_during : -1;
+            if (during > 0)
+                text += fmt::format("; it counted {} packets while the command ran", during);
+            else if (during == 0)
+                text += "; it counted no packet while the command ran: it is not what stopped this connection";
+            else if (h.packets && *h.packets == 0 && std::string(m.path).rfind("fwd", 0) != 0)
                 text += "; its counter has not moved: it has not matched a packet since the counters were last reset";
             r.findings.push_back({m.level, "firewall", text, h.manager.empty() ? h.remove_command : h.manager_command});
         }
@@ -200,11 +204,7 @@ void add_findings(CheckResult& r) {
 
 namespace {
 
-struct FactDef {
-    const char* name;
-    const char* description;
-    std::function<Value(const CheckResult&)> value;
-};
+namespace C = facts::client;
 
 const FileCheck* file_of(const CheckResult& r, FileRole role) {
     for (const auto& f : r.files)
@@ -227,164 +227,194 @@ std::int64_t count_files(const CheckResult& r, const std::function<bool(const Fi
     return std::count_if(r.files.begin(), r.files.end(), pred);
 }
 
-Value verdict_of(const CheckResult& r, const char* name) {
+std::string verdict_of(const CheckResult& r, const char* name) {
     const fw::PathResult* p = path(r, name);
     return p ? p->verdict : std::string();
 }
 
-Value rule_of(const CheckResult& r, const char* name) {
+std::string rule_of(const CheckResult& r, const char* name) {
     const fw::PathResult* p = path(r, name);
     return p && p->decided_by ? p->decided_by->rule_text : std::string();
 }
 
-Value packets_of(const CheckResult& r, const char* name) {
+std::int64_t packets_of(const CheckResult& r, const char* name) {
     const fw::PathResult* p = path(r, name);
     return p && p->decided_by && p->decided_by->packets ? static_cast<std::int64_t>(*p->decided_by->packets) : std::int64_t{-1};
 }
 
-Value certain_of(const CheckResult& r, const char* name) {
+bool certain_of(const CheckResult& r, const char* name) {
     const fw::PathResult* p = path(r, name);
-    return p == nullptr || p->certain;
+    return p != nullptr && p->certain;
 }
 
 const Route* first_route(const CheckResult& r) { return r.routes.empty() ? nullptr : &r.routes.front(); }
 
-const std::vector<FactDef>& definitions() {
-    using R = const CheckResult&;
-    static const std::vector<FactDef> defs = {
-        // --- what ssh will do
-        {"ssh_config_read", "ssh -G ran as the user and printed the configuration ssh would use", [](R r) -> Value { return r.ssh_ran; }},
-        {"ssh_config_error", "ssh -G's error when ssh refuses to run (e.g. \"Bad owner or permissions on ...\")", [](R r) -> Value { return r.ssh_error; }},
-        {"ssh_hostname", "HostName: the name or address ssh connects to", [](R r) -> Value { return r.ssh.hostname; }},
-        {"ssh_port", "the port ssh connects to (-p, else Port)", [](R r) -> Value { return std::int64_t{r.port}; }},
-        {"ssh_user", "User: the remote user", [](R r) -> Value { return r.ssh.user; }},
-        {"ssh_identity_files", "IdentityFile: the key files ssh may offer, as configured, separated by spaces", [](R r) -> Value { return r.ssh.get("identityfile"); }},
-        {"ssh_proxy_command", "ProxyCommand, \"\" when none", [](R r) -> Value { return r.ssh.proxy_command; }},
-        {"ssh_proxy_jump", "ProxyJump, \"\" when none", [](R r) -> Value { return r.ssh.proxy_jump; }},
-        {"ssh_via_proxy", "ssh connects through a ProxyCommand or a ProxyJump, not to the host itself", [](R r) -> Value { return !r.ssh.proxy_command.empty() || !r.ssh.proxy_jump.empty(); }},
-        {"ssh_connect_timeout", "ConnectTimeout in seconds; -1: none (the system's TCP timeout)", [](R r) -> Value { return std::int64_t{r.ssh.connect_timeout}; }},
-        {"ssh_address_family", "AddressFamily: any, inet or inet6", [](R r) -> Value { return r.ssh.address_family; }},
-        {"ssh_strict_host_key_checking", "StrictHostKeyChecking as ssh -G prints it (ask, true, false, accept-new)", [](R r) -> Value { return r.ssh.strict_host_key_checking; }},
-        {"ssh_hostname_set_in", "the files that set HostName (a configuration file or one it includes), or default, command-line, unknown", [](R r) -> Value { return origin_of(r, "hostname"); }},
-        {"ssh_port_set_in", "the files that set Port, or default, command-line, unknown", [](R r) -> Value { return origin_of(r, "port"); }},
-        {"ssh_identity_file_set_in", "the files that set IdentityFile, or default, unknown", [](R r) -> Value { return origin_of(r, "identityfile"); }},
-        {"ssh_proxy_command_set_in", "the files that set ProxyCommand, or default, unknown", [](R r) -> Value { return origin_of(r, "proxycommand"); }},
-        {"ssh_proxy_jump_set_in", "the files that set ProxyJump, or default, unknown", [](R r) -> Value { return origin_of(r, "proxyjump"); }},
-        {"proxy_env_set", "a proxy variable (http_proxy, https_proxy, all_proxy, any case) is set", [](R r) -> Value {
-             return std::any_of(r.proxy_env.begin(), r.proxy_env.end(), [](const ProxyVariable& v) { return v.name != "no_proxy" && v.name != "NO_PROXY"; }); }},
-        {"proxy_env", "the proxy variables set, NAME=VALUE separated by spaces", [](R r) -> Value {
-             std::string s;
-             for (const auto& v : r.proxy_env) s += (s.empty() ? "" : " ") + v.name + "=" + v.value;
-             return s; }},
-        {"proxy_env_used_by_ssh", "the ProxyCommand names a proxy variable (ssh itself never reads them)", [](R r) -> Value {
-             return std::any_of(r.proxy_env.begin(), r.proxy_env.end(), [](const ProxyVariable& v) { return v.used_by_ssh; }); }},
-        // --- name and route
-        {"name_is_address", "the host given is an IP address", [](R r) -> Value { return r.resolution.is_address; }},
-        {"name_resolves", "the host name resolves to at least one address ssh would try", [](R r) -> Value { return r.resolution.resolved; }},
-        {"resolve_error", "the resolver's error when it does not (\"Name or service not known\")", [](R r) -> Value { return r.resolution.error; }},
-        {"ipv4_addresses", "the A answers, separated by spaces", [](R r) -> Value { return joined(r.resolution.v4); }},
-        {"ipv6_addresses", "the AAAA answers, separated by spaces", [](R r) -> Value { return joined(r.resolution.v6); }},
-        {"first_address", "the address ssh tries first", [](R r) -> Value { return r.resolution.ordered.empty() ? std::string() : r.resolution.ordered.front().to_string(); }},
-        {"first_address_family", "4 or 6; -1 when nothing resolved", [](R r) -> Value { return r.resolution.ordered.empty() ? std::int64_t{-1} : std::int64_t{r.resolution.ordered.front().version}; }},
-        {"route_found", "the kernel has a route to the first address", [](R r) -> Value { return first_route(r) && first_route(r)->found; }},
-        {"route_error", "why there is none (\"Network is unreachable\", a blackhole or prohibit route)", [](R r) -> Value { return first_route(r) ? first_route(r)->error : std::string(); }},
-        {"route_interface", "the interface the route leaves by", [](R r) -> Value { return first_route(r) ? first_route(r)->interface : std::string(); }},
-        {"route_interface_kind", "that interface's kind (veth, wireguard, tun, ...), \"\" for a plain device", [](R r) -> Value { return first_route(r) ? first_route(r)->interface_kind : std::string(); }},
-        {"route_source", "the source address the kernel picks", [](R r) -> Value { return first_route(r) && first_route(r)->source ? first_route(r)->source->to_string() : std::string(); }},
-        {"route_gateway", "the gateway, \"\" when the host is on the link", [](R r) -> Value { return first_route(r) && first_route(r)->gateway ? first_route(r)->gateway->to_string() : std::string(); }},
-        {"route_on_link", "the host is on a directly connected network (no gateway)", [](R r) -> Value { return first_route(r) && first_route(r)->on_link(); }},
-        {"route_table", "the routing table that gave the route (main, local or a number: a policy rule chose it)", [](R r) -> Value { return first_route(r) && first_route(r)->found ? table_name(first_route(r)->table) : std::string(); }},
-        {"route_prefix", "the routing entry that matched, ADDRESS/LENGTH (0.0.0.0/0 or ::/0 for the default route)", [](R r) -> Value {
-             const Route* x = first_route(r);
-             if (!x || x->prefix_length < 0) return std::string();
-             if (!x->prefix) return std::string(x->destination.version == 6 ? "::/0" : "0.0.0.0/0");
-             return fmt::format("{}/{}", x->prefix->to_string(), x->prefix_length); }},
-        {"route_is_default", "the route is the default route", [](R r) -> Value { return first_route(r) && first_route(r)->is_default(); }},
-        {"policy_rules", "policy routing rules besides the three default ones", [](R r) -> Value { return static_cast<std::int64_t>(r.policy_rules.size()); }},
-        {"policy_rule_for_host", "the first of those that may select traffic to the first address, as ip rule prints it", [](R r) -> Value { return r.rules_for_host.empty() ? std::string() : r.rules_for_host.front(); }},
-        // --- keys and files
-        {"ssh_dir_mode", "the mode of ~/.ssh (e.g. 0700), \"\" when it does not exist", [](R r) -> Value { const FileCheck* f = file_of(r, FileRole::kSshDir); return f && f->stat.exists ? fmt::format("{:04o}", f->stat.mode) : std::string(); }},
-        {"ssh_dir_as_recommended", "~/.ssh is the user's and no more open than 700", [](R r) -> Value { const FileCheck* f = file_of(r, FileRole::kSshDir); return f && f->stat.exists && f->as_recommended; }},
-        {"ssh_config_file_mode", "the mode of ~/.ssh/config, \"\" when it does not exist", [](R r) -> Value { const FileCheck* f = file_of(r, FileRole::kConfig); return f && f->stat.exists ? fmt::format("{:04o}", f->stat.mode) : std::string(); }},
-        {"ssh_config_file_refused", "ssh refuses ~/.ssh/config: \"Bad owner or permissions\"", [](R r) -> Value { const FileCheck* f = file_of(r, FileRole::kConfig); return f && f->refused; }},
-        {"identity_files_present", "identity files ssh would offer that exist", [](R r) -> Value { return count_files(r, [](const FileCheck& f) { return f.role == FileRole::kPrivateKey && f.stat.exists; }); }},
-        {"identity_files_refused", "of those, how many ssh ignores: \"UNPROTECTED PRIVATE KEY FILE\"", [](R r) -> Value { return count_files(r, [](const FileCheck& f) { return f.role == FileRole::kPrivateKey && f.refused; }); }},
-        {"identity_file_refused", "the first identity file ssh ignores, as the user writes it", [](R r) -> Value {
-             for (const auto& f : r.files) if (f.role == FileRole::kPrivateKey && f.refused) return f.display;
-             return std::string(); }},
-        {"identity_files_unreadable", "identity files that exist but the user cannot read", [](R r) -> Value { return count_files(r, [](const FileCheck& f) { return f.role == FileRole::kPrivateKey && f.stat.exists && !f.readable; }); }},
-        {"files_not_as_recommended", "of ~/.ssh, config, keys and known_hosts: how many differ from the guide's modes (700, 600, 600, 644) or are not the user's", [](R r) -> Value {
-             std::int64_t n = count_files(r, [](const FileCheck& f) { return f.stat.exists && !f.as_recommended; });
-             for (const auto& k : r.known_hosts) n += !k.check.as_recommended;
-             return n; }},
-        {"known_hosts_has_host", "known_hosts holds a key for the host (the name ssh looks up, [host]:port for another port)", [](R r) -> Value {
-             return std::any_of(r.known_hosts.begin(), r.known_hosts.end(), [](const KnownHostsFile& k) {
-                 return std::any_of(k.keys.begin(), k.keys.end(), [](const KnownKey& x) { return x.marker.empty(); }); }); }},
-        {"known_hosts_key_types", "the types of those keys, separated by spaces", [](R r) -> Value {
-             std::string s;
-             for (const auto& k : r.known_hosts) for (const auto& x : k.keys) if (x.marker.empty() && s.find(x.type) == std::string::npos) s += (s.empty() ? "" : " ") + x.type;
-             return s; }},
-        {"capture_host_key", "the SHA256 fingerprint of the host key the server sent in the --capture file", [](R r) -> Value { return r.host_keys.empty() ? std::string() : r.host_keys.front().fingerprint; }},
-        {"host_key_vs_known_hosts", "that key against known_hosts: match, changed, revoked, other-type-known, not-known; \"\" without a capture", [](R r) -> Value { return r.host_keys.empty() ? std::string() : r.host_keys.front().status; }},
-        // --- the firewall
-        {"firewall_read", "the firewall rules were read (as root)", [](R r) -> Value { return r.firewall_read; }},
-        {"firewall_sources", "the rulesets read: nftables, iptables-nft, iptables-legacy, separated by spaces", [](R r) -> Value {
-             std::string s;
-             for (const auto& f : r.firewall_sources) {
-                 const std::string n = f.name.substr(0, f.name.find(' '));
-                 if (f.read && f.tables > 0 && s.find(n) == std::string::npos) s += (s.empty() ? "" : " ") + n;
-             }
-             return s; }},
-        {"out_verdict", "what the client's firewall does with its SYN to the host: accept, drop, reject, queue", [](R r) -> Value { return verdict_of(r, "out-syn"); }},
-        {"out_rule", "the rule that drops or rejects it, as the tool prints it", [](R r) -> Value { return rule_of(r, "out-syn"); }},
-        {"out_rule_packets", "that rule's packet counter; -1 when it has none", [](R r) -> Value { return packets_of(r, "out-syn"); }},
-        {"out_reject_type", "the reject type (tcp-reset, icmp-port-unreachable, ...)", [](R r) -> Value { const fw::PathResult* p = path(r, "out-syn"); return p ? p->reject_type : std::string(); }},
-        {"out_remove_command", "the command that removes that rule (or the manager's, for ufw and firewalld)", [](R r) -> Value {
-             const fw::PathResult* p = path(r, "out-syn");
-             if (!p || !p->decided_by) return std::string();
-             return p->decided_by->manager.empty() ? p->decided_by->remove_command : p->decided_by->manager_command; }},
-        {"out_certain", "no rule that may match could change out_verdict", [](R r) -> Value { return certain_of(r, "out-syn"); }},
-        {"firewall_manager", "the program that manages the deciding rule: ufw, firewalld or \"\"", [](R r) -> Value {
-             for (const auto& p : r.paths) if (p.decided_by && !p.decided_by->manager.empty()) return p.decided_by->manager;
-             return std::string(); }},
-        {"reply_verdict", "what it does with the server's SYN-ACK", [](R r) -> Value { return verdict_of(r, "in-reply"); }},
-        {"reply_rule", "the rule that drops or rejects the SYN-ACK", [](R r) -> Value { return rule_of(r, "in-reply"); }},
-        {"reply_rule_packets", "that rule's packet counter; -1 when it has none", [](R r) -> Value { return packets_of(r, "in-reply"); }},
-        {"reply_certain", "no rule that may match could change reply_verdict", [](R r) -> Value { return certain_of(r, "in-reply"); }},
-        {"established_verdict", "what it does with the connection's later packets: the first of out and in that is not accept", [](R r) -> Value {
-             const Value out = verdict_of(r, "out-established");
-             return std::get<std::string>(out) != "accept" ? out : verdict_of(r, "in-established"); }},
-        {"forward_verdict", "the same connection forwarded for a container or VM: the SYN's fate, then the reply's", [](R r) -> Value {
-             const Value syn = verdict_of(r, "fwd-syn");
-             return std::get<std::string>(syn) != "accept" ? syn : verdict_of(r, "fwd-reply"); }},
-        {"diverted", "a nat rule (REDIRECT, DNAT) diverts the connection to the host's SSH port", [](R r) -> Value {
-             const fw::PathResult* p = path(r, "out-syn");
-             return p && std::any_of(p->diversions.begin(), p->diversions.end(), [](const fw::Hit& h) { return h.match == fw::Tri::kYes; }); }},
-        {"divert_rule", "that rule, as the tool prints it", [](R r) -> Value {
-             const fw::PathResult* p = path(r, "out-syn");
-             return p && !p->diversions.empty() ? p->diversions.front().rule_text : std::string(); }},
-        {"divert_to", "where it sends the connection: redirect port 3129, dnat 198.18.5.5 port 22", [](R r) -> Value {
-             const fw::PathResult* p = path(r, "out-syn");
-             if (!p || p->diversions.empty()) return std::string();
-             const auto& a = p->diversions.front().action;
-             return fmt::format("{} {}", fw::verdict_name(a.verdict), a.detail); }},
-        {"tproxy_rules", "TPROXY rules that hand TCP to the SSH port to a local transparent proxy", [](R r) -> Value { return static_cast<std::int64_t>(r.tproxy.size()); }},
-        {"checks_skipped", "the checks that could not run, separated by commas (see the report for why)", [](R r) -> Value {
-             std::string s;
-             for (const auto& k : r.skipped) s += (s.empty() ? "" : ", ") + k.check;
-             return s; }},
-    };
-    return defs;
-}
-
 }  // namespace
 
-std::vector<Fact> client_facts(const CheckResult& result) {
-    std::vector<Fact> out;
-    for (const auto& d : definitions()) out.push_back({d.name, d.value(result), d.description});
-    return out;
+facts::FactSet client_fact_set(const CheckResult& r) {
+    facts::FactSet fs(facts::Scope::kClient);
+    fs.set(C::checked, true);
+    fs.set(C::ssh_config_read, r.ssh_ran);
+    fs.set(C::ssh_config_error, r.ssh_error);
+    fs.set(C::ssh_hostname, r.ssh.hostname);
+    fs.set(C::ssh_port, r.port);
+    fs.set(C::ssh_user, r.ssh.user);
+    fs.set(C::ssh_identity_files, r.ssh.get("identityfile"));
+    fs.set(C::ssh_proxy_command, r.ssh.proxy_command);
+    fs.set(C::ssh_proxy_jump, r.ssh.proxy_jump);
+    fs.set(C::ssh_via_proxy, !r.ssh.proxy_command.empty() || !r.ssh.proxy_jump.empty());
+    fs.set(C::ssh_connect_timeout, r.ssh.connect_timeout);
+    fs.set(C::ssh_address_family, r.ssh.address_family);
+    fs.set(C::ssh_strict_host_key_checking, r.ssh.strict_host_key_checking);
+    fs.set(C::ssh_hostname_set_in, origin_of(r, "hostname"));
+    fs.set(C::ssh_port_set_in, origin_of(r, "port"));
+    fs.set(C::ssh_identity_file_set_in, origin_of(r, "identityfile"));
+    fs.set(C::ssh_proxy_command_set_in, origin_of(r, "proxycommand"));
+    fs.set(C::ssh_proxy_jump_set_in, origin_of(r, "proxyjump"));
+    fs.set(C::proxy_env_set, [&]() -> bool {
+        return std::any_of(r.proxy_env.begin(), r.proxy_env.end(), [](const ProxyVariable& v) { return v.name != "no_proxy" && v.name != "NO_PROXY"; });
+    }());
+    fs.set(C::proxy_env, [&]() -> std::string {
+        std::string s;
+        for (const auto& v : r.proxy_env) s += (s.empty() ? "" : " ") + v.name + "=" + v.value;
+        return s;
+    }());
+    fs.set(C::proxy_env_used_by_ssh, [&]() -> bool {
+        return std::any_of(r.proxy_env.begin(), r.proxy_env.end(), [](const ProxyVariable& v) { return v.used_by_ssh; });
+    }());
+    fs.set(C::name_is_address, r.resolution.is_address);
+    fs.set(C::name_resolves, r.resolution.resolved);
+    fs.set(C::resolve_error, r.resolution.error);
+    fs.set(C::ipv4_addresses, joined(r.resolution.v4));
+    fs.set(C::ipv6_addresses, joined(r.resolution.v6));
+    fs.set(C::first_address, r.resolution.ordered.empty() ? std::string() : r.resolution.ordered.front().to_string());
+    fs.set(C::first_address_family, r.resolution.ordered.empty() ? std::int64_t{-1} : std::int64_t{r.resolution.ordered.front().version});
+    fs.set(C::route_found, first_route(r) && first_route(r)->found);
+    fs.set(C::route_error, first_route(r) ? first_route(r)->error : std::string());
+    fs.set(C::route_interface, first_route(r) ? first_route(r)->interface : std::string());
+    fs.set(C::route_interface_kind, first_route(r) ? first_route(r)->interface_kind : std::string());
+    fs.set(C::route_source, first_route(r) && first_route(r)->source ? first_route(r)->source->to_string() : std::string());
+    fs.set(C::route_gateway, first_route(r) && first_route(r)->gateway ? first_route(r)->gateway->to_string() : std::string());
+    fs.set(C::route_on_link, first_route(r) && first_route(r)->on_link());
+    fs.set(C::route_table, first_route(r) && first_route(r)->found ? table_name(first_route(r)->table) : std::string());
+    fs.set(C::route_prefix, [&]() -> std::string {
+        const Route* x = first_route(r);
+        if (!x || x->prefix_length < 0) return std::string();
+        if (!x->prefix) return std::string(x->destination.version == 6 ? "::/0" : "0.0.0.0/0");
+        return fmt::format("{}/{}", x->prefix->to_string(), x->prefix_length);
+    }());
+    fs.set(C::route_is_default, first_route(r) && first_route(r)->is_default());
+    fs.set(C::policy_rules, static_cast<std::int64_t>(r.policy_rules.size()));
+    fs.set(C::policy_rule_for_host, r.rules_for_host.empty() ? std::string() : r.rules_for_host.front());
+    fs.set(C::ssh_dir_mode, [&]() -> std::string {
+        const FileCheck* f = file_of(r, FileRole::kSshDir); return f && f->stat.exists ? fmt::format("{:04o}", f->stat.mode) : std::string();
+    }());
+    fs.set(C::ssh_dir_as_recommended, [&]() -> bool {
+        const FileCheck* f = file_of(r, FileRole::kSshDir); return f && f->stat.exists && f->as_recommended;
+    }());
+    fs.set(C::ssh_config_file_mode, [&]() -> std::string {
+        const FileCheck* f = file_of(r, FileRole::kConfig); return f && f->stat.exists ? fmt::format("{:04o}", f->stat.mode) : std::string();
+    }());
+    fs.set(C::ssh_config_file_refused, [&]() -> bool {
+        const FileCheck* f = file_of(r, FileRole::kConfig); return f && f->refused;
+    }());
+    fs.set(C::identity_files_present, [&]() -> std::int64_t {
+        return count_files(r, [](const FileCheck& f) { return f.role == FileRole::kPrivateKey && f.stat.exists; });
+    }());
+    fs.set(C::identity_files_refused, [&]() -> std::int64_t {
+        return count_files(r, [](const FileCheck& f) { return f.role == FileRole::kPrivateKey && f.refused; });
+    }());
+    fs.set(C::identity_file_refused, [&]() -> std::string {
+        for (const auto& f : r.files) if (f.role == FileRole::kPrivateKey && f.refused) return f.display;
+        return std::string();
+    }());
+    fs.set(C::identity_files_unreadable, [&]() -> std::int64_t {
+        return count_files(r, [](const FileCheck& f) { return f.role == FileRole::kPrivateKey && f.stat.exists && !f.readable; });
+    }());
+    fs.set(C::files_not_as_recommended, [&]() -> std::int64_t {
+        std::int64_t n = count_files(r, [](const FileCheck& f) { return f.stat.exists && !f.as_recommended; });
+        for (const auto& k : r.known_hosts) n += !k.check.as_recommended;
+        return n;
+    }());
+    fs.set(C::known_hosts_has_host, [&]() -> bool {
+        return std::any_of(r.known_hosts.begin(), r.known_hosts.end(), [](const KnownHostsFile& k) {
+            return std::any_of(k.keys.begin(), k.keys.end(), [](const KnownKey& x) { return x.marker.empty(); }); });
+    }());
+    fs.set(C::known_hosts_key_types, [&]() -> std::string {
+        std::string s;
+        for (const auto& k : r.known_hosts) for (const auto& x : k.keys) if (x.marker.empty() && s.find(x.type) == std::string::npos) s += (s.empty() ? "" : " ") + x.type;
+        return s;
+    }());
+    fs.set(C::capture_host_key, r.host_keys.empty() ? std::string() : r.host_keys.front().fingerprint);
+    fs.set(C::host_key_vs_known_hosts, r.host_keys.empty() ? std::string() : r.host_keys.front().status);
+    fs.set(C::firewall_read, r.firewall_read);
+    fs.set(C::firewall_sources, [&]() -> std::string {
+        std::string s;
+        for (const auto& f : r.firewall_sources) {
+            const std::string n = f.name.substr(0, f.name.find(' '));
+            if (f.read && f.tables > 0 && s.find(n) == std::string::npos) s += (s.empty() ? "" : " ") + n;
+        }
+        return s;
+    }());
+    fs.set(C::out_verdict, verdict_of(r, "out-syn"));
+    fs.set(C::out_rule, rule_of(r, "out-syn"));
+    fs.set(C::out_rule_packets, packets_of(r, "out-syn"));
+    fs.set(C::out_reject_type, [&]() -> std::string {
+        const fw::PathResult* p = path(r, "out-syn"); return p ? p->reject_type : std::string();
+    }());
+    fs.set(C::out_remove_command, [&]() -> std::string {
+        const fw::PathResult* p = path(r, "out-syn");
+        if (!p || !p->decided_by) return std::string();
+        return p->decided_by->manager.empty() ? p->decided_by->remove_command : p->decided_by->manager_command;
+    }());
+    fs.set(C::out_certain, certain_of(r, "out-syn"));
+    fs.set(C::firewall_manager, [&]() -> std::string {
+        for (const auto& p : r.paths) if (p.decided_by && !p.decided_by->manager.empty()) return p.decided_by->manager;
+        return std::string();
+    }());
+    fs.set(C::reply_verdict, verdict_of(r, "in-reply"));
+    fs.set(C::reply_rule, rule_of(r, "in-reply"));
+    fs.set(C::reply_rule_packets, packets_of(r, "in-reply"));
+    fs.set(C::reply_certain, certain_of(r, "in-reply"));
+    fs.set(C::established_verdict, [&]() -> std::string {
+        const std::string out = verdict_of(r, "out-established");
+        return out != "accept" ? out : verdict_of(r, "in-established");
+    }());
+    fs.set(C::forward_verdict, [&]() -> std::string {
+        const std::string syn = verdict_of(r, "fwd-syn");
+        return syn != "accept" ? syn : verdict_of(r, "fwd-reply");
+    }());
+    fs.set(C::diverted, [&]() -> bool {
+        const fw::PathResult* p = path(r, "out-syn");
+        return p && std::any_of(p->diversions.begin(), p->diversions.end(), [](const fw::Hit& h) { return h.match == fw::Tri::kYes; });
+    }());
+    fs.set(C::divert_rule, [&]() -> std::string {
+        const fw::PathResult* p = path(r, "out-syn");
+        return p && !p->diversions.empty() ? p->diversions.front().rule_text : std::string();
+    }());
+    fs.set(C::divert_to, [&]() -> std::string {
+        const fw::PathResult* p = path(r, "out-syn");
+        if (!p || p->diversions.empty()) return std::string();
+        const auto& a = p->diversions.front().action;
+        return fmt::format("{} {}", fw::verdict_name(a.verdict), a.detail);
+    }());
+    fs.set(C::tproxy_rules, static_cast<std::int64_t>(r.tproxy.size()));
+    fs.set(C::checks_skipped, [&]() -> std::string {
+        std::string s;
+        for (const auto& k : r.skipped) s += (s.empty() ? "" : ", ") + k.check;
+        return s;
+    }());
+    fs.set(C::out_rule_packets_during, r.out_rule_packets_during);
+    fs.set(C::reply_rule_packets_during, r.reply_rule_packets_during);
+    // The deciding rules, cited as the verdict's evidence (no packet: packet 0).
+    for (const auto& [id, name] : {std::pair{C::out_rule, "out-syn"}, std::pair{C::reply_rule, "in-reply"}}) {
+        const fw::PathResult* p = path(r, name);
+        if (p == nullptr || !p->decided_by) continue;
+        const fw::Hit& h = *p->decided_by;
+        fs.observe(id, 0, 0, fmt::format("{} {} {} {}: '{}'{}", h.source, h.table, h.chain, h.policy ? "policy" : h.rule_id, h.rule_text,
+                                    h.packets ? fmt::format(" [{} packets]", *h.packets) : ""));
+    }
+    return fs;
 }
-
-std::vector<Fact> client_fact_catalogue() { return client_facts(CheckResult{}); }
 
 }  // namespace sshpath::client

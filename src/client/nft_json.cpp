@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <regex>
 #include <nlohmann/json.hpp>
 
 #include "sshpath/client/ruleset_parse.h"
@@ -391,7 +392,10 @@ std::map<std::string, std::string> parse_nft_listing(std::string_view listing) {
         if (line == "}") continue;
         const auto mark = line.rfind(" # handle ");
         if (chain.empty() || mark == std::string::npos) continue;
-        out[fmt::format("{} {} {} {}", family, table, chain, line.substr(mark + 10))] = line.substr(0, mark);
+        // The counter's numbers are reported apart: the text stays the same as they move.
+        static const std::regex numbers(" counter packets [0-9]+ bytes [0-9]+");
+        out[fmt::format("{} {} {} {}", family, table, chain, line.substr(mark + 10))] =
+            std::regex_replace(line.substr(0, mark), numbers, " counter");
     }
     return out;
 }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sshpath/client/check.h"
+#include "sshpath/core/error.h"
 
 namespace sshpath::client {
 
@@ -134,7 +135,7 @@ ordered_json firewall_json(const CheckResult& r) {
 
 }  // namespace
 
-std::string to_json(const CheckResult& r) {
+std::string to_json(const CheckResult& r, const std::string& verdict_json) {
     ordered_json j;
     j["format"] = "sshpath-client-check";
     j["schema_version"] = 1;
@@ -145,16 +146,15 @@ std::string to_json(const CheckResult& r) {
     j["port"] = r.port;
     j["user"] = {{"uid", r.user.uid}, {"gid", r.user.gid}, {"name", r.user.name}, {"home", r.user.home}, {"via_sudo", r.user.via_sudo}};
     j["root"] = r.root;
+    if (!verdict_json.empty()) j["verdict"] = ordered_json::parse(verdict_json);
     j["facts"] = ordered_json::array();
-    for (const auto& f : client_facts(r)) {
+    const facts::FactSet fs = client_fact_set(r);
+    for (const auto& spec : facts::facts_of(facts::Scope::kClient)) {
         ordered_json fj;
-        fj["name"] = f.name;
-        std::visit([&](const auto& v) {
-            using T = std::decay_t<decltype(v)>;
-            fj["type"] = std::is_same_v<T, bool> ? "bool" : std::is_same_v<T, std::int64_t> ? "int" : std::is_same_v<T, double> ? "real" : "string";
-            fj["value"] = v;
-        }, f.value);
-        fj["description"] = f.description;
+        fj["name"] = spec.name;
+        fj["type"] = facts::type_name(spec.type);
+        std::visit([&](const auto& v) { fj["value"] = v; }, fs.get(spec));
+        fj["description"] = spec.description;
         j["facts"].push_back(fj);
     }
     j["findings"] = ordered_json::array();
@@ -205,6 +205,56 @@ std::string to_json(const CheckResult& r) {
     j["capture"] = cap;
     j["firewall"] = firewall_json(r);
     return j.dump(2) + "\n";
+}
+
+}  // namespace sshpath::client
+
+namespace sshpath::client {
+
+std::vector<std::string> finding_lines(const CheckResult& r) {
+    std::vector<std::string> out;
+    for (const auto& f : r.findings)
+        if (f.level != "info") out.push_back(fmt::format("{}: {}{}", f.level, f.text, f.fix.empty() ? "" : " (fix: " + f.fix + ")"));
+    return out;
+}
+
+SavedCheck read_saved_check(std::string_view text, const std::string& file) {
+    json doc;
+    try {
+        doc = json::parse(text);
+    } catch (const json::exception& e) {
+        throw InputError(fmt::format("{}: not JSON: {}", file, e.what()));
+    }
+    if (!doc.is_object() || doc.value("format", "") != "sshpath-client-check")
+        throw InputError(fmt::format("{}: not a client check (sshpath check --format json)", file));
+    if (doc.value("schema_version", 0) != 1)
+        throw InputError(fmt::format("{}: a client check of schema version {}; this sshpath reads version 1", file, doc.value("schema_version", 0)));
+    SavedCheck saved;
+    saved.host = doc.value("host", "");
+    saved.machine = doc.value("machine", "");
+    saved.time = doc.value("time", "");
+    if (!doc.contains("facts") || !doc["facts"].is_array()) throw InputError(fmt::format("{}: no facts", file));
+    for (const auto& f : doc["facts"]) {
+        if (!f.is_object() || !f.contains("name") || !f["name"].is_string() || !f.contains("value"))
+            throw InputError(fmt::format("{}: a fact without a name or a value", file));
+        const std::string name = f["name"].get<std::string>();
+        const facts::Spec* spec = facts::find(name, facts::Scope::kClient);
+        if (spec == nullptr) continue;  // written by a newer sshpath
+        const json& v = f["value"];
+        facts::Value value;
+        if (spec->type == facts::Type::kBool && v.is_boolean()) value = v.get<bool>();
+        else if (spec->type == facts::Type::kInt && v.is_number_integer()) value = v.get<std::int64_t>();
+        else if (spec->type == facts::Type::kReal && v.is_number()) value = v.get<double>();
+        else if (spec->type == facts::Type::kString && v.is_string()) value = v.get<std::string>();
+        else throw InputError(fmt::format("{}: fact '{}' should be {}", file, name, facts::type_name(spec->type)));
+        saved.facts.set(*spec, value);
+    }
+    if (doc.contains("findings") && doc["findings"].is_array())
+        for (const auto& f : doc["findings"])
+            if (f.is_object() && f.value("level", "") != "info")
+                saved.notes.push_back(fmt::format("{}: {}{}", f.value("level", ""), f.value("text", ""),
+                                                  f.value("fix", "").empty() ? "" : " (fix: " + f.value("fix", "") + ")"));
+    return saved;
 }
 
 }  // namespace sshpath::client

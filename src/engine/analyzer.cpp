@@ -91,7 +91,9 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
     const evidence::CaptureSummary summary{info.stats, info.link_type, count, table_->other_tcp_flows(), options_.host};
     info.facts = evidence::extract_capture(summary, ctx);
     for (const auto& [spec, value] : extra_facts_) info.facts.set(*spec, value);
-    info.verdict = verdict::decide(rules_, facts::Context(info.facts), facts::Scope::kCapture, info.file, options_.explain);
+    facts::Context capture_ctx(info.facts);
+    if (options_.client) capture_ctx.add(*options_.client);
+    info.verdict = verdict::decide(rules_, capture_ctx, facts::Scope::kCapture, info.file, options_.explain);
     capture_warnings(info, *table_, analysis_.warnings);
 
     // Each attempt is judged once, here; beyond keep_in_memory they all go to a temporary file.
@@ -114,6 +116,7 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
         a.facts = evidence::extract_flow(f, ctx);
         facts::Context judged(a.facts);
         judged.add(info.facts);
+        if (options_.client) judged.add(*options_.client);
         a.verdict = verdict::decide(rules_, judged, facts::Scope::kFlow, info.file, options_.explain);
         a.rank = verdict::rank(rules_, a.verdict, a.facts, info.facts);
         a.conversation = evidence::conversation_of(std::move(f));

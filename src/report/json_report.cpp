@@ -198,7 +198,9 @@ void write_json(std::ostream& os, const engine::Analysis& a, const ReportOptions
     member(os, "verdict", verdict_to_json(a.verdict, o.explain, many));
     array_member(os, "flows", a.attempts, [&](const verdict::Attempt& f) { return flow_json(a, f, o); });
     array_member(os, "captures", a.captures, capture_json);
-    member(os, "warnings", a.warnings, true);
+    const bool client = !a.client_check.empty();
+    member(os, "warnings", a.warnings, !client);
+    if (client) member(os, "client_check", ordered_json{{"source", a.client_check}, {"findings", a.client_findings}}, true);
     os << "}\n";
 }
 

@@ -28,6 +28,12 @@ expect_usage "'0' is not a port number" x -p 0
 expect_usage "not a host" -- -x
 expect_usage "no-such.pcap" 203.0.113.7 --capture /nonexistent/no-such.pcap
 
+# analyze --client-check: a file that is not a saved check is bad input.
+echo '{"format": "something-else"}' >"/tmp/sshpath-check-$$.json"
+err=$("$bin" analyze "$root/captures/auth-denied.pcap" --client-check "/tmp/sshpath-check-$$.json" 2>&1 >/dev/null); status=$?
+rm -f "/tmp/sshpath-check-$$.json"
+if [ "$status" -eq 2 ] && grep -q "not a client check" <<<"$err"; then pass; else fail "analyze --client-check of another file -> $status: $err"; fi
+
 # The facts table of docs/check.md is what --facts prints.
 want=$("$bin" check --facts | tail -n +2 | awk '{ printf "%s %s\n", $1, $2 }')
 got=$(sed -n '/<!-- facts -->/,/<!-- \/facts -->/p' "$root/docs/check.md" | grep '^| `' | sed -E 's/^\| `([^`]*)` \| ([a-z]+) \|.*/\1 \2/')
@@ -61,6 +67,9 @@ if facts["name_is_address"]["value"] is not True or facts["first_address"]["valu
     problems.append("resolution")
 if any(s["check"] == "firewall" for s in d["skipped"]) != (facts["firewall_read"]["value"] is False):
     problems.append("firewall skipped and firewall_read disagree")
+v = d.get("verdict", {})
+if not {"cause", "component", "candidates", "confidence", "summary", "evidence", "next_steps", "rule"} <= set(v):
+    problems.append(f"verdict {v}")
 if problems:
     print("\n".join(problems))
 sys.exit(1 if problems else 0)

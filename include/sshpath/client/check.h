@@ -10,6 +10,7 @@
 #include "sshpath/client/network.h"
 #include "sshpath/client/ssh_config.h"
 #include "sshpath/client/system.h"
+#include "sshpath/facts/facts.h"
 #include "sshpath/ssh/host_key.h"
 
 /// `sshpath check HOST`: the client computer examined, as the guide's first source asks (its
@@ -26,6 +27,8 @@ struct SeenKey {
 struct CheckOptions {
     std::string host;
     std::optional<int> port;                  ///< -p; default: what ssh -G says
+    /// ssh's own arguments (`sshpath run -- ssh ARGS`): `ssh -G ARGS` instead of `ssh -G [-p PORT] HOST`.
+    std::vector<std::string> ssh_args;
     std::string capture_file;                 ///< --capture, "" when none
     std::vector<SeenKey> capture_keys;        ///< the host keys servers sent in that capture
     std::string version;                      ///< sshpath's version, for the JSON
@@ -110,6 +113,10 @@ struct CheckResult {
     std::vector<fw::Hit> tproxy;
     std::vector<std::string> managers;       ///< ufw, firewalld: installed
 
+    /// `sshpath run`: packets the deciding rules counted while the command ran; -1 when not measured.
+    std::int64_t out_rule_packets_during = -1;
+    std::int64_t reply_rule_packets_during = -1;
+
     std::vector<Skipped> skipped;
     std::vector<Finding> findings;
 };
@@ -121,20 +128,33 @@ CheckResult run_check(const CheckOptions& options);
 /// The sentences of the report, from the result (fills result.findings).
 void add_findings(CheckResult& result);
 
-/// A fact of the `client` scope.
-struct Fact {
-    std::string name;
-    std::variant<bool, std::int64_t, double, std::string> value;
-    std::string description;
+/// Reads the firewall again (as root) and evaluates the paths again: the counters now.
+void recheck_firewall(CheckResult& result);
+
+/// The packet counter of the rule that decided `path` (out-syn, in-reply) in `now`, when it is
+/// the same rule (same source, table, chain and text) as in `before`; nullopt otherwise.
+std::optional<std::uint64_t> same_rule_packets(const CheckResult& before, const CheckResult& now, const std::string& path);
+
+/// The check's findings of level problem and warning, one line each, for another report.
+std::vector<std::string> finding_lines(const CheckResult& result);
+
+/// A check saved with `--format json`, read back (analyze --client-check).
+struct SavedCheck {
+    facts::FactSet facts{facts::Scope::kClient};
+    std::string host, machine, time;
+    std::vector<std::string> notes;   ///< its findings of level problem and warning
 };
+/// Reads it; InputError when it is not a check of this schema or a fact has the wrong type.
+/// Facts this version does not know (a newer sshpath wrote them) are left out.
+SavedCheck read_saved_check(std::string_view json, const std::string& file);
 
-/// Every fact, with its value for this result.
-std::vector<Fact> client_facts(const CheckResult& result);
-/// Every fact's name and description (its value from an empty result): the catalogue.
-std::vector<Fact> client_fact_catalogue();
+/// The facts of the `client` scope (include/sshpath/facts/client.def) for this result, with
+/// the deciding firewall rules as observations (packet 0: not from a capture).
+facts::FactSet client_fact_set(const CheckResult& result);
 
-/// The result as JSON: {"format": "sshpath-client-check", "schema_version": 1, ...}.
-std::string to_json(const CheckResult& result);
+/// The result as JSON: {"format": "sshpath-client-check", "schema_version": 1, ...}; `verdict`,
+/// when given, is written as is under "verdict" (the contract's shape, made by the caller).
+std::string to_json(const CheckResult& result, const std::string& verdict_json = "");
 /// The result as text for a terminal.
 std::string to_text(const CheckResult& result);
 

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,9 @@ struct AnalyzeOptions {
     unsigned jobs = 1;               ///< captures read at once by analyze() (each on its own thread)
     std::size_t keep_in_memory = flow::FlowOptions{}.spill_after;  ///< judged attempts per capture held in memory before they go to a temporary file
     bool explain = false;            ///< record every matching rule and its inputs (--explain)
+    /// The client computer's facts (`sshpath check`: run's own check, or analyze --client-check),
+    /// read by capture and flow rules as client.NAME; none: they read as unset.
+    std::shared_ptr<const facts::FactSet> client;
 };
 
 /// Streaming analysis: packets of one or more captures in, an Analysis out. Used for files
@@ -35,6 +39,8 @@ public:
     void end_capture(const capture::ReadStats& stats);
     /// Adds a warning that belongs in the report (e.g. packets dropped by the kernel).
     void warn(std::string warning) { analysis_.warnings.push_back(std::move(warning)); }
+    /// The client computer's facts, for the rules of the captures ended from now on.
+    void set_client_facts(std::shared_ptr<const facts::FactSet> client) { options_.client = std::move(client); }
     /// Sets a capture fact known from outside the packets (e.g. `sshpath run`: the ssh client's
     /// error line; flow rules read it as capture.NAME). Call between begin_capture() and
     /// end_capture(). Throws std::logic_error for a name that is not a capture fact.

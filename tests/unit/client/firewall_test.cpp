@@ -197,7 +197,7 @@ TEST(NftTest, ReadsSetsCountersAndRuleText) {
     ASSERT_NE(output, nullptr);
     EXPECT_TRUE(output->base);
     ASSERT_GE(output->rules.size(), 3u);
-    EXPECT_EQ(output->rules[2].text, "ip daddr @blocked tcp dport @sshports counter packets 1 bytes 60 drop");
+    EXPECT_EQ(output->rules[2].text, "ip daddr @blocked tcp dport @sshports counter drop");
     EXPECT_EQ(output->rules[2].remove_command, "nft delete rule inet filter output handle 9");
 }
 

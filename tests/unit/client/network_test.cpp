@@ -78,7 +78,6 @@ TEST(ResolveTest, AddressesNeedNoLookup) {
     Resolution local = resolve_host("localhost", "inet");
     EXPECT_TRUE(local.resolved) << local.error;
     for (const auto& a : local.ordered) EXPECT_EQ(a.version, 4);
-    Resolution bad = resolve_host("no-such-host.invalid", "any");
-    EXPECT_FALSE(bad.resolved);
-    EXPECT_FALSE(bad.error.empty());
+    // A name that does not resolve is tested in tests/client/check_test, inside a namespace:
+    // asking it here would send a DNS query out of this machine.
 }
