@@ -249,11 +249,8 @@ bool certain_of(const CheckResult& r, const char* name) {
 
 const Route* first_route(const CheckResult& r) { return r.routes.empty() ? nullptr : &r.routes.front(); }
 
-}  // namespace
-
-facts::FactSet client_fact_set(const CheckResult& r) {
-    facts::FactSet fs(facts::Scope::kClient);
-    fs.set(C::checked, true);
+// What ssh will do.
+void ssh_facts(facts::FactSet& fs, const CheckResult& r) {
     fs.set(C::ssh_config_read, r.ssh_ran);
     fs.set(C::ssh_config_error, r.ssh_error);
     fs.set(C::ssh_hostname, r.ssh.hostname);
@@ -282,6 +279,10 @@ facts::FactSet client_fact_set(const CheckResult& r) {
     fs.set(C::proxy_env_used_by_ssh, [&]() -> bool {
         return std::any_of(r.proxy_env.begin(), r.proxy_env.end(), [](const ProxyVariable& v) { return v.used_by_ssh; });
     }());
+}
+
+// Name and route.
+void route_facts(facts::FactSet& fs, const CheckResult& r) {
     fs.set(C::name_is_address, r.resolution.is_address);
     fs.set(C::name_resolves, r.resolution.resolved);
     fs.set(C::resolve_error, r.resolution.error);
@@ -306,6 +307,10 @@ facts::FactSet client_fact_set(const CheckResult& r) {
     fs.set(C::route_is_default, first_route(r) && first_route(r)->is_default());
     fs.set(C::policy_rules, static_cast<std::int64_t>(r.policy_rules.size()));
     fs.set(C::policy_rule_for_host, r.rules_for_host.empty() ? std::string() : r.rules_for_host.front());
+}
+
+// Keys and files.
+void file_facts(facts::FactSet& fs, const CheckResult& r) {
     fs.set(C::ssh_dir_mode, [&]() -> std::string {
         const FileCheck* f = file_of(r, FileRole::kSshDir); return f && f->stat.exists ? fmt::format("{:04o}", f->stat.mode) : std::string();
     }());
@@ -347,6 +352,10 @@ facts::FactSet client_fact_set(const CheckResult& r) {
     }());
     fs.set(C::capture_host_key, r.host_keys.empty() ? std::string() : r.host_keys.front().fingerprint);
     fs.set(C::host_key_vs_known_hosts, r.host_keys.empty() ? std::string() : r.host_keys.front().status);
+}
+
+// The firewall.
+void firewall_facts(facts::FactSet& fs, const CheckResult& r) {
     fs.set(C::firewall_read, r.firewall_read);
     fs.set(C::firewall_sources, [&]() -> std::string {
         std::string s;
@@ -404,6 +413,17 @@ facts::FactSet client_fact_set(const CheckResult& r) {
         for (const auto& k : r.skipped) s += (s.empty() ? "" : ", ") + k.check;
         return s;
     }());
+}
+
+}  // namespace
+
+facts::FactSet client_fact_set(const CheckResult& r) {
+    facts::FactSet fs(facts::Scope::kClient);
+    fs.set(C::checked, true);
+    ssh_facts(fs, r);
+    route_facts(fs, r);
+    file_facts(fs, r);
+    firewall_facts(fs, r);
     fs.set(C::out_rule_packets_during, r.out_rule_packets_during);
     fs.set(C::reply_rule_packets_during, r.reply_rule_packets_during);
     // The deciding rules, cited as the verdict's evidence (no packet: packet 0).
