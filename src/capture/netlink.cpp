@@ -162,7 +162,8 @@ std::vector<std::uint8_t> query_route(const IpAddress& destination, bool fib_mat
     request.header.nlmsg_seq = 1;
     request.route.rtm_family = destination.version == 4 ? AF_INET : AF_INET6;
     request.route.rtm_dst_len = static_cast<unsigned char>(length * 8);
-    if (fib_match) request.route.rtm_flags = RTM_F_FIB_MATCH;
+    // RTM_F_LOOKUP_TABLE: the answer names the table the lookup used (else main), as `ip route get` asks.
+    request.route.rtm_flags = RTM_F_LOOKUP_TABLE | (fib_match ? RTM_F_FIB_MATCH : 0);
     auto* attribute = reinterpret_cast<rtattr*>(reinterpret_cast<char*>(&request) + NLMSG_ALIGN(request.header.nlmsg_len));
     attribute->rta_type = RTA_DST;
     attribute->rta_len = static_cast<unsigned short>(RTA_LENGTH(length));
@@ -206,8 +207,11 @@ bool PolicyRule::selects(const IpAddress& a, bool& maybe) const {
         }
         return true;
     };
-    bool match = !dst || in(*dst, dst_length);
-    if (fwmark || !iif.empty() || !oif.empty() || src) maybe = true;
+    // A packet this machine sends comes in from "lo" and usually carries no mark (mark 0); a
+    // firewall rule may mark it, and its source and outgoing interface are chosen later.
+    const std::uint32_t mask = fwmask ? fwmask : 0xffffffff;
+    bool match = (!dst || in(*dst, dst_length)) && (fwmark & mask) == 0 && (iif.empty() || iif == "lo");
+    if (fwmark || fwmask || !oif.empty() || src) maybe = true;
     if (invert) match = !match;
     return match;
 }

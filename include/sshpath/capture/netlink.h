@@ -56,8 +56,9 @@ struct PolicyRule {
     std::string text;                    ///< as `ip rule` prints it
     /// One of the three rules every system has: 0 lookup local, 32766 main, 32767 default.
     bool is_default() const;
-    /// The rule's selectors hold for traffic to `address` from this machine (`maybe` is set
-    /// when a mark or interface selector leaves it open).
+    /// The rule's selectors hold for traffic to `address` sent by this machine (input interface
+    /// lo, no firewall mark); `maybe` is set when a mark, source or output interface selector
+    /// leaves it open.
     bool selects(const IpAddress& address, bool& maybe) const;
 };
 

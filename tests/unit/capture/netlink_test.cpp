@@ -63,10 +63,19 @@ TEST(PolicyRuleTest, SelectorsForAnAddress) {
     EXPECT_FALSE(maybe);
     EXPECT_FALSE(r.selects(ip("198.51.100.7"), maybe));
     EXPECT_FALSE(r.selects(ip("2001:db8::1"), maybe));
+    // wg-quick: "not from all fwmark 0xca6c lookup 51820": every unmarked packet goes to the
+    // tunnel's table (the tunnel's own packets carry the mark).
     PolicyRule mark;
     mark.fwmark = 0xca6c;
     mark.invert = true;
-    EXPECT_FALSE(mark.selects(ip("203.0.113.7"), maybe)) << "not fwmark X: the invert flips the match";
+    EXPECT_TRUE(mark.selects(ip("203.0.113.7"), maybe));
     EXPECT_TRUE(maybe) << "marks are set by the firewall, per packet";
+    mark.invert = false;
+    EXPECT_FALSE(mark.selects(ip("203.0.113.7"), maybe));
+    PolicyRule from_lo;
+    from_lo.iif = "lo";
+    EXPECT_TRUE(from_lo.selects(ip("203.0.113.7"), maybe)) << "what this machine sends comes in from lo";
+    from_lo.iif = "eth0";
+    EXPECT_FALSE(from_lo.selects(ip("203.0.113.7"), maybe));
 }
 
