@@ -43,6 +43,8 @@ constexpr const char* kUsage =
     "  run -- COMMAND...      run a command (ssh ...) while capturing, then explain (root)\n"
     "  probe HOST             probe the path to HOST's SSH port: connect, banner, TTL-limited SYNs\n"
     "  check HOST             examine this computer for HOST: ssh config, keys, route, firewall (root)\n"
+    "  cloud-verify FILE...   evaluate exported cloud rules (NSG, endpoint ACL, security groups,\n"
+    "                         network ACLs, GCP firewall) for one connection, offline\n"
     "  rules list             list the rules in use\n"
     "  rules check DIR        load and validate the rules in DIR\n"
     "  facts                  list the evidence facts rules can use\n"
@@ -109,7 +111,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
         std::stringstream text;
         text << in.rdbuf();
         saved = client::read_saved_check(text.str(), file);
-        options.client = std::make_shared<const facts::FactSet>(saved->facts);
+        options.context.push_back(saved->facts);
     }
     engine::Analysis analysis = engine::analyze(files, options, rules);
     if (saved) {
@@ -230,6 +232,7 @@ int run(int argc, char** argv) {
         if (cmd == "run") return cmd_run(rest);
         if (cmd == "probe") return cmd_probe(rest);
         if (cmd == "check") return cmd_check(rest);
+        if (cmd == "cloud-verify") return cmd_cloud_verify(rest);
         throw UsageError(fmt::format("unknown command '{}' (see 'sshpath --help')", cmd));
     } catch (const po::error& e) {
         std::cerr << "sshpath: error: " << e.what() << "\n";

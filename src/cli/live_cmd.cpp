@@ -1188,7 +1188,7 @@ int capture_and_report(const LiveArgs& a, Prepared& p, const SignalGuard& signal
         comment += fmt::format("; command: {}; exit status {}; error: {} [{}]", join_command(child->argv), child->status,
                                o.client_error.line, o.client_error.kind);
     }
-    if (p.client) analyzer.set_client_facts(std::make_shared<const facts::FactSet>(p.client->finish()));
+    if (p.client) analyzer.add_context(p.client->finish());
     analyzer.set_capture_end(session.ended_wall());
     analyzer.end_capture(p.cap->read_stats());
     if (p.writer) {

@@ -88,11 +88,12 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
     const std::shared_ptr<flow::FlowSpill> raw = table_->spill();
     const std::size_t count = raw ? raw->size() : flows.size();
     const auto ctx = evidence::make_context(table_->synack_ttls(), info.start_time, info.end_time, options_.ssh_port);
-    const evidence::CaptureSummary summary{info.stats, info.link_type, count, table_->other_tcp_flows(), options_.host};
+    const evidence::CaptureSummary summary{info.stats, info.link_type, count, table_->other_tcp_flows(), options_.host,
+                                           table_->other_traffic()};
     info.facts = evidence::extract_capture(summary, ctx);
     for (const auto& [spec, value] : extra_facts_) info.facts.set(*spec, value);
     facts::Context capture_ctx(info.facts);
-    if (options_.client) capture_ctx.add(*options_.client);
+    for (const auto& set : options_.context) capture_ctx.add(set);
     info.verdict = verdict::decide(rules_, capture_ctx, facts::Scope::kCapture, info.file, options_.explain);
     capture_warnings(info, *table_, analysis_.warnings);
 
@@ -116,7 +117,10 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
         a.facts = evidence::extract_flow(f, ctx);
         facts::Context judged(a.facts);
         judged.add(info.facts);
-        if (options_.client) judged.add(*options_.client);
+        for (const auto& set : options_.context) judged.add(set);
+        std::vector<facts::FactSet> extra;
+        if (options_.flow_facts) extra = options_.flow_facts(a.facts);
+        for (const auto& set : extra) judged.add(set);
         a.verdict = verdict::decide(rules_, judged, facts::Scope::kFlow, info.file, options_.explain);
         a.rank = verdict::rank(rules_, a.verdict, a.facts, info.facts);
         a.conversation = evidence::conversation_of(std::move(f));

@@ -1,4 +1,5 @@
 #include "sshpath/evidence/extract.h"
+#include "sshpath/evidence/position.h"
 
 #include <fmt/format.h>
 
@@ -12,12 +13,6 @@ using facts::FactSet;
 using facts::Scope;
 
 using flow::Flow;
-
-int hop_distance(int ttl) {
-    if (ttl <= 0) return -1;
-    int initial = ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
-    return initial - ttl;
-}
 
 std::string icmp_kind_name(int ip_version, int type, int code) {
     if (ip_version == 4) {
@@ -199,6 +194,12 @@ FactSet extract_flow(const Flow& f, const CaptureContext& ctx) {
         fs.set(F::server_hops_source, std::string("other-flow"));
     }
     fs.set(F::server_ttl_varies, f.s2c.ttl_varies);
+    if (f.s2c.first_ttl > 0) fs.set(F::server_initial_ttl, std::int64_t(initial_ttl(f.s2c.first_ttl)));
+    const Link link = server_link(f.client, f.server, server_hops);
+    fs.set(F::server_link, link.link);
+    fs.set(F::server_link_evidence, link.evidence);
+    fs.set(F::client_address_kind, std::string(address_kind(f.client)));
+    fs.set(F::server_address_kind, std::string(address_kind(f.server)));
 
     // Resets and closes.
     const flow::RstEvent* server_rst = nullptr;
@@ -220,6 +221,8 @@ FactSet extract_flow(const Flow& f, const CaptureContext& ctx) {
         int rst_hops = hop_distance(r.ttl);
         fs.set(F::server_rst_hops, std::int64_t(rst_hops));
         if (server_hops >= 0) fs.set(F::server_rst_hop_delta, std::int64_t(std::abs(rst_hops - server_hops)));
+        fs.set(F::server_rst_position, position(rst_hops, server_hops, link));
+        if (rst_hops >= 0) fs.set(F::server_rst_hop, std::int64_t(rst_hops + 1));
         fs.set(F::server_rst_seq_ok, r.seq_ok);
         fs.set(F::server_rst_after_client_data_ms, r.after_client_data < 0 ? -1.0 : r.after_client_data * 1000.0);
         observe(F::server_rst_seen, r.ref,
@@ -258,7 +261,15 @@ FactSet extract_flow(const Flow& f, const CaptureContext& ctx) {
         fs.set(F::icmp_kind, kind);
         fs.set(F::icmp_source, e.source.to_string());
         fs.set(F::icmp_from_server, e.source == f.server);
-        fs.set(F::icmp_source_hops, std::int64_t(hop_distance(e.ttl)));
+        const int icmp_hops = hop_distance(e.ttl);
+        fs.set(F::icmp_source_hops, std::int64_t(icmp_hops));
+        // An error from another address than the server's that crossed no router was made on the
+        // client's own link, wherever the server is.
+        fs.set(F::icmp_source_position, e.source == f.server ? std::string("server")
+                                        : icmp_hops == 0      ? std::string("first-hop")
+                                                              : position(icmp_hops, server_hops, link));
+        if (icmp_hops >= 0) fs.set(F::icmp_source_hop, std::int64_t(icmp_hops + 1));
+        fs.set(F::icmp_source_kind, std::string(address_kind(e.source)));
         observe(F::icmp_errors, e.ref,
                 fmt::format("ICMP{} {} (type {} code {}) from {}{}, {} hops away, quoting the {}'s packet",
                             e.version == 6 ? "v6" : "", kind, e.type, e.code, e.source.to_string(),
@@ -290,6 +301,9 @@ FactSet extract_flow(const Flow& f, const CaptureContext& ctx) {
     fs.set(F::client_max_acked_segment, std::int64_t(f.client_max_acked_segment));
     fs.set(F::client_stalled_segment, std::int64_t(f.client_unacked_max));
     fs.set(F::client_stalled_retransmits, std::int64_t(f.client_unacked_retransmits));
+    fs.set(F::client_stalled_offset, f.client_unacked_offset);
+    fs.set(F::client_stalled_banner, f.client_unacked_offset >= 0 && v.client.banner &&
+                                         static_cast<std::uint64_t>(f.client_unacked_offset) < v.client.banner_end);
     fs.set(F::server_max_segment, std::int64_t(f.s2c.max_segment));
     fs.set(F::server_stream_hole, f.s2c.contiguous < f.s2c.max_end);
     fs.set(F::client_acks_unseen_data, f.client_acks_unseen);
@@ -359,6 +373,12 @@ FactSet extract_capture(const CaptureSummary& s, const CaptureContext& ctx) {
     fs.set(C::ssh_port, std::int64_t(ctx.ssh_port));
     fs.set(C::host_filter, s.host_filter);
     fs.set(C::tcp_flows_other, std::int64_t(s.other_tcp_flows));
+    fs.set(C::ssh_port_other_protocol, std::int64_t(s.other.other_protocol_on_ssh_port));
+    fs.set(C::attempts_excluded_by_host, std::int64_t(s.other.excluded_by_host));
+    fs.set(C::excluded_host_example, s.other.excluded_example);
+    const auto [port, count] = s.other.top_port();
+    fs.set(C::top_tcp_port, std::int64_t(port));
+    fs.set(C::top_tcp_port_connections, std::int64_t(count));
     fs.set(C::capture_truncated, s.stats.truncated);
     fs.set(C::malformed_packets, std::int64_t(s.stats.malformed));
     fs.set(C::payload_cut_packets, std::int64_t(s.stats.snaplen_cut));

@@ -24,10 +24,10 @@ using facts::Scope;
 constexpr std::string_view kRuleKeys[] = {
     "id",          "title",     "status",     "disabled_reason", "description", "references",
     "scope",       "priority",  "cause",      "component",       "candidates",  "confidence",
-    "rank",        "stop",      "condition",  "summary",         "explanation", "evidence",
-    "next_steps",  "falsepositives"};
+    "behaviour",   "rank",      "stop",       "condition",       "summary",     "explanation",
+    "evidence",    "next_steps", "falsepositives"};
 // Keys that only rules yielding a verdict have.
-constexpr std::string_view kVerdictKeys[] = {"cause", "component", "candidates", "confidence", "evidence", "next_steps"};
+constexpr std::string_view kVerdictKeys[] = {"cause", "component", "candidates", "confidence", "behaviour", "evidence", "next_steps"};
 constexpr std::string_view kStatuses[] = {"stable", "experimental", "disabled"};
 
 std::vector<std::string_view> scope_words() {
@@ -122,6 +122,10 @@ private:
             r.candidates = {r.component};
         }
         r.confidence = static_cast<contract::Confidence>(word_index("confidence", contract::kConfidences, "confidence"));
+        if (has("behaviour")) {
+            r.behaviour = static_cast<Behaviour>(word_index("behaviour", kBehaviours, "behaviour"));
+            r.behaviour_line = line_of(entries_.at("behaviour").key);
+        }
         for (const auto& [name, node] : list("evidence")) {
             const facts::Spec* spec = facts::find(name, r.scope);
             if (!spec) {

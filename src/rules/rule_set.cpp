@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "sshpath/core/error.h"
+#include "components.h"
 #include "sshpath/rules/rule_parser.h"
 
 namespace sshpath::rules {
@@ -18,6 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 bool is_parameters_file(const std::string& name) { return name == "parameters.yaml" || name == "parameters.yml"; }
+bool is_components_file(const std::string& name) { return name == "components.yaml" || name == "components.yml"; }
 
 std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -58,7 +60,7 @@ RuleSet RuleSet::load(const fs::path& dir) {
     std::sort(names.begin(), names.end());
 
     std::vector<RuleSource> rule_files;
-    std::optional<RuleSource> parameters_file;
+    std::optional<RuleSource> parameters_file, components_file;
     for (const auto& name : names) {
         const fs::path path = dir / name;
         RuleSource source{path.string(), read_file(path)};
@@ -66,23 +68,27 @@ RuleSet RuleSet::load(const fs::path& dir) {
             if (parameters_file)
                 throw RuleError(source.file, 0, fmt::format("a second parameter file (there is already {})", parameters_file->file));
             parameters_file = std::move(source);
+        } else if (is_components_file(name)) {
+            components_file = std::move(source);
         } else {
             rule_files.push_back(std::move(source));
         }
     }
     if (rule_files.empty())
         throw RuleError(where, 0, "no rule files (*.yaml, *.yml) in the rule directory");
-    return from_sources(rule_files, parameters_file, dir);
+    return from_sources(rule_files, parameters_file, dir, components_file);
 }
 
 RuleSet RuleSet::from_sources(const std::vector<RuleSource>& rule_files, const std::optional<RuleSource>& parameters_file,
-                              fs::path dir) {
+                              fs::path dir, const std::optional<RuleSource>& components_file) {
     RuleSet set;
     set.dir_ = std::move(dir);
     if (parameters_file) set.parameters_ = parse_parameters(parameters_file->text, parameters_file->file);
+    if (components_file) set.components_ = parse_components(components_file->text, components_file->file);
     for (const auto& [name, p] : set.parameters_) set.parameter_values_[name] = p.value;
     for (const auto& source : rule_files) {
         Rule rule = parse_rule(source.text, source.file, set.parameters_);
+        apply_behaviour(rule, set.components_);
         if (const Rule* first = set.find(rule.id))
             throw RuleError(rule.file, rule.line,
                             fmt::format("duplicate id '{}' (already used in {}:{})", rule.id, first->file, first->line));

@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
 """Golden test: `sshpath analyze` on every recorded capture in captures/ must give the verdict
 its <scenario>.expected.json names (cause, component, and the candidates when component is
-unknown). Needs no root.
-Usage: check_captures.py SSHPATH_BIN CAPTURES_DIR
+unknown); and where the scenario recorded the VM's side too (<scenario>.vm.pcap, the file's
+"pair" section), `sshpath analyze` on both captures together must give the pair's verdict and
+name the segment where the packets vanished (tests/lab/verdict_check.py, compare_pair).
+The expected file's "rule" pins the id of the rule that decides the client's capture (so a new
+rule cannot silently take a verdict over); `--update-rules` writes the rules that decide now.
+Needs no root.
+Usage: check_captures.py SSHPATH_BIN CAPTURES_DIR [--no-pairs | --pairs-only] [--update-rules] [SCENARIO...]
 """
 import json
 import os
@@ -10,30 +15,57 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lab"))
-from verdict_check import compare  # noqa: E402
+from verdict_check import compare, compare_pair  # noqa: E402
+
+
+def analyze(binary, files):
+    """The analyzer's JSON on FILES, or (None, why) when it failed."""
+    out = subprocess.run([binary, "analyze", "--format", "json", *files], capture_output=True, text=True, timeout=60)
+    if out.returncode != 0:
+        return None, f"exit {out.returncode}: {out.stderr.strip()}"
+    try:
+        return json.loads(out.stdout), ""
+    except ValueError as e:
+        return None, f"unreadable JSON: {e}"
 
 
 def main():
     binary, captures = sys.argv[1], sys.argv[2]
+    flags = {a for a in sys.argv[3:] if a.startswith("--")}
+    only = {a for a in sys.argv[3:] if not a.startswith("--")}
+    singles, pairs, update = "--pairs-only" not in flags, "--no-pairs" not in flags, "--update-rules" in flags
     expected_files = sorted(f for f in os.listdir(captures) if f.endswith(".expected.json"))
     passed, failed = 0, 0
-    for name in expected_files:
-        scenario = name[: -len(".expected.json")]
-        pcap = os.path.join(captures, scenario + ".pcap")
-        with open(os.path.join(captures, name), encoding="utf-8") as f:
-            expected = json.load(f)
-        out = subprocess.run([binary, "analyze", "--format", "json", pcap], capture_output=True, text=True, timeout=60)
-        if out.returncode != 0:
-            print(f"FAIL {scenario}: exit {out.returncode}: {out.stderr.strip()}")
-            failed += 1
-            continue
-        problems = compare(expected, json.loads(out.stdout))
+
+    def report(name, problems):
+        nonlocal passed, failed
         if problems:
-            print(f"FAIL {scenario}: {'; '.join(problems)}")
+            print(f"FAIL {name}: {'; '.join(problems)}")
             failed += 1
         else:
-            print(f"PASS {scenario}")
+            print(f"PASS {name}")
             passed += 1
+
+    for name in expected_files:
+        scenario = name[: -len(".expected.json")]
+        if only and scenario not in only:
+            continue
+        with open(os.path.join(captures, name), encoding="utf-8") as f:
+            expected = json.load(f)
+        if singles:
+            doc, why = analyze(binary, [os.path.join(captures, scenario + ".pcap")])
+            problems = [why] if doc is None else compare(expected, doc)
+            if doc is not None and update and not problems:
+                expected["rule"] = doc["verdict"]["rule"]
+                with open(os.path.join(captures, name), "w", encoding="utf-8") as f:
+                    f.write(json.dumps(expected, ensure_ascii=False, indent=1) + "\n")
+            if doc is not None and "rule" in expected and doc["verdict"]["rule"] != expected["rule"]:
+                problems.append(f"decided by rule {doc['verdict']['rule']}, expected {expected['rule']}")
+            report(scenario, problems)
+        if pairs and "pair" in expected:
+            files = [os.path.join(captures, scenario + ".pcap"), os.path.join(captures, expected["pair"]["vm_capture"])]
+            doc, why = analyze(binary, files)
+            report(scenario + " (pair)", [why] if doc is None else compare_pair(expected, doc))
     print(f"{passed} passed, {failed} failed")
     return 1 if failed or not expected_files else 0
 

@@ -1,6 +1,6 @@
 #pragma once
 #include <cstddef>
-#include <memory>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +14,11 @@
 /// The pipeline: packets in, judged attempts and a verdict out, for files and live captures alike.
 namespace sshpath::engine {
 
+/// Facts from outside the packets, for one connection: e.g. exported cloud rules evaluated for the
+/// connection's addresses (scope cloud). Given the flow's facts, returns fact sets of other scopes
+/// that its rules read (as SCOPE.NAME) beside the flow's own.
+using FlowFactSource = std::function<std::vector<facts::FactSet>(const facts::FactSet& flow)>;
+
 struct AnalyzeOptions {
     int ssh_port = 22;
     std::string host;                ///< address or name, "" for any
@@ -22,9 +27,11 @@ struct AnalyzeOptions {
     unsigned jobs = 1;               ///< captures read at once by analyze() (each on its own thread)
     std::size_t keep_in_memory = flow::FlowOptions{}.spill_after;  ///< judged attempts per capture held in memory before they go to a temporary file
     bool explain = false;            ///< record every matching rule and its inputs (--explain)
-    /// The client computer's facts (`sshpath check`: run's own check, or analyze --client-check),
-    /// read by capture and flow rules as client.NAME; none: they read as unset.
-    std::shared_ptr<const facts::FactSet> client;
+    /// Fact sets of other scopes that every verdict reads beside the packets' (e.g. scope client:
+    /// `sshpath check`'s findings on the client computer).
+    std::vector<facts::FactSet> context;
+    /// Facts of other scopes per connection (e.g. scope cloud); none when empty.
+    FlowFactSource flow_facts;
 };
 
 /// Streaming analysis: packets of one or more captures in, an Analysis out. Used for files
@@ -39,8 +46,9 @@ public:
     void end_capture(const capture::ReadStats& stats);
     /// Adds a warning that belongs in the report (e.g. packets dropped by the kernel).
     void warn(std::string warning) { analysis_.warnings.push_back(std::move(warning)); }
-    /// The client computer's facts, for the rules of the captures ended from now on.
-    void set_client_facts(std::shared_ptr<const facts::FactSet> client) { options_.client = std::move(client); }
+    /// A fact set of another scope for every verdict of the captures ended from now on (as
+    /// AnalyzeOptions::context): `sshpath run` gives the client's facts once the capture ends.
+    void add_context(facts::FactSet facts) { options_.context.push_back(std::move(facts)); }
     /// Sets a capture fact known from outside the packets (e.g. `sshpath run`: the ssh client's
     /// error line; flow rules read it as capture.NAME). Call between begin_capture() and
     /// end_capture(). Throws std::logic_error for a name that is not a capture fact.

@@ -5,12 +5,11 @@
 
 #include "sshpath/capture/reader.h"
 #include "sshpath/facts/facts.h"
+#include "sshpath/evidence/position.h"
 #include "sshpath/flow/flow.h"
 
 namespace sshpath::evidence {
 
-/// Hop distance from a TTL/hop limit: the next common initial value (64, 128, 255) minus it.
-int hop_distance(int ttl);
 
 /// Meaning of an ICMP (ip_version 4) or ICMPv6 (6) error: admin-prohibited, port-unreachable,
 /// frag-needed, packet-too-big, time-exceeded, ... (the values of the fact icmp_kind).
@@ -40,6 +39,7 @@ struct CaptureSummary {
     std::size_t flows = 0;
     std::uint64_t other_tcp_flows = 0;
     std::string host_filter;
+    flow::OtherTraffic other;
 };
 facts::FactSet extract_capture(const CaptureSummary& s, const CaptureContext& ctx);
 

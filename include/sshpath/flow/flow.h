@@ -166,6 +166,7 @@ struct Flow {
     bool server_acks_unseen = false;
     std::uint64_t client_unacked_max = 0;        ///< largest client segment (payload) retransmitted and never acknowledged
     std::uint32_t client_unacked_retransmits = 0;
+    std::int64_t client_unacked_offset = -1;     ///< stream offset of that segment
     std::uint32_t client_max_acked_segment = 0;
     std::vector<TimelineEvent> timeline;         ///< notable packets (capped)
     std::uint64_t timeline_omitted = 0;
@@ -177,6 +178,16 @@ struct Flow {
     bool encrypted = false;
     // Per client segment awaiting acknowledgement: stream start -> (length, times sent).
     std::map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> unacked;
+};
+
+/// What the capture holds besides the SSH attempts kept: what an empty verdict reports.
+struct OtherTraffic {
+    std::uint64_t excluded_by_host = 0;     ///< SSH attempts to another server than --host
+    std::string excluded_example;           ///< the first of them, as addr:port
+    std::uint64_t other_protocol_on_ssh_port = 0;  ///< connections to the SSH port whose client spoke another protocol first
+    std::map<std::uint16_t, std::uint64_t> server_ports;  ///< other TCP connections by server port (capped)
+    /// The server port of most other connections, or -1; with how many.
+    std::pair<int, std::uint64_t> top_port() const;
 };
 
 struct FlowOptions {
@@ -220,6 +231,7 @@ public:
 
     const FlowOptions& options() const { return options_; }
     std::uint64_t other_tcp_flows() const { return other_tcp_flows_; }
+    const OtherTraffic& other_traffic() const { return other_; }
     /// TTL of the first SYN-ACK each server address sent, over every TCP connection of the
     /// capture (SSH or not): the reference for that server's hop distance.
     const std::map<IpAddress, std::uint8_t>& synack_ttls() const { return synack_ttls_; }
@@ -284,6 +296,9 @@ private:
     bool clock_started_ = false;
     double next_sweep_ = 0;
     std::uint64_t other_tcp_flows_ = 0;
+    OtherTraffic other_;
+    /// Counts a connection that is not kept as an SSH attempt.
+    void count_other(const Flow& f);
     std::map<IpAddress, std::uint8_t> synack_ttls_;
     bool flow_cap_hit_ = false;
     std::size_t buffered_ = 0;       ///< bytes in streams and out-of-order segments, over all flows
@@ -320,7 +335,7 @@ template <typename Ar>
 void field(Ar& ar, Flow& v) {
     fields(ar, v.client, v.server, v.client_port, v.server_port, v.first, v.last, v.c2s, v.s2c, v.syns, v.synacks,
            v.handshake_ack, v.syns_after_synack, v.rsts, v.icmps, v.client_acks_unseen, v.server_acks_unseen,
-           v.client_unacked_max, v.client_unacked_retransmits, v.client_max_acked_segment, v.timeline,
+           v.client_unacked_max, v.client_unacked_retransmits, v.client_unacked_offset, v.client_max_acked_segment, v.timeline,
            v.timeline_omitted, v.interesting, v.ignored, v.ssh, v.encrypted, v.unacked);
 }
 

@@ -1,5 +1,7 @@
 #pragma once
+#include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +25,10 @@ enum class Yields : std::uint8_t {
 };
 Yields yields(facts::Scope scope);
 
+/// How a component showed that it blocked: what a rule saw on the wire (rules/components.yaml).
+enum class Behaviour : std::uint8_t { kSilentDrop, kReset, kIcmp, kProtocolReply };
+inline constexpr std::array<std::string_view, 4> kBehaviours = {"silent-drop", "reset", "icmp", "protocol-reply"};
+
 /// One rule file of rules/ (YAML). Keys and their meaning are documented in docs/rules.md.
 struct Rule {
     std::string id;           ///< stable, unique, never reused (e.g. "silent-drop.syn-unanswered")
@@ -35,8 +41,10 @@ struct Rule {
     // Yields::kVerdict
     contract::Cause cause = contract::Cause::kUnknown;
     contract::Component component = contract::Component::kUnknown;
-    std::vector<contract::Component> candidates;
+    std::vector<contract::Component> candidates;  ///< after components.yaml kept those that can show `behaviour`
     contract::Confidence confidence = contract::Confidence::kLow;
+    std::optional<Behaviour> behaviour;       ///< what the rule saw the blocking component do
+    int behaviour_line = 0;
     // Yields::kRank
     int rank = 0;
     // Yields::kStop

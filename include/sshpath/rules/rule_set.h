@@ -26,6 +26,17 @@ struct Parameter {
 /// Parameters by name.
 using ParameterMap = std::map<std::string, Parameter, std::less<>>;
 
+/// What one component can do when it blocks (rules/components.yaml).
+struct ComponentBehaviours {
+    contract::Component component = contract::Component::kUnknown;
+    std::string description;
+    std::array<bool, kBehaviours.size()> can{};  ///< by Behaviour
+    int line = 0;
+};
+/// Every component's behaviours; empty when the rule directory has no components.yaml (then no
+/// candidate is ever dropped).
+using ComponentTable = std::vector<ComponentBehaviours>;
+
 /// The text of one rule or parameter file, and the name used for it in messages.
 struct RuleSource {
     std::string file;
@@ -73,11 +84,13 @@ public:
     /// rules is allowed here.
     static RuleSet from_sources(const std::vector<RuleSource>& rule_files,
                                 const std::optional<RuleSource>& parameters_file = std::nullopt,
-                                std::filesystem::path dir = {});
+                                std::filesystem::path dir = {},
+                                const std::optional<RuleSource>& components_file = std::nullopt);
 
     /// Every rule, disabled ones included, in file-name order (for `sshpath rules list`).
     const std::vector<Rule>& rules() const { return rules_; }
     const std::map<std::string, Parameter, std::less<>>& parameters() const { return parameters_; }
+    const ComponentTable& components() const { return components_; }
     std::filesystem::path directory() const { return dir_; }
 
     /// Enabled rules of `scope` whose condition holds on these facts, best first: higher
@@ -110,6 +123,7 @@ private:
     std::vector<Rule> rules_;
     std::map<std::string, Parameter, std::less<>> parameters_;
     ParameterValues parameter_values_;
+    ComponentTable components_;
     /// Enabled rules of each scope, best first.
     std::array<std::vector<const Rule*>, facts::kScopeCount> by_scope_;
 };

@@ -4,10 +4,16 @@ DESCRIPTION="iptables OUTPUT REJECT of tcp/22 in the client's own namespace"
 WIRE="nothing: the SYN is rejected before it reaches the interface, the ICMP error stays inside the host"
 SSH_ERROR_RE='connect to host .* port 22: '
 EXPECT_CAUSE=no-attempt; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(client)
+VM_WIRE="nothing: no SYN reaches the VM"
+PAIR_CAUSE=no-attempt; PAIR_COMPONENT=unknown; PAIR_CANDIDATES=(client); PAIR_SEGMENT=client
+GATEWAY_RESOLVED=0    # nothing leaves the client: it resolves no next hop
 scenario_setup() {
     lab_start_sshd
     lab_exec cl iptables -A OUTPUT -p tcp --dport 22 -j REJECT
 }
 scenario_check() {
+    want_none "$1" "\.22: Flags" "packets to port 22"
+}
+scenario_check_vm() {
     want_none "$1" "\.22: Flags" "packets to port 22"
 }

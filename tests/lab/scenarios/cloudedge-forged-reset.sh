@@ -1,9 +1,11 @@
 # shellcheck shell=bash disable=SC2034
 # Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="DPI on the cloud edge router in front of the VM: client-to-VM packets carrying \"SSH-\" are rejected with a TCP reset forged in the VM's name"
-WIRE="handshake completes (VM's packets TTL 61), the client's banner goes out, a RST claiming to come from the VM arrives with TTL 62 (the cloud edge, two routers from the client)"
+WIRE="the client's ARP for its gateway 198.51.100.1, then handshake completes (VM's packets TTL 61), the client's banner goes out, a RST claiming to come from the VM arrives with TTL 62 (the cloud edge, two routers from the client)"
 SSH_ERROR_RE='Connection reset'
-EXPECT_CAUSE=forged-reset; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(nsg acl edge)
+EXPECT_CAUSE=forged-reset; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(path edge)
+VM_WIRE="the handshake and the VM's banner leaving it; the client's banner never arrives (the cloud edge dropped it and answered in the VM's name); the VM sends no RST; the client's RST (answering the VM's banner) arrives"
+PAIR_CAUSE=forged-reset; PAIR_COMPONENT=unknown; PAIR_CANDIDATES=(path edge); PAIR_SEGMENT=client-to-vm
 scenario_setup() {
     lab_start_sshd
     lab_exec ce iptables -A FORWARD -s "$CL4" -d "$VM4" -p tcp --dport 22 \
@@ -12,4 +14,9 @@ scenario_setup() {
 scenario_check() {
     want_at_least "$1" 1 "ttl 61, .*$VM4\.22 > .*Flags \[S\.\]" "SYN-ACK from the VM with TTL 61" &&
     want_at_least "$1" 1 "ttl 62, .*$VM4\.22 > .*Flags \[R" "RST with TTL 62 in the VM's name"
+}
+scenario_check_vm() {
+    want_at_least "$1" 1 "$VM4\.22 > .*Flags \[S\.\]" "SYN-ACK leaving the VM" &&
+    want_none "$1" "$CL4\.[0-9]+ > $VM4\.22: .*SSH-" "the client's banner at the VM" &&
+    want_none "$1" "$VM4\.22 > .*Flags \[R" "RST leaving the VM"
 }

@@ -1,9 +1,11 @@
 # shellcheck shell=bash disable=SC2034
 # Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
 DESCRIPTION="ssh through an HTTP proxy on the edge router (198.51.100.1:8888) that reads the CONNECT request and closes without any reply"
-WIRE="TCP to the proxy 198.51.100.1:8888, \"CONNECT 203.0.113.7:22 HTTP/1.0\" and the empty line sent and ACKed, the proxy sends FIN without a byte of reply, the client's FIN follows; nothing to port 22"
+WIRE="the client's ARP for its gateway 198.51.100.1, then TCP to the proxy 198.51.100.1:8888, \"CONNECT 203.0.113.7:22 HTTP/1.0\" and the empty line sent and ACKed, the proxy sends FIN without a byte of reply, the client's FIN follows; nothing to port 22"
 SSH_ERROR_RE='nc: proxy read'
 EXPECT_CAUSE=proxy-refused; EXPECT_COMPONENT=proxy
+VM_WIRE="nothing: the proxy never connects to the VM"
+PAIR_CAUSE=proxy-refused; PAIR_COMPONENT=proxy; PAIR_SEGMENT=client-to-vm
 SSH_EXTRA=(-o "ProxyCommand=nc -X connect -x $OE4_CL:$PROXY_HTTP_PORT %h %p")
 scenario_setup() {
     lab_start_sshd
@@ -17,4 +19,7 @@ scenario_check() {
     want_none "$1" "$OE4_CL\.$PROXY_HTTP_PORT > .*length [1-9]" "data from the proxy" &&
     want_at_least "$1" 1 "$OE4_CL\.$PROXY_HTTP_PORT > .*Flags \[F" "FIN from the proxy" &&
     want_none "$1" "\.22[: ]" "packets to or from port 22"
+}
+scenario_check_vm() {
+    want_none "$1" "\.22: Flags" "packets to port 22"
 }

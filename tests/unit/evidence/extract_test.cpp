@@ -36,14 +36,6 @@ protected:
 
 }  // namespace
 
-TEST(HopDistanceTest, GuessesInitialTtl) {
-    EXPECT_EQ(evidence::hop_distance(64), 0);
-    EXPECT_EQ(evidence::hop_distance(61), 3);
-    EXPECT_EQ(evidence::hop_distance(117), 11);
-    EXPECT_EQ(evidence::hop_distance(250), 5);
-    EXPECT_EQ(evidence::hop_distance(0), -1);
-}
-
 TEST_F(ExtractTest, ForgedResetHasAnotherHopDistanceThanTheServer) {
     auto flows = facts_of("edge-forged-reset");
     if (flows.empty()) GTEST_SKIP() << "capture not recorded";

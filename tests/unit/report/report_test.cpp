@@ -14,7 +14,7 @@ namespace {
 class ReportTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        capture_ = std::string(SSHPATH_SOURCE_DIR) + "/captures/edge-silent-drop.pcap";
+        capture_ = std::string(SSHPATH_SOURCE_DIR) + "/captures/edge-silent-drop-noarp.pcap";  // SYNs only: packet 1 is the first SYN
         if (!std::filesystem::exists(capture_)) GTEST_SKIP() << "capture not recorded";
         rules_ = rules::RuleSet::load(std::string(SSHPATH_SOURCE_DIR) + "/rules");
         analysis_ = engine::analyze({capture_}, engine::AnalyzeOptions{}, rules_);

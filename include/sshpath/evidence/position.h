@@ -1,0 +1,38 @@
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "sshpath/capture/packet.h"
+
+/// Where a sender sits, read from one capture: hop distances against the usual initial TTLs,
+/// the kind of an address, whether the server is on the client's link, and each sender's position
+/// on the path relative to the server's.
+namespace sshpath::evidence {
+
+/// The initial TTL (IPv6: hop limit) a packet most likely left its sender with: the next of
+/// 32, 64, 128, 255 at or above `ttl`; -1 for ttl <= 0.
+int initial_ttl(int ttl);
+/// Routers the packet crossed: initial_ttl(ttl) - ttl (0: it crossed none); -1 for ttl <= 0.
+int hop_distance(int ttl);
+
+/// What an address is: private (RFC 1918, fc00::/7), shared (100.64.0.0/10, carrier-grade NAT),
+/// link-local, loopback, multicast, or public (anything else, the documentation and benchmarking
+/// ranges included).
+std::string_view address_kind(const capture::IpAddress& a);
+
+/// Whether the server is on the client's link, and what shows it.
+struct Link {
+    std::string link;       ///< on-link, off-link, or "" when nothing tells
+    std::string evidence;   ///< server-ttl (its packets crossed a router, or none), address-plan (only suggests), ""
+};
+/// From the server's hop distance (-1 unknown) and, failing that, the address plan: client and
+/// server in different /24 (IPv4) or /64 (IPv6) suggest a router between them.
+Link server_link(const capture::IpAddress& client, const capture::IpAddress& server, int server_hops);
+
+/// Where a sender sits, from its hop distance and the server's: server (the server's own
+/// distance), first-hop (crossed no router while the server is off-link: the client's gateway or
+/// something on its link made it), near-client (at most half-way), between, near-server (one hop
+/// before the server or closer), farther (more hops than the server), or "" when it cannot be placed.
+std::string position(int hops, int server_hops, const Link& link);
+
+}  // namespace sshpath::evidence

@@ -1,0 +1,22 @@
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
+DESCRIPTION="as cloudedge-synack-drop (the cloud edge drops the VM's SYN-ACKs on their way back), and the VM's clock is 6.5 s ahead of the client's: the VM's capture was recorded at the same time as the client's, then its time stamps were moved 6.5 s later with editcap -t 6.5"
+WIRE="the client's ARP for its gateway 198.51.100.1, then the SYN retransmitted (about once a second at first, then backing off) for 8 s; nothing comes back"
+VM_WIRE="every SYN arrives and is answered by a SYN-ACK; every time stamp 6.5 s later than the client's clock says"
+VM_CLOCK_SHIFT=6.5
+LIVE_TEST=none
+SSH_ERROR_RE='connect to host .* port 22: Connection timed out'
+EXPECT_CAUSE=silent-drop; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge acl nsg vm)
+PAIR_CAUSE=silent-drop; PAIR_COMPONENT=unknown; PAIR_CANDIDATES=(edge acl nsg); PAIR_SEGMENT=vm-to-client
+scenario_setup() {
+    lab_start_sshd
+    lab_exec ce iptables -A FORWARD -s "$VM4" -p tcp --sport 22 -j DROP
+}
+scenario_check() {
+    want_at_least "$1" 4 "> $VM4\.22: Flags \[S\]" "SYNs" &&
+    want_none "$1" "$VM4\.22 >" "packets from the VM"
+}
+scenario_check_vm() {
+    want_at_least "$1" 4 "ttl 61, .*> $VM4\.22: Flags \[S\]" "SYNs at the VM" &&
+    want_at_least "$1" 4 "$VM4\.22 > .*Flags \[S\.\]" "SYN-ACKs leaving the VM"
+}

@@ -1,0 +1,22 @@
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
+DESCRIPTION="a LAN router between the client and the organisation's edge; FORWARD DROP of tcp/22 on the edge (hop 2)"
+WIRE="the client's ARP for its gateway 198.51.100.1 (the LAN router), then the SYN retransmitted (about once a second at first, then backing off) for 8 s; nothing comes back"
+VM_WIRE="nothing: no SYN reaches the VM"
+LAB_LAN_ROUTER=1
+LIVE_TEST=none
+SSH_ERROR_RE='connect to host .* port 22: Connection timed out'
+EXPECT_CAUSE=silent-drop; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge acl nsg vm)
+PAIR_CAUSE=silent-drop; PAIR_COMPONENT=unknown; PAIR_CANDIDATES=(edge acl nsg); PAIR_SEGMENT=client-to-vm
+scenario_setup() {
+    lab_start_sshd
+    lab_exec oe iptables -A FORWARD -p tcp --dport 22 -j DROP
+}
+scenario_check() {
+    want_at_least "$1" 4 "> $VM4\.22: Flags \[S\]" "SYNs" &&
+    want_none "$1" "$VM4\.22 >" "packets from the VM" &&
+    want_none "$1" "ICMP" "ICMP"
+}
+scenario_check_vm() {
+    want_none "$1" "> $VM4\.22: Flags \[S\]" "SYNs to port 22 at the VM"
+}

@@ -1,0 +1,21 @@
+# shellcheck shell=bash disable=SC2034
+# Sourced by lib.sh (lab_run_scenario) on top of lab_scenario_defaults.
+DESCRIPTION="the VM's guest firewall drops tcp/22 (iptables INPUT DROP on the VM): the client's capture is the same as for any silent drop; the VM's, taken before its firewall, shows the SYNs arriving"
+WIRE="the client's ARP for its gateway 198.51.100.1, then the SYN retransmitted (about once a second at first, then backing off) for 8 s; nothing comes back"
+VM_WIRE="every SYN arrives (TTL 61); the VM sends nothing back"
+LIVE_TEST=none
+SSH_ERROR_RE='connect to host .* port 22: Connection timed out'
+EXPECT_CAUSE=silent-drop; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge acl nsg vm)
+PAIR_CAUSE=silent-drop; PAIR_COMPONENT=vm; PAIR_SEGMENT=vm
+scenario_setup() {
+    lab_start_sshd
+    lab_exec vm iptables -A INPUT -p tcp --dport 22 -j DROP
+}
+scenario_check() {
+    want_at_least "$1" 4 "> $VM4\.22: Flags \[S\]" "SYNs" &&
+    want_none "$1" "$VM4\.22 >" "packets from the VM"
+}
+scenario_check_vm() {
+    want_at_least "$1" 4 "ttl 61, .*> $VM4\.22: Flags \[S\]" "SYNs at the VM" &&
+    want_none "$1" "$VM4\.22 >" "packets leaving the VM's port 22"
+}

@@ -1,0 +1,76 @@
+#include "sshpath/evidence/position.h"
+
+#include <gtest/gtest.h>
+
+namespace sshpath::evidence {
+namespace {
+
+capture::IpAddress ip(const char* text) {
+    capture::IpAddress a;
+    EXPECT_TRUE(capture::IpAddress::parse(text, a)) << text;
+    return a;
+}
+
+TEST(PositionTest, GuessesTheInitialTtlOfEachCommonSender) {
+    EXPECT_EQ(initial_ttl(64), 64);    // Linux, no router crossed
+    EXPECT_EQ(initial_ttl(61), 64);
+    EXPECT_EQ(initial_ttl(128), 128);  // Windows
+    EXPECT_EQ(initial_ttl(117), 128);
+    EXPECT_EQ(initial_ttl(255), 255);  // routers and appliances
+    EXPECT_EQ(initial_ttl(250), 255);
+    EXPECT_EQ(initial_ttl(30), 32);
+    EXPECT_EQ(initial_ttl(0), -1);
+    EXPECT_EQ(hop_distance(61), 3);
+    EXPECT_EQ(hop_distance(117), 11);
+    EXPECT_EQ(hop_distance(250), 5);
+    EXPECT_EQ(hop_distance(255), 0);
+    EXPECT_EQ(hop_distance(128), 0);
+    EXPECT_EQ(hop_distance(0), -1);
+}
+
+TEST(PositionTest, NamesTheKindOfAnAddress) {
+    EXPECT_EQ(address_kind(ip("10.1.2.3")), "private");
+    EXPECT_EQ(address_kind(ip("172.20.0.1")), "private");
+    EXPECT_EQ(address_kind(ip("172.32.0.1")), "public");
+    EXPECT_EQ(address_kind(ip("192.168.1.1")), "private");
+    EXPECT_EQ(address_kind(ip("100.72.0.1")), "shared");
+    EXPECT_EQ(address_kind(ip("169.254.9.9")), "link-local");
+    EXPECT_EQ(address_kind(ip("198.51.100.10")), "public");
+    EXPECT_EQ(address_kind(ip("fd00::1")), "private");
+    EXPECT_EQ(address_kind(ip("fe80::1")), "link-local");
+    EXPECT_EQ(address_kind(ip("::1")), "loopback");
+    EXPECT_EQ(address_kind(ip("2001:db8::7")), "public");
+}
+
+TEST(PositionTest, TellsWhetherTheServerIsOnTheClientsLink) {
+    const auto client = ip("198.51.100.10");
+    EXPECT_EQ(server_link(client, ip("203.0.113.7"), 3).link, "off-link");
+    EXPECT_EQ(server_link(client, ip("203.0.113.7"), 3).evidence, "server-ttl");
+    EXPECT_EQ(server_link(client, ip("198.51.100.20"), 0).link, "on-link");
+    EXPECT_EQ(server_link(client, ip("203.0.113.7"), -1).link, "off-link");
+    EXPECT_EQ(server_link(client, ip("203.0.113.7"), -1).evidence, "address-plan");
+    EXPECT_EQ(server_link(client, ip("198.51.100.20"), -1).link, "on-link");
+    EXPECT_EQ(server_link(ip("2001:db8:1::10"), ip("2001:db8:4::7"), -1).link, "off-link");
+    EXPECT_EQ(server_link(client, ip("2001:db8:4::7"), -1).link, "");
+}
+
+TEST(PositionTest, PlacesASenderRelativeToTheServer) {
+    const Link off{"off-link", "server-ttl"};
+    const Link on{"on-link", "server-ttl"};
+    EXPECT_EQ(position(3, 3, off), "server");
+    EXPECT_EQ(position(0, 3, off), "first-hop");
+    EXPECT_EQ(position(0, -1, Link{"off-link", "address-plan"}), "first-hop");
+    EXPECT_EQ(position(0, 0, on), "server");
+    EXPECT_EQ(position(0, -1, Link{}), "");        // nothing says where the server is
+    EXPECT_EQ(position(1, 6, off), "near-client");
+    EXPECT_EQ(position(3, 6, off), "near-client");
+    EXPECT_EQ(position(4, 6, off), "between");
+    EXPECT_EQ(position(5, 6, off), "near-server");
+    EXPECT_EQ(position(2, 3, off), "near-server");
+    EXPECT_EQ(position(9, 6, off), "farther");
+    EXPECT_EQ(position(2, -1, off), "");
+    EXPECT_EQ(position(-1, 3, off), "");
+}
+
+}  // namespace
+}  // namespace sshpath::evidence
