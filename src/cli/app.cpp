@@ -12,11 +12,14 @@
 #include <optional>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <algorithm>
 #include <iostream>
 #include <thread>
 
 #include "cli/commands.h"
+#include "sshpath/client/check.h"
 #include "cli/common.h"
 #include "cli/manual.h"
 #include "sshpath/core/error.h"
@@ -46,6 +49,7 @@ const Overview& overview() {
             {"capture", "capture live while ssh fails elsewhere, then explain (root)"},
             {"run -- COMMAND...", "run a command (ssh ...) while capturing, then explain (root)"},
             {"probe HOST", "probe the path to HOST's SSH port: connect, banner, TTL-limited SYNs"},
+            {"check HOST", "examine this computer for HOST: ssh config, keys, route, firewall (root)"},
             {"cloud-verify FILE...",
              "evaluate exported cloud rules (NSG, endpoint ACL, security groups, network ACLs, GCP firewall) for one "
              "connection, offline"},
@@ -93,7 +97,8 @@ int cmd_analyze(const std::vector<std::string>& args) {
         ("explain", "list every rule that matched each connection and the facts its condition read")
         ("max-connections", po::value<std::string>()->value_name("N"), "connections that may be SSH attempts tracked at once per capture (default 10000)")
         ("jobs,j", po::value<std::string>()->value_name("N"), "read up to N capture files at once (default 1; 0: one per CPU)")
-        ("keep-in-memory", po::value<std::string>()->value_name("N"), "finished SSH attempts per capture held in memory; beyond N all go to a temporary file in /tmp (default 64; 0: all of them)");
+        ("keep-in-memory", po::value<std::string>()->value_name("N"), "finished SSH attempts per capture held in memory; beyond N all go to a temporary file in /tmp (default 64; 0: all of them)")
+        ("client-check", po::value<std::string>()->value_name("FILE"), "a client check saved with 'sshpath check HOST --format json': its facts join the evidence (docs/check.md)");
     add_color_option(desc);
     desc.add_options()("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "file");
@@ -146,10 +151,25 @@ int cmd_analyze(const std::vector<std::string>& args) {
         return true;
     };
     options.explain = vm.count("explain") > 0;
+    std::optional<client::SavedCheck> saved;
+    if (vm.count("client-check")) {
+        const std::string file = vm["client-check"].as<std::string>();
+        std::ifstream in(file, std::ios::binary);
+        if (!in) throw InputError(fmt::format("--client-check: cannot open '{}'", file));
+        std::stringstream text;
+        text << in.rdbuf();
+        saved = client::read_saved_check(text.str(), file);
+        options.context.push_back(saved->facts);
+    }
     engine::Analysis analysis = engine::analyze(files, options, rules);
     if (stopped)
         analysis.warnings.push_back(fmt::format("interrupted by {}: the report covers the packets read until then",
                                                 posix::signal_name(signals.first_stop_signal())));
+    if (saved) {
+        analysis.client_check =
+            fmt::format("{}: check of {} on {} at {}", vm["client-check"].as<std::string>(), saved->host, saved->machine, saved->time);
+        analysis.client_findings = saved->notes;
+    }
     print_report(analysis, format, vm);
     if (const int sig = signals.first_stop_signal()) return posix::exit_status_for_signal(sig);
     return 0;
@@ -253,7 +273,7 @@ using Command = int (*)(const std::vector<std::string>&);
 const std::vector<std::pair<std::string_view, Command>>& commands() {
     static const std::vector<std::pair<std::string_view, Command>> c = {
         {"analyze", cmd_analyze}, {"capture", cmd_capture}, {"run", cmd_run},     {"probe", cmd_probe},
-        {"cloud-verify", cmd_cloud_verify}, {"rules", cmd_rules},     {"facts", cmd_facts},
+        {"check", cmd_check},     {"cloud-verify", cmd_cloud_verify}, {"rules", cmd_rules}, {"facts", cmd_facts},
     };
     return c;
 }

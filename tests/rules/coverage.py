@@ -28,6 +28,11 @@ def main():
             if m and scope and scope.group(1) not in ("flow", "capture"):
                 print(f"SKIP rule {m.group(1)}: scope {scope.group(1)} gives no verdict of a capture; rules/tests decides it")
                 continue
+            # Rules that read the client check (client.NAME) need `sshpath run`, `capture` or
+            # `analyze --client-check`: tests/client/check_test decides each one.
+            if m and cond and re.search(r"\bclient\.[a-z_]+", cond.group(1)):
+                print(f"SKIP rule {m.group(1)}: reads the client check; tests/client/check_test decides it")
+                continue
             if m and cond and re.search(r"\b(client_error|client_error_kind|command_exit_status)\b", cond.group(1)):
                 print(f"SKIP rule {m.group(1)}: reads ssh's error line (sshpath run only); tests/live decides it")
                 continue
