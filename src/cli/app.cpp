@@ -78,7 +78,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
         ("read,r", po::value<std::vector<std::string>>()->value_name("FILE"), "read FILE, as 'tcpdump -r' does (the same as giving FILE)")
         ("host", po::value<std::string>()->value_name("ADDR"), "only connections to this server address (or proxy requests for it)")
         ("port,p", po::value<std::string>()->default_value("22")->value_name("PORT"), "the SSH port")
-        ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json or markdown")
+        ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json, markdown or html")
         ("rules", po::value<std::string>()->value_name("DIR"), "use the rules in DIR instead of the installed ones")
         ("explain", "list every rule that matched each connection and the facts its condition read")
         ("max-connections", po::value<std::string>()->value_name("N"), "connections that may be SSH attempts tracked at once per capture (default 10000)")

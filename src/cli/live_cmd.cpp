@@ -109,7 +109,7 @@ void add_common_options(po::options_description& desc, bool capture) {
          capture ? "write the report to FILE instead of standard output"
                  : "write the report to FILE instead of standard output (which stays the command's)")
         ("filter", po::value<std::string>()->value_name("EXPR"), "use this libpcap filter instead of the one sshpath builds")
-        ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json or markdown")
+        ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json, markdown or html")
         ("rules", po::value<std::string>()->value_name("DIR"), "use the rules in DIR instead of the installed ones")
         ("explain", "list every rule that matched each connection and the facts its condition read")
         ("quiet,q", "no progress lines on standard error (errors and the report still appear)")
@@ -272,9 +272,7 @@ void print_live_report(const engine::Analysis& analysis, const LiveArgs& a, cons
     ro.explain = a.explain;
     ro.version = SSHPATH_VERSION;
     ro.live = &trailer;
-    const std::string out = a.format == "json"       ? report::render_json(analysis, ro)
-                            : a.format == "markdown" ? report::render_markdown(analysis, ro)
-                                                     : report::render_text(analysis, ro);
+    const std::string out = report::render(analysis, ro, a.format);
     if (report_fd >= 0) {
         if (const int e = posix::write_all(report_fd, out))
             throw Error(fmt::format("--report: cannot write '{}': {}", *a.report, std::strerror(e)));

@@ -3,6 +3,7 @@
 #include "sshpath/report/report.h"
 #include "sshpath/report/timeline.h"
 #include "live_trailer.h"
+#include "report_util.h"
 
 namespace sshpath::report {
 
@@ -11,24 +12,9 @@ namespace {
 namespace F = facts::flow;
 using contract::name;
 
-double start_of(const engine::Analysis& a, const std::string& file) {
-    for (const auto& c : a.captures)
-        if (c.file == file) return c.start_time;
-    return 0;
-}
-
-std::string candidates(const verdict::Verdict& v, std::string_view separator) {
-    std::string out;
-    for (auto c : v.candidates) {
-        if (!out.empty()) out += separator;
-        out += name(c);
-    }
-    return out;
-}
-
 std::string who(const verdict::Verdict& v) {
     if (v.component != contract::Component::kUnknown) return std::string(name(v.component));
-    return fmt::format("unknown - candidates: {}", candidates(v, ", "));
+    return fmt::format("unknown - candidates: {}", candidates_text(v, ", "));
 }
 
 void explain_lines(std::string& out, const verdict::Verdict& v, const char* indent) {
@@ -118,60 +104,6 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
         }
     }
     if (o.live != nullptr) out += live_section(*o.live, false);
-    return out;
-}
-
-std::string render_markdown(const engine::Analysis& a, const ReportOptions& o) {
-    std::string out;
-    const auto& v = a.verdict;
-    out += "# sshpath report\n\n";
-    for (const auto& c : a.captures)
-        out += fmt::format("- capture `{}`: {} packets, {}, {:.3f} s\n", c.file, c.stats.packets, c.link_type, c.end_time - c.start_time);
-    out += fmt::format("- sshpath {}\n\n", o.version);
-    out += "## Verdict\n\n";
-    out += "| | |\n|---|---|\n";
-    out += fmt::format("| cause | `{}` |\n| component | `{}` |\n", name(v.cause), name(v.component));
-    if (v.component == contract::Component::kUnknown) out += fmt::format("| candidates | `{}` |\n", candidates(v, "`, `"));
-    out += fmt::format("| confidence | {} |\n| rule | `{}` |\n\n", name(v.confidence), v.rule);
-    out += fmt::format("**{}**\n\n", v.summary);
-    if (!v.explanation.empty()) out += v.explanation + "\n\n";
-    if (!v.evidence.empty()) {
-        out += "## Evidence\n\n| packet | time (s) | what |\n|---:|---:|---|\n";
-        for (const auto& e : v.evidence) out += fmt::format("| {} | {:.3f} | {} |\n", e.packet, e.time, e.what);
-        out += "\n";
-    }
-    if (!v.next_steps.empty()) {
-        out += "## Next steps\n\n";
-        int n = 0;
-        for (const auto& s : v.next_steps) out += fmt::format("{}. {}\n", ++n, s);
-        out += "\n";
-    }
-    if (!a.warnings.empty()) {
-        out += "## Warnings\n\n";
-        for (const auto& w : a.warnings) out += fmt::format("- {}\n", w);
-        out += "\n";
-    }
-    out += fmt::format("## Connections ({})\n\n", a.attempts.size());
-    out += "| # | client | server | reached | verdict | component | confidence |\n|---:|---|---|---|---|---|---|\n";
-    int index = 0;
-    for (const auto& f : a.attempts)
-        out += fmt::format("| {} | {} | {} | {} | `{}` | `{}` | {} |\n", ++index, f.facts.get(F::client),
-                           f.facts.get(F::server), f.facts.get(F::ssh_stage), name(f.verdict.cause),
-                           name(f.verdict.component), name(f.verdict.confidence));
-    index = 0;
-    for (const auto& f : a.attempts) {
-        ++index;
-        double t0 = 0;
-        for (const auto& c : a.captures)
-            if (c.file == f.file) t0 = c.start_time;
-        out += fmt::format("\n### [{}] {} -> {}\n\n{}\n\n```\n", index, f.facts.get(F::client), f.facts.get(F::server),
-                           f.verdict.summary);
-        for (const auto& e : f.conversation.timeline)
-            out += fmt::format("#{:<6} {:>9.3f}  {:<6}  {}\n", e.packet, e.time - t0, flow::side_name(e.from), describe(e));
-        if (f.conversation.timeline_omitted) out += fmt::format("... {} more packets not listed\n", f.conversation.timeline_omitted);
-        out += "```\n";
-    }
-    if (o.live != nullptr) out += live_section(*o.live, true);
     return out;
 }
 
