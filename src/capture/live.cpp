@@ -381,7 +381,7 @@ DumpWriter::~DumpWriter() {
     if (fd_.valid()) flush();
 }
 
-void DumpWriter::add(const RawFrame& frame) {
+void DumpWriter::add(const RawFrame& frame, std::string_view comment) {
     ++packets_;
     const std::int64_t usec = frame.ts_sec * 1000000 + frame.ts_usec;
     if (first_ts_usec_ < 0) first_ts_usec_ = usec;
@@ -401,6 +401,10 @@ void DumpWriter::add(const RawFrame& frame) {
     put<std::uint32_t>(epb, frame.wirelen);
     epb.append(reinterpret_cast<const char*>(frame.data.data()), frame.data.size());
     pad4(epb);
+    if (!comment.empty()) {
+        put_option(epb, 1, comment.substr(0, 65000));  // opt_comment
+        put_option(epb, 0, "");
+    }
     pending_ += block(kEpb, epb);
 }
 

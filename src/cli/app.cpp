@@ -16,6 +16,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/bundle.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "sshpath/core/error.h"
@@ -83,8 +84,9 @@ int cmd_analyze(const std::vector<std::string>& args) {
         ("explain", "list every rule that matched each connection and the facts its condition read")
         ("max-connections", po::value<std::string>()->value_name("N"), "connections that may be SSH attempts tracked at once per capture (default 10000)")
         ("jobs,j", po::value<std::string>()->value_name("N"), "read up to N capture files at once (default 1; 0: one per CPU)")
-        ("keep-in-memory", po::value<std::string>()->value_name("N"), "finished SSH attempts per capture held in memory; beyond N all go to a temporary file in /tmp (default 64; 0: all of them)")
-        ("help,h", "this help");
+        ("keep-in-memory", po::value<std::string>()->value_name("N"), "finished SSH attempts per capture held in memory; beyond N all go to a temporary file in /tmp (default 64; 0: all of them)");
+    add_bundle_options(desc);
+    desc.add_options()("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "file");
     if (vm.count("help")) {
         std::cout << desc << "\nExamples:\n"
@@ -115,6 +117,8 @@ int cmd_analyze(const std::vector<std::string>& args) {
     rules::RuleSet rules = load_rules(vm);
     if (std::count(files.begin(), files.end(), "-") > 1)
         throw UsageError("analyze: '-' (standard input) can be given only once");
+    Bundle bundle(vm);
+    bundle.prepare_files(files, options);
     // A signal stops the reading, not the process: what was read is still reported.
     posix::SignalPipe signals;
     std::once_flag armed;
@@ -139,6 +143,9 @@ int cmd_analyze(const std::vector<std::string>& args) {
         analysis.warnings.push_back(fmt::format("interrupted by {}: the report covers the packets read until then",
                                                 posix::signal_name(signals.first_stop_signal())));
     print_report(analysis, format, vm.count("explain") > 0);
+    std::vector<std::pair<std::string, std::string>> sources;
+    for (const auto& f : files) sources.emplace_back(f, f);
+    bundle.write_export(analysis, sources);
     if (const int sig = signals.first_stop_signal()) return posix::exit_status_for_signal(sig);
     return 0;
 }

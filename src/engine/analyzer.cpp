@@ -153,6 +153,7 @@ namespace {
 Analysis analyze_file(const std::string& file, const AnalyzeOptions& options, const rules::RuleSet& rules) {
     Analyzer analyzer(options, rules);
     capture::Reader reader(file, options.stop_reading);
+    if (options.rewrite_for) reader.set_rewrite(options.rewrite_for(file));
     analyzer.begin_capture(file == "-" ? "standard input" : file, reader.link_type());
     reader.for_each([&](const packet::Packet& p) { analyzer.add(p); });
     analyzer.end_capture(reader.stats());

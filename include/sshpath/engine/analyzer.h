@@ -35,6 +35,8 @@ struct AnalyzeOptions {
     /// analyze(): asked while the files are read; when it says so, reading stops where it is
     /// and the analysis covers what was read (capture::Reader's StopReading).
     capture::StopReading stop_reading;
+    /// analyze(): the rewriter for each file's frames (e.g. --anonymize), or null for none.
+    std::function<capture::RewriteFrame(const std::string& file)> rewrite_for;
 };
 
 /// Streaming analysis: packets of one or more captures in, an Analysis out. Used for files
