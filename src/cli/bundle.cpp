@@ -59,7 +59,7 @@ void Bundle::write_export(const engine::Analysis& a, const std::vector<std::pair
     if (!exporting()) return;
     std::vector<report::ExportSource> sources;
     for (const auto& [capture, file] : files) {
-        report::ExportSource s{capture, file, nullptr};
+        report::ExportSource s{capture, file, nullptr, false};
         if (anonymizing()) {
             if (!learned_.count(file)) {
                 auto learned = std::make_unique<report::CaptureAnonymizer>(*map_);
@@ -67,10 +67,11 @@ void Bundle::write_export(const engine::Analysis& a, const std::vector<std::pair
                 learned_[file] = std::move(learned);
             }
             s.rewrite = learned_.at(file)->rewriter();
+            s.rewrite_after_choosing = !report_from_mapped_packets_;
         }
         sources.push_back(std::move(s));
     }
-    for (const auto& done : report::export_packets(a, sources, *export_path_, fmt::format("sshpath {}", SSHPATH_VERSION)))
+    for (const auto& done : report::export_packets(a, sources, *export_path_, fmt::format("sshpath {}", SSHPATH_VERSION), std::move(opened_)))
         posix::write_all(STDERR_FILENO, fmt::format("sshpath: exported {} packets of {} ({} with evidence comments{}) to {}\n", done.packets,
                                                     done.capture, done.comments, anonymizing() ? ", anonymised" : "", done.path));
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sshpath/engine/analyzer.h"
+#include "sshpath/posix/fd.h"
 #include "sshpath/report/anonymize.h"
 #include "sshpath/report/export.h"
 
@@ -22,6 +23,9 @@ public:
     explicit Bundle(const boost::program_options::variables_map& vm);
     bool exporting() const { return export_path_.has_value(); }
     bool anonymizing() const { return map_.has_value(); }
+    const std::string& export_path() const { return *export_path_; }
+    /// capture and run: creates the export file now (before privileges go), for write_export().
+    posix::Fd& opened_export() { return opened_; }
 
     /// analyze: refuses standard input (it cannot be read twice), reads each file once to learn
     /// what to keep, and makes `options` analyse the anonymised packets (--host mapped too).
@@ -38,6 +42,7 @@ private:
     std::optional<report::AddressMap> map_;
     std::map<std::string, std::unique_ptr<report::CaptureAnonymizer>> learned_;
     bool report_from_mapped_packets_ = false;
+    posix::Fd opened_;
 };
 
 }  // namespace sshpath::cli

@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "cli/bundle.h"
 #include "cli/common.h"
 #include "cli/live_target.h"
 #include "sshpath/capture/link_name.h"
@@ -74,6 +75,7 @@ struct LiveArgs {
     bool explain = false, quiet = false;
     po::variables_map vm;
     std::shared_ptr<StatusLine> status;  // the progress line (on a terminal, without --quiet)
+    std::shared_ptr<Bundle> bundle;      // --export, --anonymize
 };
 
 double parse_seconds(const std::string& text, const char* option, bool allow_zero) {
@@ -112,8 +114,9 @@ void add_common_options(po::options_description& desc, bool capture) {
         ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json, markdown or html")
         ("rules", po::value<std::string>()->value_name("DIR"), "use the rules in DIR instead of the installed ones")
         ("explain", "list every rule that matched each connection and the facts its condition read")
-        ("quiet,q", "no progress lines on standard error (errors and the report still appear)")
-        ("help,h", "this help");
+        ("quiet,q", "no progress lines on standard error (errors and the report still appear)");
+    add_bundle_options(desc);
+    desc.add_options()("help,h", "this help");
 }
 
 LiveArgs parse_live_args(const std::string& command, const std::vector<std::string>& args, const po::options_description& desc) {
@@ -149,6 +152,9 @@ LiveArgs parse_live_args(const std::string& command, const std::vector<std::stri
         a.filter = expression;
     }
     if (a.write && a.write->empty()) throw UsageError("--write: no file name given");
+    a.bundle = std::make_shared<Bundle>(vm);
+    if (a.bundle->exporting() && !a.write)
+        throw UsageError("--export: a live capture keeps its packets only in the --write file: give --write FILE too");
     if (a.interface && !capture::interface_exists(*a.interface))
         throw UsageError(fmt::format("--interface: no interface '{}' here (interfaces: {})", *a.interface, [] {
             std::string out;
@@ -229,6 +235,16 @@ Prepared prepare(const LiveArgs& a, Target target, const std::optional<Identity>
         if (file_owner && !p.writer->chown(file_owner->uid, file_owner->gid))
             throw UsageError(fmt::format("--write: cannot give '{}' to {}: {}", *a.write, posix::describe(*file_owner), std::strerror(errno)));
     }
+    if (a.bundle->exporting()) {
+        // Created now, while sshpath may still create files where the user may not, and given to
+        // the user, as --write and --report are; written once the report is out.
+        const std::string& path = a.bundle->export_path();
+        posix::Fd& fd = a.bundle->opened_export();
+        fd.reset(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+        if (!fd.valid()) throw UsageError(fmt::format("--export: cannot create '{}': {}", path, std::strerror(errno)));
+        if (file_owner && fchown(fd.get(), file_owner->uid, file_owner->gid) != 0)
+            throw UsageError(fmt::format("--export: cannot give '{}' to {}: {}", path, posix::describe(*file_owner), std::strerror(errno)));
+    }
     if (a.report) {
         p.report.reset(::open(a.report->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
         if (!p.report.valid()) throw UsageError(fmt::format("--report: cannot create '{}': {}", *a.report, std::strerror(errno)));
@@ -272,7 +288,7 @@ void print_live_report(const engine::Analysis& analysis, const LiveArgs& a, cons
     ro.explain = a.explain;
     ro.version = SSHPATH_VERSION;
     ro.live = &trailer;
-    const std::string out = report::render(analysis, ro, a.format);
+    const std::string out = a.bundle->anonymize_report(report::render(analysis, ro, a.format));
     if (report_fd >= 0) {
         if (const int e = posix::write_all(report_fd, out))
             throw Error(fmt::format("--report: cannot write '{}': {}", *a.report, std::strerror(e)));
@@ -334,6 +350,11 @@ int capture_and_report(const LiveArgs& a, Prepared& p, posix::SignalPipe& signal
                                                       p.writer->path(), p.writer->error()));
     }
     print_live_report(o.analysis, a, make_trailer(a, p, o, started, user), p.report.get());
+    if (a.bundle->exporting()) {
+        std::vector<std::pair<std::string, std::string>> sources;
+        for (const auto& c : o.analysis.captures) sources.emplace_back(c.file, *a.write);
+        a.bundle->write_export(o.analysis, sources);
+    }
     // `run` ends as its command did, as time(1) and strace do.
     return o.command ? o.command->exit_status : 0;
 }

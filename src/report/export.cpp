@@ -101,18 +101,23 @@ std::string export_path(const std::string& path, const std::string& capture, boo
 }
 
 std::vector<ExportedFile> export_packets(const engine::Analysis& a, const std::vector<ExportSource>& sources, const std::string& path,
-                                         const std::string& application) {
+                                         const std::string& application, posix::Fd opened) {
     std::vector<ExportedFile> out;
     for (const auto& source : sources) {
         const Selection s = select(a, source.capture);
         capture::Reader reader(source.file);
-        if (source.rewrite) reader.set_rewrite(source.rewrite);
+        if (source.rewrite && !source.rewrite_after_choosing) reader.set_rewrite(source.rewrite);
+        std::vector<std::uint8_t> scratch;
         ExportedFile done{source.capture, export_path(path, source.capture, sources.size() > 1), 0, 0};
         std::optional<capture::DumpWriter> writer;
         try {
-            writer.emplace(done.path, capture::DumpFormat::kPcapng, reader.link_type(),
-                           reader.stats().snaplen > 0 ? reader.stats().snaplen : 262144,
-                           std::filesystem::path(source.capture).filename().string(), "", application);
+            const int snaplen = reader.stats().snaplen > 0 ? reader.stats().snaplen : 262144;
+            const std::string interface = std::filesystem::path(source.capture).filename().string();
+            if (opened.valid())
+                writer.emplace(std::move(opened), done.path, capture::DumpFormat::kPcapng, reader.link_type(), snaplen, interface, "",
+                               application);
+            else
+                writer.emplace(done.path, capture::DumpFormat::kPcapng, reader.link_type(), snaplen, interface, "", application);
         } catch (const InputError& e) {
             std::string message = e.what();  // the writer speaks of --write
             if (message.rfind("--write", 0) == 0) message.replace(0, 7, "--export");
@@ -125,7 +130,15 @@ std::vector<ExportedFile> export_packets(const engine::Analysis& a, const std::v
                 for (const auto& c : it->second) comment += (comment.empty() ? "" : "\n") + c;
                 ++done.comments;
             }
-            writer->add(frame, comment);
+            if (source.rewrite && source.rewrite_after_choosing) {
+                scratch.assign(frame.data.begin(), frame.data.end());
+                source.rewrite(reader.link_type(), std::span<std::uint8_t>(scratch));
+                capture::RawFrame rewritten = frame;
+                rewritten.data = scratch;
+                writer->add(rewritten, comment);
+            } else {
+                writer->add(frame, comment);
+            }
             ++done.packets;
             if (done.packets % 4096 == 0) writer->flush();
         });

@@ -119,6 +119,10 @@ public:
     /// header. InputError naming the file on failure.
     DumpWriter(const std::string& path, DumpFormat format, int link_type, int snaplen, const std::string& interface,
                const std::string& filter, const std::string& application);
+    /// The same into a file already open for writing (e.g. created before privileges were
+    /// dropped), called `path` in messages.
+    DumpWriter(posix::Fd fd, const std::string& path, DumpFormat format, int link_type, int snaplen,
+               const std::string& interface, const std::string& filter, const std::string& application);
     ~DumpWriter();
     DumpWriter(const DumpWriter&) = delete;
     DumpWriter& operator=(const DumpWriter&) = delete;

@@ -5,6 +5,7 @@
 
 #include "sshpath/capture/reader.h"
 #include "sshpath/engine/analysis.h"
+#include "sshpath/posix/fd.h"
 
 namespace sshpath::report {
 
@@ -12,7 +13,10 @@ namespace sshpath::report {
 struct ExportSource {
     std::string capture;             ///< its name in the analysis (CaptureInfo::file)
     std::string file;                ///< the file to read
-    capture::RewriteFrame rewrite;   ///< applied to each frame as it is read (--anonymize), or null
+    capture::RewriteFrame rewrite;   ///< applied to each frame (--anonymize), or null
+    /// The analysis read the packets as they were (a live capture), not rewritten: packets are
+    /// chosen by their real addresses, then rewritten.
+    bool rewrite_after_choosing = false;
 };
 
 /// One file --export wrote.
@@ -33,7 +37,8 @@ std::string export_path(const std::string& path, const std::string& capture, boo
 /// connection's hop distance is evidence too); each packet a verdict cites carries a comment
 /// with the evidence (its packet number in the original capture, the rule, what it shows).
 /// InputError when a file cannot be read or written.
+/// `opened`: with one source, the export file already open for writing (or an invalid Fd).
 std::vector<ExportedFile> export_packets(const engine::Analysis& a, const std::vector<ExportSource>& sources,
-                                         const std::string& path, const std::string& application);
+                                         const std::string& path, const std::string& application, posix::Fd opened = {});
 
 }  // namespace sshpath::report
