@@ -3,6 +3,7 @@
 #include "sshpath/report/report.h"
 #include "sshpath/report/timeline.h"
 #include "live_trailer.h"
+#include "pair_report.h"
 
 namespace sshpath::report {
 
@@ -53,6 +54,7 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
     out += "\n";
     out += fmt::format("VERDICT     {} (confidence {})\n", name(v.cause), name(v.confidence));
     out += fmt::format("component   {}\n", who(v));
+    if (v.segment) out += fmt::format("segment     {}\n", name(*v.segment));
     out += fmt::format("summary     {}\n", v.summary);
     out += fmt::format("rule        {}\n", v.rule.empty() ? "(none)" : v.rule);
     if (!v.explanation.empty()) {
@@ -64,7 +66,7 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
     if (!v.evidence.empty()) {
         out += "\nEvidence\n";
         for (const auto& e : v.evidence)
-            out += fmt::format("  {}#{:<6} {:>9.3f} s  {}\n", many ? e.file + " " : "", e.packet, e.time, e.what);
+            out += fmt::format("  {}  {}\n", evidence_packets(e, many), e.what);
     }
     if (!v.next_steps.empty()) {
         out += "\nNext steps\n";
@@ -79,6 +81,7 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
         out += "\nWarnings\n";
         for (const auto& w : a.warnings) out += fmt::format("  ! {}\n", w);
     }
+    if (a.pair) out += pair_text(*a.pair);
     out += fmt::format("\nConnections ({})\n", a.attempts.size());
     int index = 0;
     for (const auto& f : a.attempts) {
@@ -131,13 +134,22 @@ std::string render_markdown(const engine::Analysis& a, const ReportOptions& o) {
     out += "## Verdict\n\n";
     out += "| | |\n|---|---|\n";
     out += fmt::format("| cause | `{}` |\n| component | `{}` |\n", name(v.cause), name(v.component));
+    if (v.segment) out += fmt::format("| segment | `{}` |\n", name(*v.segment));
     if (v.component == contract::Component::kUnknown) out += fmt::format("| candidates | `{}` |\n", candidates(v, "`, `"));
     out += fmt::format("| confidence | {} |\n| rule | `{}` |\n\n", name(v.confidence), v.rule);
     out += fmt::format("**{}**\n\n", v.summary);
     if (!v.explanation.empty()) out += v.explanation + "\n\n";
     if (!v.evidence.empty()) {
-        out += "## Evidence\n\n| packet | time (s) | what |\n|---:|---:|---|\n";
-        for (const auto& e : v.evidence) out += fmt::format("| {} | {:.3f} | {} |\n", e.packet, e.time, e.what);
+        if (a.pair) {
+            out += "## Evidence\n\n| client packet | time (s) | far packet | time (s) | what |\n|---:|---:|---:|---:|---|\n";
+            for (const auto& e : v.evidence)
+                out += fmt::format("| {} | {:.3f} | {} | {} | {} |\n", e.packet ? std::to_string(e.packet) : "-", e.time,
+                                   e.peer_packet ? std::to_string(e.peer_packet) : "-",
+                                   e.peer_packet ? fmt::format("{:.3f}", e.peer_time) : "", e.what);
+        } else {
+            out += "## Evidence\n\n| packet | time (s) | what |\n|---:|---:|---|\n";
+            for (const auto& e : v.evidence) out += fmt::format("| {} | {:.3f} | {} |\n", e.packet, e.time, e.what);
+        }
         out += "\n";
     }
     if (!v.next_steps.empty()) {
@@ -151,6 +163,7 @@ std::string render_markdown(const engine::Analysis& a, const ReportOptions& o) {
         for (const auto& w : a.warnings) out += fmt::format("- {}\n", w);
         out += "\n";
     }
+    if (a.pair) out += pair_markdown(*a.pair);
     out += fmt::format("## Connections ({})\n\n", a.attempts.size());
     out += "| # | client | server | reached | verdict | component | confidence |\n|---:|---|---|---|---|---|---|\n";
     int index = 0;
