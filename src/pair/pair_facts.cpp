@@ -247,10 +247,11 @@ facts::FactSet pair_facts(const FactInput& in) {
     fs.set(F::syns_sent, syns);
     fs.set(F::vm_covers_attempt, in.far->packets() == 0 || in.a->first_time + in.offset_s <= in.far->end_time());
     if (!in.b) {
-        // Nothing of it is in the far capture: every SYN it sent never arrived, and what came
-        // back in the server's name (not a proxy's) the VM never sent.
+        // Nothing of it is in the far capture, taken as running all along (a pair's premise; its
+        // last packet may well come before the attempt): every SYN it sent never arrived, and
+        // what came back in the server's name (not a proxy's) the VM never sent.
         std::int64_t forged = 0, injected = 0, hops = -1;
-        const bool judge_answers = !in.via_proxy && fs.get(F::vm_covers_attempt);
+        const bool judge_answers = !in.via_proxy;
         for (std::size_t i : in.a->segments) {
             const TcpRecord& r = in.near->tcp()[i];
             const double t = r.time - in.near->start_time();

@@ -143,7 +143,8 @@ std::string render_markdown(const engine::Analysis& a, const ReportOptions& o) {
         if (a.pair) {
             out += "## Evidence\n\n| client packet | time (s) | far packet | time (s) | what |\n|---:|---:|---:|---:|---|\n";
             for (const auto& e : v.evidence)
-                out += fmt::format("| {} | {:.3f} | {} | {} | {} |\n", e.packet ? std::to_string(e.packet) : "-", e.time,
+                out += fmt::format("| {} | {} | {} | {} | {} |\n", e.packet ? std::to_string(e.packet) : "-",
+                                   e.packet ? fmt::format("{:.3f}", e.time) : "",
                                    e.peer_packet ? std::to_string(e.peer_packet) : "-",
                                    e.peer_packet ? fmt::format("{:.3f}", e.peer_time) : "", e.what);
         } else {

@@ -79,6 +79,9 @@ Verdict decide_pair(const rules::RuleSet& rules, const facts::Context& ctx, cons
     v.rule_priority = r.priority;
     v.segment = r.segment;
     cite(r, ctx.get(facts::Scope::kPair), file, peer_file, v.evidence);
+    // A packet may be missing from the client's capture (number 0): the order is the time's.
+    std::stable_sort(v.evidence.begin(), v.evidence.end(),
+                     [](const EvidenceItem& a, const EvidenceItem& b) { return a.time < b.time; });
     if (explain) record_matches(matched, ctx, v);
     return v;
 }
