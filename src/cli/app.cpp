@@ -71,7 +71,10 @@ int cmd_analyze(const std::vector<std::string>& args) {
         "Reads pcap/pcapng captures ('-' for standard input), reconstructs every TCP connection\n"
         "to the SSH port (and connections on other ports that speak SSH, and connections through\n"
         "an HTTP CONNECT or SOCKS proxy asking for the port), and explains how each one ended.\n"
-        "Several files are analysed together as one case.\n"
+        "Several files are analysed together as one case. Two captures of one attempt, one on\n"
+        "the client and one on the VM (or in the middle), are matched packet by packet and say\n"
+        "where the packets vanished; name a capture's place as FILE@client, FILE@vm or\n"
+        "FILE@middle when its packets cannot tell (docs/pair.md).\n"
         "\n"
         "Options");
     desc.add_options()
@@ -91,6 +94,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
                   << "  sshpath analyze failing.pcap\n"
                   << "  sshpath analyze failing.pcapng --host 203.0.113.7 --port 2222 --format json\n"
                   << "  sshpath analyze a.pcap b.pcap --format markdown > case-1234.md\n"
+                  << "  sshpath analyze client.pcap vm.pcap@vm          (one capture on each end)\n"
                   << "  tcpdump -i any -w - 'tcp port 22 or icmp or icmp6' | sshpath analyze -\n"
                   << "\nCtrl-C or SIGTERM stops reading (within a second) and reports on what was read; the exit status is\n"
                   << "then 130 or 143.\n";
