@@ -54,11 +54,11 @@ CaptureContext make_context(const std::map<packet::IpAddress, std::uint8_t>& syn
     return ctx;
 }
 
-namespace {
-
 std::string endpoint(const packet::IpAddress& a, int port) {
     return a.version == 6 ? fmt::format("[{}]:{}", a.to_string(), port) : fmt::format("{}:{}", a.to_string(), port);
 }
+
+namespace {
 
 std::string syn_options(const packet::TcpOptions& o) {
     std::vector<std::string> parts;

@@ -1,14 +1,12 @@
 #include "sshpath/pair/packet_log.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+
+#include "sshpath/evidence/extract.h"
 
 namespace sshpath::pair {
 
-std::string Endpoint::text() const {
-    return address.version == 6 ? fmt::format("[{}]:{}", address.to_string(), port) : fmt::format("{}:{}", address.to_string(), port);
-}
+std::string Endpoint::text() const { return evidence::endpoint(address, port); }
 
 namespace {
 
