@@ -12,6 +12,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/cloud_options.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "sshpath/core/error.h"
@@ -69,14 +70,16 @@ int cmd_analyze(const std::vector<std::string>& args) {
         ("explain", "list every rule that matched each connection and the facts its condition read")
         ("max-connections", po::value<std::string>()->value_name("N"), "connections that may be SSH attempts tracked at once per capture (default 10000)")
         ("jobs,j", po::value<std::string>()->value_name("N"), "read up to N capture files at once (default 1; 0: one per CPU)")
-        ("keep-in-memory", po::value<std::string>()->value_name("N"), "finished SSH attempts per capture held in memory; beyond N all go to a temporary file in /tmp (default 64; 0: all of them)")
-        ("help,h", "this help");
+        ("keep-in-memory", po::value<std::string>()->value_name("N"), "finished SSH attempts per capture held in memory; beyond N all go to a temporary file in /tmp (default 64; 0: all of them)");
+    add_cloud_options(desc);
+    desc.add_options()("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "file");
     if (vm.count("help")) {
         std::cout << desc << "\nExamples:\n"
                   << "  sshpath analyze failing.pcap\n"
                   << "  sshpath analyze failing.pcapng --host 203.0.113.7 --port 2222 --format json\n"
                   << "  sshpath analyze a.pcap b.pcap --format markdown > case-1234.md\n"
+                  << "  sshpath analyze failing.pcap --cloud-rules effective.json --cloud-from 198.51.100.2\n"
                   << "  tcpdump -i any -w - 'tcp port 22 or icmp or icmp6' | sshpath analyze -\n";
         return 0;
     }
@@ -98,6 +101,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
     if (std::count(files.begin(), files.end(), "-") > 1)
         throw UsageError("analyze: '-' (standard input) can be given only once");
     options.explain = vm.count("explain") > 0;
+    wire_cloud_rules(vm, options);
     print_report(engine::analyze(files, options, rules), format, options.explain);
     return 0;
 }
