@@ -68,7 +68,7 @@ facts::FactSet connection_facts(const Policy& policy, const Context& context, co
         flow.source_port = seen.client_port;
         origin.client = "capture";
     } else {
-        needs.push_back(fmt::format("--cloud-from ADDR, the client's address as the cloud sees it (the capture shows {}, a "
+        needs.push_back(fmt::format("--cloud-from ADDR: the client's address as the cloud sees it (the capture shows {}, a "
                                     "private address behind NAT; 'curl -s https://ifconfig.me' from the client's network prints "
                                     "the public one)",
                                     seen.client.str()));
@@ -77,12 +77,12 @@ facts::FactSet connection_facts(const Policy& policy, const Context& context, co
     flow.destination = vm;
     origin.vm = vm_from;
     if (vm_from.empty())
-        needs.push_back(fmt::format("--cloud-vm ADDR, the VM's private address (NSGs see it, not the public {} the capture "
+        needs.push_back(fmt::format("--cloud-vm ADDR: the VM's private address (NSGs see it, not the public {} the capture "
                                     "shows: 'az vm list-ip-addresses -g GROUP -n VM -o table'), or the NIC's export "
                                     "(az network nic show), or the virtual network's space (--vnet CIDR)",
                                     seen.server.str()));
     if (!needs.empty()) {
-        std::string text = "give " + needs.front();
+        std::string text = needs.front();
         if (needs.size() > 1) text += "; and " + needs.back();
         unevaluated.set(C::needs, text);
         if (flow.source.valid()) {

@@ -203,7 +203,7 @@ void Evaluation::azure() {
     };
     std::stable_sort(nsgs.begin(), nsgs.end(), [&](auto* a, auto* b) { return rank(a) < rank(b); });
     for (const auto* t : nsgs) add(first_match(*t, f, matcher_));
-    if (!nsgs.empty() && in && !is_private(f.destination))
+    if (!nsgs.empty() && in && !is_private(f.destination) && !matcher_.in_vnet(f.destination))
         d_.notes.push_back(fmt::format("{} is a public address: NSGs see the VM's private address (Azure translates the public "
                                        "one first); give --to PRIVATE-ADDRESS:PORT",
                                        f.destination.str()));

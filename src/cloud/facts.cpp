@@ -52,7 +52,8 @@ facts::FactSet facts(const Decision& d, const AddressOrigin& origin) {
     fs.set(C::component, d.component);
     if (d.rule) {
         const RuleRef& r = *d.rule;
-        fs.set(C::decided_by, fmt::format("{} in {}", r.head(), r.place()));
+        const bool implicit = r.priority < 0 && r.is_default;  // "(no rule allows it)", "(no endpoint)"
+        fs.set(C::decided_by, fmt::format("{}{} in {}", implicit ? "" : "rule ", r.head(), r.place()));
         fs.set(C::rule, r.name);
         fs.set(C::rule_priority, r.priority);
         fs.set(C::rule_default, r.is_default);
