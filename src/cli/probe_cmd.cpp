@@ -91,6 +91,7 @@ int cmd_probe(const std::vector<std::string>& args) {
         ("no-trace", "only the connect and banner test, no TTL probes")
         ("write,w", po::value<std::string>()->value_name("FILE"), "write every probe and answer to FILE (pcap format)")
         ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json or markdown")
+        ("rules", po::value<std::string>()->value_name("DIR"), "use the rules in DIR instead of the installed ones")
         ("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "host");
     if (vm.count("help")) {
@@ -123,12 +124,13 @@ int cmd_probe(const std::vector<std::string>& args) {
     const std::string format = check_format(vm["format"].as<std::string>());
     cfg.target = hosts[0];
     cfg.address = resolve(hosts[0]);
+    const rules::RuleSet rules = load_rules(vm);
 
     probe::ProbeResult result = probe::run_probe(cfg);
     const probe::PathFacts facts = probe::observe(result);
     result.edge_hop = facts.edge_hop;
     const double t0 = result.packets.empty() ? result.started : std::min(result.started, result.packets.front().time);
-    const probe::Decision decision = probe::decide(facts, result.capture_file, t0);
+    const probe::Decision decision = probe::decide(rules, facts, result.capture_file, t0);
     std::string out = format == "json"       ? probe::render_json(result, decision, SSHPATH_VERSION)
                       : format == "markdown" ? probe::render_markdown(result, decision, SSHPATH_VERSION)
                                              : probe::render_text(result, decision, SSHPATH_VERSION);

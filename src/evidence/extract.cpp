@@ -140,16 +140,18 @@ FactSet extract_flow(const Flow& f, const CaptureContext& ctx) {
         fs.set(F::client_syn_options, syn_options(first.options));
         observe(F::syn_count, first.ref, fmt::format("SYN from {} to {}", endpoint(f.client, f.client_port),
                                                     endpoint(f.server, f.server_port)));
-        bool backoff = f.syns.size() >= 3;
+        double growth = -1;
         for (std::size_t i = 1; i < f.syns.size(); ++i) {
-            double gap = f.syns[i].ref.time - f.syns[i - 1].ref.time;
-            if (i >= 2 && gap < 1.5 * (f.syns[i - 1].ref.time - f.syns[i - 2].ref.time)) backoff = false;
+            const double gap = f.syns[i].ref.time - f.syns[i - 1].ref.time;
+            const double before = i >= 2 ? f.syns[i - 1].ref.time - f.syns[i - 2].ref.time : 0;
+            if (i >= 2 && before > 0 && (growth < 0 || gap / before < growth)) growth = gap / before;
             if (i <= 6)
                 observe(F::syn_retransmits, f.syns[i].ref,
                         fmt::format("SYN retransmitted ({} of {}), {:.3f} s after the first", i, f.syns.size() - 1,
                                     f.syns[i].ref.time - first.ref.time));
         }
-        fs.set(F::syn_backoff, backoff);
+        if (f.syns.size() >= 2) fs.set(F::syn_first_gap_s, f.syns[1].ref.time - first.ref.time);
+        fs.set(F::syn_gap_growth, growth);
     }
     if (!f.synacks.empty()) {
         const auto& sa = f.synacks.front();
@@ -373,6 +375,12 @@ FactSet extract_capture(const CaptureSummary& s, const CaptureContext& ctx) {
     fs.set(C::ssh_port, std::int64_t(ctx.ssh_port));
     fs.set(C::host_filter, s.host_filter);
     fs.set(C::tcp_flows_other, std::int64_t(s.other_tcp_flows));
+    fs.set(C::ssh_port_other_protocol, std::int64_t(s.other.other_protocol_on_ssh_port));
+    fs.set(C::attempts_excluded_by_host, std::int64_t(s.other.excluded_by_host));
+    fs.set(C::excluded_host_example, s.other.excluded_example);
+    const auto [port, count] = s.other.top_port();
+    fs.set(C::top_tcp_port, std::int64_t(port));
+    fs.set(C::top_tcp_port_connections, std::int64_t(count));
     fs.set(C::capture_truncated, s.stats.truncated);
     fs.set(C::malformed_packets, std::int64_t(s.stats.malformed));
     fs.set(C::payload_cut_packets, std::int64_t(s.stats.snaplen_cut));

@@ -49,6 +49,15 @@ bool bytes_start_with(std::span<const std::uint8_t> b, std::string_view prefix) 
     return b.size() >= prefix.size() && std::memcmp(b.data(), prefix.data(), prefix.size()) == 0;
 }
 
+// A client's first bytes that are another protocol's opening: a TLS handshake record or an HTTP
+// request other than CONNECT (a proxy request is read as such).
+bool speaks_other_protocol(std::span<const std::uint8_t> b) {
+    if (b.size() >= 3 && b[0] == 0x16 && b[1] == 0x03 && b[2] <= 0x04) return true;
+    for (std::string_view method : {"GET ", "HEAD ", "POST ", "PUT ", "DELETE ", "OPTIONS ", "PRI * HTTP/2"})
+        if (bytes_start_with(b, method)) return true;
+    return false;
+}
+
 // The event of a notable packet, or nullptr when the timeline is full (the packet is counted).
 TimelineEvent* add_event(Flow& f, const FlowOptions& o, const Packet& p, Side from, EventKind kind) {
     if (f.timeline.size() >= o.timeline_cap) {
@@ -384,6 +393,13 @@ void FlowTable::add_tcp(const Packet& p) {
                 else if (flow.unacked.size() < kMaxUnackedTracked)
                     flow.unacked.emplace(off, std::make_pair(len, 1u));
             }
+            // A client must open with its identification string (RFC 4253 4.2) or a proxy request: one
+            // that opens with a TLS record or an HTTP request is not an SSH client, whatever the port
+            // (a port shared with HTTPS through sslh, a health check).
+            if (flow.interesting && !flow.ignored && from_client && off == 0 && speaks_other_protocol(p.payload)) {
+                flow.ignored = true;
+                ++other_.other_protocol_on_ssh_port;
+            }
             // Decide early whether this flow is worth buffering.
             if (!flow.interesting && !flow.ignored && off == 0) {
                 bool ssh_like = bytes_start_with(p.payload, "SSH-");
@@ -505,15 +521,29 @@ void FlowTable::release_buffers(Flow& f, bool keep_acks) {
     if (!keep_acks) decltype(f.unacked)().swap(f.unacked);
 }
 
+std::pair<int, std::uint64_t> OtherTraffic::top_port() const {
+    std::pair<int, std::uint64_t> best{-1, 0};
+    for (const auto& [port, n] : server_ports)
+        if (n > best.second) best = {port, n};
+    return best;
+}
+
+void FlowTable::count_other(const Flow& f) {
+    ++other_tcp_flows_;
+    constexpr std::size_t kMaxPortsCounted = 1024;
+    if (other_.server_ports.size() < kMaxPortsCounted || other_.server_ports.count(f.server_port))
+        ++other_.server_ports[f.server_port];
+}
+
 void FlowTable::forget(Entry& e) {
     // A connection that cannot be an SSH attempt: its key stays known so its later packets are
     // skipped, and it no longer counts against max_flows.
     e.closing = closing(*e.flow);
     release_buffers(*e.flow);
+    count_other(*e.flow);
     e.flow.reset();
     e.state = State::kIgnored;
     --live_;
-    ++other_tcp_flows_;
 }
 
 void FlowTable::add_icmp(const Packet& p) {
@@ -618,13 +648,16 @@ bool FlowTable::retire(Entry& e) {
         bool proxied = req.kind != ssh::ProxyKind::kNone && req.target_port == options_.ssh_port;
         bool attempt = f.server_port == options_.ssh_port || speaks_ssh || proxied;
         keep = attempt && host_matches(f, options_);
+        if (attempt && !keep && ++other_.excluded_by_host == 1)
+            other_.excluded_example = f.server.version == 6 ? "[" + f.server.to_string() + "]:" + std::to_string(f.server_port)
+                                                            : f.server.to_string() + ":" + std::to_string(f.server_port);
     }
     e.closing = closing(f);
     release_buffers(f);
     if (keep)
         this->keep(std::move(f));
     else
-        ++other_tcp_flows_;
+        count_other(f);
     e.flow.reset();
     e.state = keep ? State::kDone : State::kIgnored;
     --live_;

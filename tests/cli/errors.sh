@@ -87,6 +87,9 @@ expect 2 "nonexistent:0: " -- analyze "$good" --rules "$tmp/nonexistent"
 expect 2 "norules:0: " -- analyze "$good" --rules "$tmp/norules"
 expect 2 "syntax.yaml:[0-9]+: .*YAML" -- analyze "$good" --rules "$tmp/yamlrules"
 expect 2 "syntax.yaml:[0-9]+:" -- rules check "$tmp/yamlrules"
+# The probe loads its rules before it sends anything: a bad rule directory stops it first.
+expect 2 "broken.yaml:9: .*syn_cnt" -- probe 203.0.113.7 --no-trace --rules "$tmp/badrules"
+expect 2 "nonexistent:0: " -- probe 203.0.113.7 --no-trace --rules "$tmp/nonexistent"
 if [ "$(id -u)" -ne 0 ]; then
     expect 2 "Permission denied" -- analyze "$tmp/unreadable.pcap"
 elif command -v setpriv >/dev/null && setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$bin" 2>/dev/null; then

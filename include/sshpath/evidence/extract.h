@@ -39,6 +39,7 @@ struct CaptureSummary {
     std::size_t flows = 0;
     std::uint64_t other_tcp_flows = 0;
     std::string host_filter;
+    flow::OtherTraffic other;
 };
 facts::FactSet extract_capture(const CaptureSummary& s, const CaptureContext& ctx);
 

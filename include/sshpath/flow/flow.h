@@ -180,6 +180,16 @@ struct Flow {
     std::map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> unacked;
 };
 
+/// What the capture holds besides the SSH attempts kept: what an empty verdict reports.
+struct OtherTraffic {
+    std::uint64_t excluded_by_host = 0;     ///< SSH attempts to another server than --host
+    std::string excluded_example;           ///< the first of them, as addr:port
+    std::uint64_t other_protocol_on_ssh_port = 0;  ///< connections to the SSH port whose client spoke another protocol first
+    std::map<std::uint16_t, std::uint64_t> server_ports;  ///< other TCP connections by server port (capped)
+    /// The server port of most other connections, or -1; with how many.
+    std::pair<int, std::uint64_t> top_port() const;
+};
+
 struct FlowOptions {
     std::uint16_t ssh_port = 22;
     std::optional<IpAddress> host;     ///< only flows to this server address (or proxy target)
@@ -221,6 +231,7 @@ public:
 
     const FlowOptions& options() const { return options_; }
     std::uint64_t other_tcp_flows() const { return other_tcp_flows_; }
+    const OtherTraffic& other_traffic() const { return other_; }
     /// TTL of the first SYN-ACK each server address sent, over every TCP connection of the
     /// capture (SSH or not): the reference for that server's hop distance.
     const std::map<IpAddress, std::uint8_t>& synack_ttls() const { return synack_ttls_; }
@@ -285,6 +296,9 @@ private:
     bool clock_started_ = false;
     double next_sweep_ = 0;
     std::uint64_t other_tcp_flows_ = 0;
+    OtherTraffic other_;
+    /// Counts a connection that is not kept as an SSH attempt.
+    void count_other(const Flow& f);
     std::map<IpAddress, std::uint8_t> synack_ttls_;
     bool flow_cap_hit_ = false;
     std::size_t buffered_ = 0;       ///< bytes in streams and out-of-order segments, over all flows

@@ -3,19 +3,22 @@
 #include <string_view>
 #include <vector>
 
+#include "sshpath/facts/facts.h"
 #include "sshpath/probe/types.h"
+#include "sshpath/rules/rule_set.h"
 #include "sshpath/verdict/verdict.h"
 
 /// From what the probes observed to a verdict in the contract's words.
 ///
 /// observe() condenses a ProbeResult into PathFacts: plain observations (who answered which
 /// probe, the last hop that saw the SYN, the hop of the destination, the hop of the edge). It
-/// does not judge. decide() then applies a small ordered table (decide.cpp, `kTable`): the first
-/// row whose condition holds gives cause, component or candidates, confidence, summary and next
-/// steps. The table is C++ rather than rules/*.yaml because the rule engine's facts have two
-/// scopes, both tied to captures (flow, capture): probe facts there would show in every
-/// `analyze` report, and probe rules could never decide a recorded capture, which the rule
-/// coverage test requires of every rule in rules/ (see the README's probe section).
+/// does not judge. probe_facts() puts them in the `probe` scope's facts
+/// (include/sshpath/facts/probe.def), with the packets that support them as observations.
+/// decide() applies the rules of scope `probe` (rules/probe-*.yaml) through verdict::decide(),
+/// as `analyze` applies the flow and capture rules: the best matching rule gives cause,
+/// component, candidates, confidence, summary, next steps and the packets cited. Besides the
+/// verdict, a Decision says where on the path the deciding observation was made (segment,
+/// hop): observations too, not judgements. docs/probe.md describes the facts and the rules.
 namespace sshpath::probe {
 
 /// Where on the path something happened, as seen from the client.
@@ -33,7 +36,7 @@ std::string_view segment_name(Segment s);
 /// In words: "before the organisation's edge", "at the organisation's edge", ...
 std::string_view segment_words(Segment s);
 
-/// Observations the decision table reads. Hops are TTL values (hop 1 is the first router).
+/// Observations the probe facts are made of. Hops are TTL values (hop 1 is the first router).
 struct PathFacts {
     IpAddress destination;            ///< the address probed
     int port = 22;                    ///< the SSH port probed
@@ -57,7 +60,8 @@ struct PathFacts {
     int port_answer_hops = -1;        ///< its sender's hop distance (from its TTL)
     std::string port_icmp_kind;
     int port_answer_sender_hop = -1;  ///< the hop its sender sits at: where that address answered a
-                                      ///< time-exceeded, else its hop distance + 1
+                                      ///< time-exceeded (not for a RST), else its hop distance + 1 (at
+                                      ///< most the probe's TTL), else the hop before the probe's TTL
     int last_seen_hop = 0;            ///< highest TTL whose port probe a router answered (time exceeded); 0: none
     IpAddress last_seen_address;
     int port_max_ttl = 0;             ///< highest TTL probed on the port
@@ -91,9 +95,13 @@ struct PathFacts {
 /// Condenses what the probes saw; guesses the edge hop when --edge-hop was not given.
 PathFacts observe(const ProbeResult& r);
 
+/// The probe scope's facts (facts::probe::*) from the observations, with the packets that
+/// support them recorded as observations (times relative to `t0`), for the rules to cite.
+facts::FactSet probe_facts(const PathFacts& f, double t0);
+
 /// The verdict and where on the path it happened.
 struct Decision {
-    verdict::Verdict verdict;         ///< contract words; verdict.rule is the table row's id
+    verdict::Verdict verdict;         ///< contract words; verdict.rule is the deciding rule's id
     Segment segment = Segment::kUnknown;
     std::string drop_scope;           ///< see PathFacts::drop_scope, for silent drops
     int last_seen_hop = 0;            ///< the hop at which the SYN was last seen (0: none)
@@ -101,9 +109,13 @@ struct Decision {
     int blamed_hop = -1;              ///< the hop whose device answered or dropped, -1 unknown
 };
 
-/// Applies the decision table. `capture_file` names the packets' file in the evidence ("" none);
-/// `t0` is the time evidence times are relative to.
-Decision decide(const PathFacts& f, const std::string& capture_file, double t0);
+/// Applies the `probe` rules of `rules` to probe_facts(f, t0). `capture_file` names the packets'
+/// file in the evidence ("" none); `t0` is the time evidence times are relative to. The segment
+/// and blamed hop are those of the observation the verdict rests on: the connect test's reset
+/// or the port trace's answer for a forged reset, the port trace's answer for an ICMP reject,
+/// the last hop that saw the SYN for a silent drop seen by the TTL probes, the destination for
+/// what the server did once reached; none for ok and the local firewall; unknown otherwise.
+Decision decide(const rules::RuleSet& rules, const PathFacts& f, const std::string& capture_file, double t0);
 
 /// Where hop `h` lies, given the edge hop and the destination hop (-1 unknown).
 Segment segment_of(int h, int edge_hop, int destination_hop);

@@ -7,6 +7,7 @@
 
 #include "sshpath/core/contract.h"
 #include "sshpath/probe/render.h"
+#include "sshpath/rules/rule_set.h"
 
 namespace sshpath::probe {
 namespace {
@@ -21,6 +22,19 @@ IpAddress ip(const char* text) {
 /// [3] 198.18.3.2 (cloud edge) - [4] 203.0.113.7 (the VM).
 const char* const kHop[] = {"", "198.51.100.1", "198.18.2.2", "198.18.3.2", "203.0.113.7"};
 constexpr const char* kVm = "203.0.113.7";
+
+/// The rules of rules/: the probe's verdicts come from them, as in the installed program.
+const rules::RuleSet& project_rules() {
+    static const rules::RuleSet rules = rules::RuleSet::load(SSHPATH_SOURCE_DIR "/rules");
+    return rules;
+}
+
+/// The segment a rule id names ("probe.silent-drop.edge.given" names edge), or "".
+std::string segment_in_id(const std::string& id) {
+    for (const char* s : {"organisation", "edge", "internet", "destination", "beyond-edge"})
+        if (id.find(std::string(".") + s + ".") != std::string::npos || id.ends_with(std::string(".") + s)) return s;
+    return "";
+}
 
 struct Answer {
     ReplyKind kind;
@@ -77,12 +91,20 @@ protected:
     Decision run() {
         facts_ = observe(r_);
         r_.edge_hop = facts_.edge_hop;
-        Decision d = decide(facts_, "probe.pcap", 10.0);
+        Decision d = decide(project_rules(), facts_, "probe.pcap", 10.0);
         const auto& v = d.verdict;
-        EXPECT_EQ(v.component == contract::Component::kUnknown, !v.candidates.empty()) << v.rule;
+        EXPECT_FALSE(v.candidates.empty()) << v.rule;
+        if (v.component != contract::Component::kUnknown) {
+            EXPECT_EQ(v.candidates, std::vector<contract::Component>{v.component}) << v.rule;
+        }
         EXPECT_FALSE(v.summary.empty());
+        EXPECT_EQ(v.summary.find('{'), std::string::npos) << v.summary;
         EXPECT_FALSE(v.next_steps.empty());
-        EXPECT_TRUE(v.rule.rfind("probe.", 0) == 0) << v.rule;
+        EXPECT_TRUE(v.rule.starts_with("probe.")) << v.rule;
+        // A rule placed in a segment and the segment the report shows agree.
+        if (const std::string seg = segment_in_id(v.rule); !seg.empty()) {
+            EXPECT_EQ(segment_name(d.segment), seg) << v.rule;
+        }
         return d;
     }
     ProbeResult r_;
@@ -102,10 +124,69 @@ TEST_F(DecideTest, EdgeDropSpecificToThePort) {
     EXPECT_EQ(d.last_seen_hop, 1);
     EXPECT_EQ(d.last_seen_address, "198.51.100.1");
     EXPECT_EQ(facts_.destination_hop, 4);
-    ASSERT_GE(d.verdict.evidence.size(), 2u);
+    EXPECT_EQ(d.verdict.summary,
+              "SYNs to port 22 were last seen at hop 1 (198.51.100.1), nothing answered beyond it (drop scope: "
+              "port-specific): dropped at the organisation's edge");
+    // Cited: the last time exceeded, the first silent probe, the control port's answer.
+    ASSERT_EQ(d.verdict.evidence.size(), 3u);
     EXPECT_EQ(d.verdict.evidence[0].packet, 3u);
     EXPECT_EQ(d.verdict.evidence[0].file, "probe.pcap");
     EXPECT_NEAR(d.verdict.evidence[0].time, 1.001, 1e-9);
+    EXPECT_EQ(d.verdict.evidence[1].what, "SYN to port 22 with TTL 2: no answer");
+    EXPECT_EQ(d.verdict.evidence[2].what, "control port 443: RST from 203.0.113.7 at hop 4");
+}
+
+TEST_F(DecideTest, FillsTheProbeFactsWithTheirPackets) {
+    trace(TraceRole::kPort, 22, 6, routers(1));
+    trace(TraceRole::kControl, 443, 4, plus(routers(3), 4, {ReplyKind::kRst, kVm, 61}));
+    const facts::FactSet fs = probe_facts(observe(r_), 10.0);
+    namespace P = facts::probe;
+    EXPECT_EQ(fs.scope(), facts::Scope::kProbe);
+    EXPECT_EQ(fs.get(P::destination), kVm);
+    EXPECT_TRUE(fs.get(P::ttl_probes));
+    EXPECT_EQ(fs.get(P::port_answer), "none");
+    EXPECT_EQ(fs.get(P::last_seen_hop), 1);
+    EXPECT_EQ(fs.get(P::last_seen_segment), "edge");
+    EXPECT_EQ(fs.get(P::first_silent_ttl), 2);
+    EXPECT_EQ(fs.get(P::control_reach_hop), 4);
+    EXPECT_EQ(fs.get(P::drop_scope), "port-specific");
+    EXPECT_EQ(fs.get(P::destination_hop), 4);
+    EXPECT_EQ(fs.get(P::destination_hops), 3);
+    EXPECT_EQ(fs.get(P::edge_hop_source), "guessed");
+    EXPECT_EQ(fs.get(P::port_answer_sender_hop), -1);  // nothing answered
+    ASSERT_EQ(fs.observations().size(), 3u);
+    EXPECT_EQ(fs.observations()[0].fact, P::last_seen_hop.index);
+    EXPECT_EQ(fs.observations()[0].packet, 3u);
+}
+
+TEST_F(DecideTest, WithoutAControlTraceTheDropScopeIsUntested) {
+    trace(TraceRole::kPort, 22, 6, routers(1));
+    const Decision d = run();
+    EXPECT_EQ(d.verdict.rule, "probe.silent-drop.edge");
+    EXPECT_EQ(d.drop_scope, "");
+    EXPECT_NE(d.verdict.summary.find("(drop scope: untested)"), std::string::npos) << d.verdict.summary;
+}
+
+TEST_F(DecideTest, ResetFromTheConnectTestIsPlacedAtItsOwnHop) {
+    r_.connect.result = "connected";
+    r_.connect.banner_outcome = "reset";
+    r_.connect.synack_hops = 3;
+    r_.connect.rst_hops = 2;
+    trace(TraceRole::kPort, 22, 4, plus(routers(3), 4, {ReplyKind::kSynAck, kVm, 61}));
+    const Decision d = run();
+    EXPECT_EQ(d.verdict.rule, "probe.forged-reset.after-connect.destination");
+    EXPECT_EQ(d.blamed_hop, 3);
+    EXPECT_EQ(contract::names(d.verdict.candidates), (std::vector<std::string>{"path", "edge"}));
+    EXPECT_EQ(d.last_seen_hop, 4);  // the SYN-ACK came from the host itself
+}
+
+TEST_F(DecideTest, WithoutProbeRulesNoRuleDecides) {
+    const rules::RuleSet none = rules::RuleSet::from_sources({});
+    trace(TraceRole::kPort, 22, 6, routers(1));
+    const Decision d = decide(none, observe(r_), "", 10.0);
+    EXPECT_EQ(d.verdict.rule, "");
+    EXPECT_EQ(contract::name(d.verdict.cause), "unknown");
+    EXPECT_EQ(d.segment, Segment::kUnknown);
 }
 
 TEST_F(DecideTest, EdgeGivenOnTheCommandLineMakesItCertain) {
@@ -113,7 +194,10 @@ TEST_F(DecideTest, EdgeGivenOnTheCommandLineMakesItCertain) {
     r_.edge_hop_given = true;
     trace(TraceRole::kPort, 22, 6, routers(1));
     trace(TraceRole::kControl, 443, 4, plus(routers(3), 4, {ReplyKind::kRst, kVm, 61}));
-    EXPECT_EQ(contract::name(run().verdict.confidence), "high");
+    const Decision d = run();
+    EXPECT_EQ(contract::name(d.verdict.confidence), "high");
+    EXPECT_EQ(d.verdict.rule, "probe.silent-drop.edge.given");
+    EXPECT_NE(d.verdict.explanation.find("Hop 1 is the edge, as --edge-hop says."), std::string::npos) << d.verdict.explanation;
 }
 
 TEST_F(DecideTest, DropBetweenTheLastRouterAndTheHostIsAtTheDestination) {
@@ -153,6 +237,7 @@ TEST_F(DecideTest, NothingAnsweredAtAllIsBeforeTheEdge) {
     EXPECT_EQ(d.segment, Segment::kOrganisation);
     EXPECT_EQ(contract::names(d.verdict.candidates), (std::vector<std::string>{"client", "edge"}));
     EXPECT_EQ(d.last_seen_hop, 0);
+    EXPECT_EQ(d.verdict.rule, "probe.silent-drop.organisation.no-answer");
 }
 
 TEST_F(DecideTest, GuessesTheEdgeAsTheLastPrivateHop) {
@@ -176,7 +261,7 @@ TEST_F(DecideTest, ResetFromNearerThanTheHostIsForged) {
     const Decision d = run();
     EXPECT_EQ(contract::name(d.verdict.cause), "forged-reset");
     EXPECT_EQ(contract::name(d.verdict.component), "edge");
-    EXPECT_EQ(d.verdict.rule, "probe.forged-reset.syn");
+    EXPECT_EQ(d.verdict.rule, "probe.forged-reset.syn.edge");
     EXPECT_EQ(d.blamed_hop, 1);
     EXPECT_EQ(d.last_seen_hop, 1);
 }
@@ -188,7 +273,7 @@ TEST_F(DecideTest, ResetForgedNearTheCloudNamesTheCloudSide) {
     const Decision d = run();
     EXPECT_EQ(contract::name(d.verdict.cause), "forged-reset");
     EXPECT_EQ(d.segment, Segment::kDestination);
-    EXPECT_EQ(contract::names(d.verdict.candidates), (std::vector<std::string>{"acl", "nsg"}));
+    EXPECT_EQ(contract::names(d.verdict.candidates), (std::vector<std::string>{"path", "edge"}));
 }
 
 TEST_F(DecideTest, ResetWithoutAControlIsJudgedByItsOwnTtl) {
@@ -282,7 +367,7 @@ TEST_F(DecideTest, ResetWithAnotherHopDistanceThanTheSynAckIsForged) {
     const Decision d = run();
     EXPECT_EQ(contract::name(d.verdict.cause), "forged-reset");
     EXPECT_EQ(contract::name(d.verdict.component), "edge");
-    EXPECT_EQ(d.verdict.rule, "probe.forged-reset.after-connect");
+    EXPECT_EQ(d.verdict.rule, "probe.forged-reset.after-connect.edge");
     r_.connect.rst_hops = 3;
     EXPECT_EQ(contract::name(run().verdict.cause), "kex-failed");
 }
@@ -327,6 +412,12 @@ TEST_F(DecideTest, ReportsRenderInTheContractWords) {
     EXPECT_NE(text.find("VERDICT     silent-drop (confidence medium)"), std::string::npos) << text;
     EXPECT_NE(text.find("segment     edge: at the organisation's edge"), std::string::npos) << text;
     EXPECT_NE(text.find("X-- port 22 dropped after this"), std::string::npos) << text;
+    // docs/probe.md shows these lines.
+    EXPECT_NE(text.find("summary     SYNs to port 22 were last seen at hop 1 (198.51.100.1), nothing answered beyond it "
+                        "(drop scope: port-specific): dropped at the organisation's edge\nrule        probe.silent-drop.edge\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("#9            4.001 s  control port 443: RST from 203.0.113.7 at hop 4"), std::string::npos) << text;
     EXPECT_NE(text.find("[4] 203.0.113.7 (destination)"), std::string::npos) << text;
     const std::string md = render_markdown(r_, d, "0.0.0");
     EXPECT_NE(md.find("| cause | `silent-drop` |"), std::string::npos) << md;
