@@ -381,6 +381,8 @@ FactSet extract_capture(const CaptureSummary& s, const CaptureContext& ctx) {
     const auto [port, count] = s.other.top_port();
     fs.set(C::top_tcp_port, std::int64_t(port));
     fs.set(C::top_tcp_port_connections, std::int64_t(count));
+    fs.set(C::icmp_packets, std::int64_t(s.other.icmp_packets));
+    fs.set(C::only_ssh_port_tcp, s.stats.packets > 0 && s.other.packets_off_ssh_port == 0);
     fs.set(C::capture_truncated, s.stats.truncated);
     fs.set(C::malformed_packets, std::int64_t(s.stats.malformed));
     fs.set(C::payload_cut_packets, std::int64_t(s.stats.snaplen_cut));

@@ -122,6 +122,10 @@ FlowTable::Key FlowTable::key_of(const IpAddress& s, std::uint16_t sp, const IpA
 }
 
 void FlowTable::add(const Packet& p) {
+    const bool on_ssh_port = p.transport == capture::Transport::kTcp &&
+                             (p.tcp.sport == options_.ssh_port || p.tcp.dport == options_.ssh_port);
+    if (!on_ssh_port) ++other_.packets_off_ssh_port;
+    if (p.transport == capture::Transport::kIcmp) ++other_.icmp_packets;
     if (p.ip_version == 0 || p.fragment) return;
     if (p.transport == capture::Transport::kTcp)
         add_tcp(p);

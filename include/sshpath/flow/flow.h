@@ -186,6 +186,8 @@ struct OtherTraffic {
     std::string excluded_example;           ///< the first of them, as addr:port
     std::uint64_t other_protocol_on_ssh_port = 0;  ///< connections to the SSH port whose client spoke another protocol first
     std::map<std::uint16_t, std::uint64_t> server_ports;  ///< other TCP connections by server port (capped)
+    std::uint64_t packets_off_ssh_port = 0; ///< packets that are not TCP to or from the SSH port (ARP, ICMP, other ports)
+    std::uint64_t icmp_packets = 0;         ///< ICMP and ICMPv6 packets, errors or not
     /// The server port of most other connections, or -1; with how many.
     std::pair<int, std::uint64_t> top_port() const;
 };
