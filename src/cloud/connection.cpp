@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "match.h"
+
 namespace sshpath::cloud {
 
 namespace {
@@ -23,13 +25,6 @@ bool rules_see_destination(const Policy& policy) {
     return false;
 }
 
-bool in_vnet(const Policy& policy, const Context& context, const Address& a) {
-    auto in = [&](const std::vector<Prefix>& space) {
-        return std::any_of(space.begin(), space.end(), [&](const Prefix& p) { return p.contains(a); });
-    };
-    return in(policy.vnet) || in(context.vnet);
-}
-
 // The VM's address as the rules see it, and where it comes from ("" when unknown).
 std::pair<Address, std::string> vm_address(const Policy& policy, const Context& context, const Vantage& vantage,
                                            const SeenConnection& seen) {
@@ -39,7 +34,7 @@ std::pair<Address, std::string> vm_address(const Policy& policy, const Context& 
         if (a.family == seen.server.family && std::find(nics.begin(), nics.end(), a) == nics.end()) nics.push_back(a);
     if (std::find(nics.begin(), nics.end(), seen.server) != nics.end()) return {seen.server, "capture"};
     if (nics.size() == 1) return {nics.front(), "nic-export"};
-    if (is_private(seen.server) || in_vnet(policy, context, seen.server) || !rules_see_destination(policy))
+    if (is_private(seen.server) || detail::Matcher(policy, context).in_vnet(seen.server) || !rules_see_destination(policy))
         return {seen.server, "capture"};
     return {seen.server, ""};
 }
