@@ -8,8 +8,6 @@
 #include <net/if.h>
 #include <pcap/pcap.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,16 +15,20 @@
 #include <cerrno>
 #include <cstring>
 
-#include "sshpath/capture/decoder.h"
+#include "sshpath/capture/link_name.h"
+#include "sshpath/capture/netlink.h"
+#include "sshpath/packet/decoder.h"
+#include "sshpath/posix/clock.h"
+#include "sshpath/posix/privileges.h"
 
 namespace sshpath::capture {
 
-void decode_frame(int link_type, const RawFrame& frame, Packet& out, ReadStats& stats) {
+void decode_frame(int link_type, const RawFrame& frame, packet::Packet& out, ReadStats& stats) {
     out.number = ++stats.packets;
     out.time = static_cast<double>(frame.ts_sec) + static_cast<double>(frame.ts_usec) / 1e6;
     out.caplen = frame.caplen;
     out.wirelen = frame.wirelen;
-    decode(link_type, frame.data, out);
+    packet::decode(link_type, frame.data, out);
     // The same accounting as Reader::for_each, so live and file analyses report alike.
     const bool cut = frame.caplen < frame.wirelen;
     if (out.payload_truncated && !cut && !out.malformed) {
@@ -45,8 +47,8 @@ struct LiveCapture::Impl {
     bpf_program program{};
     bool have_program = false;
     ReadStats stats;
-    Packet packet;
-    const std::function<void(const Packet&, const RawFrame&)>* fn = nullptr;
+    packet::Packet packet;
+    const std::function<void(const packet::Packet&, const RawFrame&)>* fn = nullptr;
     std::size_t count = 0;
 
     ~Impl() {
@@ -106,17 +108,17 @@ LiveCapture::LiveCapture(const LiveOptions& options) : impl_(std::make_unique<Im
     if (rc == PCAP_ERROR_IFACE_NOT_UP) throw InputError(fmt::format("--interface: '{}' is down", options.interface));
     if (rc < 0) throw InputError(fmt::format("cannot capture on '{}': {}", options.interface, pcap_geterr(p)));
     int link = pcap_datalink(p);
-    if (!link_type_supported(link)) {
+    if (!packet::link_type_supported(link)) {
         // Some interfaces offer several link types: take one the decoder reads.
         int* links = nullptr;
         const int n = pcap_list_datalinks(p, &links);
         for (int i = 0; i < n; ++i)
-            if (link_type_supported(links[i]) && pcap_set_datalink(p, links[i]) == 0) {
+            if (packet::link_type_supported(links[i]) && pcap_set_datalink(p, links[i]) == 0) {
                 link = links[i];
                 break;
             }
         if (n > 0) pcap_free_datalinks(links);
-        if (!link_type_supported(link))
+        if (!packet::link_type_supported(link))
             throw InputError(fmt::format("'{}' has link type {} ({}), which sshpath cannot decode", options.interface,
                                          link_type_name(link), link));
     }
@@ -149,7 +151,7 @@ const std::string& LiveCapture::interface() const { return impl_->interface; }
 int LiveCapture::selectable_fd() const { return pcap_get_selectable_fd(impl_->pcap); }
 const ReadStats& LiveCapture::read_stats() const { return impl_->stats; }
 
-std::size_t LiveCapture::dispatch(const std::function<void(const Packet&, const RawFrame&)>& fn) {
+std::size_t LiveCapture::dispatch(const std::function<void(const packet::Packet&, const RawFrame&)>& fn) {
     impl_->fn = &fn;
     impl_->count = 0;
     const int rc = pcap_dispatch(impl_->pcap, -1, &Impl::on_packet, reinterpret_cast<u_char*>(impl_.get()));
@@ -170,13 +172,7 @@ LiveStats LiveCapture::kernel_stats() const {
     return out;
 }
 
-bool can_capture() {
-    if (geteuid() == 0) return true;
-    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-    __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
-    if (syscall(SYS_capget, &header, data) != 0) return false;
-    return (data[CAP_NET_RAW / 32].effective & (1u << (CAP_NET_RAW % 32))) != 0;
-}
+bool can_capture() { return posix::has_capability(CAP_NET_RAW); }
 
 std::vector<std::string> interface_names() {
     std::vector<std::string> names;
@@ -197,57 +193,10 @@ bool interface_exists(const std::string& name) {
     return name == "any" || (!name.empty() && name.size() < IF_NAMESIZE && if_nametoindex(name.c_str()) != 0);
 }
 
-std::optional<std::string> route_interface(const IpAddress& address) {
-    if (address.version != 4 && address.version != 6) return std::nullopt;
-    const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-    if (fd < 0) return std::nullopt;
-    struct {
-        nlmsghdr header;
-        rtmsg route;
-        char attributes[64];
-    } request{};
-    const unsigned length = address.version == 4 ? 4 : 16;
-    request.header.nlmsg_len = NLMSG_LENGTH(sizeof(rtmsg));
-    request.header.nlmsg_type = RTM_GETROUTE;
-    request.header.nlmsg_flags = NLM_F_REQUEST;
-    request.header.nlmsg_seq = 1;
-    request.route.rtm_family = address.version == 4 ? AF_INET : AF_INET6;
-    request.route.rtm_dst_len = static_cast<unsigned char>(length * 8);
-    auto* attribute = reinterpret_cast<rtattr*>(reinterpret_cast<char*>(&request) + NLMSG_ALIGN(request.header.nlmsg_len));
-    attribute->rta_type = RTA_DST;
-    attribute->rta_len = static_cast<unsigned short>(RTA_LENGTH(length));
-    std::memcpy(RTA_DATA(attribute), address.bytes.data(), length);
-    request.header.nlmsg_len = NLMSG_ALIGN(request.header.nlmsg_len) + RTA_LENGTH(length);
-
-    timeval timeout{1, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    sockaddr_nl kernel{};
-    kernel.nl_family = AF_NETLINK;
-    std::optional<std::string> result;
-    if (sendto(fd, &request, request.header.nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) >= 0) {
-        alignas(nlmsghdr) char buffer[8192];
-        const ssize_t got = recv(fd, buffer, sizeof buffer, 0);
-        int left = static_cast<int>(got);
-        // NLMSG_OK compares the header's u32 length with an int: clang's -Wsign-compare flags the macro.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wsign-compare"
-        for (auto* h = reinterpret_cast<nlmsghdr*>(buffer); got > 0 && NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-#pragma GCC diagnostic pop
-            if (h->nlmsg_type != RTM_NEWROUTE) break;  // NLMSG_ERROR: no route (unreachable, prohibit, ...)
-            auto* route = static_cast<rtmsg*>(NLMSG_DATA(h));
-            int attr_left = static_cast<int>(RTM_PAYLOAD(h));
-            for (auto* a = RTM_RTA(route); RTA_OK(a, attr_left); a = RTA_NEXT(a, attr_left)) {
-                if (a->rta_type != RTA_OIF) continue;
-                int index = 0;
-                std::memcpy(&index, RTA_DATA(a), sizeof index);
-                char name[IF_NAMESIZE] = {};
-                if (if_indextoname(static_cast<unsigned>(index), name) != nullptr) result = name;
-            }
-            break;
-        }
-    }
-    ::close(fd);
-    return result;
+std::optional<std::string> route_interface(const packet::IpAddress& address) {
+    const Route r = parse_route_answer(query_route(address, false));
+    if (!r.found || r.interface.empty()) return std::nullopt;
+    return r.interface;
 }
 
 // --- the filter --------------------------------------------------------------------------------
@@ -298,6 +247,8 @@ DumpFormat dump_format_for(const std::string& path) {
                                                                                                         : DumpFormat::kPcap;
 }
 
+const char* dump_format_name(DumpFormat format) { return format == DumpFormat::kPcapng ? "pcapng" : "pcap"; }
+
 namespace {
 
 template <typename T>
@@ -346,8 +297,8 @@ constexpr std::uint32_t kShb = 0x0A0D0D0A, kIdb = 1, kIsb = 5, kEpb = 6;
 DumpWriter::DumpWriter(const std::string& path, DumpFormat format, int link_type, int snaplen, const std::string& interface,
                        const std::string& filter, const std::string& application)
     : path_(path), format_(format) {
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw InputError(fmt::format("--write: cannot create '{}': {}", path, std::strerror(errno)));
+    fd_.reset(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!fd_.valid()) throw InputError(fmt::format("--write: cannot create '{}': {}", path, std::strerror(errno)));
     std::string header;
     if (format == DumpFormat::kPcap) {
         put<std::uint32_t>(header, 0xa1b2c3d4);  // microsecond timestamps, this machine's byte order
@@ -381,10 +332,7 @@ DumpWriter::DumpWriter(const std::string& path, DumpFormat format, int link_type
 }
 
 DumpWriter::~DumpWriter() {
-    if (fd_ >= 0) {
-        flush();
-        ::close(fd_);
-    }
+    if (fd_.valid()) flush();
 }
 
 void DumpWriter::add(const RawFrame& frame) {
@@ -411,17 +359,8 @@ void DumpWriter::add(const RawFrame& frame) {
 }
 
 void DumpWriter::write_all(const std::string& bytes) {
-    if (!error_.empty() || fd_ < 0) return;
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            error_ = n < 0 ? std::strerror(errno) : "nothing written";
-            return;
-        }
-        done += static_cast<std::size_t>(n);
-    }
+    if (!error_.empty() || !fd_.valid()) return;
+    if (const int e = posix::write_all(fd_.get(), bytes)) error_ = std::strerror(e);
 }
 
 void DumpWriter::flush() {
@@ -431,12 +370,10 @@ void DumpWriter::flush() {
 }
 
 void DumpWriter::close(const LiveStats& stats, const std::string& comment) {
-    if (fd_ < 0) return;
+    if (!fd_.valid()) return;
     flush();
     if (format_ == DumpFormat::kPcapng) {
-        timeval now{};
-        gettimeofday(&now, nullptr);
-        const std::int64_t now_usec = static_cast<std::int64_t>(now.tv_sec) * 1000000 + now.tv_usec;
+        const auto now_usec = static_cast<std::int64_t>(posix::wall_now() * 1e6);
         std::string isb;
         put<std::uint32_t>(isb, 0);
         put_timestamp(isb, now_usec);
@@ -455,105 +392,10 @@ void DumpWriter::close(const LiveStats& stats, const std::string& comment) {
         put_option(isb, 0, "");
         write_all(block(kIsb, isb));
     }
-    if (::close(fd_) != 0 && error_.empty()) error_ = std::strerror(errno);
-    fd_ = -1;
+    // The last chance to learn that the data did not reach the disk (NFS, quotas).
+    if (::close(fd_.release()) != 0 && error_.empty()) error_ = std::strerror(errno);
 }
 
-bool DumpWriter::chown(unsigned uid, unsigned gid) { return fd_ >= 0 && ::fchown(fd_, uid, gid) == 0; }
-
-// --- what the ssh client said --------------------------------------------------------------------
-
-namespace {
-
-bool contains(std::string_view text, std::string_view what) { return text.find(what) != std::string_view::npos; }
-bool starts_with(std::string_view text, std::string_view what) { return text.substr(0, what.size()) == what; }
-bool ends_with(std::string_view text, std::string_view what) {
-    return text.size() >= what.size() && text.substr(text.size() - what.size()) == what;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    return s;
-}
-
-bool is_debug(std::string_view line) { return starts_with(line, "debug1: ") || starts_with(line, "debug2: ") || starts_with(line, "debug3: "); }
-
-// Lines a client prints on the way that are not about a failure.
-bool is_chatter(std::string_view line) {
-    return starts_with(line, "Warning: ") || starts_with(line, "Pseudo-terminal ") || starts_with(line, "Transferred: ") ||
-           starts_with(line, "Bytes per second") || starts_with(line, "OpenSSH_") || starts_with(line, "Authenticated to ") ||
-           (starts_with(line, "Connection to ") && ends_with(line, " closed.")) || starts_with(line, "@@@") ||
-           starts_with(line, "Permanently added ");
-}
-
-}  // namespace
-
-std::string_view classify_ssh_error_line(std::string_view raw) {
-    std::string_view line = trim(raw);
-    if (is_debug(line)) line = trim(line.substr(8));
-    if (line.empty()) return "";
-    if (contains(line, "Connection timed out during banner exchange")) return "banner-timeout";
-    if (contains(line, "Could not resolve hostname") || contains(line, "Name or service not known") ||
-        contains(line, "Temporary failure in name resolution") || contains(line, "nodename nor servname provided"))
-        return "resolve";
-    if (contains(line, "Host key verification failed") || contains(line, "REMOTE HOST IDENTIFICATION HAS CHANGED") ||
-        (contains(line, "host key for ") && contains(line, " has changed")) || contains(line, "host key is known for"))
-        return "host-key";
-    if (contains(line, "Unable to negotiate with") || (contains(line, "no matching ") && contains(line, " found")))
-        return "kex-mismatch";
-    // A ProxyCommand's own complaint (nc, ncat, socat) or a jump host that cannot reach the target.
-    if (starts_with(line, "nc: ") || starts_with(line, "ncat: ") || starts_with(line, "Ncat: ") || starts_with(line, "socat[") ||
-        contains(line, "Proxy error") || contains(line, "SOCKSv") || contains(line, "SOCKS error") ||
-        (starts_with(line, "channel ") && contains(line, ": open failed: ")) || contains(line, "stdio forwarding failed"))
-        return "proxy";
-    if (contains(line, "Permission denied (") || contains(line, "Too many authentication failures")) return "auth-denied";
-    if (contains(line, "Operation not permitted") || ends_with(line, ": Permission denied")) return "not-permitted";
-    if (contains(line, "Connection timed out")) return "timed-out";
-    if (contains(line, "Connection refused")) return "refused";
-    if (contains(line, "No route to host")) return "no-route";
-    if (contains(line, "Network is unreachable")) return "net-unreachable";
-    if (contains(line, "Connection reset")) return "reset";
-    if (contains(line, "exchange_identification: Connection closed") ||
-        contains(line, "exchange_identification: read: Connection closed"))
-        return "closed-before-banner";
-    if (contains(line, "banner line contains invalid characters") || contains(line, "Invalid SSH identification string") ||
-        contains(line, "Bad remote protocol version identification") || contains(line, "Protocol major versions differ"))
-        return "bad-banner";
-    if (contains(line, "Connection closed by ") || contains(line, "Received disconnect from ")) return "closed";
-    return "";
-}
-
-ClientError find_client_error(std::string_view text, int exit_status) {
-    ClientError out;
-    out.kind = "none";
-    if (exit_status == 0) return out;
-    std::string_view first_debug, first_debug_kind, last_other;
-    while (!text.empty()) {
-        const std::size_t nl = text.find('\n');
-        std::string_view line = trim(text.substr(0, nl));
-        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-        if (line.empty()) continue;
-        const std::string_view kind = classify_ssh_error_line(line);
-        if (is_debug(line)) {
-            if (!kind.empty() && first_debug.empty()) first_debug = line, first_debug_kind = kind;
-            continue;
-        }
-        if (!kind.empty()) {
-            out.line = line;
-            out.kind = kind;
-            return out;
-        }
-        if (!is_chatter(line)) last_other = line;
-    }
-    if (!first_debug.empty()) {
-        out.line = first_debug;
-        out.kind = first_debug_kind;
-    } else if (!last_other.empty()) {
-        out.line = last_other;
-        out.kind = "other";
-    }
-    return out;
-}
+bool DumpWriter::chown(unsigned uid, unsigned gid) { return fd_.valid() && ::fchown(fd_.get(), uid, gid) == 0; }
 
 }  // namespace sshpath::capture

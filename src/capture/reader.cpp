@@ -11,7 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sshpath/capture/decoder.h"
+#include "sshpath/capture/link_name.h"
+#include "sshpath/packet/decoder.h"
 #include "sshpath/capture/live.h"
 #include "sshpath/core/error.h"
 
@@ -110,18 +111,36 @@ bool parse_classic_header(const std::uint8_t* h, ClassicHeader& out) {
     const std::uint32_t linktype = load32(h + 20, out.swapped);
     switch (linktype) {
     case 101: out.link_type = DLT_RAW; break;  // LINKTYPE_RAW
-    case kLinkNull:
-    case kLinkEthernet:
-    case kLinkLoop:
-    case kLinkSll:
-    case kLinkSll2:
-    case kLinkIpv4:
-    case kLinkIpv6: out.link_type = static_cast<int>(linktype); break;
+    case packet::kLinkNull:
+    case packet::kLinkEthernet:
+    case packet::kLinkLoop:
+    case packet::kLinkSll:
+    case packet::kLinkSll2:
+    case packet::kLinkIpv4:
+    case packet::kLinkIpv6: out.link_type = static_cast<int>(linktype); break;
     default: return false;  // includes FCS-length bits in the upper half
     }
     // As libpcap: a snapshot length of 0 or beyond the maximum means the maximum.
     out.snapshot = snaplen == 0 || snaplen > kMaxSnaplen ? kMaxSnaplen : snaplen;
     return true;
+}
+
+// fread that goes on after a signal interrupted it (EINTR: sshpath's handlers do not restart
+// system calls) unless `stop` says to stop, which it is also asked before each read; then it
+// returns what it has and sets `stopped`.
+std::size_t read_some(std::FILE* fp, void* buf, std::size_t size, const StopReading& stop, bool& stopped) {
+    auto* out = static_cast<char*>(buf);
+    std::size_t done = 0;
+    while (done < size) {
+        if (stopped || (stop && stop())) {
+            stopped = true;
+            break;
+        }
+        done += std::fread(out + done, 1, size - done, fp);
+        if (done == size || std::feof(fp) || !std::ferror(fp) || errno != EINTR) break;
+        std::clearerr(fp);
+    }
+    return done;
 }
 
 // A FILE that first returns `prefix` (the bytes already read to recognise the format), then
@@ -130,6 +149,8 @@ struct Replay {
     std::vector<char> prefix;
     std::size_t pos = 0;
     FILE* source = nullptr;
+    const StopReading* stop = nullptr;
+    bool* stopped = nullptr;
 };
 
 ssize_t replay_read(void* cookie, char* buf, std::size_t size) {
@@ -140,7 +161,7 @@ ssize_t replay_read(void* cookie, char* buf, std::size_t size) {
         r->pos += n;
         return static_cast<ssize_t>(n);
     }
-    const std::size_t n = std::fread(buf, 1, size, r->source);
+    const std::size_t n = read_some(r->source, buf, size, *r->stop, *r->stopped);
     if (n == 0 && std::ferror(r->source)) return -1;
     return static_cast<ssize_t>(n);
 }
@@ -164,7 +185,8 @@ struct Reader::Impl {
     std::unique_ptr<std::uint8_t[]> block;
     std::size_t pos = 0, end = 0;
     ReadStats stats;
-    Packet packet;
+    packet::Packet packet;
+    StopReading stop;
 
     ~Impl() {
         // Closing the pcap_t closes the replaying FILE, which frees its cookie, before the
@@ -180,7 +202,7 @@ struct Reader::Impl {
             end -= pos;
             pos = 0;
         }
-        const std::size_t n = std::fread(block.get() + end, 1, kBlock - end, source);
+        const std::size_t n = read_some(source, block.get() + end, kBlock - end, stop, stats.stopped);
         if (n == 0 && std::ferror(source)) {
             throw InputError(fmt::format("cannot read {}: error reading dump file: {}", display_name(path),
                                          std::strerror(errno)));
@@ -197,7 +219,7 @@ struct Reader::Impl {
     }
 
     void open_with_libpcap(std::vector<char> prefix) {
-        auto* replay = new Replay{std::move(prefix), 0, source};
+        auto* replay = new Replay{std::move(prefix), 0, source, &stop, &stats.stopped};
         FILE* fp = fopencookie(replay, "rb", cookie_io_functions_t{replay_read, nullptr, nullptr, replay_close});
         if (fp == nullptr) {
             delete replay;
@@ -221,7 +243,7 @@ struct Reader::Impl {
 
     // Hands one record to the decoder (with the same accounting as a live capture) and the callback.
     void deliver(const std::uint8_t* data, std::uint32_t caplen, std::uint32_t wirelen, std::int64_t sec,
-                 std::int32_t usec, const std::function<void(const Packet&)>& fn) {
+                 std::int32_t usec, const std::function<void(const packet::Packet&)>& fn) {
         decode_frame(stats.link_type, RawFrame{sec, usec, caplen, wirelen, std::span<const std::uint8_t>(data, caplen)},
                      packet, stats);
         fn(packet);
@@ -232,13 +254,13 @@ struct Reader::Impl {
         stats.truncation_message = std::move(message);
     }
 
-    void read_classic(const std::function<void(const Packet&)>& fn) {
+    void read_classic(const std::function<void(const packet::Packet&)>& fn) {
         const bool sw = header.swapped;
         const std::uint32_t snapshot = header.snapshot;
         for (;;) {
             if (end - pos < kRecordHeader) {
                 const std::size_t have = need(kRecordHeader);
-                if (have == 0) return;  // the end of the file, between records
+                if (have == 0 || (have < kRecordHeader && stats.stopped)) return;  // the end, between records, or told to stop
                 if (have < kRecordHeader) {
                     return truncated(fmt::format("truncated dump file; tried to read {} header bytes, only got {}",
                                                  kRecordHeader, have));
@@ -260,6 +282,7 @@ struct Reader::Impl {
             const std::size_t record = kRecordHeader + caplen;
             if (end - pos < record) {
                 const std::size_t have = need(record) - kRecordHeader;
+                if (have < caplen && stats.stopped) return;
                 if (have < caplen) {
                     const std::uint32_t tried = caplen > snapshot ? snapshot : caplen;
                     return truncated(fmt::format("truncated dump file; tried to read {} captured bytes, only got {}",
@@ -274,7 +297,7 @@ struct Reader::Impl {
         }
     }
 
-    void read_libpcap(const std::function<void(const Packet&)>& fn) {
+    void read_libpcap(const std::function<void(const packet::Packet&)>& fn) {
         pcap_pkthdr* hdr = nullptr;
         const u_char* data = nullptr;
         for (;;) {
@@ -287,6 +310,7 @@ struct Reader::Impl {
                 continue;  // a live-capture timeout; files never return it
             } else {
                 const std::string message = pcap_geterr(pcap);
+                if (stats.stopped) return;
                 if (is_truncation(message)) return truncated(message);
                 throw InputError(fmt::format("cannot read {}: {}", display_name(path), message));
             }
@@ -294,18 +318,21 @@ struct Reader::Impl {
     }
 };
 
-Reader::Reader(const std::string& path) : Reader(open_capture(path), path) {}
+Reader::Reader(const std::string& path, StopReading stop) : Reader(open_capture(path), path, std::move(stop)) {}
 
-Reader::Reader(std::FILE* fp, const std::string& path) : impl_(std::make_unique<Impl>()) {
+Reader::Reader(std::FILE* fp, const std::string& path, StopReading stop) : impl_(std::make_unique<Impl>()) {
     Impl& m = *impl_;
     m.path = path;
     m.source = fp;
+    m.stop = std::move(stop);
     if (fp != stdin) {
         m.source_buffer.reset(new char[kSourceBuffer]);
         std::setvbuf(fp, m.source_buffer.get(), _IOFBF, kSourceBuffer);
     }
     std::uint8_t head[kFileHeader];
-    const std::size_t got = std::fread(head, 1, sizeof head, fp);
+    const std::size_t got = read_some(fp, head, sizeof head, m.stop, m.stats.stopped);
+    if (m.stats.stopped && got < sizeof head)
+        throw InputError(fmt::format("{}: interrupted before the capture's header arrived", display_name(path)));
     if (got == sizeof head && parse_classic_header(head, m.header)) {
         m.block.reset(new std::uint8_t[kBlock]);
         m.stats.link_type = m.header.link_type;
@@ -314,7 +341,7 @@ Reader::Reader(std::FILE* fp, const std::string& path) : impl_(std::make_unique<
         m.open_with_libpcap(std::vector<char>(head, head + got));
     }
     const int link_type = m.stats.link_type;
-    if (!link_type_supported(link_type)) {
+    if (!packet::link_type_supported(link_type)) {
         throw InputError(fmt::format(
             "{} has link type {} ({}), which sshpath cannot decode (supported: Ethernet, Linux "
             "cooked v1/v2, raw IP, BSD loopback)",
@@ -328,7 +355,7 @@ int Reader::link_type() const { return impl_->stats.link_type; }
 
 const ReadStats& Reader::stats() const { return impl_->stats; }
 
-void Reader::for_each(const std::function<void(const Packet&)>& fn) {
+void Reader::for_each(const std::function<void(const packet::Packet&)>& fn) {
     if (impl_->pcap != nullptr)
         impl_->read_libpcap(fn);
     else

@@ -1,22 +1,32 @@
 #include "cli/app.h"
 
 #include <fmt/format.h>
-#include <netdb.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <optional>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <algorithm>
 #include <iostream>
 #include <thread>
 
 #include "cli/cloud_options.h"
 #include "cli/commands.h"
+#include "sshpath/client/check.h"
 #include "cli/common.h"
 #include "sshpath/core/error.h"
 #include "sshpath/facts/facts.h"
+#include "sshpath/posix/clock.h"
+#include "sshpath/posix/fd.h"
+#include "sshpath/posix/signals.h"
 #include "sshpath/report/report.h"
 #include "sshpath/rules/fixtures.h"
 #include "sshpath/rules/rule_set.h"
@@ -40,6 +50,7 @@ constexpr const char* kUsage =
     "  capture                capture live while ssh fails elsewhere, then explain (root)\n"
     "  run -- COMMAND...      run a command (ssh ...) while capturing, then explain (root)\n"
     "  probe HOST             probe the path to HOST's SSH port: connect, banner, TTL-limited SYNs\n"
+    "  check HOST             examine this computer for HOST: ssh config, keys, route, firewall (root)\n"
     "  cloud-verify FILE...   evaluate exported cloud rules (NSG, endpoint ACL, security groups,\n"
     "                         network ACLs, GCP firewall) for one connection, offline\n"
     "  rules list             list the rules in use\n"
@@ -50,7 +61,13 @@ constexpr const char* kUsage =
     "  -h, --help             this help; 'sshpath COMMAND --help' for a command's options\n"
     "  -V, --version          print the version\n"
     "\n"
-    "Exit status: 0 the command ran (whatever it found); 2 usage, input or rule errors.\n";
+    "Exit status: 0 the command ran (whatever it found); 2 usage, input or rule errors, or the\n"
+    "report could not be written; 'run' exits as its command did; 'analyze' stopped by SIGINT or\n"
+    "SIGTERM reports on what it read, then exits 130 or 143.\n";
+
+// After SIGINT or SIGTERM, `analyze` goes on reading this long for what is already on its way
+// (the writer of a pipe got the same Ctrl-C and is flushing its last packets), then reports.
+constexpr double kDrainSeconds = 1.0;
 
 int cmd_analyze(const std::vector<std::string>& args) {
     po::options_description desc(
@@ -63,6 +80,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
         "\n"
         "Options");
     desc.add_options()
+        ("read,r", po::value<std::vector<std::string>>()->value_name("FILE"), "read FILE, as 'tcpdump -r' does (the same as giving FILE)")
         ("host", po::value<std::string>()->value_name("ADDR"), "only connections to this server address (or proxy requests for it)")
         ("port,p", po::value<std::string>()->default_value("22")->value_name("PORT"), "the SSH port")
         ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json or markdown")
@@ -70,7 +88,8 @@ int cmd_analyze(const std::vector<std::string>& args) {
         ("explain", "list every rule that matched each connection and the facts its condition read")
         ("max-connections", po::value<std::string>()->value_name("N"), "connections that may be SSH attempts tracked at once per capture (default 10000)")
         ("jobs,j", po::value<std::string>()->value_name("N"), "read up to N capture files at once (default 1; 0: one per CPU)")
-        ("keep-in-memory", po::value<std::string>()->value_name("N"), "finished SSH attempts per capture held in memory; beyond N all go to a temporary file in /tmp (default 64; 0: all of them)");
+        ("keep-in-memory", po::value<std::string>()->value_name("N"), "finished SSH attempts per capture held in memory; beyond N all go to a temporary file in /tmp (default 64; 0: all of them)")
+        ("client-check", po::value<std::string>()->value_name("FILE"), "a client check saved with 'sshpath check HOST --format json': its facts join the evidence (docs/check.md)");
     add_cloud_options(desc);
     desc.add_options()("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "file");
@@ -80,10 +99,15 @@ int cmd_analyze(const std::vector<std::string>& args) {
                   << "  sshpath analyze failing.pcapng --host 203.0.113.7 --port 2222 --format json\n"
                   << "  sshpath analyze a.pcap b.pcap --format markdown > case-1234.md\n"
                   << "  sshpath analyze failing.pcap --cloud-rules effective.json --cloud-from 198.51.100.2\n"
-                  << "  tcpdump -i any -w - 'tcp port 22 or icmp or icmp6' | sshpath analyze -\n";
+                  << "  tcpdump -i any -w - 'tcp port 22 or icmp or icmp6' | sshpath analyze -\n"
+                  << "\nCtrl-C or SIGTERM stops reading (within a second) and reports on what was read; the exit status is\n"
+                  << "then 130 or 143.\n";
         return 0;
     }
-    if (!vm.count("file")) throw UsageError("analyze: no capture file given (see 'sshpath analyze --help')");
+    std::vector<std::string> files = vm.count("read") ? vm["read"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    if (vm.count("file"))
+        for (const auto& f : vm["file"].as<std::vector<std::string>>()) files.push_back(f);
+    if (files.empty()) throw UsageError("analyze: no capture file given (see 'sshpath analyze --help')");
     engine::AnalyzeOptions options;
     options.ssh_port = parse_port(vm["port"].as<std::string>());
     if (vm.count("host")) parse_host(vm["host"].as<std::string>(), options);
@@ -97,12 +121,49 @@ int cmd_analyze(const std::vector<std::string>& args) {
     }
     std::string format = check_format(vm["format"].as<std::string>());
     rules::RuleSet rules = load_rules(vm);
-    auto files = vm["file"].as<std::vector<std::string>>();
     if (std::count(files.begin(), files.end(), "-") > 1)
         throw UsageError("analyze: '-' (standard input) can be given only once");
+    // A signal stops the reading, not the process: what was read is still reported.
+    posix::SignalPipe signals;
+    std::once_flag armed;
+    std::atomic<double> deadline{0};
+    std::atomic<bool> stopped{false};
+    options.stop_reading = [&] {
+        const int n = signals.stop_count();
+        if (n == 0) return false;
+        if (n == 1) {
+            std::call_once(armed, [&] {
+                deadline = posix::monotonic_now() + kDrainSeconds;
+                signals.wake_after(kDrainSeconds);
+            });
+            if (posix::monotonic_now() < deadline) return false;
+        }
+        stopped = true;
+        return true;
+    };
     options.explain = vm.count("explain") > 0;
+    std::optional<client::SavedCheck> saved;
+    if (vm.count("client-check")) {
+        const std::string file = vm["client-check"].as<std::string>();
+        std::ifstream in(file, std::ios::binary);
+        if (!in) throw InputError(fmt::format("--client-check: cannot open '{}'", file));
+        std::stringstream text;
+        text << in.rdbuf();
+        saved = client::read_saved_check(text.str(), file);
+        options.context.push_back(saved->facts);
+    }
     wire_cloud_rules(vm, options);
-    print_report(engine::analyze(files, options, rules), format, options.explain);
+    engine::Analysis analysis = engine::analyze(files, options, rules);
+    if (stopped)
+        analysis.warnings.push_back(fmt::format("interrupted by {}: the report covers the packets read until then",
+                                                posix::signal_name(signals.first_stop_signal())));
+    if (saved) {
+        analysis.client_check =
+            fmt::format("{}: check of {} on {} at {}", vm["client-check"].as<std::string>(), saved->host, saved->machine, saved->time);
+        analysis.client_findings = saved->notes;
+    }
+    print_report(analysis, format, options.explain);
+    if (const int sig = signals.first_stop_signal()) return posix::exit_status_for_signal(sig);
     return 0;
 }
 
@@ -192,33 +253,72 @@ int cmd_facts(const std::vector<std::string>& args) {
 
 }  // namespace
 
+namespace {
+
+int dispatch(const std::string& cmd, const std::vector<std::string>& rest) {
+    if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+        std::cout << kUsage;
+        return 0;
+    }
+    if (cmd == "-V" || cmd == "--version") {
+        std::cout << "sshpath " << SSHPATH_VERSION << "\n";
+        return 0;
+    }
+    if (cmd == "analyze") return cmd_analyze(rest);
+    if (cmd == "rules") return cmd_rules(rest);
+    if (cmd == "facts") return cmd_facts(rest);
+    if (cmd == "capture") return cmd_capture(rest);
+    if (cmd == "run") return cmd_run(rest);
+    if (cmd == "probe") return cmd_probe(rest);
+    if (cmd == "check") return cmd_check(rest);
+    if (cmd == "cloud-verify") return cmd_cloud_verify(rest);
+    throw UsageError(fmt::format("unknown command '{}' (see 'sshpath --help')", cmd));
+}
+
+// Everything a command writes to standard output goes through std::cout into this buffer,
+// which knows whether it all arrived (a full disk, a closed pipe).
+class StandardOutput {
+public:
+    StandardOutput() : old_(std::cout.rdbuf(&buffer_)) {}
+    ~StandardOutput() {
+        std::cout.flush();
+        std::cout.rdbuf(old_);
+    }
+    StandardOutput(const StandardOutput&) = delete;
+    StandardOutput& operator=(const StandardOutput&) = delete;
+    /// What went wrong, after flushing; nullopt when everything was written.
+    std::optional<std::string> problem() {
+        std::cout.flush();
+        if (buffer_.error() == 0) return std::nullopt;
+        return std::strerror(buffer_.error());
+    }
+
+private:
+    posix::FdStreamBuf buffer_{STDOUT_FILENO};
+    std::streambuf* old_;
+};
+
+}  // namespace
+
 int run(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
+    const std::string cmd = args.empty() ? "" : args[0];
+    StandardOutput output;
     try {
         if (args.empty()) {
             std::cerr << kUsage;
             return 2;
         }
-        const std::string cmd = args[0];
-        std::vector<std::string> rest(args.begin() + 1, args.end());
-        if (cmd == "-h" || cmd == "--help" || cmd == "help") {
-            std::cout << kUsage;
-            return 0;
+        const int status = dispatch(cmd, std::vector<std::string>(args.begin() + 1, args.end()));
+        if (const auto problem = output.problem()) {
+            std::cerr << "sshpath: error: cannot write to standard output: " << *problem << "\n";
+            return 2;
         }
-        if (cmd == "-V" || cmd == "--version") {
-            std::cout << "sshpath " << SSHPATH_VERSION << "\n";
-            return 0;
-        }
-        if (cmd == "analyze") return cmd_analyze(rest);
-        if (cmd == "rules") return cmd_rules(rest);
-        if (cmd == "facts") return cmd_facts(rest);
-        if (cmd == "capture") return cmd_capture(rest);
-        if (cmd == "run") return cmd_run(rest);
-        if (cmd == "probe") return cmd_probe(rest);
-        if (cmd == "cloud-verify") return cmd_cloud_verify(rest);
-        throw UsageError(fmt::format("unknown command '{}' (see 'sshpath --help')", cmd));
+        return status;
     } catch (const po::error& e) {
-        std::cerr << "sshpath: error: " << e.what() << "\n";
+        const bool known = cmd == "analyze" || cmd == "rules" || cmd == "capture" || cmd == "run" || cmd == "probe" ||
+                           cmd == "check" || cmd == "cloud-verify";
+        std::cerr << "sshpath: error: " << e.what() << " (see 'sshpath " << (known ? cmd + " " : "") << "--help')\n";
         return 2;
     } catch (const Error& e) {
         std::cerr << "sshpath: error: " << e.what() << "\n";

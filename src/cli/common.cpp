@@ -1,11 +1,12 @@
 #include "cli/common.h"
 
 #include <fmt/format.h>
-#include <netdb.h>
 
 #include <cstdio>
 #include <iostream>
 #include <cstdlib>
+
+#include "sshpath/posix/resolve.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -47,26 +48,30 @@ std::size_t parse_count(const std::string& text, const char* option, const char*
     return n;
 }
 
+std::vector<packet::IpAddress> resolve_addresses(const std::string& name, int family, std::string& why) {
+    packet::IpAddress literal;
+    if (packet::IpAddress::parse(name, literal)) return {literal};
+    const posix::Resolved r = posix::resolve(name, family);
+    std::vector<packet::IpAddress> out;
+    for (const auto& text : r.addresses)
+        if (packet::IpAddress a; packet::IpAddress::parse(text, a)) out.push_back(a);
+    if (out.empty()) why = r.error.empty() ? "no address" : r.error;
+    return out;
+}
+
+std::vector<packet::IpAddress> resolve_host(const std::string& text, const std::string& what) {
+    packet::IpAddress literal;
+    if (packet::IpAddress::parse(text, literal)) return {literal};
+    if (!posix::plausible_host_name(text)) throw UsageError(fmt::format("{}: '{}' is neither an IP address nor a host name", what, text));
+    std::string why;
+    auto addresses = resolve_addresses(text, 0, why);
+    if (addresses.empty()) throw UsageError(fmt::format("{}: cannot resolve '{}' (give its address instead)", what, text));
+    return addresses;
+}
+
 void parse_host(const std::string& text, engine::AnalyzeOptions& o) {
     o.host = text;
-    capture::IpAddress addr;
-    if (capture::IpAddress::parse(text, addr)) {
-        o.host_address = addr;
-        return;
-    }
-    bool plausible = !text.empty() && text.size() < 254 &&
-                     text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") == std::string::npos;
-    if (!plausible) throw UsageError(fmt::format("--host: '{}' is neither an IP address nor a host name", text));
-    addrinfo hints{};
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* res = nullptr;
-    if (getaddrinfo(text.c_str(), nullptr, &hints, &res) != 0 || !res)
-        throw UsageError(fmt::format("--host: cannot resolve '{}' (give its address instead)", text));
-    char buf[NI_MAXHOST];
-    if (getnameinfo(res->ai_addr, res->ai_addrlen, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST) == 0 &&
-        capture::IpAddress::parse(buf, addr))
-        o.host_address = addr;
-    freeaddrinfo(res);
+    o.host_address = resolve_host(text, "--host").front();
 }
 
 std::string check_format(const std::string& format) {
@@ -99,8 +104,8 @@ void print_report(const engine::Analysis& analysis, const std::string& format, b
         return;
     }
     std::string out = format == "markdown" ? report::render_markdown(analysis, ro) : report::render_text(analysis, ro);
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
+    std::cout << out;
+    std::cout.flush();
 }
 
 }  // namespace sshpath::cli

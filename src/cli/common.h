@@ -27,6 +27,13 @@ int parse_port(const std::string& text, const char* option = "--port");
 /// A whole number from min to max (at most 9 digits), or UsageError
 /// "OPTION: 'TEXT' is not a number of WHAT (MIN-MAX)".
 std::size_t parse_count(const std::string& text, const char* option, const char* what, std::size_t min, std::size_t max);
+/// Every address of `name` (an address is itself), resolved once for `family` (AF_UNSPEC = 0,
+/// AF_INET, AF_INET6), in the resolver's order; empty with `why` set when there is none.
+std::vector<packet::IpAddress> resolve_addresses(const std::string& name, int family, std::string& why);
+/// An IP address, or a host name resolved once (all its addresses). UsageError
+/// "WHAT: 'TEXT' is neither an IP address nor a host name" or
+/// "WHAT: cannot resolve 'TEXT' (give its address instead)".
+std::vector<packet::IpAddress> resolve_host(const std::string& text, const std::string& what);
 /// An IP address, or a host name resolved once (first address); UsageError when neither.
 void parse_host(const std::string& text, engine::AnalyzeOptions& o);
 /// text | json | markdown, or UsageError.
@@ -36,7 +43,7 @@ std::string check_format(const std::string& format);
 boost::program_options::variables_map parse_command_line(const std::vector<std::string>& args,
                                                           const boost::program_options::options_description& desc,
                                                           const char* positional);
-/// Renders the analysis in the format and writes it to stdout.
+/// Renders the analysis in the format and writes it to standard output (std::cout).
 void print_report(const engine::Analysis& analysis, const std::string& format, bool explain);
 
 }  // namespace sshpath::cli

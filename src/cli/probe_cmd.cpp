@@ -1,6 +1,4 @@
 #include <fmt/format.h>
-#include <netdb.h>
-#include <sys/socket.h>
 
 #include <boost/program_options.hpp>
 #include <cmath>
@@ -39,26 +37,6 @@ double seconds_option(const po::variables_map& vm, const char* name, double lo, 
     if (used != text.size() || !std::isfinite(v) || v < lo || v > hi)
         throw UsageError(fmt::format("--{}: '{}' is not a number from {} to {}", name, text, lo, hi));
     return v;
-}
-
-probe::IpAddress resolve(const std::string& text) {
-    probe::IpAddress a;
-    if (probe::IpAddress::parse(text, a)) return a;
-    const bool plausible = !text.empty() && text.size() < 254 &&
-                           text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") ==
-                               std::string::npos;
-    if (!plausible) throw UsageError(fmt::format("probe: '{}' is neither an IP address nor a host name", text));
-    addrinfo hints{};
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* res = nullptr;
-    if (getaddrinfo(text.c_str(), nullptr, &hints, &res) != 0 || !res)
-        throw UsageError(fmt::format("probe: cannot resolve '{}' (give its address instead)", text));
-    char buf[NI_MAXHOST];
-    bool ok = getnameinfo(res->ai_addr, res->ai_addrlen, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST) == 0 &&
-              probe::IpAddress::parse(buf, a);
-    freeaddrinfo(res);
-    if (!ok) throw UsageError(fmt::format("probe: cannot resolve '{}' (give its address instead)", text));
-    return a;
 }
 
 }  // namespace
@@ -123,7 +101,7 @@ int cmd_probe(const std::vector<std::string>& args) {
     if (vm.count("write")) cfg.write_path = vm["write"].as<std::string>();
     const std::string format = check_format(vm["format"].as<std::string>());
     cfg.target = hosts[0];
-    cfg.address = resolve(hosts[0]);
+    cfg.address = resolve_host(hosts[0], "probe").front();
     const rules::RuleSet rules = load_rules(vm);
 
     probe::ProbeResult result = probe::run_probe(cfg);
@@ -134,8 +112,7 @@ int cmd_probe(const std::vector<std::string>& args) {
     std::string out = format == "json"       ? probe::render_json(result, decision, SSHPATH_VERSION)
                       : format == "markdown" ? probe::render_markdown(result, decision, SSHPATH_VERSION)
                                              : probe::render_text(result, decision, SSHPATH_VERSION);
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
+    std::cout << out;
     return 0;
 }
 

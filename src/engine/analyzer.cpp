@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "sshpath/capture/decoder.h"
+#include "sshpath/capture/link_name.h"
 #include "sshpath/evidence/conversation.h"
 #include "sshpath/evidence/extract.h"
 #include "sshpath/flow/spill.h"
@@ -41,7 +41,7 @@ void Analyzer::set_fact(const std::string& name, facts::Value value) {
     extra_facts_.emplace_back(spec, std::move(value));
 }
 
-void Analyzer::add(const capture::Packet& p) {
+void Analyzer::add(const packet::Packet& p) {
     if (first_packet_) current_.start_time = current_.end_time = p.time, first_packet_ = false;
     current_.end_time = std::max(current_.end_time, p.time);
     table_->add(p);
@@ -151,9 +151,9 @@ namespace {
 // One file read from start to end into an Analysis of its own (no overall verdict yet).
 Analysis analyze_file(const std::string& file, const AnalyzeOptions& options, const rules::RuleSet& rules) {
     Analyzer analyzer(options, rules);
-    capture::Reader reader(file);
+    capture::Reader reader(file, options.stop_reading);
     analyzer.begin_capture(file == "-" ? "standard input" : file, reader.link_type());
-    reader.for_each([&](const capture::Packet& p) { analyzer.add(p); });
+    reader.for_each([&](const packet::Packet& p) { analyzer.add(p); });
     analyzer.end_capture(reader.stats());
     return analyzer.take_results();
 }

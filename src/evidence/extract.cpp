@@ -44,7 +44,7 @@ std::string icmp_kind_name(int ip_version, int type, int code) {
     }
 }
 
-CaptureContext make_context(const std::map<capture::IpAddress, std::uint8_t>& synack_ttls, double start_time,
+CaptureContext make_context(const std::map<packet::IpAddress, std::uint8_t>& synack_ttls, double start_time,
                             double end_time, int ssh_port) {
     CaptureContext ctx;
     ctx.start_time = start_time;
@@ -56,11 +56,11 @@ CaptureContext make_context(const std::map<capture::IpAddress, std::uint8_t>& sy
 
 namespace {
 
-std::string endpoint(const capture::IpAddress& a, int port) {
+std::string endpoint(const packet::IpAddress& a, int port) {
     return a.version == 6 ? fmt::format("[{}]:{}", a.to_string(), port) : fmt::format("{}:{}", a.to_string(), port);
 }
 
-std::string syn_options(const capture::TcpOptions& o) {
+std::string syn_options(const packet::TcpOptions& o) {
     std::vector<std::string> parts;
     if (o.mss >= 0) parts.push_back("mss");
     if (o.sack_permitted) parts.push_back("sack");

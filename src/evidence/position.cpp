@@ -9,7 +9,7 @@ int initial_ttl(int ttl) {
 
 int hop_distance(int ttl) { return ttl <= 0 ? -1 : initial_ttl(ttl) - ttl; }
 
-std::string_view address_kind(const capture::IpAddress& a) {
+std::string_view address_kind(const packet::IpAddress& a) {
     const auto& b = a.bytes;
     if (a.version == 4) {
         if (b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168)) return "private";
@@ -31,7 +31,7 @@ std::string_view address_kind(const capture::IpAddress& a) {
     return "";
 }
 
-Link server_link(const capture::IpAddress& client, const capture::IpAddress& server, int server_hops) {
+Link server_link(const packet::IpAddress& client, const packet::IpAddress& server, int server_hops) {
     if (server_hops > 0) return {"off-link", "server-ttl"};
     if (server_hops == 0) return {"on-link", "server-ttl"};
     if (client.version != server.version || client.version == 0) return {};

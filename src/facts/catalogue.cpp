@@ -158,7 +158,7 @@ bool readable_from(Scope rule, Scope other) {
         return other == Scope::kCapture || other == Scope::kClient || other == Scope::kCloud || other == Scope::kPair;
     case Scope::kCapture: return other == Scope::kClient;
     case Scope::kAttempt: return other == Scope::kFlow || other == Scope::kCapture;
-    case Scope::kLive: return other == Scope::kCapture || other == Scope::kAttempt;
+    case Scope::kLive: return other == Scope::kFlow || other == Scope::kCapture || other == Scope::kAttempt;
     case Scope::kProbe: return other == Scope::kClient;
     case Scope::kPair: return other == Scope::kFlow || other == Scope::kCloud;
     case Scope::kClient:

@@ -10,7 +10,7 @@
 
 namespace sshpath::flow {
 
-using capture::Packet;
+using packet::Packet;
 
 std::string_view side_name(Side s) {
     switch (s) {
@@ -122,14 +122,16 @@ FlowTable::Key FlowTable::key_of(const IpAddress& s, std::uint16_t sp, const IpA
 }
 
 void FlowTable::add(const Packet& p) {
-    const bool on_ssh_port = p.transport == capture::Transport::kTcp &&
+    DuplicateFilter::Result copy;
+    if (!wire_.admit(p, copy)) return count_duplicate(p, copy.ttl_changed);
+    const bool on_ssh_port = p.transport == packet::Transport::kTcp &&
                              (p.tcp.sport == options_.ssh_port || p.tcp.dport == options_.ssh_port);
     if (!on_ssh_port) ++other_.packets_off_ssh_port;
-    if (p.transport == capture::Transport::kIcmp) ++other_.icmp_packets;
+    if (p.transport == packet::Transport::kIcmp) ++other_.icmp_packets;
     if (p.ip_version == 0 || p.fragment) return;
-    if (p.transport == capture::Transport::kTcp)
+    if (p.transport == packet::Transport::kTcp)
         add_tcp(p);
-    else if (p.transport == capture::Transport::kIcmp && p.icmp.is_error)
+    else if (p.transport == packet::Transport::kIcmp && p.icmp.is_error)
         add_icmp(p);
 }
 
@@ -181,7 +183,7 @@ void FlowTable::add_tcp(const Packet& p) {
     }
     --until_sweep_;
     Key key = key_of(p.src, t.sport, p.dst, t.dport);
-    bool syn_only = t.has(capture::kSyn) && !t.has(capture::kAck);
+    bool syn_only = t.has(packet::kSyn) && !t.has(packet::kAck);
     auto [it, inserted] = index_.try_emplace(key);
     Entry* entry = &it->second;
     entry->last = p.time;
@@ -189,7 +191,7 @@ void FlowTable::add_tcp(const Packet& p) {
     if (!inserted) {
         if (entry->state != State::kLive) {
             // Already judged: only a new connection on the same ports matters.
-            if (t.flags & (capture::kFin | capture::kRst)) entry->closing = true;
+            if (t.flags & (packet::kFin | packet::kRst)) entry->closing = true;
             if (!syn_only) return;
         } else {
             f = entry->flow.get();
@@ -211,7 +213,7 @@ void FlowTable::add_tcp(const Packet& p) {
         bool sender_is_client;
         if (syn_only)
             sender_is_client = true;
-        else if (t.has(capture::kSyn))
+        else if (t.has(packet::kSyn))
             sender_is_client = false;
         else if (t.dport == options_.ssh_port)
             sender_is_client = true;
@@ -233,18 +235,19 @@ void FlowTable::add_tcp(const Packet& p) {
     PacketRef ref{p.number, p.time};
     flow.last = ref;
     ++dir.packets;
+    observe_wire(flow, p, from_client);
     if (p.payload_truncated) dir.payload_cut = true;
 
-    if (!t.has(capture::kRst)) {
+    if (!t.has(packet::kRst)) {
         if (dir.first_ttl < 0)
             dir.first_ttl = p.ttl;
         else if (dir.first_ttl != p.ttl)
             dir.ttl_varies = true;
     }
 
-    if (t.has(capture::kSyn)) {
+    if (t.has(packet::kSyn)) {
         SynEvent ev{ref, t.seq, p.ttl, t.options};
-        if (from_client && !t.has(capture::kAck)) {
+        if (from_client && !t.has(packet::kAck)) {
             if (!flow.synacks.empty()) ++flow.syns_after_synack;
             flow.syns.push_back(ev);
             if (!dir.isn_known) {
@@ -259,7 +262,7 @@ void FlowTable::add_tcp(const Packet& p) {
                 e->after_s = p.time - flow.syns.front().ref.time;
                 if (!flow.synacks.empty()) e->flags |= kAfterSynack;
             }
-        } else if (!from_client && t.has(capture::kAck)) {
+        } else if (!from_client && t.has(packet::kAck)) {
             flow.synacks.push_back(ev);
             synack_ttls_.emplace(p.src, p.ttl);
             if (!dir.isn_known) {
@@ -277,7 +280,7 @@ void FlowTable::add_tcp(const Packet& p) {
         return;
     }
 
-    if (t.has(capture::kRst)) {
+    if (t.has(packet::kRst)) {
         RstEvent ev;
         ev.ref = ref;
         ev.from = side;
@@ -285,7 +288,7 @@ void FlowTable::add_tcp(const Packet& p) {
         ev.ip_id = p.ip_id;
         ev.seq = t.seq;
         ev.ack = t.ack;
-        ev.has_ack = t.has(capture::kAck);
+        ev.has_ack = t.has(packet::kAck);
         ev.before_synack = flow.synacks.empty();
         ev.server_bytes_before = flow.s2c.max_end;
         ev.client_bytes_before = flow.c2s.max_end;
@@ -314,7 +317,7 @@ void FlowTable::add_tcp(const Packet& p) {
     }
 
     // Acknowledgements.
-    if (t.has(capture::kAck)) {
+    if (t.has(packet::kAck)) {
         if (from_client && !flow.handshake_ack && !flow.synacks.empty() && flow.s2c.isn_known &&
             t.ack == flow.s2c.isn + 1) {
             flow.handshake_ack = ref;
@@ -338,7 +341,7 @@ void FlowTable::add_tcp(const Packet& p) {
             // An ACK of a direction we never saw start: that direction's SYN or data is missing.
             (from_client ? flow.client_acks_unseen : flow.server_acks_unseen) = true;
         }
-        bool pure = p.payload_wire_len == 0 && !t.has(capture::kFin);
+        bool pure = p.payload_wire_len == 0 && !t.has(packet::kFin);
         if (pure && dir.acked_anything && t.ack == dir.last_ack && t.window == dir.last_window &&
             other.max_end > 0 && rel_offset(other, t.ack) < static_cast<std::int64_t>(other.max_end)) {
             ++dir.dup_acks;
@@ -497,7 +500,7 @@ void FlowTable::add_tcp(const Packet& p) {
         dir.payload_bytes = dir.max_end;
     }
 
-    if (t.has(capture::kFin) && !dir.fin) {
+    if (t.has(packet::kFin) && !dir.fin) {
         dir.fin = ref;
         add_event(flow, options_, p, side, EventKind::kFin);
     }

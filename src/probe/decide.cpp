@@ -246,12 +246,12 @@ facts::FactSet probe_facts(const PathFacts& f, double t0) {
     fs.set(P::port, f.port);
     fs.set(P::ttl_probes, f.raw);
 
-    fs.set(P::connect_result, f.connect_result);
-    fs.set(P::banner_outcome, f.banner_outcome);
+    fs.set(P::connect_result, std::string(connect_result_name(f.connect_result)));
+    fs.set(P::banner_outcome, std::string(banner_outcome_name(f.banner_outcome)));
     fs.set(P::banner, f.banner);
-    fs.set(P::after_banner, f.after_banner);
+    fs.set(P::after_banner, std::string(after_banner_name(f.after_banner)));
     fs.set(P::first_line, f.first_line);
-    fs.set(P::first_bytes, f.first_bytes);
+    fs.set(P::first_bytes, std::string(first_bytes_name(f.first_bytes)));
     fs.set(P::connect_synack_hops, f.connect_synack_hops);
     fs.set(P::connect_rst_hops, f.connect_rst_hops);
     fs.set(P::connect_rst_hop_delta, hop_delta(f.connect_rst_hops, f.connect_synack_hops));

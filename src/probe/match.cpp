@@ -4,8 +4,8 @@
 
 namespace sshpath::probe {
 
-using capture::Packet;
-using capture::Transport;
+using packet::Packet;
+using packet::Transport;
 
 void Matcher::add(const ProbeRef& ref, const Probe& probe, const IpAddress& dst, std::uint16_t dport) {
     Entry e{ref, dst, dport};
@@ -34,18 +34,18 @@ Classified Matcher::classify(const Packet& p) const {
                                                          (p.dst == source_ && t.dport == connect_port_));
         if (connect_flow) return {PacketRole::kConnect, {}};
         if (p.src == source_ && t.sport == sport_) {
-            if (t.has(capture::kSyn) && !t.has(capture::kAck)) {
+            if (t.has(packet::kSyn) && !t.has(packet::kAck)) {
                 if (const Entry* e = by_seq(t.seq, p.dst, t.dport)) return {PacketRole::kProbe, e->ref};
             }
             return {PacketRole::kFlow, {}};
         }
         if (p.dst == source_ && t.dport == sport_) {
-            const bool answers = t.has(capture::kRst) || (t.has(capture::kSyn) && t.has(capture::kAck));
+            const bool answers = t.has(packet::kRst) || (t.has(packet::kSyn) && t.has(packet::kAck));
             if (!answers) return {PacketRole::kFlow, {}};
-            const Entry* e = t.has(capture::kAck) ? by_seq(t.ack - 1, p.src, t.sport) : nullptr;
+            const Entry* e = t.has(packet::kAck) ? by_seq(t.ack - 1, p.src, t.sport) : nullptr;
             // A bare RST (no ACK) carries no trace of our sequence number: give it to the latest
             // probe of that flow.
-            if (!e && !t.has(capture::kAck)) e = latest(p.src, t.sport);
+            if (!e && !t.has(packet::kAck)) e = latest(p.src, t.sport);
             if (e) return {PacketRole::kReply, e->ref};
             return {PacketRole::kFlow, {}};
         }
@@ -81,7 +81,7 @@ void record_reply(Probe& probe, const Packet& p, std::size_t packet_number) {
     r.time = p.time;
     r.packet = packet_number;
     if (p.transport == Transport::kTcp) {
-        r.kind = p.tcp.has(capture::kRst) ? ReplyKind::kRst : ReplyKind::kSynAck;
+        r.kind = p.tcp.has(packet::kRst) ? ReplyKind::kRst : ReplyKind::kSynAck;
     } else {
         r.icmp_type = p.icmp.type;
         r.icmp_code = p.icmp.code;

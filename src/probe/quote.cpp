@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "sshpath/packet/headers.h"
+
 namespace sshpath::probe {
 
 namespace {
@@ -17,30 +19,6 @@ std::uint32_t be32(const std::uint8_t* p) {
 }
 
 constexpr std::uint8_t kOptEol = 0, kOptNop = 1, kOptMss = 2, kOptWscale = 3, kOptSackPermitted = 4, kOptTimestamps = 8;
-
-void parse_options(Bytes opts, HeaderFields& h) {
-    std::size_t i = 0;
-    while (i < opts.size()) {
-        const std::uint8_t kind = opts[i];
-        if (kind == kOptEol) {
-            h.options.push_back({kind, {}});
-            break;  // the rest is padding
-        }
-        if (kind == kOptNop) {
-            h.options.push_back({kind, {}});
-            ++i;
-            continue;
-        }
-        if (i + 1 >= opts.size() || opts[i + 1] < 2 || i + opts[i + 1] > opts.size()) {
-            h.options_malformed = true;
-            return;
-        }
-        const std::size_t len = opts[i + 1];
-        h.options.push_back({kind, std::vector<std::uint8_t>(opts.begin() + static_cast<std::ptrdiff_t>(i + 2),
-                                                             opts.begin() + static_cast<std::ptrdiff_t>(i + len))});
-        i += len;
-    }
-}
 
 const TcpOption* find_option(const HeaderFields& h, std::uint8_t kind) {
     for (const auto& o : h.options)
@@ -80,57 +58,40 @@ std::string hex(const std::vector<std::uint8_t>& b) {
 
 HeaderFields parse_headers(Bytes b) {
     HeaderFields h;
-    if (b.empty()) return h;
-    std::size_t l4 = 0;
-    const int version = b[0] >> 4;
-    if (version == 4) {
-        const std::size_t ihl = static_cast<std::size_t>(b[0] & 0x0f) * 4;
-        if (ihl < 20 || b.size() < ihl) return h;
-        h.ip_version = 4;
-        h.tos = b[1];
-        h.ip_length = be16(&b[2]);
-        h.ip_id = be16(&b[4]);
-        h.df = (b[6] & 0x40) != 0;
-        h.ttl = b[8];
-        h.protocol = b[9];
-        h.src = IpAddress::v4(&b[12]);
-        h.dst = IpAddress::v4(&b[16]);
-        h.ip_options.assign(b.begin() + 20, b.begin() + static_cast<std::ptrdiff_t>(ihl));
-        l4 = ihl;
-    } else if (version == 6) {
-        if (b.size() < 40) return h;
-        h.ip_version = 6;
-        h.tos = static_cast<std::uint8_t>((b[0] & 0x0f) << 4 | b[1] >> 4);
-        h.flow_label = static_cast<std::uint32_t>(b[1] & 0x0f) << 16 | static_cast<std::uint32_t>(b[2]) << 8 | b[3];
-        h.ip_length = be16(&b[4]);
-        h.protocol = b[6];
-        h.ttl = b[7];
-        h.src = IpAddress::v6(&b[8]);
-        h.dst = IpAddress::v6(&b[24]);
-        l4 = 40;
-    } else {
-        return h;
-    }
+    packet::IpFields ip;
+    if (packet::read_ip_header(b, ip) != nullptr) return h;
     h.valid = true;
+    h.ip_version = ip.version;
+    h.tos = ip.tos;
+    h.flow_label = ip.flow_label;
+    h.ip_length = ip.length;
+    h.ip_id = ip.id;
+    h.df = ip.df;
+    h.ttl = ip.ttl;
+    h.protocol = ip.protocol;
+    h.src = ip.src;
+    h.dst = ip.dst;
+    h.ip_options.assign(ip.options.begin(), ip.options.end());
     if (h.protocol != 6) return h;
-    const Bytes t = b.subspan(l4);
-    if (t.size() < 8) return h;
-    h.has_ports_seq = true;
-    h.sport = be16(&t[0]);
-    h.dport = be16(&t[2]);
-    h.seq = be32(&t[4]);
-    if (t.size() < 20) return h;
-    h.has_tcp_header = true;
-    h.ack = be32(&t[8]);
-    h.data_offset = t[12] >> 4;
-    h.tcp_flags = static_cast<std::uint16_t>((t[12] & 0x0f) << 8 | t[13]);
-    h.window = be16(&t[14]);
-    h.tcp_checksum = be16(&t[16]);
-    h.urgent = be16(&t[18]);
-    const std::size_t doff = static_cast<std::size_t>(h.data_offset) * 4;
-    if (doff < 20 || t.size() < doff) return h;
+    const packet::TcpFields t = packet::read_tcp_header(b.subspan(ip.header_len));
+    h.has_ports_seq = t.has_ports_seq;
+    h.sport = t.sport;
+    h.dport = t.dport;
+    h.seq = t.seq;
+    h.has_tcp_header = t.has_fixed;
+    h.ack = t.ack;
+    h.data_offset = t.data_offset;
+    h.tcp_flags = t.flags;
+    h.window = t.window;
+    h.tcp_checksum = t.checksum;
+    h.urgent = t.urgent;
+    if (!t.has_options) return h;
     h.has_tcp_options = true;
-    parse_options(t.subspan(20, doff - 20), h);
+    packet::TcpOptionReader reader(t.options);
+    std::uint8_t kind = 0;
+    Bytes data;
+    while (reader.next(kind, data)) h.options.push_back({kind, std::vector<std::uint8_t>(data.begin(), data.end())});
+    h.options_malformed = reader.malformed();
     return h;
 }
 

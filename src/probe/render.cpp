@@ -117,7 +117,7 @@ std::string trace_title(const ProbeResult& r, const Trace& t) {
                                                        : "last hop that saw the SYN, at its own address";
     std::string ttls = lo == hi ? fmt::format("TTL {}", lo) : fmt::format("TTL {}-{}", lo, hi);
     return fmt::format("{} ({}): SYN to {}, {}, up to {} per hop; stopped: {}", trace_role_name(t.role), what,
-                       endpoint(t.destination, t.dport), ttls, r.probes_per_hop, t.stop_reason.empty() ? "-" : t.stop_reason);
+                       endpoint(t.destination, t.dport), ttls, r.probes_per_hop, t.stop_reason == TraceStop::kNotStopped ? std::string_view("-") : trace_stop_name(t.stop_reason));
 }
 
 /// One line per TTL: ttl, addresses, answers, RTTs, notes. Runs of silent TTLs are folded.
@@ -164,22 +164,23 @@ std::vector<std::array<std::string, 5>> hop_rows(const Trace& t) {
 
 std::string connect_line(const ConnectTest& c) {
     if (!c.ran) return "not run";
-    if (c.result == "connected") return fmt::format("connected in {:.1f} ms (local port {})", c.connect_ms, c.sport);
-    return fmt::format("{}: {} (after {:.0f} ms)", c.result, c.error, c.connect_ms);
+    if (c.result == ConnectResult::kConnected) return fmt::format("connected in {:.1f} ms (local port {})", c.connect_ms, c.sport);
+    return fmt::format("{}: {} (after {:.0f} ms)", connect_result_name(c.result), c.error, c.connect_ms);
 }
 
 std::string banner_line(const ConnectTest& c) {
-    if (c.result != "connected") return "-";
-    if (c.banner_outcome == "ssh")
+    if (c.result != ConnectResult::kConnected) return "-";
+    if (c.banner_outcome == BannerOutcome::kSsh)
         return fmt::format("{} (after {:.1f} ms){}", c.banner, c.banner_ms,
-                           c.after_banner == "reset"    ? "; then the connection was reset"
-                           : c.after_banner == "closed" ? "; then the connection was closed"
+                           c.after_banner == AfterBanner::kReset    ? "; then the connection was reset"
+                           : c.after_banner == AfterBanner::kClosed ? "; then the connection was closed"
                                                         : "");
-    if (c.banner_outcome == "timeout") return "none: the server sent nothing in time";
-    if (c.banner_outcome == "closed") return "none: the server closed the connection";
-    if (c.banner_outcome == "reset") return "none: the connection was reset";
-    if (c.banner_outcome == "not-ssh") return fmt::format("none: not SSH (first bytes look like {})", c.first_bytes);
-    return c.banner_outcome;
+    if (c.banner_outcome == BannerOutcome::kTimeout) return "none: the server sent nothing in time";
+    if (c.banner_outcome == BannerOutcome::kClosed) return "none: the server closed the connection";
+    if (c.banner_outcome == BannerOutcome::kReset) return "none: the connection was reset";
+    if (c.banner_outcome == BannerOutcome::kNotSsh)
+        return fmt::format("none: not SSH (first bytes look like {})", first_bytes_name(c.first_bytes));
+    return std::string(banner_outcome_name(c.banner_outcome));
 }
 
 ordered_json probe_json(const Probe& p, double t0) {
@@ -408,17 +409,17 @@ std::string render_json(const ProbeResult& r, const Decision& d, const std::stri
     p["ttl_probes_note"] = r.raw_note;
     const auto& c = r.connect;
     ordered_json cj;
-    cj["result"] = c.ran ? c.result : "not-run";
+    cj["result"] = connect_result_name(c.ran ? c.result : ConnectResult::kNotRun);
     cj["error"] = c.error;
     cj["connect_ms"] = round3(c.connect_ms);
     cj["local_port"] = c.sport;
-    cj["banner_outcome"] = c.banner_outcome;
+    cj["banner_outcome"] = banner_outcome_name(c.banner_outcome);
     cj["banner"] = c.banner;
     cj["banner_ms"] = round3(c.banner_ms);
-    cj["after_banner"] = c.after_banner;
+    cj["after_banner"] = after_banner_name(c.after_banner);
     cj["pre_banner_count"] = c.pre_banner_count;
     cj["pre_banner_lines"] = c.pre_banner_lines;
-    cj["first_bytes"] = c.first_bytes;
+    cj["first_bytes"] = first_bytes_name(c.first_bytes);
     cj["synack_ttl"] = c.synack_ttl;
     cj["rst_ttl"] = c.rst_ttl;
     p["connect"] = cj;
@@ -429,7 +430,7 @@ std::string render_json(const ProbeResult& r, const Decision& d, const std::stri
         tj["destination"] = t.destination.to_string();
         tj["port"] = t.dport;
         tj["source_port"] = t.sport;
-        tj["stop_reason"] = t.stop_reason;
+        tj["stop_reason"] = trace_stop_name(t.stop_reason);
         ordered_json hops = ordered_json::array();
         for (const auto& h : t.hops) {
             ordered_json hj;

@@ -5,90 +5,34 @@
 #include <fmt/format.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
-#include <pcap/pcap.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <climits>
-#include <csignal>
 #include <cstring>
-#include <ctime>
 #include <optional>
 #include <random>
 
-#include "sshpath/capture/decoder.h"
+#include "sshpath/capture/link_name.h"
+#include "sshpath/capture/live.h"
+#include "sshpath/packet/decoder.h"
 #include "sshpath/core/error.h"
 #include "sshpath/probe/craft.h"
 #include "sshpath/probe/match.h"
+#include "sshpath/posix/clock.h"
+#include "sshpath/posix/fd.h"
+#include "sshpath/posix/signals.h"
 
 namespace sshpath::probe {
 
 namespace {
 
-volatile std::sig_atomic_t g_stop = 0;
-extern "C" void on_stop_signal(int) { g_stop = 1; }
-
-/// Installs SIGINT/SIGTERM handlers that only set a flag, and restores the old ones.
-class SignalGuard {
-public:
-    SignalGuard() {
-        g_stop = 0;
-        struct sigaction sa {};
-        sa.sa_handler = on_stop_signal;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, &old_int_);
-        sigaction(SIGTERM, &sa, &old_term_);
-    }
-    ~SignalGuard() {
-        sigaction(SIGINT, &old_int_, nullptr);
-        sigaction(SIGTERM, &old_term_, nullptr);
-    }
-    SignalGuard(const SignalGuard&) = delete;
-    SignalGuard& operator=(const SignalGuard&) = delete;
-
-private:
-    struct sigaction old_int_ {};
-    struct sigaction old_term_ {};
-};
-
-/// A file descriptor closed on scope exit.
-class Fd {
-public:
-    explicit Fd(int fd = -1) : fd_(fd) {}
-    ~Fd() { reset(); }
-    Fd(Fd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-    Fd& operator=(Fd&& o) noexcept {
-        if (this != &o) {
-            reset();
-            fd_ = o.fd_;
-            o.fd_ = -1;
-        }
-        return *this;
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-    void reset() {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
-    }
-
-private:
-    int fd_;
-};
-
-double mono_now() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-double wall_now() {
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
+using posix::Fd;
+using posix::monotonic_now;
+using posix::wall_now;
 
 /// A socket address for an IpAddress and port.
 struct SockAddr {
@@ -175,69 +119,27 @@ Fd bind_port(const IpAddress& source, int& port) {
     return s;
 }
 
-/// Live capture through libpcap, immediate mode, non-blocking.
-class LiveCapture {
-public:
-    LiveCapture(const std::string& iface, const std::string& filter) {
-        char err[PCAP_ERRBUF_SIZE] = {};
-        pcap_ = pcap_create(iface.c_str(), err);
-        if (!pcap_) throw Error(err);
-        pcap_set_snaplen(pcap_, 65535);
-        pcap_set_immediate_mode(pcap_, 1);
-        pcap_set_timeout(pcap_, 10);
-        pcap_set_buffer_size(pcap_, 4 << 20);
-        const int rc = pcap_activate(pcap_);
-        if (rc < 0) {
-            std::string why = rc == PCAP_ERROR_PERM_DENIED ? "permission denied" : pcap_geterr(pcap_);
-            pcap_close(pcap_);
-            throw Error(fmt::format("cannot capture on {}: {}", iface, why));
-        }
-        bpf_program prog{};
-        if (pcap_compile(pcap_, &prog, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0 || pcap_setfilter(pcap_, &prog) != 0) {
-            std::string why = pcap_geterr(pcap_);
-            pcap_freecode(&prog);
-            pcap_close(pcap_);
-            throw Error(fmt::format("cannot set the capture filter '{}': {}", filter, why));
-        }
-        pcap_freecode(&prog);
-        pcap_setnonblock(pcap_, 1, err);
-        fd_ = pcap_get_selectable_fd(pcap_);
-    }
-    ~LiveCapture() { pcap_close(pcap_); }
-    LiveCapture(const LiveCapture&) = delete;
-    LiveCapture& operator=(const LiveCapture&) = delete;
-    pcap_t* handle() const { return pcap_; }
-    int fd() const { return fd_; }
-    int link_type() const { return pcap_datalink(pcap_); }
-
-private:
-    pcap_t* pcap_ = nullptr;
-    int fd_ = -1;
-};
-
 bool printable_line(const std::string& s) {
     return std::all_of(s.begin(), s.end(), [](unsigned char c) { return c == '\t' || (c >= 0x20 && c < 0x7f); });
 }
 
-std::string first_bytes_kind(const std::string& b) {
-    if (b.empty()) return "";
-    if (b.rfind("SSH-", 0) == 0) return "ssh";
-    if (b.rfind("HTTP/", 0) == 0 || b.rfind("<", 0) == 0) return "http";
-    if (b.size() >= 2 && static_cast<unsigned char>(b[0]) == 0x16 && static_cast<unsigned char>(b[1]) == 0x03) return "tls";
+FirstBytes first_bytes_kind(const std::string& b) {
+    if (b.empty()) return FirstBytes::kNone;
+    if (b.rfind("SSH-", 0) == 0) return FirstBytes::kSsh;
+    if (b.rfind("HTTP/", 0) == 0 || b.rfind("<", 0) == 0) return FirstBytes::kHttp;
+    if (b.size() >= 2 && static_cast<unsigned char>(b[0]) == 0x16 && static_cast<unsigned char>(b[1]) == 0x03) return FirstBytes::kTls;
     const std::size_t n = std::min<std::size_t>(b.size(), 64);
     for (std::size_t i = 0; i < n; ++i) {
         const auto c = static_cast<unsigned char>(b[i]);
-        if (c != '\r' && c != '\n' && c != '\t' && (c < 0x20 || c >= 0x7f)) return "binary";
+        if (c != '\r' && c != '\n' && c != '\t' && (c < 0x20 || c >= 0x7f)) return FirstBytes::kBinary;
     }
-    return "text";
+    return FirstBytes::kText;
 }
 
 class Runner {
 public:
-    Runner(const ProbeConfig& cfg, ProbeResult& res) : cfg_(cfg), res_(res), matcher_({}, 0) {}
-    ~Runner() {
-        if (dumper_) pcap_dump_close(dumper_);
-    }
+    Runner(const ProbeConfig& cfg, ProbeResult& res, posix::SignalPipe& signals)
+        : cfg_(cfg), res_(res), signals_(signals), matcher_({}, 0) {}
     Runner(const Runner&) = delete;
     Runner& operator=(const Runner&) = delete;
 
@@ -251,15 +153,18 @@ private:
     Probe& probe_at(const ProbeRef& r) { return res_.traces[r.trace].hops[r.hop].probes[r.probe]; }
     /// Waits up to `seconds` for captured packets (or until `fd` is ready for `events`), handling them.
     bool pump(double seconds, int fd = -1, short events = 0);
-    void handle(const pcap_pkthdr* h, const u_char* data);
-    double remaining() const { return deadline_ - mono_now(); }
-    bool stopping() const { return g_stop != 0 || remaining() <= 0; }
+    void handle(const packet::Packet& decoded, const capture::RawFrame& frame);
+    double remaining() const { return deadline_ - monotonic_now(); }
+    bool interrupted() const { return signals_.stop_count() > 0; }
+    bool stopping() const { return interrupted() || remaining() <= 0; }
     void write_capture();
 
     const ProbeConfig& cfg_;
     ProbeResult& res_;
+    posix::SignalPipe& signals_;
     Matcher matcher_;
-    std::optional<LiveCapture> cap_;
+    std::optional<capture::LiveCapture> cap_;
+    std::optional<capture::DumpWriter> writer_;
     Fd raw_;
     Fd sport_holder_;
     Fd connect_sock_;
@@ -271,11 +176,10 @@ private:
     std::uint32_t counter_ = 0;
     std::vector<std::pair<ProbeRef, double>> pending_;  ///< probes and their monotonic send times
     bool send_error_reported_ = false;
-    pcap_dumper_t* dumper_ = nullptr;
 };
 
 void Runner::run() {
-    const double start = mono_now();
+    const double start = monotonic_now();
     deadline_ = start + cfg_.timeout_s;
     res_.started = wall_now();
     res_.target = cfg_.target;
@@ -339,7 +243,7 @@ void Runner::run() {
     } else if (!cfg_.trace) {
         res_.raw_note = "TTL probes skipped (--no-trace).";
     }
-    res_.interrupted = g_stop != 0;
+    res_.interrupted = interrupted();
     if (res_.interrupted) res_.warnings.push_back("interrupted: the report shows what was seen until then");
     else if (remaining() <= 0) res_.warnings.push_back(fmt::format("the time limit ({} s) ended the probes early", cfg_.timeout_s));
     res_.finished = wall_now();
@@ -349,59 +253,53 @@ void Runner::run() {
 void Runner::open_capture() {
     res_.interface = cfg_.interface.empty() ? interface_of(res_.source) : cfg_.interface;
     const std::string filter = fmt::format("(tcp and (port {} or port {})) or icmp or icmp6", sport_, connect_port_);
+    capture::LiveOptions options;
+    options.interface = res_.interface;
     try {
-        cap_.emplace(res_.interface, filter);
-    } catch (const Error& e) {
+        cap_.emplace(options);
+        cap_->set_filter(filter);
+    } catch (const InputError& e) {
         res_.raw_note = fmt::format("TTL probes skipped: {} (they need root or CAP_NET_RAW to see the answers)", e.what());
         res_.interface.clear();
-        return;
-    }
-    res_.link_type = cap_->link_type();
-    if (!capture::link_type_supported(res_.link_type)) {
-        res_.raw_note = fmt::format("TTL probes skipped: interface {} has link type {}, which sshpath cannot decode",
-                                    res_.interface, capture::link_type_name(res_.link_type));
         cap_.reset();
         return;
     }
-    if (!cfg_.write_path.empty()) {
-        dumper_ = pcap_dump_open(cap_->handle(), cfg_.write_path.c_str());
-        if (!dumper_)
-            throw InputError(fmt::format("cannot write '{}': {}", cfg_.write_path, pcap_geterr(cap_->handle())));
-    }
+    res_.link_type = cap_->link_type();
+    if (!cfg_.write_path.empty())
+        writer_.emplace(cfg_.write_path, capture::DumpFormat::kPcap, cap_->link_type(), cap_->snaplen(), res_.interface, filter,
+                        "sshpath probe");
 }
 
 bool Runner::pump(double seconds, int fd, short events) {
-    pollfd fds[2];
+    pollfd fds[3];
     nfds_t n = 0;
-    if (cap_) fds[n++] = {cap_->fd(), POLLIN, 0};
+    fds[n++] = {signals_.fd(), POLLIN, 0};
+    if (cap_) fds[n++] = {cap_->selectable_fd(), POLLIN, 0};
     const nfds_t mine = n;
     if (fd >= 0) fds[n++] = {fd, events, 0};
     const int ms = static_cast<int>(std::clamp(seconds, 0.0, 1.0) * 1000.0 + 0.999);
-    if (n == 0) {
-        if (ms > 0) poll(nullptr, 0, ms);
-        return false;
-    }
     const int rc = poll(fds, n, ms);
+    signals_.take();  // counted by the pipe: stopping() sees them
     if (cap_) {
-        while (pcap_dispatch(cap_->handle(), -1,
-                             [](u_char* self, const pcap_pkthdr* h, const u_char* d) {
-                                 reinterpret_cast<Runner*>(self)->handle(h, d);
-                             },
-                             reinterpret_cast<u_char*>(this)) > 0) {
+        try {
+            while (cap_->dispatch([this](const packet::Packet& p, const capture::RawFrame& f) { handle(p, f); }) > 0) {
+            }
+            if (writer_) writer_->flush();
+        } catch (const InputError& e) {
+            res_.warnings.push_back(fmt::format("the capture stopped: {}", e.what()));
+            cap_.reset();
         }
     }
     return rc > 0 && fd >= 0 && (fds[mine].revents != 0);
 }
 
-void Runner::handle(const pcap_pkthdr* h, const u_char* data) {
-    capture::Packet p;
-    p.time = static_cast<double>(h->ts.tv_sec) + static_cast<double>(h->ts.tv_usec) / 1e6;
-    p.caplen = h->caplen;
-    p.wirelen = h->len;
-    capture::decode(res_.link_type, std::span<const std::uint8_t>(data, h->caplen), p);
-    const Classified c = matcher_.classify(p);
+void Runner::handle(const packet::Packet& decoded, const capture::RawFrame& frame) {
+    const Classified c = matcher_.classify(decoded);
     if (c.role == PacketRole::kIgnore) return;
-    res_.packets.push_back({p.time, h->len, std::vector<std::uint8_t>(data, data + h->caplen)});
+    res_.packets.push_back({decoded.time, frame.wirelen, std::vector<std::uint8_t>(frame.data.begin(), frame.data.end())});
+    if (writer_) writer_->add(frame);
+    // Packet numbers count the packets kept (those of the capture file), not all captured.
+    packet::Packet p = decoded;
     p.number = res_.packets.size();
     switch (c.role) {
     case PacketRole::kProbe: {
@@ -413,13 +311,13 @@ void Runner::handle(const pcap_pkthdr* h, const u_char* data) {
     case PacketRole::kReply: record_reply(probe_at(*c.ref), p, p.number); break;
     case PacketRole::kConnect: {
         ConnectTest& ct = res_.connect;
-        if (p.transport != capture::Transport::kTcp || p.src != cfg_.address) break;
-        if (p.tcp.has(capture::kSyn) && p.tcp.has(capture::kAck) && ct.synack_packet == 0) {
+        if (p.transport != packet::Transport::kTcp || p.src != cfg_.address) break;
+        if (p.tcp.has(packet::kSyn) && p.tcp.has(packet::kAck) && ct.synack_packet == 0) {
             ct.synack_ttl = p.ttl;
             ct.synack_hops = hops_from_ttl(p.ttl);
             ct.synack_packet = p.number;
             ct.synack_time = p.time;
-        } else if (p.tcp.has(capture::kRst) && ct.rst_packet == 0) {
+        } else if (p.tcp.has(packet::kRst) && ct.rst_packet == 0) {
             ct.rst_ttl = p.ttl;
             ct.rst_hops = hops_from_ttl(p.ttl);
             ct.rst_packet = p.number;
@@ -437,28 +335,28 @@ void Runner::run_connect() {
     ct.sport = connect_port_;
     const int fd = connect_sock_.get();
     SockAddr sa(cfg_.address, cfg_.port);
-    const double t0 = mono_now();
+    const double t0 = monotonic_now();
     int err = 0;
     if (connect(fd, sa.get(), sa.len) != 0) err = errno;
     if (err == EINPROGRESS) {
         const double until = t0 + std::min(cfg_.connect_timeout_s, std::max(0.0, remaining()));
         err = ETIMEDOUT;
-        while (g_stop == 0 && mono_now() < until) {
-            if (pump(until - mono_now(), fd, POLLOUT)) {
+        while (!interrupted() && monotonic_now() < until) {
+            if (pump(until - monotonic_now(), fd, POLLOUT)) {
                 socklen_t len = sizeof err;
                 getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
                 break;
             }
         }
     }
-    ct.connect_ms = (mono_now() - t0) * 1000.0;
+    ct.connect_ms = (monotonic_now() - t0) * 1000.0;
     switch (err) {
-    case 0: ct.result = "connected"; break;
-    case ETIMEDOUT: ct.result = "timeout"; break;
-    case ECONNREFUSED: ct.result = "refused"; break;
+    case 0: ct.result = ConnectResult::kConnected; break;
+    case ETIMEDOUT: ct.result = ConnectResult::kTimeout; break;
+    case ECONNREFUSED: ct.result = ConnectResult::kRefused; break;
     case EHOSTUNREACH:
-    case ENETUNREACH: ct.result = "unreachable"; break;
-    default: ct.result = "error";
+    case ENETUNREACH: ct.result = ConnectResult::kUnreachable; break;
+    default: ct.result = ConnectResult::kError;
     }
     if (err != 0) {
         ct.error = err == ETIMEDOUT ? fmt::format("no answer within {} s", cfg_.connect_timeout_s) : std::strerror(err);
@@ -468,34 +366,34 @@ void Runner::run_connect() {
     // Like ssh: our identification string goes out at once, then we read the server's lines.
     static constexpr char kHello[] = "SSH-2.0-sshpath_probe\r\n";
     if (send(fd, kHello, sizeof kHello - 1, MSG_NOSIGNAL) < 0) {
-        ct.banner_outcome = errno == ECONNRESET ? "reset" : "closed";
+        ct.banner_outcome = errno == ECONNRESET ? BannerOutcome::kReset : BannerOutcome::kClosed;
         connect_sock_.reset();
         return;
     }
-    const double until = mono_now() + std::min(cfg_.banner_timeout_s, std::max(0.0, remaining()));
+    const double until = monotonic_now() + std::min(cfg_.banner_timeout_s, std::max(0.0, remaining()));
     std::string buf, all;
     std::size_t line_start = 0;
-    while (ct.banner_outcome.empty()) {
-        if (g_stop != 0 || mono_now() >= until) {
-            ct.banner_outcome = all.empty() ? "timeout" : "not-ssh";
+    while (ct.banner_outcome == BannerOutcome::kNone) {
+        if (interrupted() || monotonic_now() >= until) {
+            ct.banner_outcome = all.empty() ? BannerOutcome::kTimeout : BannerOutcome::kNotSsh;
             break;
         }
-        if (!pump(until - mono_now(), fd, POLLIN)) continue;
+        if (!pump(until - monotonic_now(), fd, POLLIN)) continue;
         char chunk[4096];
         const ssize_t n = recv(fd, chunk, sizeof chunk, 0);
         if (n < 0) {
             if (errno == EAGAIN || errno == EINTR) continue;
-            ct.banner_outcome = errno == ECONNRESET ? "reset" : "closed";
+            ct.banner_outcome = errno == ECONNRESET ? BannerOutcome::kReset : BannerOutcome::kClosed;
             break;
         }
         if (n == 0) {
-            ct.banner_outcome = "closed";
+            ct.banner_outcome = BannerOutcome::kClosed;
             break;
         }
         all.append(chunk, static_cast<std::size_t>(n));
-        if (ct.first_bytes.empty()) ct.first_bytes = first_bytes_kind(all);
-        if (ct.first_bytes == "http" || ct.first_bytes == "tls" || ct.first_bytes == "binary") {
-            ct.banner_outcome = "not-ssh";
+        if (ct.first_bytes == FirstBytes::kNone) ct.first_bytes = first_bytes_kind(all);
+        if (ct.first_bytes == FirstBytes::kHttp || ct.first_bytes == FirstBytes::kTls || ct.first_bytes == FirstBytes::kBinary) {
+            ct.banner_outcome = BannerOutcome::kNotSsh;
             std::string first = all.substr(0, all.find('\n'));
             if (!first.empty() && first.back() == '\r') first.pop_back();
             if (printable_line(first)) ct.pre_banner_lines.push_back(first.substr(0, 120));
@@ -509,8 +407,8 @@ void Runner::run_connect() {
             if (!line.empty() && line.back() == '\r') line.pop_back();
             if (line.rfind("SSH-", 0) == 0) {
                 ct.banner = line.substr(0, 255);
-                ct.banner_outcome = "ssh";
-                ct.banner_ms = (mono_now() - t0) * 1000.0 - ct.connect_ms;
+                ct.banner_outcome = BannerOutcome::kSsh;
+                ct.banner_ms = (monotonic_now() - t0) * 1000.0 - ct.connect_ms;
                 break;
             }
             ++ct.pre_banner_count;
@@ -518,21 +416,21 @@ void Runner::run_connect() {
                 ct.pre_banner_lines.push_back(printable_line(line) ? line.substr(0, 120) : "(unprintable)");
         }
         // OpenSSH gives up after 1024 lines or an overlong line: so do we.
-        if (ct.banner_outcome.empty() && (ct.pre_banner_count > 1024 || all.size() - line_start > 8192))
-            ct.banner_outcome = "not-ssh";
+        if (ct.banner_outcome == BannerOutcome::kNone && (ct.pre_banner_count > 1024 || all.size() - line_start > 8192))
+            ct.banner_outcome = BannerOutcome::kNotSsh;
     }
-    if (ct.banner_outcome == "ssh") {
+    if (ct.banner_outcome == BannerOutcome::kSsh) {
         // The server's KEXINIT follows at once; a reset instead (e.g. an IPS that saw our
         // identification string) shows here.
-        ct.after_banner = all.size() > line_start ? "data" : "nothing";
-        const double grace = mono_now() + std::min(1.0, std::max(0.0, remaining()));
-        while (ct.after_banner == "nothing" && g_stop == 0 && mono_now() < grace) {
-            if (!pump(grace - mono_now(), fd, POLLIN)) continue;
+        ct.after_banner = all.size() > line_start ? AfterBanner::kData : AfterBanner::kNothing;
+        const double grace = monotonic_now() + std::min(1.0, std::max(0.0, remaining()));
+        while (ct.after_banner == AfterBanner::kNothing && !interrupted() && monotonic_now() < grace) {
+            if (!pump(grace - monotonic_now(), fd, POLLIN)) continue;
             char chunk[4096];
             const ssize_t n = recv(fd, chunk, sizeof chunk, 0);
-            if (n > 0) ct.after_banner = "data";
-            else if (n == 0) ct.after_banner = "closed";
-            else if (errno != EAGAIN && errno != EINTR) ct.after_banner = errno == ECONNRESET ? "reset" : "closed";
+            if (n > 0) ct.after_banner = AfterBanner::kData;
+            else if (n == 0) ct.after_banner = AfterBanner::kClosed;
+            else if (errno != EAGAIN && errno != EINTR) ct.after_banner = errno == ECONNRESET ? AfterBanner::kReset : AfterBanner::kClosed;
         }
     }
     connect_sock_.reset();
@@ -569,7 +467,7 @@ void Runner::send_probe(std::size_t ti, int ttl, int index) {
         send_error_reported_ = true;
         res_.warnings.push_back(fmt::format("sending a probe failed: {} (a local firewall?)", std::strerror(errno)));
     }
-    pending_.emplace_back(ref, mono_now());
+    pending_.emplace_back(ref, monotonic_now());
 }
 
 void Runner::run_trace(TraceRole role, const IpAddress& dst, int dport, int first_ttl, int max_ttl) {
@@ -584,12 +482,12 @@ void Runner::run_trace(TraceRole role, const IpAddress& dst, int dport, int firs
     int next_ttl = first_ttl, sent_in_hop = 0;
     const double min_gap = 1.0 / cfg_.rate;
     while (true) {
-        if (g_stop != 0) {
-            res_.traces[ti].stop_reason = "interrupted";
+        if (interrupted()) {
+            res_.traces[ti].stop_reason = TraceStop::kInterrupted;
             break;
         }
         if (remaining() <= 0) {
-            res_.traces[ti].stop_reason = "time limit";
+            res_.traces[ti].stop_reason = TraceStop::kTimeLimit;
             break;
         }
         int last_answered = first_ttl - 1, terminal_ttl = INT_MAX;
@@ -599,7 +497,7 @@ void Runner::run_trace(TraceRole role, const IpAddress& dst, int dport, int firs
                 if (is_terminal(p.reply.kind)) terminal_ttl = std::min(terminal_ttl, p.ttl);
             }
         const bool more = next_ttl <= max_ttl && next_ttl < terminal_ttl && next_ttl <= last_answered + cfg_.gap_limit;
-        const double now = mono_now();
+        const double now = monotonic_now();
         if (more && now >= next_send_) {
             send_probe(ti, next_ttl, sent_in_hop);
             next_send_ = now + min_gap;
@@ -618,9 +516,9 @@ void Runner::run_trace(TraceRole role, const IpAddress& dst, int dport, int firs
                 wake = std::min(wake, sent + cfg_.wait_s);
             }
         if (!more && !outstanding) {
-            res_.traces[ti].stop_reason = terminal_ttl != INT_MAX ? "answered"
-                                          : next_ttl > max_ttl    ? "max hops"
-                                                                  : "gap limit";
+            res_.traces[ti].stop_reason = terminal_ttl != INT_MAX ? TraceStop::kAnswered
+                                          : next_ttl > max_ttl    ? TraceStop::kMaxHops
+                                                                  : TraceStop::kGapLimit;
             break;
         }
         pump(std::min(wake, deadline_) - now);
@@ -628,30 +526,19 @@ void Runner::run_trace(TraceRole role, const IpAddress& dst, int dport, int firs
 }
 
 void Runner::write_capture() {
-    if (!dumper_) return;
-    for (const auto& pkt : res_.packets) {
-        pcap_pkthdr h{};
-        h.ts.tv_sec = static_cast<time_t>(pkt.time);
-        h.ts.tv_usec = static_cast<suseconds_t>((pkt.time - static_cast<double>(h.ts.tv_sec)) * 1e6 + 0.5);
-        if (h.ts.tv_usec >= 1000000) {
-            h.ts.tv_sec += 1;
-            h.ts.tv_usec -= 1000000;
-        }
-        h.caplen = static_cast<bpf_u_int32>(pkt.data.size());
-        h.len = pkt.wirelen;
-        pcap_dump(reinterpret_cast<u_char*>(dumper_), &h, pkt.data.data());
-    }
-    pcap_dump_close(dumper_);
-    dumper_ = nullptr;
+    if (!writer_) return;
+    writer_->close(cap_ ? cap_->kernel_stats() : capture::LiveStats{}, "");
+    if (!writer_->error().empty())
+        res_.warnings.push_back(fmt::format("could not write all of '{}': {}", cfg_.write_path, writer_->error()));
     res_.capture_file = cfg_.write_path;
 }
 
 }  // namespace
 
 ProbeResult run_probe(const ProbeConfig& config) {
-    SignalGuard guard;
+    posix::SignalPipe signals;
     ProbeResult result;
-    Runner runner(config, result);
+    Runner runner(config, result, signals);
     runner.run();
     return result;
 }

@@ -25,6 +25,65 @@ std::string_view trace_role_name(TraceRole role) {
     return "port";
 }
 
+std::string_view trace_stop_name(TraceStop stop) {
+    switch (stop) {
+    case TraceStop::kNotStopped: return "";
+    case TraceStop::kAnswered: return "answered";
+    case TraceStop::kGapLimit: return "gap limit";
+    case TraceStop::kMaxHops: return "max hops";
+    case TraceStop::kTimeLimit: return "time limit";
+    case TraceStop::kInterrupted: return "interrupted";
+    }
+    return "";
+}
+
+std::string_view connect_result_name(ConnectResult result) {
+    switch (result) {
+    case ConnectResult::kNotRun: return "not-run";
+    case ConnectResult::kConnected: return "connected";
+    case ConnectResult::kRefused: return "refused";
+    case ConnectResult::kTimeout: return "timeout";
+    case ConnectResult::kUnreachable: return "unreachable";
+    case ConnectResult::kError: return "error";
+    }
+    return "error";
+}
+
+std::string_view banner_outcome_name(BannerOutcome outcome) {
+    switch (outcome) {
+    case BannerOutcome::kNone: return "";
+    case BannerOutcome::kSsh: return "ssh";
+    case BannerOutcome::kClosed: return "closed";
+    case BannerOutcome::kReset: return "reset";
+    case BannerOutcome::kTimeout: return "timeout";
+    case BannerOutcome::kNotSsh: return "not-ssh";
+    }
+    return "";
+}
+
+std::string_view after_banner_name(AfterBanner after) {
+    switch (after) {
+    case AfterBanner::kNone: return "";
+    case AfterBanner::kData: return "data";
+    case AfterBanner::kNothing: return "nothing";
+    case AfterBanner::kClosed: return "closed";
+    case AfterBanner::kReset: return "reset";
+    }
+    return "";
+}
+
+std::string_view first_bytes_name(FirstBytes kind) {
+    switch (kind) {
+    case FirstBytes::kNone: return "";
+    case FirstBytes::kSsh: return "ssh";
+    case FirstBytes::kHttp: return "http";
+    case FirstBytes::kTls: return "tls";
+    case FirstBytes::kText: return "text";
+    case FirstBytes::kBinary: return "binary";
+    }
+    return "";
+}
+
 int hops_from_ttl(int ttl) { return ttl < 0 ? -1 : evidence::hop_distance(ttl); }
 
 std::string icmp_kind_name(int ip_version, int type, int code) { return evidence::icmp_kind_name(ip_version, type, code); }

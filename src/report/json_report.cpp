@@ -8,6 +8,7 @@
 #include "sshpath/report/json.h"
 #include "sshpath/report/report.h"
 #include "sshpath/report/timeline.h"
+#include "live_trailer.h"
 
 namespace sshpath::report {
 
@@ -199,7 +200,14 @@ void write_json(std::ostream& os, const engine::Analysis& a, const ReportOptions
     member(os, "verdict", verdict_to_json(a.verdict, o.explain, many));
     array_member(os, "flows", a.attempts, [&](const verdict::Attempt& f) { return flow_json(a, f, o); });
     array_member(os, "captures", a.captures, capture_json);
-    member(os, "warnings", a.warnings, true);
+    const bool client = !a.client_check.empty();
+    member(os, "warnings", a.warnings, o.live == nullptr && !client);
+    if (client)
+        member(os, "client_check", ordered_json{{"source", a.client_check}, {"findings", a.client_findings}}, o.live == nullptr);
+    if (o.live != nullptr) {
+        if (o.live->capture_file) member(os, "capture_file", o.live->capture_file->path);
+        member(os, "live", live_json(*o.live), true);
+    }
     os << "}\n";
 }
 

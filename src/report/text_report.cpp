@@ -2,6 +2,7 @@
 
 #include "sshpath/report/report.h"
 #include "sshpath/report/timeline.h"
+#include "live_trailer.h"
 
 namespace sshpath::report {
 
@@ -78,6 +79,11 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
         out += "\nWarnings\n";
         for (const auto& w : a.warnings) out += fmt::format("  ! {}\n", w);
     }
+    if (!a.client_check.empty()) {
+        out += fmt::format("\nClient computer ({})\n", a.client_check);
+        if (a.client_findings.empty()) out += "  nothing found in the way\n";
+        for (const auto& f : a.client_findings) out += fmt::format("  {}\n", f);
+    }
     out += fmt::format("\nConnections ({})\n", a.attempts.size());
     int index = 0;
     for (const auto& f : a.attempts) {
@@ -116,6 +122,7 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
             explain_lines(out, fv, "      ");
         }
     }
+    if (o.live != nullptr) out += live_section(*o.live, false);
     return out;
 }
 
@@ -169,6 +176,7 @@ std::string render_markdown(const engine::Analysis& a, const ReportOptions& o) {
         if (f.conversation.timeline_omitted) out += fmt::format("... {} more packets not listed\n", f.conversation.timeline_omitted);
         out += "```\n";
     }
+    if (o.live != nullptr) out += live_section(*o.live, true);
     return out;
 }
 

@@ -21,7 +21,7 @@ std::string ordinal(std::size_t n) {
     return fmt::format("{}{}", n, suffix);
 }
 
-std::string options_text(const capture::TcpOptions& o) {
+std::string options_text(const packet::TcpOptions& o) {
     std::vector<std::string> parts;
     if (o.mss >= 0) parts.push_back(fmt::format("mss {}", o.mss));
     if (o.sack_permitted) parts.push_back("sackOK");
@@ -30,7 +30,7 @@ std::string options_text(const capture::TcpOptions& o) {
     return fmt::format("{}", fmt::join(parts, ", "));
 }
 
-nlohmann::ordered_json options_json(const capture::TcpOptions& o) {
+nlohmann::ordered_json options_json(const packet::TcpOptions& o) {
     nlohmann::ordered_json j = nlohmann::ordered_json::object();
     if (o.mss >= 0) j["mss"] = o.mss;
     if (o.sack_permitted) j["sack_permitted"] = true;

@@ -21,6 +21,9 @@ namespace fs = std::filesystem;
 bool is_parameters_file(const std::string& name) { return name == "parameters.yaml" || name == "parameters.yml"; }
 bool is_components_file(const std::string& name) { return name == "components.yaml" || name == "components.yml"; }
 
+// A data table, not a rule: how `sshpath run` reads ssh's error lines.
+bool is_ssh_errors_file(const std::string& name) { return name == kSshErrorsFile; }
+
 std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw RuleError(path.string(), 0, "cannot open the file");
@@ -60,9 +63,13 @@ RuleSet RuleSet::load(const fs::path& dir) {
     std::sort(names.begin(), names.end());
 
     std::vector<RuleSource> rule_files;
-    std::optional<RuleSource> parameters_file, components_file;
+    std::optional<RuleSource> parameters_file, components_file, ssh_errors_file;
     for (const auto& name : names) {
         const fs::path path = dir / name;
+        if (is_ssh_errors_file(name)) {
+            ssh_errors_file = RuleSource{path.string(), read_file(path)};
+            continue;
+        }
         RuleSource source{path.string(), read_file(path)};
         if (is_parameters_file(name)) {
             if (parameters_file)
@@ -76,7 +83,9 @@ RuleSet RuleSet::load(const fs::path& dir) {
     }
     if (rule_files.empty())
         throw RuleError(where, 0, "no rule files (*.yaml, *.yml) in the rule directory");
-    return from_sources(rule_files, parameters_file, dir, components_file);
+    RuleSet set = from_sources(rule_files, parameters_file, dir, components_file);
+    if (ssh_errors_file) set.ssh_errors_ = SshErrorTable::parse(ssh_errors_file->text, ssh_errors_file->file);
+    return set;
 }
 
 RuleSet RuleSet::from_sources(const std::vector<RuleSource>& rule_files, const std::optional<RuleSource>& parameters_file,

@@ -39,17 +39,39 @@ Verdict decide(const rules::RuleSet& rules, const facts::Context& ctx, facts::Sc
     return v;
 }
 
-int rank(const rules::RuleSet& rules, const Verdict& v, const facts::FactSet& flow, const facts::FactSet& capture) {
+namespace {
+
+// The scope attempt: a judged attempt's verdict as facts.
+facts::FactSet attempt_facts(const Verdict& v) {
     facts::FactSet a(facts::Scope::kAttempt);
     a.set(F::cause, std::string(contract::name(v.cause)));
     a.set(F::component, std::string(contract::name(v.component)));
     a.set(F::confidence, std::string(contract::name(v.confidence)));
     a.set(F::rule, v.rule);
     a.set(F::rule_priority, v.rule_priority);
+    return a;
+}
+
+}  // namespace
+
+int rank(const rules::RuleSet& rules, const Verdict& v, const facts::FactSet& flow, const facts::FactSet& capture) {
+    const facts::FactSet a = attempt_facts(v);
     facts::Context ctx(a);
     ctx.add(flow).add(capture);
     const rules::Rule* r = rules.best(ctx, facts::Scope::kAttempt);
     return r ? r->rank : 0;
+}
+
+std::optional<StopDecision> may_stop(const rules::RuleSet& rules, const Verdict& v, const facts::FactSet& flow,
+                                     const facts::FactSet& capture, double age_s) {
+    const facts::FactSet a = attempt_facts(v);
+    facts::FactSet live(facts::Scope::kLive);
+    live.set(facts::live::age_s, age_s);
+    facts::Context ctx(live);
+    ctx.add(a).add(flow).add(capture);
+    const rules::Rule* r = rules.best(ctx, facts::Scope::kLive);
+    if (r == nullptr || !r->stop) return std::nullopt;
+    return StopDecision{r->id, r->summary.render(ctx)};
 }
 
 }  // namespace sshpath::verdict

@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         options.explain = (data[size - 1] & 1) != 0;
         engine::Analyzer analyzer(options, rules);
         analyzer.begin_capture("fuzz.pcap", reader.link_type());
-        reader.for_each([&](const capture::Packet& p) { analyzer.add(p); });
+        reader.for_each([&](const packet::Packet& p) { analyzer.add(p); });
         analyzer.end_capture(reader.stats());
         const engine::Analysis analysis = analyzer.finish();
         SSHPATH_FUZZ_CHECK(analysis.captures.size() == 1);

@@ -136,6 +136,20 @@ live_wait_exit() {
     return 0
 }
 
+# live_wait_exit_named PID SECONDS FILE PATTERN: live_wait_exit, noting in LIVE_NAMED_AT the
+# time (seconds since the epoch) when an ERE PATTERN first showed in FILE ("" if it never did).
+LIVE_NAMED_AT=""
+live_wait_exit_named() {
+    local pid=$1 bound=$2 file=$3 pattern=$4 deadline
+    deadline=$((SECONDS + bound))
+    LIVE_NAMED_AT=""
+    while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+        if [ -z "$LIVE_NAMED_AT" ] && grep -Eq -- "$pattern" "$file" 2>/dev/null; then LIVE_NAMED_AT=$(date +%s.%N); fi
+        sleep 0.05
+    done
+    live_wait_exit "$pid" 1
+}
+
 # live_json FILE EXPR: evaluates a Python expression on the JSON document `d` of FILE.
 live_json() {
     "$LAB_PYTHON" -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
@@ -199,4 +213,16 @@ live_wait_quiet() {
         fi
         sleep 0.1
     done
+}
+
+# live_first_packet FILE: the time stamp (seconds since the epoch) of FILE's first packet.
+live_first_packet() { tcpdump -tt -n -r "$1" -c 1 2>/dev/null | awk 'NR == 1 { print $1 }'; }
+
+# live_within FILE TIME BOUND: TIME (seconds since the epoch) is at most BOUND seconds after the
+# first packet of FILE (the first SYN of a silent drop); says how long it was.
+live_within() {
+    local first
+    first=$(live_first_packet "$1")
+    [ -n "$first" ] || { echo "no packet in $1"; return 1; }
+    awk -v a="$first" -v b="$2" -v bound="$3" 'BEGIN { d = b - a; printf "%.1f s after the first SYN\n", d; exit !(d >= 0 && d <= bound) }'
 }

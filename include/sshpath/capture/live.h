@@ -5,12 +5,12 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <string_view>
 #include <vector>
 
-#include "sshpath/capture/packet.h"
+#include "sshpath/packet/packet.h"
 #include "sshpath/capture/reader.h"
 #include "sshpath/core/error.h"
+#include "sshpath/posix/fd.h"
 
 /// Live capture: the pcap handle on an interface, the kernel filter that keeps one connection's
 /// packets, and the writer that saves them. No verdict logic: packets go to the same Analyzer as
@@ -34,7 +34,7 @@ struct RawFrame {
 
 /// Decodes a frame into `out` (number, time, lengths included) and counts what the reader would
 /// count in `stats` (packets, malformed, cut by the snap length), as Reader does for files.
-void decode_frame(int link_type, const RawFrame& frame, Packet& out, ReadStats& stats);
+void decode_frame(int link_type, const RawFrame& frame, packet::Packet& out, ReadStats& stats);
 
 /// What the kernel says about a live capture (pcap_stats).
 struct LiveStats {
@@ -70,7 +70,7 @@ public:
     int selectable_fd() const;
     /// Hands every waiting packet to `fn` (decoded, and raw for the writer) without blocking;
     /// returns how many. Throws InputError when the interface goes away.
-    std::size_t dispatch(const std::function<void(const Packet&, const RawFrame&)>& fn);
+    std::size_t dispatch(const std::function<void(const packet::Packet&, const RawFrame&)>& fn);
     /// The kernel's counters (zeros if libpcap cannot tell).
     LiveStats kernel_stats() const;
     /// Packets read so far, malformed ones, ones cut by the snap length: for end_capture().
@@ -89,14 +89,14 @@ std::vector<std::string> interface_names();
 bool interface_exists(const std::string& name);
 /// The interface the kernel's route to `address` leaves by (a netlink RTM_GETROUTE query, as
 /// `ip route get` does); nullopt when there is no route.
-std::optional<std::string> route_interface(const IpAddress& address);
+std::optional<std::string> route_interface(const packet::IpAddress& address);
 
 /// What the kernel filter keeps.
 struct FilterSpec {
-    std::vector<IpAddress> hosts;  ///< the server's addresses (or the first jump host's); empty: any host
+    std::vector<packet::IpAddress> hosts;  ///< the server's addresses (or the first jump host's); empty: any host
     int port = 22;                 ///< TCP port of those connections; 0: every TCP connection
     /// Proxies the client may go through (address, port): their connections are kept too.
-    std::vector<std::pair<IpAddress, int>> proxies;
+    std::vector<std::pair<packet::IpAddress, int>> proxies;
     bool vlan = true;              ///< also match frames with one or two 802.1Q/802.1ad tags (Ethernet only)
 };
 /// The BPF filter text: the connection's TCP packets (and those to each proxy, as
@@ -113,6 +113,8 @@ std::string check_filter(const std::string& expression, int link_type, int snapl
 enum class DumpFormat { kPcap, kPcapng };
 /// pcapng when the name ends in ".pcapng" (any case), pcap otherwise.
 DumpFormat dump_format_for(const std::string& path);
+/// "pcap" or "pcapng".
+const char* dump_format_name(DumpFormat format);
 
 /// Writes the packets of a live capture to a file, in complete records: each batch is one
 /// write() of whole records, so the file stays readable up to its last record whatever stops
@@ -147,30 +149,11 @@ private:
     void write_all(const std::string& bytes);
     std::string path_;
     DumpFormat format_;
-    int fd_ = -1;
+    posix::Fd fd_;
     std::string pending_;
     std::uint64_t packets_ = 0;
     std::int64_t first_ts_usec_ = -1, last_ts_usec_ = -1;
     std::string error_;
 };
-
-/// Why an ssh client failed, from a line of its standard error (`sshpath run`).
-/// The kinds: timed-out, refused, no-route, net-unreachable, not-permitted (EPERM or EACCES from
-/// connect), banner-timeout, closed-before-banner, closed (the server closed or disconnected),
-/// reset, bad-banner, kex-mismatch, auth-denied, host-key, resolve, proxy (a ProxyCommand's or a
-/// jump host's complaint); "" when the line is none of them. Debug lines are read without
-/// their "debugN: " prefix.
-std::string_view classify_ssh_error_line(std::string_view line);
-
-/// What sshpath learns from a finished client's standard error and exit status.
-struct ClientError {
-    std::string line;   ///< the line that names why it failed ("" when none)
-    std::string kind;   ///< a kind of classify_ssh_error_line(), "other" for an unrecognised error
-                        ///< line, "none" when the command succeeded or printed nothing
-};
-/// Picks the error line: the first classified line that is not a debug line, else the first
-/// classified debug line, else (when the command failed) the last non-debug line as "other".
-/// A command that exited 0 has kind "none".
-ClientError find_client_error(std::string_view stderr_text, int exit_status);
 
 }  // namespace sshpath::capture

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "sshpath/capture/packet.h"
+#include "sshpath/packet/packet.h"
 
 namespace sshpath::capture {
 
@@ -18,18 +18,26 @@ struct ReadStats {
     int snaplen = 0;
     bool truncated = false;             ///< the file ends in the middle of a record
     std::string truncation_message;     ///< libpcap's words for it, if any
+    bool stopped = false;               ///< reading stopped early because the StopReading said so
 };
+
+/// Says whether reading should stop now, as at the end of the input (e.g. after SIGINT).
+using StopReading = std::function<bool()>;
 
 /// Reads a pcap or pcapng file (or "-" for standard input) through libpcap, with a 1 MiB stdio
 /// buffer, and hands every decoded packet to a callback.
+///
+/// A read interrupted by a signal (EINTR) is tried again, unless `stop` (when given) says to
+/// stop; `stop` is also asked before each block is read. Stopping ends the input where it is:
+/// between records, or as a file cut short (stats().truncated). stats().stopped tells.
 class Reader {
 public:
     /// Opens the file. Throws InputError with a one-line message naming the problem:
     /// missing file, a directory, unreadable, not a capture file, unsupported link type.
-    explicit Reader(const std::string& path);
+    explicit Reader(const std::string& path, StopReading stop = {});
     /// Reads an already open stream (e.g. from fmemopen), called `name` in messages. Takes
     /// ownership of `fp`: it is closed by the destructor, or before the constructor throws.
-    Reader(std::FILE* fp, const std::string& name);
+    Reader(std::FILE* fp, const std::string& name, StopReading stop = {});
     ~Reader();
     Reader(const Reader&) = delete;
     Reader& operator=(const Reader&) = delete;
@@ -37,7 +45,7 @@ public:
     int link_type() const;
     /// Reads every packet. A file cut short stops the loop and sets stats().truncated; other
     /// read errors throw InputError.
-    void for_each(const std::function<void(const Packet&)>& fn);
+    void for_each(const std::function<void(const packet::Packet&)>& fn);
     const ReadStats& stats() const;
 
 private:

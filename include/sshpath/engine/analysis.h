@@ -87,6 +87,10 @@ struct Analysis {
     verdict::Verdict verdict;        ///< the overall answer
     int verdict_attempt = -1;        ///< index into attempts of the attempt that decided, -1: a capture's own verdict
     std::vector<std::string> warnings;
+    /// The client computer examined (`sshpath check`): where the check comes from, and its
+    /// findings of level problem and warning; empty without a check.
+    std::string client_check;
+    std::vector<std::string> client_findings;
 };
 
 /// Sets the overall verdict: the attempt of the highest rank (the latest among equals), or,

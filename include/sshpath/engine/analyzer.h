@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sshpath/capture/packet.h"
+#include "sshpath/packet/packet.h"
 #include "sshpath/capture/reader.h"
 #include "sshpath/engine/analysis.h"
 #include "sshpath/flow/flow.h"
@@ -22,7 +22,7 @@ using FlowFactSource = std::function<std::vector<facts::FactSet>(const facts::Fa
 struct AnalyzeOptions {
     int ssh_port = 22;
     std::string host;                ///< address or name, "" for any
-    std::optional<capture::IpAddress> host_address;
+    std::optional<packet::IpAddress> host_address;
     std::size_t max_connections = flow::FlowOptions{}.max_flows;  ///< connections tracked per capture
     unsigned jobs = 1;               ///< captures read at once by analyze() (each on its own thread)
     std::size_t keep_in_memory = flow::FlowOptions{}.spill_after;  ///< judged attempts per capture held in memory before they go to a temporary file
@@ -32,6 +32,9 @@ struct AnalyzeOptions {
     std::vector<facts::FactSet> context;
     /// Facts of other scopes per connection (e.g. scope cloud); none when empty.
     FlowFactSource flow_facts;
+    /// analyze(): asked while the files are read; when it says so, reading stops where it is
+    /// and the analysis covers what was read (capture::Reader's StopReading).
+    capture::StopReading stop_reading;
 };
 
 /// Streaming analysis: packets of one or more captures in, an Analysis out. Used for files
@@ -41,11 +44,14 @@ public:
     Analyzer(AnalyzeOptions options, const rules::RuleSet& rules);
     /// Starts a capture (a file, or a live interface) named `name` with this link type.
     void begin_capture(const std::string& name, int link_type);
-    void add(const capture::Packet& p);
+    void add(const packet::Packet& p);
     /// Ends the current capture: its connections are judged, each once, and kept.
     void end_capture(const capture::ReadStats& stats);
     /// Adds a warning that belongs in the report (e.g. packets dropped by the kernel).
     void warn(std::string warning) { analysis_.warnings.push_back(std::move(warning)); }
+    /// A fact set of another scope for every verdict of the captures ended from now on (as
+    /// AnalyzeOptions::context): `sshpath run` gives the client's facts once the capture ends.
+    void add_context(facts::FactSet facts) { options_.context.push_back(std::move(facts)); }
     /// Sets a capture fact known from outside the packets (e.g. `sshpath run`: the ssh client's
     /// error line; flow rules read it as capture.NAME). Call between begin_capture() and
     /// end_capture(). Throws std::logic_error for a name that is not a capture fact.

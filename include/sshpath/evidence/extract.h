@@ -21,12 +21,12 @@ struct CaptureContext {
     double end_time = 0;     ///< time of its last packet
     int ssh_port = 22;
     /// Hop distance of each server address, measured on SYN-ACKs of any flow in the capture.
-    std::map<capture::IpAddress, int> server_hops;
+    std::map<packet::IpAddress, int> server_hops;
 };
 
 /// Builds the context: hop distances learnt from the first SYN-ACK of each server address in
 /// any TCP connection of the capture.
-CaptureContext make_context(const std::map<capture::IpAddress, std::uint8_t>& synack_ttls, double start_time,
+CaptureContext make_context(const std::map<packet::IpAddress, std::uint8_t>& synack_ttls, double start_time,
                             double end_time, int ssh_port);
 
 /// The documented facts of one flow, with the packets that support them.

@@ -2,7 +2,7 @@
 #include <string>
 #include <string_view>
 
-#include "sshpath/capture/packet.h"
+#include "sshpath/packet/packet.h"
 
 /// Where a sender sits, read from one capture: hop distances against the usual initial TTLs,
 /// the kind of an address, whether the server is on the client's link, and each sender's position
@@ -18,7 +18,7 @@ int hop_distance(int ttl);
 /// What an address is: private (RFC 1918, fc00::/7), shared (100.64.0.0/10, carrier-grade NAT),
 /// link-local, loopback, multicast, or public (anything else, the documentation and benchmarking
 /// ranges included).
-std::string_view address_kind(const capture::IpAddress& a);
+std::string_view address_kind(const packet::IpAddress& a);
 
 /// Whether the server is on the client's link, and what shows it.
 struct Link {
@@ -27,7 +27,7 @@ struct Link {
 };
 /// From the server's hop distance (-1 unknown) and, failing that, the address plan: client and
 /// server in different /24 (IPv4) or /64 (IPv6) suggest a router between them.
-Link server_link(const capture::IpAddress& client, const capture::IpAddress& server, int server_hops);
+Link server_link(const packet::IpAddress& client, const packet::IpAddress& server, int server_hops);
 
 /// Where a sender sits, from its hop distance and the server's: server (the server's own
 /// distance), first-hop (crossed no router while the server is off-link: the client's gateway or

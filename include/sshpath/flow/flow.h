@@ -8,13 +8,14 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sshpath/capture/packet.h"
+#include "sshpath/flow/wire.h"
+#include "sshpath/packet/packet.h"
 #include "sshpath/ssh/ssh.h"
 #include "sshpath/ssh/stream.h"
 
 namespace sshpath::flow {
 
-using capture::IpAddress;
+using packet::IpAddress;
 
 /// Who sent a packet of the flow.
 enum class Side : std::uint8_t { kClient, kServer, kIcmp };
@@ -62,7 +63,7 @@ struct TimelineEvent {
     std::uint32_t mtu = 0;
     std::int64_t number = 0;         ///< sequence number or stream offset (see EventKind)
     double after_s = 0;
-    capture::TcpOptions options;
+    packet::TcpOptions options;
     IpAddress source;                ///< kIcmp: who sent it
     std::string text;                ///< kFirstData: the first line
     bool has(EventFlag f) const { return (flags & f) != 0; }
@@ -78,7 +79,7 @@ struct SynEvent {
     PacketRef ref;
     std::uint32_t seq = 0;
     std::uint8_t ttl = 0;
-    capture::TcpOptions options;
+    packet::TcpOptions options;
 };
 
 struct RstEvent {
@@ -178,6 +179,7 @@ struct Flow {
     bool encrypted = false;
     // Per client segment awaiting acknowledgement: stream start -> (length, times sent).
     std::map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> unacked;
+    Wire wire;                       ///< link-layer addresses, tunnels, duplicate copies, MPTCP (wire.h)
 };
 
 /// What the capture holds besides the SSH attempts kept: what an empty verdict reports.
@@ -213,6 +215,8 @@ struct FlowOptions {
     /// Finished SSH attempts kept in memory; beyond this many, all of them go to a temporary
     /// file (FlowSpill) and come back one at a time (0: from the first one on).
     std::size_t spill_after = 64;
+    /// Two identical IP packets this close in time are one packet captured twice (duplicates.h).
+    double duplicate_window_s = 0.005;
 };
 
 class FlowSpill;
@@ -222,7 +226,7 @@ class FlowTable {
 public:
     explicit FlowTable(FlowOptions options) : options_(std::move(options)) {}
 
-    void add(const capture::Packet& p);
+    void add(const packet::Packet& p);
     /// Reads the SSH layer of every flow, keeps the SSH attempts (filtered by host), returns them
     /// in order of their first packet. A deque: taking them from the front frees each in turn.
     /// When the attempts went to a temporary file (spill_after), the deque is empty and spill()
@@ -240,6 +244,12 @@ public:
     bool flow_cap_hit() const { return flow_cap_hit_; }
     /// Bytes were left unbuffered because the flows together reached buffer_cap.
     bool buffer_cap_hit() const { return buffer_cap_hit_; }
+    /// ARP, neighbour discovery and router advertisements of the capture (first_hop() reads them).
+    const NeighbourTable& neighbours() const { return wire_.neighbours(); }
+    /// Frames the capture held twice, dropped before they reached a connection.
+    const DuplicateStats& duplicates() const { return wire_.duplicates(); }
+    /// ARP, ND, tunnelled packets and MPTCP joins of the whole capture.
+    const WireStats& wire_stats() const { return wire_.stats(); }
 
 private:
     struct Key {
@@ -264,9 +274,9 @@ private:
         bool closing = false;    ///< a tombstone whose connection sent a FIN or RST: it goes sooner
     };
     Key key_of(const IpAddress& s, std::uint16_t sp, const IpAddress& d, std::uint16_t dp) const;
-    void add_tcp(const capture::Packet& p);
-    void add_icmp(const capture::Packet& p);
-    std::unique_ptr<Flow> new_flow(const capture::Packet& p, bool from_a_is_client);
+    void add_tcp(const packet::Packet& p);
+    void add_icmp(const packet::Packet& p);
+    std::unique_ptr<Flow> new_flow(const packet::Packet& p, bool from_a_is_client);
     /// Forgets a live connection that cannot be an SSH attempt; its entry becomes a tombstone.
     void forget(Entry& e);
     /// After a packet: forgets the connection if it turned out not to be an SSH attempt.
@@ -305,6 +315,9 @@ private:
     bool flow_cap_hit_ = false;
     std::size_t buffered_ = 0;       ///< bytes in streams and out-of-order segments, over all flows
     bool buffer_cap_hit_ = false;
+    WireTracker wire_{options_.duplicate_window_s};
+    void count_duplicate(const packet::Packet& p, bool ttl_changed);
+    void observe_wire(Flow& f, const packet::Packet& p, bool from_client);
 };
 
 
@@ -338,7 +351,7 @@ void field(Ar& ar, Flow& v) {
     fields(ar, v.client, v.server, v.client_port, v.server_port, v.first, v.last, v.c2s, v.s2c, v.syns, v.synacks,
            v.handshake_ack, v.syns_after_synack, v.rsts, v.icmps, v.client_acks_unseen, v.server_acks_unseen,
            v.client_unacked_max, v.client_unacked_retransmits, v.client_unacked_offset, v.client_max_acked_segment, v.timeline,
-           v.timeline_omitted, v.interesting, v.ignored, v.ssh, v.encrypted, v.unacked);
+           v.timeline_omitted, v.interesting, v.ignored, v.ssh, v.encrypted, v.unacked, v.wire);
 }
 
 }  // namespace sshpath::flow

@@ -42,12 +42,12 @@ struct PathFacts {
     int port = 22;                    ///< the SSH port probed
     bool raw = false;                 ///< TTL probes ran
     // The connect test.
-    std::string connect_result;       ///< connected, refused, timeout, unreachable, error, "" (not run)
-    std::string banner_outcome;       ///< ssh, closed, reset, timeout, not-ssh, ""
+    ConnectResult connect_result = ConnectResult::kNotRun;
+    BannerOutcome banner_outcome = BannerOutcome::kNone;
     std::string banner;
-    std::string after_banner;         ///< data, reset, closed, nothing, ""
+    AfterBanner after_banner = AfterBanner::kNone;
     std::string first_line;           ///< first line before the identification string, or ""
-    std::string first_bytes;
+    FirstBytes first_bytes = FirstBytes::kNone;
     int connect_synack_hops = -1;     ///< hop distance of the connect test's SYN-ACK
     int connect_rst_hops = -1;        ///< hop distance of the RST that ended it
     std::size_t connect_synack_packet = 0, connect_rst_packet = 0;

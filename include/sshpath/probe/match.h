@@ -4,7 +4,7 @@
 #include <map>
 #include <optional>
 
-#include "sshpath/capture/packet.h"
+#include "sshpath/packet/packet.h"
 #include "sshpath/probe/types.h"
 
 /// Matching captured packets to the probes that caused them: a SYN-ACK or RST by the
@@ -40,8 +40,8 @@ public:
     void set_connect_port(std::uint16_t port) { connect_port_ = port; }
     /// Registers a probe (call before it is sent).
     void add(const ProbeRef& ref, const Probe& probe, const IpAddress& dst, std::uint16_t dport);
-    /// What the packet is; `p` as capture::decode() left it (for ICMP errors, p.payload is the quote).
-    Classified classify(const capture::Packet& p) const;
+    /// What the packet is; `p` as packet::decode() left it (for ICMP errors, p.payload is the quote).
+    Classified classify(const packet::Packet& p) const;
 
 private:
     struct Entry {
@@ -63,6 +63,6 @@ private:
 /// Fills probe.reply from a packet classified as its reply (the first answer counts; later ones
 /// only count as duplicates). For ICMP errors the quote is compared with what was sent.
 /// `packet_number` is the reply's number in the capture.
-void record_reply(Probe& probe, const capture::Packet& p, std::size_t packet_number);
+void record_reply(Probe& probe, const packet::Packet& p, std::size_t packet_number);
 
 }  // namespace sshpath::probe

@@ -49,7 +49,8 @@ struct HeaderFields {
     bool options_malformed = false;
 };
 
-/// Parses an IPv4/IPv6 packet with a TCP header from its first byte, as far as the bytes go.
+/// Parses an IPv4/IPv6 packet with a TCP header from its first byte, as far as the bytes go
+/// (through the decoder's header readers, sshpath/packet/headers.h).
 /// Never reads outside `bytes`. IPv6 extension headers are not followed (probes carry none).
 HeaderFields parse_headers(std::span<const std::uint8_t> bytes);
 

@@ -5,14 +5,14 @@
 #include <string_view>
 #include <vector>
 
-#include "sshpath/capture/packet.h"
+#include "sshpath/packet/packet.h"
 
 /// Active probing: what was sent, what came back. The runner (runner.h) fills these structures
 /// from the wire; observe() and decide() (decide.h) turn them into a verdict; render.h prints it.
 /// Nothing here judges: these are observations.
 namespace sshpath::probe {
 
-using capture::IpAddress;
+using packet::IpAddress;
 
 /// What answered one probe.
 enum class ReplyKind : std::uint8_t {
@@ -80,6 +80,11 @@ struct Hop {
 enum class TraceRole : std::uint8_t { kPort, kControl, kLastHop };
 std::string_view trace_role_name(TraceRole role);  ///< "port", "control", "last-hop"
 
+/// Why a trace stopped.
+enum class TraceStop : std::uint8_t { kNotStopped, kAnswered, kGapLimit, kMaxHops, kTimeLimit, kInterrupted };
+/// "", "answered", "gap limit", "max hops", "time limit", "interrupted".
+std::string_view trace_stop_name(TraceStop stop);
+
 /// Probes to one destination port with increasing TTL (Paris traceroute: addresses and ports
 /// stay fixed for every probe, only the sequence number and IP ID change).
 struct Trace {
@@ -88,26 +93,45 @@ struct Trace {
     int dport = 0;
     int sport = 0;
     std::vector<Hop> hops;
-    std::string stop_reason;       ///< "answered", "gap limit", "max hops", "time limit", "interrupted"
+    TraceStop stop_reason = TraceStop::kNotStopped;
     bool ran() const { return !hops.empty(); }
 };
+
+/// How the connect test's TCP connect ended.
+enum class ConnectResult : std::uint8_t { kNotRun, kConnected, kRefused, kTimeout, kUnreachable, kError };
+/// "not-run", "connected", "refused", "timeout", "unreachable", "error".
+std::string_view connect_result_name(ConnectResult result);
+
+/// What the server sent after the connect, until its identification string.
+enum class BannerOutcome : std::uint8_t { kNone, kSsh, kClosed, kReset, kTimeout, kNotSsh };
+/// "" (not connected), "ssh", "closed", "reset", "timeout", "not-ssh".
+std::string_view banner_outcome_name(BannerOutcome outcome);
+
+/// What came in the second after the server's identification string.
+enum class AfterBanner : std::uint8_t { kNone, kData, kNothing, kClosed, kReset };
+/// "" (no identification string), "data" (the key exchange), "nothing", "closed", "reset".
+std::string_view after_banner_name(AfterBanner after);
+
+/// What the server's first bytes look like.
+enum class FirstBytes : std::uint8_t { kNone, kSsh, kHttp, kTls, kText, kBinary };
+/// "" (none), "ssh", "http", "tls", "text", "binary".
+std::string_view first_bytes_name(FirstBytes kind);
 
 /// The TCP connect and SSH identification test (what `telnet host 22` shows, done like ssh does:
 /// our identification string goes out right after the connect).
 struct ConnectTest {
     bool ran = false;
-    std::string result;            ///< connected, refused, timeout, unreachable, error
+    ConnectResult result = ConnectResult::kNotRun;
     std::string error;             ///< the system's words when not connected (strerror)
     double connect_ms = -1;        ///< milliseconds until connected or failed
     int sport = 0;                 ///< its local port
-    std::string banner_outcome;    ///< ssh, closed, reset, timeout, not-ssh ("" when not connected)
+    BannerOutcome banner_outcome = BannerOutcome::kNone;
     std::string banner;            ///< the server's identification string, without CR LF
     std::vector<std::string> pre_banner_lines;  ///< lines before it (at most 20 kept, printable)
     int pre_banner_count = 0;      ///< all lines before it
-    std::string first_bytes;       ///< ssh, http, tls, text, binary, "" (none)
+    FirstBytes first_bytes = FirstBytes::kNone;
     double banner_ms = -1;         ///< milliseconds from connect to the identification string
-    std::string after_banner;      ///< what came in the second after it: data (the key exchange), reset,
-                                   ///< closed, nothing ("" when no identification string came)
+    AfterBanner after_banner = AfterBanner::kNone;
     // From the capture (root only): hop distances that tell a forged reset from the server's own.
     int synack_ttl = -1, synack_hops = -1;
     std::size_t synack_packet = 0;

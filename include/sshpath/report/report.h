@@ -3,12 +3,16 @@
 #include <string>
 
 #include "sshpath/engine/analysis.h"
+#include "sshpath/report/live.h"
 
 namespace sshpath::report {
 
 struct ReportOptions {
     bool explain = false;      ///< list every matching rule and the facts its condition read
     std::string version;       ///< sshpath's version, printed in headers
+    /// `capture` and `run`: how the packets were captured, rendered after the rest (text and
+    /// Markdown: a "Live capture" section; JSON: `capture_file` and `live`). Null otherwise.
+    const LiveTrailer* live = nullptr;
 };
 
 /// The contract's JSON (schema_version 1): verdict, flows (each with its verdict, facts and

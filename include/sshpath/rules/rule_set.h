@@ -11,6 +11,7 @@
 #include "sshpath/facts/facts.h"
 #include "sshpath/rules/expression.h"
 #include "sshpath/rules/rule.h"
+#include "sshpath/rules/ssh_errors.h"
 
 namespace sshpath::rules {
 
@@ -58,8 +59,12 @@ struct RuleTrace {
     std::vector<ConjunctResult> conjuncts;  ///< each top-level `and` operand and whether it held
 };
 
-/// All rules of a directory: every *.yaml/*.yml file except parameters.yaml holds one rule;
-/// parameters.yaml holds the thresholds.
+/// The file of a rule directory that holds the table of ssh's error lines, not a rule.
+inline constexpr std::string_view kSshErrorsFile = "ssh-errors.yaml";
+
+/// All rules of a directory: every *.yaml/*.yml file except parameters.yaml and ssh-errors.yaml
+/// holds one rule; parameters.yaml holds the thresholds, ssh-errors.yaml the table of ssh's
+/// error lines (ssh_errors.h).
 class RuleSet {
 public:
     RuleSet() = default;
@@ -75,8 +80,9 @@ public:
     ///
     /// The directory must exist and hold at least one rule file; files are read in file-name
     /// order, names starting with '.' are skipped, and parameters.yaml (or parameters.yml) holds
-    /// the parameters (none when it is missing). Problems with the directory itself are reported
-    /// as "DIR:0: problem".
+    /// the parameters (none when it is missing), ssh-errors.yaml the table of ssh's error lines
+    /// (empty when it is missing). Problems with the directory itself are reported as
+    /// "DIR:0: problem".
     static RuleSet load(const std::filesystem::path& dir);
 
     /// The same checks as load() on texts already in memory: rules in the order given, an
@@ -110,6 +116,9 @@ public:
     std::vector<RuleTrace> trace(const facts::Context& ctx, facts::Scope scope) const;
     std::vector<RuleTrace> trace(const facts::FactSet& facts) const { return trace(facts::Context(facts), facts.scope()); }
 
+    /// The table of ssh's error lines (empty when the directory has none).
+    const SshErrorTable& ssh_errors() const { return ssh_errors_; }
+
     /// The rule with this id, or nullptr.
     const Rule* find(std::string_view id) const;
 
@@ -124,6 +133,7 @@ private:
     std::map<std::string, Parameter, std::less<>> parameters_;
     ParameterValues parameter_values_;
     ComponentTable components_;
+    SshErrorTable ssh_errors_;
     /// Enabled rules of each scope, best first.
     std::array<std::vector<const Rule*>, facts::kScopeCount> by_scope_;
 };

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -67,6 +68,18 @@ void field(Ar& ar, Verdict& v) {
 /// the scope's own fact set, in `file`. `explain` also records every matching rule and its inputs.
 Verdict decide(const rules::RuleSet& rules, const facts::Context& ctx, facts::Scope scope, const std::string& file,
                bool explain = false);
+
+/// A live capture may stop: the rule of scope live that said so.
+struct StopDecision {
+    std::string rule;     ///< its id
+    std::string summary;  ///< its summary, rendered
+};
+
+/// Whether a live capture may stop because of this attempt (its verdict, flow facts and the
+/// capture's facts) `age_s` seconds after its first packet: the best matching rule of scope
+/// live decides; none, or one with `stop: false`, means go on.
+std::optional<StopDecision> may_stop(const rules::RuleSet& rules, const Verdict& v, const facts::FactSet& flow,
+                                     const facts::FactSet& capture, double age_s);
 
 /// One judged connection: everything a report shows of it.
 struct Attempt {

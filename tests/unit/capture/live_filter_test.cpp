@@ -4,11 +4,13 @@
 #include <string>
 #include <vector>
 
-#include "frames.h"
+#include "../packet/frames.h"
 #include "sshpath/capture/live.h"
 
 namespace sshpath::capture {
 namespace {
+
+using namespace packet;
 
 using test_util::Bytes;
 using test_util::serialize;

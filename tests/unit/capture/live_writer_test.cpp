@@ -6,13 +6,15 @@
 #include <string>
 #include <vector>
 
-#include "frames.h"
+#include "../packet/frames.h"
 #include "sshpath/capture/live.h"
 #include "sshpath/capture/reader.h"
 #include "sshpath/core/error.h"
 
 namespace sshpath::capture {
 namespace {
+
+using namespace packet;
 
 using test_util::Bytes;
 using test_util::serialize;

@@ -14,12 +14,14 @@
 #include <string>
 #include <vector>
 
-#include "frames.h"
-#include "sshpath/capture/decoder.h"
+#include "../packet/frames.h"
+#include "sshpath/packet/decoder.h"
 #include "sshpath/core/error.h"
 
 namespace sshpath::capture {
 namespace {
+
+using namespace packet;
 
 using test_util::be16;
 using test_util::Bytes;
@@ -326,7 +328,7 @@ TEST_F(ReaderTest, ReadsZeekSshCapture) {
         EXPECT_EQ(p.number, count);
         EXPECT_EQ(p.ip_version, 4);
         if (p.transport == Transport::kTcp) ++tcp;
-        if (p.transport == Transport::kOther) ++other;
+        if (p.transport == Transport::kUdp) ++other;
         if (p.number == 1) {
             // tcpdump: 192.168.1.79.51880 > 131.159.21.1.22: Flags [S], seq 2755953355, win 65535,
             // options [mss 1460,nop,wscale 3,nop,nop,TS val 301224352 ecr 0,sackOK,eol]

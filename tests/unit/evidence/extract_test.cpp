@@ -21,7 +21,7 @@ protected:
         capture::Reader reader(path);
         flow::FlowTable table(flow::FlowOptions{});
         double start = -1, end = 0;
-        reader.for_each([&](const capture::Packet& p) {
+        reader.for_each([&](const packet::Packet& p) {
             if (start < 0) start = p.time;
             end = p.time;
             table.add(p);

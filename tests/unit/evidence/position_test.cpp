@@ -5,9 +5,9 @@
 namespace sshpath::evidence {
 namespace {
 
-capture::IpAddress ip(const char* text) {
-    capture::IpAddress a;
-    EXPECT_TRUE(capture::IpAddress::parse(text, a)) << text;
+packet::IpAddress ip(const char* text) {
+    packet::IpAddress a;
+    EXPECT_TRUE(packet::IpAddress::parse(text, a)) << text;
     return a;
 }
 

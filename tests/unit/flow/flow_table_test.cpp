@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "sshpath/capture/decoder.h"
+#include "sshpath/packet/decoder.h"
 #include "sshpath/flow/flow.h"
 
 using namespace sshpath;
@@ -37,8 +37,8 @@ protected:
         eth /= tcp;
         if (!data.empty()) eth /= Tins::RawPDU(data);
         auto bytes = eth.serialize();
-        capture::Packet p;
-        capture::decode(capture::kLinkEthernet, std::span<const std::uint8_t>(bytes.data(), bytes.size()), p);
+        packet::Packet p;
+        packet::decode(packet::kLinkEthernet, std::span<const std::uint8_t>(bytes.data(), bytes.size()), p);
         p.number = ++number_;
         time_ += dt;
         p.time = time_;
@@ -174,8 +174,8 @@ TEST_F(FlowTableTest, IgnoresOtherServicesThatDoNotSpeakSsh) {
     eth /= tcp;
     eth /= Tins::RawPDU(std::string("GET / HTTP/1.1\r\n\r\n"));
     auto bytes = eth.serialize();
-    capture::Packet p;
-    capture::decode(capture::kLinkEthernet, std::span<const std::uint8_t>(bytes.data(), bytes.size()), p);
+    packet::Packet p;
+    packet::decode(packet::kLinkEthernet, std::span<const std::uint8_t>(bytes.data(), bytes.size()), p);
     p.number = 1;
     table_.add(p);
     EXPECT_TRUE(finish().empty());
@@ -208,8 +208,8 @@ TEST_F(FlowTableTest, MatchesIcmpErrorByQuotedHeader) {
     eth /= icmp;
     eth /= Tins::RawPDU(quoted.serialize());
     auto bytes = eth.serialize();
-    capture::Packet p;
-    capture::decode(capture::kLinkEthernet, std::span<const std::uint8_t>(bytes.data(), bytes.size()), p);
+    packet::Packet p;
+    packet::decode(packet::kLinkEthernet, std::span<const std::uint8_t>(bytes.data(), bytes.size()), p);
     p.number = 2;
     table_.add(p);
     auto flows = finish();

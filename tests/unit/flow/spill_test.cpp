@@ -10,8 +10,8 @@ namespace {
 
 flow::Flow sample(std::uint64_t first_packet) {
     flow::Flow f;
-    capture::IpAddress::parse("198.51.100.10", f.client);
-    capture::IpAddress::parse("2001:db8::7", f.server);
+    packet::IpAddress::parse("198.51.100.10", f.client);
+    packet::IpAddress::parse("2001:db8::7", f.server);
     f.client_port = 40000;
     f.server_port = 22;
     f.first = {first_packet, 1700000000.25};

@@ -51,7 +51,7 @@ protected:
         r_.source = ip("198.51.100.10");
         r_.raw = true;
         r_.connect.ran = true;
-        r_.connect.result = "timeout";
+        r_.connect.result = ConnectResult::kTimeout;
     }
 
     /// A trace probing TTL 1..max_ttl, one probe each; `answers` by TTL, silence otherwise.
@@ -168,8 +168,8 @@ TEST_F(DecideTest, WithoutAControlTraceTheDropScopeIsUntested) {
 }
 
 TEST_F(DecideTest, ResetFromTheConnectTestIsPlacedAtItsOwnHop) {
-    r_.connect.result = "connected";
-    r_.connect.banner_outcome = "reset";
+    r_.connect.result = ConnectResult::kConnected;
+    r_.connect.banner_outcome = BannerOutcome::kReset;
     r_.connect.synack_hops = 3;
     r_.connect.rst_hops = 2;
     trace(TraceRole::kPort, 22, 4, plus(routers(3), 4, {ReplyKind::kSynAck, kVm, 61}));
@@ -255,7 +255,7 @@ TEST_F(DecideTest, GuessesTheEdgeAsTheLastPrivateHop) {
 }
 
 TEST_F(DecideTest, ResetFromNearerThanTheHostIsForged) {
-    r_.connect.result = "refused";
+    r_.connect.result = ConnectResult::kRefused;
     trace(TraceRole::kPort, 22, 2, plus(routers(1), 2, {ReplyKind::kRst, kVm, 64}));
     trace(TraceRole::kControl, 443, 4, plus(routers(3), 4, {ReplyKind::kRst, kVm, 61}));
     const Decision d = run();
@@ -267,7 +267,7 @@ TEST_F(DecideTest, ResetFromNearerThanTheHostIsForged) {
 }
 
 TEST_F(DecideTest, ResetForgedNearTheCloudNamesTheCloudSide) {
-    r_.connect.result = "refused";
+    r_.connect.result = ConnectResult::kRefused;
     trace(TraceRole::kPort, 22, 4, plus(routers(3), 4, {ReplyKind::kRst, kVm, 62}));
     trace(TraceRole::kControl, 443, 4, plus(routers(3), 4, {ReplyKind::kRst, kVm, 61}));
     const Decision d = run();
@@ -277,7 +277,7 @@ TEST_F(DecideTest, ResetForgedNearTheCloudNamesTheCloudSide) {
 }
 
 TEST_F(DecideTest, ResetWithoutAControlIsJudgedByItsOwnTtl) {
-    r_.connect.result = "refused";
+    r_.connect.result = ConnectResult::kRefused;
     trace(TraceRole::kPort, 22, 2, plus(routers(1), 2, {ReplyKind::kRst, kVm, 64}));
     const Decision d = run();
     EXPECT_EQ(contract::name(d.verdict.cause), "forged-reset");
@@ -285,14 +285,14 @@ TEST_F(DecideTest, ResetWithoutAControlIsJudgedByItsOwnTtl) {
 }
 
 TEST_F(DecideTest, ShorterWayBackIsNoForgeryWhenTheHostAnswersTheSameWay) {
-    r_.connect.result = "refused";
+    r_.connect.result = ConnectResult::kRefused;
     trace(TraceRole::kPort, 22, 4, plus(routers(3), 4, {ReplyKind::kRst, kVm, 62}));
     trace(TraceRole::kControl, 443, 4, plus(routers(3), 4, {ReplyKind::kRst, kVm, 62}));
     EXPECT_EQ(contract::name(run().verdict.cause), "port-closed");
 }
 
 TEST_F(DecideTest, ResetFromTheHostItselfIsPortClosed) {
-    r_.connect.result = "refused";
+    r_.connect.result = ConnectResult::kRefused;
     trace(TraceRole::kPort, 22, 4, plus(routers(3), 4, {ReplyKind::kRst, kVm, 61}));
     trace(TraceRole::kControl, 443, 4, plus(routers(3), 4, {ReplyKind::kRst, kVm, 61}));
     const Decision d = run();
@@ -303,7 +303,7 @@ TEST_F(DecideTest, ResetFromTheHostItselfIsPortClosed) {
 }
 
 TEST_F(DecideTest, IcmpRejectFromTheEdgeRouter) {
-    r_.connect.result = "unreachable";
+    r_.connect.result = ConnectResult::kUnreachable;
     trace(TraceRole::kPort, 22, 2, plus(routers(1), 2, {ReplyKind::kUnreachable, kHop[1], 64, "admin-prohibited"}));
     trace(TraceRole::kControl, 443, 4, plus(routers(3), 4, {ReplyKind::kRst, kVm, 61}));
     const Decision d = run();
@@ -323,7 +323,7 @@ TEST_F(DecideTest, HostUnreachableFromTheLastRouterSaysTheHostIsDown) {
 }
 
 TEST_F(DecideTest, IcmpRejectFromTheHostIsItsGuestFirewall) {
-    r_.connect.result = "refused";
+    r_.connect.result = ConnectResult::kRefused;
     trace(TraceRole::kPort, 22, 4, plus(routers(3), 4, {ReplyKind::kUnreachable, kVm, 61, "port-unreachable"}));
     const Decision d = run();
     EXPECT_EQ(contract::name(d.verdict.cause), "icmp-reject");
@@ -331,10 +331,10 @@ TEST_F(DecideTest, IcmpRejectFromTheHostIsItsGuestFirewall) {
 }
 
 TEST_F(DecideTest, HealthyPathIsOk) {
-    r_.connect.result = "connected";
-    r_.connect.banner_outcome = "ssh";
+    r_.connect.result = ConnectResult::kConnected;
+    r_.connect.banner_outcome = BannerOutcome::kSsh;
     r_.connect.banner = "SSH-2.0-OpenSSH_9.2p1";
-    r_.connect.after_banner = "data";
+    r_.connect.after_banner = AfterBanner::kData;
     trace(TraceRole::kPort, 22, 4, plus(routers(3), 4, {ReplyKind::kSynAck, kVm, 61}));
     const Decision d = run();
     EXPECT_EQ(contract::name(d.verdict.cause), "ok");
@@ -344,11 +344,13 @@ TEST_F(DecideTest, HealthyPathIsOk) {
 }
 
 TEST_F(DecideTest, BannerProblemsBlameTheVm) {
-    r_.connect.result = "connected";
-    const std::pair<const char*, const char*> cases[] = {
-        {"timeout", "banner-timeout"}, {"closed", "closed-before-banner"}, {"reset", "closed-before-banner"}, {"not-ssh", "not-ssh"}};
+    r_.connect.result = ConnectResult::kConnected;
+    const std::pair<BannerOutcome, const char*> cases[] = {{BannerOutcome::kTimeout, "banner-timeout"},
+                                                           {BannerOutcome::kClosed, "closed-before-banner"},
+                                                           {BannerOutcome::kReset, "closed-before-banner"},
+                                                           {BannerOutcome::kNotSsh, "not-ssh"}};
     for (const auto& [outcome, cause] : cases) {
-        SCOPED_TRACE(outcome);
+        SCOPED_TRACE(std::string(banner_outcome_name(outcome)));
         r_.connect.banner_outcome = outcome;
         const Decision d = run();
         EXPECT_EQ(contract::name(d.verdict.cause), cause);
@@ -357,9 +359,9 @@ TEST_F(DecideTest, BannerProblemsBlameTheVm) {
 }
 
 TEST_F(DecideTest, ResetWithAnotherHopDistanceThanTheSynAckIsForged) {
-    r_.connect.result = "connected";
-    r_.connect.banner_outcome = "ssh";
-    r_.connect.after_banner = "reset";
+    r_.connect.result = ConnectResult::kConnected;
+    r_.connect.banner_outcome = BannerOutcome::kSsh;
+    r_.connect.after_banner = AfterBanner::kReset;
     r_.connect.synack_hops = 3;
     r_.connect.synack_packet = 2;
     r_.connect.rst_hops = 0;
@@ -381,10 +383,12 @@ TEST_F(DecideTest, SynAckToTheProbesButNotToTheKernelIsTheLocalFirewall) {
 
 TEST_F(DecideTest, WithoutTtlProbesTheConnectTestDecides) {
     r_.raw = false;
-    const std::pair<const char*, const char*> cases[] = {
-        {"timeout", "silent-drop"}, {"refused", "port-closed"}, {"unreachable", "icmp-reject"}, {"error", "unknown"}};
+    const std::pair<ConnectResult, const char*> cases[] = {{ConnectResult::kTimeout, "silent-drop"},
+                                                           {ConnectResult::kRefused, "port-closed"},
+                                                           {ConnectResult::kUnreachable, "icmp-reject"},
+                                                           {ConnectResult::kError, "unknown"}};
     for (const auto& [result, cause] : cases) {
-        SCOPED_TRACE(result);
+        SCOPED_TRACE(std::string(connect_result_name(result)));
         r_.connect.result = result;
         const Decision d = run();
         EXPECT_EQ(contract::name(d.verdict.cause), cause);

@@ -7,7 +7,7 @@
 #include <tins/rawpdu.h>
 #include <tins/tcp.h>
 
-#include "sshpath/capture/decoder.h"
+#include "sshpath/packet/decoder.h"
 #include "sshpath/probe/craft.h"
 
 namespace sshpath::probe {
@@ -51,16 +51,16 @@ protected:
     }
 
     /// Decodes an Ethernet frame as the capture would.
-    static capture::Packet decode(Tins::EthernetII& eth) {
+    static packet::Packet decode(Tins::EthernetII& eth) {
         frame_ = eth.serialize();
-        capture::Packet p;
-        capture::decode(capture::kLinkEthernet, frame_, p);
+        packet::Packet p;
+        packet::decode(packet::kLinkEthernet, frame_, p);
         p.time = 100.5;
         return p;
     }
 
     /// ICMP time exceeded from `router` quoting `quoted` (a probe as the router received it).
-    static capture::Packet time_exceeded(const char* router, Bytes quoted, int ttl = 63) {
+    static packet::Packet time_exceeded(const char* router, Bytes quoted, int ttl = 63) {
         Tins::IP outer("198.51.100.10", router);
         outer.ttl(static_cast<std::uint8_t>(ttl));
         Tins::EthernetII eth = Tins::EthernetII() / outer / Tins::ICMP(Tins::ICMP::TIME_EXCEEDED) / Tins::RawPDU(quoted);
@@ -72,7 +72,7 @@ protected:
         return b;
     }
 
-    static capture::Packet tcp_from(const char* src, std::uint16_t sport, std::uint16_t dport, std::uint16_t flags,
+    static packet::Packet tcp_from(const char* src, std::uint16_t sport, std::uint16_t dport, std::uint16_t flags,
                                     std::uint32_t ack, int ttl = 61) {
         Tins::TCP tcp(dport, sport);
         tcp.flags(flags);
@@ -89,7 +89,7 @@ protected:
 };
 
 TEST_F(MatcherTest, MatchesTimeExceededByTheQuotedSequenceNumber) {
-    const capture::Packet p = time_exceeded("198.18.2.2", with_ttl_one(probes_[1].bytes));
+    const packet::Packet p = time_exceeded("198.18.2.2", with_ttl_one(probes_[1].bytes));
     const Classified c = matcher_.classify(p);
     ASSERT_EQ(c.role, PacketRole::kReply);
     EXPECT_EQ(c.ref->hop, 1u);
@@ -109,7 +109,7 @@ TEST_F(MatcherTest, MatchesTimeExceededByTheQuotedSequenceNumber) {
 }
 
 TEST_F(MatcherTest, KeepsProbesToAnotherPortApart) {
-    const capture::Packet p = time_exceeded("198.51.100.1", with_ttl_one(probes_[3].bytes));
+    const packet::Packet p = time_exceeded("198.51.100.1", with_ttl_one(probes_[3].bytes));
     const Classified c = matcher_.classify(p);
     ASSERT_EQ(c.role, PacketRole::kReply);
     EXPECT_EQ(c.ref->hop, 3u);
@@ -118,7 +118,7 @@ TEST_F(MatcherTest, KeepsProbesToAnotherPortApart) {
 TEST_F(MatcherTest, FallsBackToTheIpIdWhenTheSequenceNumberWasRewritten) {
     Bytes q = with_ttl_one(probes_[2].bytes);
     q[24] ^= 0xff;  // sequence number randomised by a firewall on the way
-    const capture::Packet p = time_exceeded("198.18.3.2", q);
+    const packet::Packet p = time_exceeded("198.18.3.2", q);
     const Classified c = matcher_.classify(p);
     ASSERT_EQ(c.role, PacketRole::kReply);
     EXPECT_EQ(c.ref->hop, 2u);
@@ -129,7 +129,7 @@ TEST_F(MatcherTest, FallsBackToTheIpIdWhenTheSequenceNumberWasRewritten) {
 }
 
 TEST_F(MatcherTest, MatchesSynAckAndRstByTheAcknowledgementNumber) {
-    const capture::Packet sa = tcp_from("203.0.113.7", 22, kSport, Tins::TCP::SYN | Tins::TCP::ACK, probes_[2].seq + 1);
+    const packet::Packet sa = tcp_from("203.0.113.7", 22, kSport, Tins::TCP::SYN | Tins::TCP::ACK, probes_[2].seq + 1);
     Classified c = matcher_.classify(sa);
     ASSERT_EQ(c.role, PacketRole::kReply);
     EXPECT_EQ(c.ref->hop, 2u);
@@ -138,14 +138,14 @@ TEST_F(MatcherTest, MatchesSynAckAndRstByTheAcknowledgementNumber) {
     EXPECT_EQ(probe.reply.kind, ReplyKind::kSynAck);
     EXPECT_EQ(probe.reply.hops, 3);
 
-    const capture::Packet rst = tcp_from("203.0.113.7", 443, kSport, Tins::TCP::RST | Tins::TCP::ACK, probes_[3].seq + 1);
+    const packet::Packet rst = tcp_from("203.0.113.7", 443, kSport, Tins::TCP::RST | Tins::TCP::ACK, probes_[3].seq + 1);
     c = matcher_.classify(rst);
     ASSERT_EQ(c.role, PacketRole::kReply);
     EXPECT_EQ(c.ref->hop, 3u);
 }
 
 TEST_F(MatcherTest, GivesABareRstToTheLatestProbeOfItsFlow) {
-    const capture::Packet rst = tcp_from("203.0.113.7", 22, kSport, Tins::TCP::RST, 0, 64);
+    const packet::Packet rst = tcp_from("203.0.113.7", 22, kSport, Tins::TCP::RST, 0, 64);
     const Classified c = matcher_.classify(rst);
     ASSERT_EQ(c.role, PacketRole::kReply);
     EXPECT_EQ(c.ref->hop, 2u);
@@ -153,12 +153,12 @@ TEST_F(MatcherTest, GivesABareRstToTheLatestProbeOfItsFlow) {
 
 TEST_F(MatcherTest, RecognisesOurProbesAndTheConnectTest) {
     Tins::EthernetII eth = Tins::EthernetII() / Tins::IP(probes_[0].bytes.data(), static_cast<std::uint32_t>(probes_[0].bytes.size()));
-    const capture::Packet out = decode(eth);
+    const packet::Packet out = decode(eth);
     Classified c = matcher_.classify(out);
     ASSERT_EQ(c.role, PacketRole::kProbe);
     EXPECT_EQ(c.ref->hop, 0u);
 
-    const capture::Packet conn = tcp_from("203.0.113.7", 22, kConnectPort, Tins::TCP::SYN | Tins::TCP::ACK, 1);
+    const packet::Packet conn = tcp_from("203.0.113.7", 22, kConnectPort, Tins::TCP::SYN | Tins::TCP::ACK, 1);
     EXPECT_EQ(matcher_.classify(conn).role, PacketRole::kConnect);
 
     // Our kernel's RST to a SYN-ACK belongs to the probe flow.
@@ -190,7 +190,7 @@ TEST_F(MatcherTest, ReadsUnreachableKinds) {
     icmp.code(13);
     Tins::IP outer("198.51.100.10", "198.51.100.1");
     Tins::EthernetII eth = Tins::EthernetII() / outer / icmp / Tins::RawPDU(Bytes(probes_[1].bytes.begin(), probes_[1].bytes.begin() + 28));
-    const capture::Packet p = decode(eth);
+    const packet::Packet p = decode(eth);
     ASSERT_EQ(matcher_.classify(p).role, PacketRole::kReply);
     Probe probe = probes_[1];
     record_reply(probe, p, 1);

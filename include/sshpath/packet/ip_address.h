@@ -1,0 +1,33 @@
+#pragma once
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+namespace sshpath::packet {
+
+/// An IPv4 or IPv6 address, stored as 16 bytes (IPv4 in the first 4).
+struct IpAddress {
+    std::array<std::uint8_t, 16> bytes{};
+    std::uint8_t version = 0;  ///< 4 or 6; 0 = unset
+
+    static IpAddress v4(const std::uint8_t* p) {
+        IpAddress a;
+        std::memcpy(a.bytes.data(), p, 4);
+        a.version = 4;
+        return a;
+    }
+    static IpAddress v6(const std::uint8_t* p) {
+        IpAddress a;
+        std::memcpy(a.bytes.data(), p, 16);
+        a.version = 6;
+        return a;
+    }
+    /// Parses dotted-quad or RFC 4291 text; returns false if it is neither.
+    static bool parse(const std::string& text, IpAddress& out);
+    std::string to_string() const;
+    bool operator==(const IpAddress&) const = default;
+    auto operator<=>(const IpAddress&) const = default;
+};
+
+}  // namespace sshpath::packet
