@@ -18,6 +18,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/cloud_options.h"
 #include "cli/commands.h"
 #include "sshpath/client/check.h"
 #include "cli/common.h"
@@ -88,14 +89,16 @@ int cmd_analyze(const std::vector<std::string>& args) {
         ("max-connections", po::value<std::string>()->value_name("N"), "connections that may be SSH attempts tracked at once per capture (default 10000)")
         ("jobs,j", po::value<std::string>()->value_name("N"), "read up to N capture files at once (default 1; 0: one per CPU)")
         ("keep-in-memory", po::value<std::string>()->value_name("N"), "finished SSH attempts per capture held in memory; beyond N all go to a temporary file in /tmp (default 64; 0: all of them)")
-        ("client-check", po::value<std::string>()->value_name("FILE"), "a client check saved with 'sshpath check HOST --format json': its facts join the evidence (docs/check.md)")
-        ("help,h", "this help");
+        ("client-check", po::value<std::string>()->value_name("FILE"), "a client check saved with 'sshpath check HOST --format json': its facts join the evidence (docs/check.md)");
+    add_cloud_options(desc);
+    desc.add_options()("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "file");
     if (vm.count("help")) {
         std::cout << desc << "\nExamples:\n"
                   << "  sshpath analyze failing.pcap\n"
                   << "  sshpath analyze failing.pcapng --host 203.0.113.7 --port 2222 --format json\n"
                   << "  sshpath analyze a.pcap b.pcap --format markdown > case-1234.md\n"
+                  << "  sshpath analyze failing.pcap --cloud-rules effective.json --cloud-from 198.51.100.2\n"
                   << "  tcpdump -i any -w - 'tcp port 22 or icmp or icmp6' | sshpath analyze -\n"
                   << "\nCtrl-C or SIGTERM stops reading (within a second) and reports on what was read; the exit status is\n"
                   << "then 130 or 143.\n";
@@ -149,6 +152,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
         saved = client::read_saved_check(text.str(), file);
         options.context.push_back(saved->facts);
     }
+    wire_cloud_rules(vm, options);
     engine::Analysis analysis = engine::analyze(files, options, rules);
     if (stopped)
         analysis.warnings.push_back(fmt::format("interrupted by {}: the report covers the packets read until then",

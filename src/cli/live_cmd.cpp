@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 
+#include "cli/cloud_options.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/live_target.h"
@@ -115,6 +116,7 @@ void add_common_options(po::options_description& desc, bool capture) {
         ("explain", "list every rule that matched each connection and the facts its condition read")
         ("quiet,q", "no progress lines on standard error (errors and the report still appear)")
         ("help,h", "this help");
+    add_cloud_options(desc);
 }
 
 LiveArgs parse_live_args(const std::string& command, const std::vector<std::string>& args, const po::options_description& desc) {
@@ -215,6 +217,7 @@ void build_filter(Prepared& p) {
 // everything that needs privileges. Nothing here starts reading packets.
 Prepared prepare(const LiveArgs& a, Target target, const std::optional<Identity>& file_owner) {
     Prepared p{std::move(target), "", "", "", nullptr, nullptr, load_rules(a.vm), posix::Fd(), nullptr};
+    wire_cloud_rules(a.vm, p.target.analyze);
     p.target.proxies = parse_proxies(a.proxies);
     if (!p.target.proxies.empty() && p.target.filter_port == 0) p.target.filter_port = p.target.analyze.ssh_port;
     p.interface = a.interface ? *a.interface : choose_interface(p.target, p.target.notes);

@@ -161,6 +161,7 @@ ordered_json flow_json(const engine::Analysis& a, const verdict::Attempt& f, con
     x["stage"] = f.facts.get(F::ssh_stage);
     x["verdict"] = verdict_to_json(f.verdict, o.explain, false);
     x["facts"] = facts_json(f.facts);
+    for (const auto& set : f.beside) x[std::string(facts::scope_name(set.scope())) + "_facts"] = facts_json(set);
     x["ssh"] = {{"client", direction_json(f.conversation.client)}, {"server", direction_json(f.conversation.server)}};
     ordered_json tl = ordered_json::array();
     double t0 = 0;
