@@ -119,9 +119,8 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
         facts::Context judged(a.facts);
         judged.add(info.facts);
         for (const auto& set : options_.context) judged.add(set);
-        std::vector<facts::FactSet> extra;
-        if (options_.flow_facts) extra = options_.flow_facts(a.facts);
-        for (const auto& set : extra) judged.add(set);
+        if (options_.flow_facts) a.beside = options_.flow_facts(a.facts);
+        for (const auto& set : a.beside) judged.add(set);
         a.verdict = verdict::decide(rules_, judged, facts::Scope::kFlow, info.file, options_.explain);
         a.rank = verdict::rank(rules_, a.verdict, a.facts, info.facts);
         a.conversation = evidence::conversation_of(std::move(f));

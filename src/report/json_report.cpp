@@ -169,6 +169,7 @@ ordered_json flow_json(const engine::Analysis& a, const verdict::Attempt& f, con
     x["stage"] = f.facts.get(F::ssh_stage);
     x["verdict"] = verdict_to_json(f.verdict, o.explain, false);
     x["facts"] = facts_json(f.facts);
+    for (const auto& set : f.beside) x[std::string(facts::scope_name(set.scope())) + "_facts"] = facts_json(set);
     x["ssh"] = {{"client", direction_json(f.conversation.client)}, {"server", direction_json(f.conversation.server)}};
     ordered_json tl = ordered_json::array();
     double t0 = 0;
@@ -208,7 +209,10 @@ void write_json(std::ostream& os, const engine::Analysis& a, const ReportOptions
     array_member(os, "flows", a.attempts, [&](const verdict::Attempt& f) { return flow_json(a, f, o); });
     array_member(os, "captures", a.captures, capture_json);
     if (a.pair) member(os, "pair", pair_json(*a.pair, o.explain));
-    member(os, "warnings", a.warnings, o.live == nullptr);
+    const bool client = !a.client_check.empty();
+    member(os, "warnings", a.warnings, o.live == nullptr && !client);
+    if (client)
+        member(os, "client_check", ordered_json{{"source", a.client_check}, {"findings", a.client_findings}}, o.live == nullptr);
     if (o.live != nullptr) {
         if (o.live->capture_file) member(os, "capture_file", o.live->capture_file->path);
         member(os, "live", live_json(*o.live), true);

@@ -82,6 +82,11 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
         for (const auto& w : a.warnings) out += fmt::format("  ! {}\n", w);
     }
     if (a.pair) out += pair_text(*a.pair);
+    if (!a.client_check.empty()) {
+        out += fmt::format("\nClient computer ({})\n", a.client_check);
+        if (a.client_findings.empty()) out += "  nothing found in the way\n";
+        for (const auto& f : a.client_findings) out += fmt::format("  {}\n", f);
+    }
     out += fmt::format("\nConnections ({})\n", a.attempts.size());
     int index = 0;
     for (const auto& f : a.attempts) {

@@ -90,6 +90,10 @@ struct Analysis {
     std::vector<std::string> warnings;
     /// Two captures of one attempt, one on each end: their pairing, whose verdict is `verdict`.
     std::shared_ptr<const pair::PairAnalysis> pair;
+    /// The client computer examined (`sshpath check`): where the check comes from, and its
+    /// findings of level problem and warning; empty without a check.
+    std::string client_check;
+    std::vector<std::string> client_findings;
 };
 
 /// The attempt of the highest rank among attempts [from, to) (the latest among equals); -1 when

@@ -49,6 +49,9 @@ public:
     void end_capture(const capture::ReadStats& stats);
     /// Adds a warning that belongs in the report (e.g. packets dropped by the kernel).
     void warn(std::string warning) { analysis_.warnings.push_back(std::move(warning)); }
+    /// A fact set of another scope for every verdict of the captures ended from now on (as
+    /// AnalyzeOptions::context): `sshpath run` gives the client's facts once the capture ends.
+    void add_context(facts::FactSet facts) { options_.context.push_back(std::move(facts)); }
     /// Sets a capture fact known from outside the packets (e.g. `sshpath run`: the ssh client's
     /// error line; flow rules read it as capture.NAME). Call between begin_capture() and
     /// end_capture(). Throws std::logic_error for a name that is not a capture fact.

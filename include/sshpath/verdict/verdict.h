@@ -100,6 +100,9 @@ std::optional<StopDecision> may_stop(const rules::RuleSet& rules, const Verdict&
 struct Attempt {
     std::string file;
     facts::FactSet facts{facts::Scope::kFlow};
+    /// Fact sets of other scopes about this connection that its verdict read beside its own
+    /// (e.g. scope cloud: exported cloud rules evaluated for its addresses); none by default.
+    std::vector<facts::FactSet> beside;
     Verdict verdict;
     int rank = 0;                    ///< how much it weighs in choosing the capture's answer (rank())
     evidence::Conversation conversation;
@@ -107,7 +110,7 @@ struct Attempt {
 
 template <typename Ar>
 void field(Ar& ar, Attempt& a) {
-    archive::fields(ar, a.file, a.facts, a.verdict, a.rank, a.conversation);
+    archive::fields(ar, a.file, a.facts, a.beside, a.verdict, a.rank, a.conversation);
 }
 
 /// The rank the `attempt` rules give a judged connection (the best matching rule's `rank`; 0
