@@ -12,12 +12,16 @@
 #include <optional>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <algorithm>
 #include <iostream>
 #include <thread>
 
 #include "cli/bundle.h"
+#include "cli/cloud_options.h"
 #include "cli/commands.h"
+#include "sshpath/client/check.h"
 #include "cli/common.h"
 #include "sshpath/core/error.h"
 #include "sshpath/facts/facts.h"
@@ -47,6 +51,7 @@ constexpr const char* kUsage =
     "  capture                capture live while ssh fails elsewhere, then explain (root)\n"
     "  run -- COMMAND...      run a command (ssh ...) while capturing, then explain (root)\n"
     "  probe HOST             probe the path to HOST's SSH port: connect, banner, TTL-limited SYNs\n"
+    "  check HOST             examine this computer for HOST: ssh config, keys, route, firewall (root)\n"
     "  cloud-verify FILE...   evaluate exported cloud rules (NSG, endpoint ACL, security groups,\n"
     "                         network ACLs, GCP firewall) for one connection, offline\n"
     "  rules list             list the rules in use\n"
@@ -72,7 +77,10 @@ int cmd_analyze(const std::vector<std::string>& args) {
         "Reads pcap/pcapng captures ('-' for standard input), reconstructs every TCP connection\n"
         "to the SSH port (and connections on other ports that speak SSH, and connections through\n"
         "an HTTP CONNECT or SOCKS proxy asking for the port), and explains how each one ended.\n"
-        "Several files are analysed together as one case.\n"
+        "Several files are analysed together as one case. Two captures of one attempt, one on\n"
+        "the client and one on the VM (or in the middle), are matched packet by packet and say\n"
+        "where the packets vanished; name a capture's place as FILE@client, FILE@vm or\n"
+        "FILE@middle when its packets cannot tell (docs/pair.md).\n"
         "\n"
         "Options");
     desc.add_options()
@@ -84,7 +92,9 @@ int cmd_analyze(const std::vector<std::string>& args) {
         ("explain", "list every rule that matched each connection and the facts its condition read")
         ("max-connections", po::value<std::string>()->value_name("N"), "connections that may be SSH attempts tracked at once per capture (default 10000)")
         ("jobs,j", po::value<std::string>()->value_name("N"), "read up to N capture files at once (default 1; 0: one per CPU)")
-        ("keep-in-memory", po::value<std::string>()->value_name("N"), "finished SSH attempts per capture held in memory; beyond N all go to a temporary file in /tmp (default 64; 0: all of them)");
+        ("keep-in-memory", po::value<std::string>()->value_name("N"), "finished SSH attempts per capture held in memory; beyond N all go to a temporary file in /tmp (default 64; 0: all of them)")
+        ("client-check", po::value<std::string>()->value_name("FILE"), "a client check saved with 'sshpath check HOST --format json': its facts join the evidence (docs/check.md)");
+    add_cloud_options(desc);
     add_bundle_options(desc);
     desc.add_options()("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "file");
@@ -93,6 +103,8 @@ int cmd_analyze(const std::vector<std::string>& args) {
                   << "  sshpath analyze failing.pcap\n"
                   << "  sshpath analyze failing.pcapng --host 203.0.113.7 --port 2222 --format json\n"
                   << "  sshpath analyze a.pcap b.pcap --format markdown > case-1234.md\n"
+                  << "  sshpath analyze failing.pcap --cloud-rules effective.json --cloud-from 198.51.100.2\n"
+                  << "  sshpath analyze client.pcap vm.pcap@vm          (one capture on each end)\n"
                   << "  tcpdump -i any -w - 'tcp port 22 or icmp or icmp6' | sshpath analyze -\n"
                   << "\nCtrl-C or SIGTERM stops reading (within a second) and reports on what was read; the exit status is\n"
                   << "then 130 or 143.\n";
@@ -138,11 +150,27 @@ int cmd_analyze(const std::vector<std::string>& args) {
         return true;
     };
     options.explain = vm.count("explain") > 0;
+    std::optional<client::SavedCheck> saved;
+    if (vm.count("client-check")) {
+        const std::string file = vm["client-check"].as<std::string>();
+        std::ifstream in(file, std::ios::binary);
+        if (!in) throw InputError(fmt::format("--client-check: cannot open '{}'", file));
+        std::stringstream text;
+        text << in.rdbuf();
+        saved = client::read_saved_check(text.str(), file);
+        options.context.push_back(saved->facts);
+    }
+    wire_cloud_rules(vm, options);
     engine::Analysis analysis = engine::analyze(files, options, rules);
     if (stopped)
         analysis.warnings.push_back(fmt::format("interrupted by {}: the report covers the packets read until then",
                                                 posix::signal_name(signals.first_stop_signal())));
-    print_report(analysis, format, vm.count("explain") > 0);
+    if (saved) {
+        analysis.client_check =
+            fmt::format("{}: check of {} on {} at {}", vm["client-check"].as<std::string>(), saved->host, saved->machine, saved->time);
+        analysis.client_findings = saved->notes;
+    }
+    print_report(analysis, format, options.explain);
     std::vector<std::pair<std::string, std::string>> sources;
     for (const auto& f : files) sources.emplace_back(f, f);
     bundle.write_export(analysis, sources);
@@ -253,6 +281,7 @@ int dispatch(const std::string& cmd, const std::vector<std::string>& rest) {
     if (cmd == "capture") return cmd_capture(rest);
     if (cmd == "run") return cmd_run(rest);
     if (cmd == "probe") return cmd_probe(rest);
+    if (cmd == "check") return cmd_check(rest);
     if (cmd == "cloud-verify") return cmd_cloud_verify(rest);
     throw UsageError(fmt::format("unknown command '{}' (see 'sshpath --help')", cmd));
 }
@@ -299,7 +328,7 @@ int run(int argc, char** argv) {
         return status;
     } catch (const po::error& e) {
         const bool known = cmd == "analyze" || cmd == "rules" || cmd == "capture" || cmd == "run" || cmd == "probe" ||
-                           cmd == "cloud-verify";
+                           cmd == "check" || cmd == "cloud-verify";
         std::cerr << "sshpath: error: " << e.what() << " (see 'sshpath " << (known ? cmd + " " : "") << "--help')\n";
         return 2;
     } catch (const Error& e) {

@@ -16,12 +16,14 @@
 #include <memory>
 #include <optional>
 
+#include "cli/cloud_options.h"
 #include "cli/commands.h"
 #include "cli/bundle.h"
 #include "cli/common.h"
 #include "cli/live_target.h"
 #include "sshpath/capture/link_name.h"
 #include "sshpath/capture/live.h"
+#include "sshpath/client/watch.h"
 #include "sshpath/engine/live_session.h"
 #include "sshpath/posix/child.h"
 #include "sshpath/posix/clock.h"
@@ -116,6 +118,7 @@ void add_common_options(po::options_description& desc, bool capture) {
         ("explain", "list every rule that matched each connection and the facts its condition read")
         ("quiet,q", "no progress lines on standard error (errors and the report still appear)");
     add_bundle_options(desc);
+    add_cloud_options(desc);
     desc.add_options()("help,h", "this help");
 }
 
@@ -185,7 +188,21 @@ struct Prepared {
     std::unique_ptr<capture::DumpWriter> writer;
     rules::RuleSet rules;
     posix::Fd report;  // --report FILE, opened before the privileges go
+    std::unique_ptr<client::FirewallWatch> client;  // the client check, made as root (sshpath check)
 };
+
+// As root, before the capture: the client computer examined as `sshpath check` does (ssh -G
+// with the command's own arguments, run as the user); a helper keeps root to read the firewall
+// counters again when the capture ends.
+std::unique_ptr<client::FirewallWatch> watch_client(const Target& t, const std::vector<std::string>& ssh_args) {
+    if (!posix::is_root() || t.host.empty()) return nullptr;
+    client::CheckOptions o;
+    o.host = t.host;
+    o.port = t.analyze.ssh_port;
+    o.ssh_args = ssh_args;
+    o.version = SSHPATH_VERSION;
+    return std::make_unique<client::FirewallWatch>(o);
+}
 
 // The filter sshpath builds for the target: its connections, and the ICMP errors.
 void build_filter(Prepared& p) {
@@ -205,7 +222,8 @@ void build_filter(Prepared& p) {
 // Opens the capture (root), sets the filter and opens the --write and --report files:
 // everything that needs privileges. Nothing here starts reading packets.
 Prepared prepare(const LiveArgs& a, Target target, const std::optional<Identity>& file_owner) {
-    Prepared p{std::move(target), "", "", "", nullptr, nullptr, load_rules(a.vm), posix::Fd()};
+    Prepared p{std::move(target), "", "", "", nullptr, nullptr, load_rules(a.vm), posix::Fd(), nullptr};
+    wire_cloud_rules(a.vm, p.target.analyze);
     p.target.proxies = parse_proxies(a.proxies);
     if (!p.target.proxies.empty() && p.target.filter_port == 0) p.target.filter_port = p.target.analyze.ssh_port;
     p.interface = a.interface ? *a.interface : choose_interface(p.target, p.target.notes);
@@ -333,6 +351,7 @@ int capture_and_report(const LiveArgs& a, Prepared& p, posix::SignalPipe& signal
     };
     if (a.status->enabled()) hooks.progress = [&a, run = child != nullptr](const engine::LiveProgress& p) { show_progress(a, p, run); };
     hooks.conclusive = [&a](const engine::ConclusiveVerdict& c, bool running) { tell_verdict(a, c, running); };
+    if (p.client) hooks.context_at_end = [&p] { return std::vector<facts::FactSet>{p.client->finish()}; };
     const std::string started = posix::utc_timestamp(posix::wall_now());
     engine::LiveSession session(*p.cap, p.rules, p.target.analyze, p.writer.get(), signals, settings, std::move(hooks));
     engine::LiveOutcome o = session.run(child, argv);
@@ -348,6 +367,10 @@ int capture_and_report(const LiveArgs& a, Prepared& p, posix::SignalPipe& signal
         if (!p.writer->error().empty())
             o.analysis.warnings.push_back(fmt::format("could not write all of '{}': {}; the file holds the packets before the error",
                                                       p.writer->path(), p.writer->error()));
+    }
+    if (p.client) {
+        o.analysis.client_check = "sshpath check, as root before the capture; counters read again after it";
+        o.analysis.client_findings = client::finding_lines(p.client->result());
     }
     print_live_report(o.analysis, a, make_trailer(a, p, o, started, user), p.report.get());
     if (a.bundle->exporting()) {
@@ -422,7 +445,9 @@ int cmd_capture(const std::vector<std::string>& args) {
     Target target = a.host ? explicit_target(*a.host, port) : any_host_target(port);
     const std::optional<Identity> sudo = posix::sudo_user();
     const bool root = posix::is_root();
+    auto client_watch = watch_client(target, {});
     Prepared p = prepare(a, std::move(target), sudo);
+    p.client = std::move(client_watch);
     const Identity drop_to = !root ? posix::current_user() : sudo ? *sudo : posix::nobody();
     if (const auto why = posix::become(drop_to, false, false)) throw Error(fmt::format("cannot drop privileges: {}", *why));
     const std::string user = root ? fmt::format("root only to open the capture, then {}", posix::describe(drop_to))
@@ -485,7 +510,10 @@ int cmd_run(const std::vector<std::string>& args) {
         target = ssh_target(*program, std::vector<std::string>(command.begin() + 1, command.end()), run_as, a.port, !a.proxies.empty());
     else
         target = any_host_target(a.port.value_or(22));
+    auto client_watch = watch_client(target, !a.host && base == "ssh" ? std::vector<std::string>(command.begin() + 1, command.end())
+                                                                      : std::vector<std::string>{});
     Prepared p = prepare(a, std::move(target), sudo);
+    p.client = std::move(client_watch);
 
     posix::SignalPipe signals;
     announce(a, p);

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "live_trailer.h"
+#include "pair_report.h"
 #include "report_util.h"
 #include "sshpath/report/report.h"
 #include "sshpath/report/timeline.h"
@@ -32,11 +33,19 @@ void verdict_part(std::string& out, const engine::Analysis& a, const ReportOptio
     out += "## Verdict\n\n";
     out += "| | |\n|---|---|\n";
     out += fmt::format("| cause | `{}` |\n| component | `{}` |\n", name(v.cause), name(v.component));
+    if (v.segment) out += fmt::format("| segment | `{}` |\n", name(*v.segment));
     if (v.component == contract::Component::kUnknown) out += fmt::format("| candidates | `{}` |\n", candidates_text(v, "`, `"));
     out += fmt::format("| confidence | {} |\n| rule | {} |\n\n", name(v.confidence), v.rule.empty() ? "(none)" : md_text(v.rule));
     out += fmt::format("**{}**\n\n", md_text(v.summary));
     if (!v.explanation.empty()) out += md_text(v.explanation) + "\n\n";
-    if (!v.evidence.empty()) {
+    if (!v.evidence.empty() && a.pair) {
+        out += "## Evidence\n\n| client packet | time (s) | far packet | time (s) | what |\n|---:|---:|---:|---:|---|\n";
+        for (const auto& e : v.evidence)
+            out += fmt::format("| {} | {} | {} | {} | {} |\n", e.packet ? std::to_string(e.packet) : "-",
+                               e.packet ? fmt::format("{:.3f}", e.time) : "", e.peer_packet ? std::to_string(e.peer_packet) : "-",
+                               e.peer_packet ? fmt::format("{:.3f}", e.peer_time) : "", md_text(e.what));
+        out += "\n";
+    } else if (!v.evidence.empty()) {
         out += many ? "## Evidence\n\n| capture | packet | time (s) | what |\n|---|---:|---:|---|\n"
                     : "## Evidence\n\n| packet | time (s) | what |\n|---:|---:|---|\n";
         for (const auto& e : v.evidence)
@@ -58,6 +67,7 @@ void verdict_part(std::string& out, const engine::Analysis& a, const ReportOptio
         for (const auto& w : a.warnings) out += fmt::format("- {}\n", md_text(w));
         out += "\n";
     }
+    if (a.pair) out += pair_markdown(*a.pair);
 }
 
 void connection(std::string& out, const engine::Analysis& a, const verdict::Attempt& f, int index, const ReportOptions& o) {

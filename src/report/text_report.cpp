@@ -4,6 +4,7 @@
 #include "sshpath/report/timeline.h"
 #include "live_trailer.h"
 #include "report_util.h"
+#include "pair_report.h"
 
 namespace sshpath::report {
 
@@ -39,6 +40,7 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
     out += "\n";
     out += fmt::format("VERDICT     {} (confidence {})\n", name(v.cause), name(v.confidence));
     out += fmt::format("component   {}\n", who(v));
+    if (v.segment) out += fmt::format("segment     {}\n", name(*v.segment));
     out += fmt::format("summary     {}\n", v.summary);
     out += fmt::format("rule        {}\n", v.rule.empty() ? "(none)" : v.rule);
     if (!v.explanation.empty()) {
@@ -50,7 +52,7 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
     if (!v.evidence.empty()) {
         out += "\nEvidence\n";
         for (const auto& e : v.evidence)
-            out += fmt::format("  {}#{:<6} {:>9.3f} s  {}\n", many ? e.file + " " : "", e.packet, e.time, e.what);
+            out += fmt::format("  {}  {}\n", evidence_packets(e, many), e.what);
     }
     if (!v.next_steps.empty()) {
         out += "\nNext steps\n";
@@ -64,6 +66,12 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
     if (!a.warnings.empty()) {
         out += "\nWarnings\n";
         for (const auto& w : a.warnings) out += fmt::format("  ! {}\n", w);
+    }
+    if (a.pair) out += pair_text(*a.pair);
+    if (!a.client_check.empty()) {
+        out += fmt::format("\nClient computer ({})\n", a.client_check);
+        if (a.client_findings.empty()) out += "  nothing found in the way\n";
+        for (const auto& f : a.client_findings) out += fmt::format("  {}\n", f);
     }
     out += fmt::format("\nConnections ({})\n", a.attempts.size());
     int index = 0;
