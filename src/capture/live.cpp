@@ -294,11 +294,23 @@ constexpr std::uint32_t kShb = 0x0A0D0D0A, kIdb = 1, kIsb = 5, kEpb = 6;
 
 }  // namespace
 
+namespace {
+
+posix::Fd create_dump(const std::string& path) {
+    posix::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!fd.valid()) throw InputError(fmt::format("--write: cannot create '{}': {}", path, std::strerror(errno)));
+    return fd;
+}
+
+}  // namespace
+
 DumpWriter::DumpWriter(const std::string& path, DumpFormat format, int link_type, int snaplen, const std::string& interface,
                        const std::string& filter, const std::string& application)
-    : path_(path), format_(format) {
-    fd_.reset(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (!fd_.valid()) throw InputError(fmt::format("--write: cannot create '{}': {}", path, std::strerror(errno)));
+    : DumpWriter(create_dump(path), path, format, link_type, snaplen, interface, filter, application) {}
+
+DumpWriter::DumpWriter(posix::Fd fd, const std::string& path, DumpFormat format, int link_type, int snaplen,
+                       const std::string& interface, const std::string& filter, const std::string& application)
+    : path_(path), format_(format), fd_(std::move(fd)) {
     std::string header;
     if (format == DumpFormat::kPcap) {
         put<std::uint32_t>(header, 0xa1b2c3d4);  // microsecond timestamps, this machine's byte order
@@ -335,7 +347,7 @@ DumpWriter::~DumpWriter() {
     if (fd_.valid()) flush();
 }
 
-void DumpWriter::add(const RawFrame& frame) {
+void DumpWriter::add(const RawFrame& frame, std::string_view comment) {
     ++packets_;
     const std::int64_t usec = frame.ts_sec * 1000000 + frame.ts_usec;
     if (first_ts_usec_ < 0) first_ts_usec_ = usec;
@@ -355,6 +367,10 @@ void DumpWriter::add(const RawFrame& frame) {
     put<std::uint32_t>(epb, frame.wirelen);
     epb.append(reinterpret_cast<const char*>(frame.data.data()), frame.data.size());
     pad4(epb);
+    if (!comment.empty()) {
+        put_option(epb, 1, comment.substr(0, 65000));  // opt_comment
+        put_option(epb, 0, "");
+    }
     pending_ += block(kEpb, epb);
 }
 

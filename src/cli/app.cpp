@@ -18,6 +18,8 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/bundle.h"
+#include "cli/cloud_options.h"
 #include "cli/commands.h"
 #include "sshpath/client/check.h"
 #include "cli/common.h"
@@ -85,14 +87,17 @@ int cmd_analyze(const std::vector<std::string>& args) {
         "Reads pcap/pcapng captures ('-' for standard input), reconstructs every TCP connection\n"
         "to the SSH port (and connections on other ports that speak SSH, and connections through\n"
         "an HTTP CONNECT or SOCKS proxy asking for the port), and explains how each one ended.\n"
-        "Several files are analysed together as one case.\n"
+        "Several files are analysed together as one case. Two captures of one attempt, one on\n"
+        "the client and one on the VM (or in the middle), are matched packet by packet and say\n"
+        "where the packets vanished; name a capture's place as FILE@client, FILE@vm or\n"
+        "FILE@middle when its packets cannot tell (docs/pair.md).\n"
         "\n"
         "Options");
     desc.add_options()
         ("read,r", po::value<std::vector<std::string>>()->value_name("FILE"), "read FILE, as 'tcpdump -r' does (the same as giving FILE)")
         ("host", po::value<std::string>()->value_name("ADDR"), "only connections to this server address (or proxy requests for it)")
         ("port,p", po::value<std::string>()->default_value("22")->value_name("PORT"), "the SSH port")
-        ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json or markdown")
+        ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json, markdown or html")
         ("rules", po::value<std::string>()->value_name("DIR"), "use the rules in DIR instead of the installed ones")
         ("explain", "list every rule that matched each connection and the facts its condition read")
         ("max-connections", po::value<std::string>()->value_name("N"), "connections that may be SSH attempts tracked at once per capture (default 10000)")
@@ -100,6 +105,8 @@ int cmd_analyze(const std::vector<std::string>& args) {
         ("keep-in-memory", po::value<std::string>()->value_name("N"), "finished SSH attempts per capture held in memory; beyond N all go to a temporary file in /tmp (default 64; 0: all of them)")
         ("client-check", po::value<std::string>()->value_name("FILE"), "a client check saved with 'sshpath check HOST --format json': its facts join the evidence (docs/check.md)");
     add_color_option(desc);
+    add_cloud_options(desc);
+    add_bundle_options(desc);
     desc.add_options()("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "file");
     if (vm.count("help")) {
@@ -108,6 +115,8 @@ int cmd_analyze(const std::vector<std::string>& args) {
                   "  sshpath analyze failing.pcap\n"
                   "  sshpath analyze failing.pcapng --host 203.0.113.7 --port 2222 --format json\n"
                   "  sshpath analyze a.pcap b.pcap --format markdown > case-1234.md\n"
+                  "  sshpath analyze failing.pcap --cloud-rules effective.json --cloud-from 198.51.100.2\n"
+                  "  sshpath analyze client.pcap vm.pcap@vm          (one capture on each end)\n"
                   "  tcpdump -i any -w - 'tcp port 22 or icmp or icmp6' | sshpath analyze -\n"
                   "\nCtrl-C or SIGTERM stops reading (within a second) and reports on what was read; the exit status is\n"
                   "then 130 or 143.\n");
@@ -132,6 +141,8 @@ int cmd_analyze(const std::vector<std::string>& args) {
     rules::RuleSet rules = load_rules(vm);
     if (std::count(files.begin(), files.end(), "-") > 1)
         throw UsageError("analyze: '-' (standard input) can be given only once");
+    Bundle bundle(vm);
+    bundle.prepare_files(files, options);
     // A signal stops the reading, not the process: what was read is still reported.
     posix::SignalPipe signals;
     std::once_flag armed;
@@ -161,6 +172,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
         saved = client::read_saved_check(text.str(), file);
         options.context.push_back(saved->facts);
     }
+    wire_cloud_rules(vm, options);
     engine::Analysis analysis = engine::analyze(files, options, rules);
     if (stopped)
         analysis.warnings.push_back(fmt::format("interrupted by {}: the report covers the packets read until then",
@@ -171,6 +183,9 @@ int cmd_analyze(const std::vector<std::string>& args) {
         analysis.client_findings = saved->notes;
     }
     print_report(analysis, format, vm);
+    std::vector<std::pair<std::string, std::string>> sources;
+    for (const auto& f : files) sources.emplace_back(f, f);
+    bundle.write_export(analysis, sources);
     if (const int sig = signals.first_stop_signal()) return posix::exit_status_for_signal(sig);
     return 0;
 }

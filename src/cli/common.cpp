@@ -103,8 +103,8 @@ void parse_host(const std::string& text, engine::AnalyzeOptions& o) {
 }
 
 std::string check_format(const std::string& format) {
-    if (format != "text" && format != "json" && format != "markdown")
-        throw UsageError(fmt::format("--format: '{}' is not one of text, json, markdown", format));
+    if (format != "text" && format != "json" && format != "markdown" && format != "html")
+        throw UsageError(fmt::format("--format: '{}' is not one of text, json, markdown, html", format));
     return format;
 }
 
@@ -163,7 +163,7 @@ void print_report(const engine::Analysis& analysis, const std::string& format, c
         std::cout.flush();
         return;
     }
-    std::string out = format == "markdown" ? report::render_markdown(analysis, ro) : report::render_text(analysis, ro);
+    std::string out = report::render(analysis, ro, format);
     std::cout << out;
     std::cout.flush();
 }

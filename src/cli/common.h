@@ -37,7 +37,7 @@ std::vector<packet::IpAddress> resolve_addresses(const std::string& name, int fa
 std::vector<packet::IpAddress> resolve_host(const std::string& text, const std::string& what);
 /// An IP address, or a host name resolved once (first address); UsageError when neither.
 void parse_host(const std::string& text, engine::AnalyzeOptions& o);
-/// text | json | markdown, or UsageError.
+/// text | json | markdown | html, or UsageError.
 std::string check_format(const std::string& format);
 /// Parses a command's arguments: the options of `desc`, and every other word collected under
 /// the name `positional` (a list of strings).

@@ -16,7 +16,9 @@
 #include <memory>
 #include <optional>
 
+#include "cli/cloud_options.h"
 #include "cli/commands.h"
+#include "cli/bundle.h"
 #include "cli/common.h"
 #include "cli/live_target.h"
 #include "cli/manual.h"
@@ -76,6 +78,7 @@ struct LiveArgs {
     bool explain = false, quiet = false;
     po::variables_map vm;
     std::shared_ptr<StatusLine> status;  // the progress line (on a terminal, without --quiet)
+    std::shared_ptr<Bundle> bundle;      // --export, --anonymize
 };
 
 double parse_seconds(const std::string& text, const char* option, bool allow_zero) {
@@ -111,11 +114,13 @@ void add_common_options(po::options_description& desc, bool capture) {
          capture ? "write the report to FILE instead of standard output"
                  : "write the report to FILE instead of standard output (which stays the command's)")
         ("filter", po::value<std::string>()->value_name("EXPR"), "use this libpcap filter instead of the one sshpath builds")
-        ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json or markdown")
+        ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json, markdown or html")
         ("rules", po::value<std::string>()->value_name("DIR"), "use the rules in DIR instead of the installed ones")
         ("explain", "list every rule that matched each connection and the facts its condition read")
         ("quiet,q", "no progress lines on standard error (errors and the report still appear)");
     add_color_option(desc);
+    add_bundle_options(desc);
+    add_cloud_options(desc);
     desc.add_options()("help,h", "this help");
 }
 
@@ -152,6 +157,9 @@ LiveArgs parse_live_args(const std::string& command, const std::vector<std::stri
         a.filter = expression;
     }
     if (a.write && a.write->empty()) throw UsageError("--write: no file name given");
+    a.bundle = std::make_shared<Bundle>(vm);
+    if (a.bundle->exporting() && !a.write)
+        throw UsageError("--export: a live capture keeps its packets only in the --write file: give --write FILE too");
     if (a.interface && !capture::interface_exists(*a.interface))
         throw UsageError(fmt::format("--interface: no interface '{}' here (interfaces: {})", *a.interface, [] {
             std::string out;
@@ -217,6 +225,7 @@ void build_filter(Prepared& p) {
 // everything that needs privileges. Nothing here starts reading packets.
 Prepared prepare(const LiveArgs& a, Target target, const std::optional<Identity>& file_owner) {
     Prepared p{std::move(target), "", "", "", nullptr, nullptr, load_rules(a.vm), posix::Fd(), nullptr};
+    wire_cloud_rules(a.vm, p.target.analyze);
     p.target.proxies = parse_proxies(a.proxies);
     if (!p.target.proxies.empty() && p.target.filter_port == 0) p.target.filter_port = p.target.analyze.ssh_port;
     p.interface = a.interface ? *a.interface : choose_interface(p.target, p.target.notes);
@@ -245,6 +254,16 @@ Prepared prepare(const LiveArgs& a, Target target, const std::optional<Identity>
                                                          fmt::format("sshpath {}", SSHPATH_VERSION));
         if (file_owner && !p.writer->chown(file_owner->uid, file_owner->gid))
             throw UsageError(fmt::format("--write: cannot give '{}' to {}: {}", *a.write, posix::describe(*file_owner), std::strerror(errno)));
+    }
+    if (a.bundle->exporting()) {
+        // Created now, while sshpath may still create files where the user may not, and given to
+        // the user, as --write and --report are; written once the report is out.
+        const std::string& path = a.bundle->export_path();
+        posix::Fd& fd = a.bundle->opened_export();
+        fd.reset(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+        if (!fd.valid()) throw UsageError(fmt::format("--export: cannot create '{}': {}", path, std::strerror(errno)));
+        if (file_owner && fchown(fd.get(), file_owner->uid, file_owner->gid) != 0)
+            throw UsageError(fmt::format("--export: cannot give '{}' to {}: {}", path, posix::describe(*file_owner), std::strerror(errno)));
     }
     if (a.report) {
         p.report.reset(::open(a.report->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
@@ -290,9 +309,7 @@ void print_live_report(const engine::Analysis& analysis, const LiveArgs& a, cons
     ro.version = SSHPATH_VERSION;
     ro.live = &trailer;
     set_text_layout(ro, a.vm, report_fd >= 0 ? report_fd : STDOUT_FILENO);
-    const std::string out = a.format == "json"       ? report::render_json(analysis, ro)
-                            : a.format == "markdown" ? report::render_markdown(analysis, ro)
-                                                     : report::render_text(analysis, ro);
+    const std::string out = a.bundle->anonymize_report(report::render(analysis, ro, a.format));
     if (report_fd >= 0) {
         if (const int e = posix::write_all(report_fd, out))
             throw Error(fmt::format("--report: cannot write '{}': {}", *a.report, std::strerror(e)));
@@ -359,6 +376,11 @@ int capture_and_report(const LiveArgs& a, Prepared& p, posix::SignalPipe& signal
         o.analysis.client_findings = client::finding_lines(p.client->result());
     }
     print_live_report(o.analysis, a, make_trailer(a, p, o, started, user), p.report.get());
+    if (a.bundle->exporting()) {
+        std::vector<std::pair<std::string, std::string>> sources;
+        for (const auto& c : o.analysis.captures) sources.emplace_back(c.file, *a.write);
+        a.bundle->write_export(o.analysis, sources);
+    }
     // `run` ends as its command did, as time(1) and strace do.
     return o.command ? o.command->exit_status : 0;
 }

@@ -102,6 +102,7 @@ int cmd_probe(const std::vector<std::string>& args) {
     cfg.trace = vm.count("no-trace") == 0;
     if (vm.count("write")) cfg.write_path = vm["write"].as<std::string>();
     const std::string format = check_format(vm["format"].as<std::string>());
+    if (format == "html") throw UsageError("probe: --format html is not available here: use text, json or markdown");
     cfg.target = hosts[0];
     cfg.address = resolve_host(hosts[0], "probe").front();
     const rules::RuleSet rules = load_rules(vm);

@@ -70,13 +70,17 @@ const verdict::Attempt& AttemptList::const_iterator::operator*() const {
     return *current_;
 }
 
-void choose_verdict(Analysis& a) {
-    a.verdict_attempt = -1;
-    int best = 0;
-    for (std::size_t i = 0; i < a.attempts.size(); ++i) {
-        const int r = a.attempts.rank(i);
-        if (a.verdict_attempt < 0 || r >= best) best = r, a.verdict_attempt = static_cast<int>(i);
+int best_attempt(const AttemptList& attempts, std::size_t from, std::size_t to) {
+    int found = -1, best = 0;
+    for (std::size_t i = from; i < to; ++i) {
+        const int r = attempts.rank(i);
+        if (found < 0 || r >= best) best = r, found = static_cast<int>(i);
     }
+    return found;
+}
+
+void choose_verdict(Analysis& a) {
+    a.verdict_attempt = best_attempt(a.attempts, 0, a.attempts.size());
     if (a.verdict_attempt >= 0) {
         verdict::Attempt scratch;  // used only when the attempt has to be read back from the temporary file
         a.verdict = a.attempts.get(static_cast<std::size_t>(a.verdict_attempt), scratch).verdict;

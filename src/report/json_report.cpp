@@ -9,6 +9,7 @@
 #include "sshpath/report/report.h"
 #include "sshpath/report/timeline.h"
 #include "live_trailer.h"
+#include "pair_report.h"
 
 namespace sshpath::report {
 
@@ -26,14 +27,14 @@ namespace {
 namespace F = facts::flow;
 using contract::name;
 
-ordered_json fact_value(const facts::Value& v) {
+}  // namespace
+
+ordered_json fact_json(const facts::Value& v) {
     if (auto* b = std::get_if<bool>(&v)) return *b;
     if (auto* i = std::get_if<std::int64_t>(&v)) return *i;
     if (auto* d = std::get_if<double>(&v)) return round3(*d);
     return std::get<std::string>(v);
 }
-
-}  // namespace
 
 ordered_json verdict_to_json(const verdict::Verdict& v, bool explain, bool with_file) {
     ordered_json j;
@@ -43,14 +44,21 @@ ordered_json verdict_to_json(const verdict::Verdict& v, bool explain, bool with_
     for (auto c : v.candidates) candidates.push_back(name(c));
     j["candidates"] = candidates;
     j["confidence"] = name(v.confidence);
+    if (v.segment) j["segment"] = name(*v.segment);
     j["summary"] = v.summary;
     ordered_json ev = ordered_json::array();
     for (const auto& e : v.evidence) {
         ordered_json x;
-        if (with_file) x["file"] = e.file;
-        x["packet"] = e.packet;
+        const bool paired = !e.peer_file.empty();
+        if (with_file || paired) x["file"] = e.file;
+        // In a pair, a packet may be missing from one capture: its number is then null.
+        x["packet"] = paired && e.packet == 0 ? ordered_json(nullptr) : ordered_json(e.packet);
         x["time"] = round3(e.time);
         x["what"] = e.what;
+        if (paired)
+            x["peer"] = {{"file", e.peer_file},
+                         {"packet", e.peer_packet ? ordered_json(e.peer_packet) : ordered_json(nullptr)},
+                         {"time", round3(e.peer_time)}};
         ev.push_back(x);
     }
     j["evidence"] = ev;
@@ -101,7 +109,7 @@ ordered_json direction_json(const evidence::SshSide& d) {
 
 ordered_json facts_json(const facts::FactSet& fs) {
     ordered_json j = ordered_json::object();
-    for (const auto& spec : facts::facts_of(fs.scope())) j[std::string(spec.name)] = fact_value(fs.get(spec));
+    for (const auto& spec : facts::facts_of(fs.scope())) j[std::string(spec.name)] = fact_json(fs.get(spec));
     return j;
 }
 
@@ -161,6 +169,7 @@ ordered_json flow_json(const engine::Analysis& a, const verdict::Attempt& f, con
     x["stage"] = f.facts.get(F::ssh_stage);
     x["verdict"] = verdict_to_json(f.verdict, o.explain, false);
     x["facts"] = facts_json(f.facts);
+    for (const auto& set : f.beside) x[std::string(facts::scope_name(set.scope())) + "_facts"] = facts_json(set);
     x["ssh"] = {{"client", direction_json(f.conversation.client)}, {"server", direction_json(f.conversation.server)}};
     ordered_json tl = ordered_json::array();
     double t0 = 0;
@@ -199,6 +208,7 @@ void write_json(std::ostream& os, const engine::Analysis& a, const ReportOptions
     member(os, "verdict", verdict_to_json(a.verdict, o.explain, many));
     array_member(os, "flows", a.attempts, [&](const verdict::Attempt& f) { return flow_json(a, f, o); });
     array_member(os, "captures", a.captures, capture_json);
+    if (a.pair) member(os, "pair", pair_json(*a.pair, o.explain));
     const bool client = !a.client_check.empty();
     member(os, "warnings", a.warnings, o.live == nullptr && !client);
     if (client)

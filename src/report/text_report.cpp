@@ -4,6 +4,8 @@
 #include "sshpath/report/terminal.h"
 #include "sshpath/report/timeline.h"
 #include "live_trailer.h"
+#include "report_util.h"
+#include "pair_report.h"
 
 namespace sshpath::report {
 
@@ -12,24 +14,9 @@ namespace {
 namespace F = facts::flow;
 using contract::name;
 
-double start_of(const engine::Analysis& a, const std::string& file) {
-    for (const auto& c : a.captures)
-        if (c.file == file) return c.start_time;
-    return 0;
-}
-
-std::string candidates(const verdict::Verdict& v, std::string_view separator) {
-    std::string out;
-    for (auto c : v.candidates) {
-        if (!out.empty()) out += separator;
-        out += name(c);
-    }
-    return out;
-}
-
 std::string who(const verdict::Verdict& v) {
     if (v.component != contract::Component::kUnknown) return std::string(name(v.component));
-    return fmt::format("unknown - candidates: {}", candidates(v, ", "));
+    return fmt::format("unknown - candidates: {}", candidates_text(v, ", "));
 }
 
 void explain_lines(std::string& out, const verdict::Verdict& v, const char* indent) {
@@ -93,6 +80,7 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
     out += "\n";
     line(fmt::format("{}     {}", paint("VERDICT", Colour::kBold, colour), cause_and_confidence(v, colour)), 12);
     line(fmt::format("component   {}", who(v)), 12);
+    if (v.segment) line(fmt::format("segment     {}", name(*v.segment)), 12);
     line(fmt::format("summary     {}", v.summary), 12);
     line(fmt::format("rule        {}", v.rule.empty() ? "(none)" : v.rule), 12);
     if (!v.explanation.empty()) {
@@ -104,8 +92,11 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
     if (!v.evidence.empty()) {
         out += "\nEvidence\n";
         for (const auto& e : v.evidence)
-            line(fmt::format("  {}{} {:>9.3f} s  {}", many ? e.file + " " : "", packet_number(e.packet, 7, colour), e.time, e.what),
-                 many ? 4 : 23);
+            if (a.pair)
+                line(fmt::format("  {}  {}", evidence_packets(e, many), e.what), 4);
+            else
+                line(fmt::format("  {}{} {:>9.3f} s  {}", many ? e.file + " " : "", packet_number(e.packet, 7, colour), e.time, e.what),
+                     many ? 4 : 23);
     }
     if (!v.next_steps.empty()) {
         out += "\nNext steps\n";
@@ -122,6 +113,7 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
         out += "\nWarnings\n";
         for (const auto& w : a.warnings) line(fmt::format("  ! {}", w), 4);
     }
+    if (a.pair) out += pair_text(*a.pair);
     if (!a.client_check.empty()) {
         out += fmt::format("\nClient computer ({})\n", a.client_check);
         if (a.client_findings.empty()) out += "  nothing found in the way\n";
@@ -175,60 +167,6 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
         }
     }
     if (o.live != nullptr) out += wrap_lines(live_section(*o.live, false), width, 14);
-    return out;
-}
-
-std::string render_markdown(const engine::Analysis& a, const ReportOptions& o) {
-    std::string out;
-    const auto& v = a.verdict;
-    out += "# sshpath report\n\n";
-    for (const auto& c : a.captures)
-        out += fmt::format("- capture `{}`: {} packets, {}, {:.3f} s\n", c.file, c.stats.packets, c.link_type, c.end_time - c.start_time);
-    out += fmt::format("- sshpath {}\n\n", o.version);
-    out += "## Verdict\n\n";
-    out += "| | |\n|---|---|\n";
-    out += fmt::format("| cause | `{}` |\n| component | `{}` |\n", name(v.cause), name(v.component));
-    if (v.component == contract::Component::kUnknown) out += fmt::format("| candidates | `{}` |\n", candidates(v, "`, `"));
-    out += fmt::format("| confidence | {} |\n| rule | `{}` |\n\n", name(v.confidence), v.rule);
-    out += fmt::format("**{}**\n\n", v.summary);
-    if (!v.explanation.empty()) out += v.explanation + "\n\n";
-    if (!v.evidence.empty()) {
-        out += "## Evidence\n\n| packet | time (s) | what |\n|---:|---:|---|\n";
-        for (const auto& e : v.evidence) out += fmt::format("| {} | {:.3f} | {} |\n", e.packet, e.time, e.what);
-        out += "\n";
-    }
-    if (!v.next_steps.empty()) {
-        out += "## Next steps\n\n";
-        int n = 0;
-        for (const auto& s : v.next_steps) out += fmt::format("{}. {}\n", ++n, s);
-        out += "\n";
-    }
-    if (!a.warnings.empty()) {
-        out += "## Warnings\n\n";
-        for (const auto& w : a.warnings) out += fmt::format("- {}\n", w);
-        out += "\n";
-    }
-    out += fmt::format("## Connections ({})\n\n", a.attempts.size());
-    out += "| # | client | server | reached | verdict | component | confidence |\n|---:|---|---|---|---|---|---|\n";
-    int index = 0;
-    for (const auto& f : a.attempts)
-        out += fmt::format("| {} | {} | {} | {} | `{}` | `{}` | {} |\n", ++index, f.facts.get(F::client),
-                           f.facts.get(F::server), f.facts.get(F::ssh_stage), name(f.verdict.cause),
-                           name(f.verdict.component), name(f.verdict.confidence));
-    index = 0;
-    for (const auto& f : a.attempts) {
-        ++index;
-        double t0 = 0;
-        for (const auto& c : a.captures)
-            if (c.file == f.file) t0 = c.start_time;
-        out += fmt::format("\n### [{}] {} -> {}\n\n{}\n\n```\n", index, f.facts.get(F::client), f.facts.get(F::server),
-                           f.verdict.summary);
-        for (const auto& e : f.conversation.timeline)
-            out += fmt::format("#{:<6} {:>9.3f}  {:<6}  {}\n", e.packet, e.time - t0, flow::side_name(e.from), describe(e));
-        if (f.conversation.timeline_omitted) out += fmt::format("... {} more packets not listed\n", f.conversation.timeline_omitted);
-        out += "```\n";
-    }
-    if (o.live != nullptr) out += live_section(*o.live, true);
     return out;
 }
 

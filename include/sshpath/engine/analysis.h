@@ -7,6 +7,7 @@
 #include "sshpath/capture/reader.h"
 #include "sshpath/core/record_file.h"
 #include "sshpath/facts/facts.h"
+#include "sshpath/pair/pair.h"
 #include "sshpath/rules/rule_set.h"
 #include "sshpath/verdict/verdict.h"
 
@@ -87,11 +88,17 @@ struct Analysis {
     verdict::Verdict verdict;        ///< the overall answer
     int verdict_attempt = -1;        ///< index into attempts of the attempt that decided, -1: a capture's own verdict
     std::vector<std::string> warnings;
+    /// Two captures of one attempt, one on each end: their pairing, whose verdict is `verdict`.
+    std::shared_ptr<const pair::PairAnalysis> pair;
     /// The client computer examined (`sshpath check`): where the check comes from, and its
     /// findings of level problem and warning; empty without a check.
     std::string client_check;
     std::vector<std::string> client_findings;
 };
+
+/// The attempt of the highest rank among attempts [from, to) (the latest among equals); -1 when
+/// the range is empty.
+int best_attempt(const AttemptList& attempts, std::size_t from, std::size_t to);
 
 /// Sets the overall verdict: the attempt of the highest rank (the latest among equals), or,
 /// without any attempt, the last capture's own verdict.

@@ -26,7 +26,14 @@ std::string render_json(const engine::Analysis& a, const ReportOptions& o);
 void write_json(std::ostream& os, const engine::Analysis& a, const ReportOptions& o);
 /// For a terminal: verdict and summary first, then evidence, next steps, per-connection timelines.
 std::string render_text(const engine::Analysis& a, const ReportOptions& o);
-/// For a support case.
+/// For a support case: everything taken from packets escaped, files named when there are
+/// several, the rules that matched with `explain`.
 std::string render_markdown(const engine::Analysis& a, const ReportOptions& o);
+/// One self-contained HTML page (inline CSS, no script, nothing fetched): the verdict, evidence,
+/// next steps, warnings, an SVG ladder diagram of the deciding connection (and of up to 20
+/// others) with the cited packets highlighted, every connection's timeline; readable printed.
+std::string render_html(const engine::Analysis& a, const ReportOptions& o);
+/// The report in `format` (text, json, markdown or html).
+std::string render(const engine::Analysis& a, const ReportOptions& o, const std::string& format);
 
 }  // namespace sshpath::report
