@@ -5,12 +5,17 @@ Examples are fenced blocks whose info string is `console`: each line starting wi
 is run from the source tree's root (stdout and stderr together), and the lines after it, up to
 the next `$ ` line or the end of the block, are its expected output. A command whose expected
 output starts with `sshpath: error:` must exit with status 2, any other with 0. A line starting
-with `sshpath ` in a block that is not `console` is refused: every example is run.
+with `sshpath ` in a block that is not `console` is refused: every example is run. In an expected
+output, a line that is exactly `...` stands for any number of lines (an abridged report); every
+other line must be printed as shown.
+Commands that cannot run here (they need root and a live capture: `sudo sshpath run ...`) are
+shown in blocks that are not `console`, starting with `$ sudo `; they are not run.
 
 Usage: check_examples.py SSHPATH_BIN PAGE.md [--update]
   --update rewrites the expected outputs in PAGE.md with what the commands print (review the diff).
 """
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -39,6 +44,14 @@ def run(binary, command):
     p = subprocess.run([binary] + args[1:], cwd=ROOT, capture_output=True, text=True, timeout=60,
                        env={**os.environ, "SSHPATH_RULES": os.path.join(ROOT, "rules"), "COLUMNS": "80"})
     return p.returncode, p.stdout + p.stderr
+
+
+def matches(expected, output):
+    """True when output is expected, each `...` line of expected standing for any lines."""
+    if "\n...\n" not in f"\n{expected}\n":
+        return output == expected
+    pattern = "".join(r"(?:[^\n]*\n)*?" if line == "..." else re.escape(line) + r"\n" for line in expected.split("\n"))
+    return re.fullmatch(pattern, output + "\n") is not None
 
 
 def main():
@@ -78,8 +91,9 @@ def main():
             output = output.rstrip("\n")
             want_status = 2 if expected.startswith("sshpath: error:") else 0
             if update:
-                replacements.append((k + 1, m, output.split("\n") if output else []))
-            elif output != expected or status != want_status:
+                if not matches(expected, output):
+                    replacements.append((k + 1, m, output.split("\n") if output else []))
+            elif not matches(expected, output) or status != want_status:
                 failures.append(f"{page}:{k + 1}: `{command}` (exit {status}, want {want_status}) printed:\n{output}\n"
                                 f"--- the page says:\n{expected}")
             k = m
