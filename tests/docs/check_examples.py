@@ -4,12 +4,12 @@
 Examples are fenced blocks whose info string is `console`: each line starting with `$ sshpath `
 is run from the source tree's root (stdout and stderr together), and the lines after it, up to
 the next `$ ` line or the end of the block, are its expected output. A command whose expected
-output starts with `sshpath: error:` must exit with status 2, any other with 0. A line starting
-with `sshpath ` in a block that is not `console` is refused: every example is run. In an expected
-output, a line that is exactly `...` stands for any number of lines (an abridged report); every
-other line must be printed as shown.
-Commands that cannot run here (they need root and a live capture: `sudo sshpath run ...`) are
-shown in blocks that are not `console`, starting with `$ sudo `; they are not run.
+output starts with `sshpath: error:` must exit with status 2, any other with 0. A line that is an
+sshpath command (`sshpath analyze ...`, `sshpath --help`) in a block that is not `console` is
+refused: every example is run. In an expected output, a line that is exactly `...` stands for
+any number of lines (an abridged report); every other line must be printed as shown. Commands
+that need root and a live failure (`sudo sshpath run ...`) are shown in blocks that are not
+`console`, starting with `$ sudo `; they are not run.
 
 Usage: check_examples.py SSHPATH_BIN PAGE.md [--update]
   --update rewrites the expected outputs in PAGE.md with what the commands print (review the diff).
@@ -20,6 +20,9 @@ import shlex
 import subprocess
 import sys
 
+# A line that is an sshpath command (a report's own lines, "sshpath 0.1.0: ..." and "sshpath: ...",
+# are not).
+COMMAND = re.compile(r"^sshpath (analyze|capture|run|probe|check|cloud-verify|rules|facts|-)")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -68,7 +71,7 @@ def main():
     for info, start, end in blocks(lines):
         if info != "console":
             for k in range(start, end):
-                if lines[k].startswith("sshpath "):
+                if COMMAND.match(lines[k]):
                     failures.append(f"{page}:{k + 1}: an sshpath example outside a console block is never run")
             continue
         k = start
