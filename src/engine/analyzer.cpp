@@ -50,7 +50,7 @@ void Analyzer::add(const packet::Packet& p) {
 
 namespace {
 
-// More was sent in the clear than the flow table keeps (README "Fuzzing and hostile input").
+// More was sent in the clear than the flow table keeps (docs/fuzzing.md).
 bool over_stream_cap(const flow::Flow& f, std::size_t cap) {
     auto over = [&](const flow::Direction& d, const ssh::DirectionView& v) {
         return d.stream_capped && d.kept >= cap && !v.newkeys && !f.ssh.ssh1;
