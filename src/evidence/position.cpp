@@ -31,7 +31,9 @@ std::string_view address_kind(const packet::IpAddress& a) {
     return "";
 }
 
-Link server_link(const packet::IpAddress& client, const packet::IpAddress& server, int server_hops) {
+Link server_link(const packet::IpAddress& client, const packet::IpAddress& server, int server_hops,
+                 std::string_view neighbour) {
+    if (neighbour == "off-link" || (neighbour == "on-link" && server_hops <= 0)) return {std::string(neighbour), "neighbour"};
     if (server_hops > 0) return {"off-link", "server-ttl"};
     if (server_hops == 0) return {"on-link", "server-ttl"};
     if (client.version != server.version || client.version == 0) return {};
