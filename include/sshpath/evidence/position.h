@@ -34,7 +34,7 @@ Link server_link(const packet::IpAddress& client, const packet::IpAddress& serve
                  std::string_view neighbour = {});
 
 /// Where a sender sits, from its hop distance and the server's: server (the server's own
-/// distance), first-hop (crossed no router while the server is off-link: the client's gateway or
+/// distance, or no router crossed when ARP/ND proves the server on the client's link), first-hop (crossed no router while the server is off-link: the client's gateway or
 /// something on its link made it), near-client (at most half-way), between, near-server (one hop
 /// before the server or closer), farther (more hops than the server), or "" when it cannot be placed.
 std::string position(int hops, int server_hops, const Link& link);

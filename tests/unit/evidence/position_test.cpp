@@ -64,6 +64,12 @@ TEST(PositionTest, ArpAndNdProveTheServersLinkBeforeItsTtl) {
     EXPECT_EQ(server_link(client, ip("198.51.100.20"), 2, "on-link").evidence, "server-ttl");
 }
 
+TEST(PositionTest, ASenderOnTheLinkOfAServerThatAnsweredArpIsTheServer) {
+    EXPECT_EQ(position(0, -1, Link{"on-link", "neighbour"}), "server");
+    EXPECT_EQ(position(0, -1, Link{"on-link", "address-plan"}), "");
+    EXPECT_EQ(position(0, -1, Link{"off-link", "neighbour"}), "first-hop");
+}
+
 TEST(PositionTest, PlacesASenderRelativeToTheServer) {
     const Link off{"off-link", "server-ttl"};
     const Link on{"on-link", "server-ttl"};
