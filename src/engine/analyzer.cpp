@@ -69,6 +69,10 @@ void capture_warnings(const CaptureInfo& info, const flow::FlowTable& table, std
     if (info.stats.snaplen_cut)
         warnings.push_back(fmt::format("{}: the snap length cut the payload of {} packets; SSH details may be missing", file,
                                        info.stats.snaplen_cut));
+    if (const flow::DuplicateStats& d = table.duplicates(); d.frames)
+        warnings.push_back(fmt::format("{}: {} frame{} captured twice (a bridge and its port, -i any, a SPAN session); "
+                                       "each packet was analysed once, not as a retransmission",
+                                       file, d.frames, d.frames == 1 ? " was" : "s were"));
     if (table.flow_cap_hit())
         warnings.push_back(fmt::format("{}: too many connections (more than {}); later ones were not analysed "
                                        "(--max-connections raises the limit)",

@@ -101,6 +101,7 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
                                f.facts.get(F::cipher_alg), f.facts.get(F::mac_alg));
         if (f.facts.get(F::server_hops) >= 0)
             out += fmt::format("    hops     server {} hops away (ttl {})\n", f.facts.get(F::server_hops), f.facts.get(F::server_ttl));
+        for (const auto& line : wire_lines(f.facts)) out += fmt::format("    {:<8} {}\n", line.first, line.second);
         out += "    timeline\n";
         for (const auto& e : f.conversation.timeline)
             out += fmt::format("      #{:<6} {:>9.3f}  {:<6}  {}\n", e.packet, e.time - t0, flow::side_name(e.from), describe(e));
