@@ -152,6 +152,7 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
                  13);
         if (f.facts.get(F::server_hops) >= 0)
             line(fmt::format("    hops     server {} hops away (ttl {})", f.facts.get(F::server_hops), f.facts.get(F::server_ttl)), 13);
+        for (const auto& [key, value] : wire_lines(f.facts)) line(fmt::format("    {:<8} {}", key, value), 13);
         out += "    timeline\n";
         for (const auto& e : f.conversation.timeline)
             line(fmt::format("      {}{:>9.3f}  {:<6}  {}", packet_number(e.packet, 8, false), e.time - t0, flow::side_name(e.from),
