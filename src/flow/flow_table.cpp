@@ -585,6 +585,9 @@ namespace {
 // What the SSH layer of the flow shows so far (after any proxy handshake).
 SshView view_of(const Flow& f) {
     SshView v;
+    // A subflow joining an MPTCP connection (MP_JOIN) carries the middle of that connection's
+    // byte stream: no identification string, and its bytes are no lines before one.
+    if (f.wire.mptcp.join) return v;
     std::span<const std::uint8_t> cs(f.c2s.stream), ss(f.s2c.stream);
     std::size_t c_off = 0, s_off = 0;
     v.proxy_request = ssh::parse_proxy_request(cs);
