@@ -200,12 +200,15 @@ def pair_problems(report, got):
         return problems + ["the pair has no attempt that answers (pick a pair that has one)"]
     answer = pair["attempts"][pair["answer"]]
     rows = shown["rows"]
-    if not rows.get("clock offset", "").startswith(f"{pair['clock_offset_s']:+.3f} s"):
-        problems.append(f"clock offset {rows.get('clock offset')!r}, the JSON says {pair['clock_offset_s']}")
+    offset = f"{pair['clock_offset_s']:+.3f} s" if pair["clock_offset_known"] else "unknown"
+    if not rows.get("clock offset", "").startswith(offset):
+        problems.append(f"clock offset {rows.get('clock offset')!r}, the JSON says {offset}")
     translation = pair.get("translation") or {}
-    for key in ("client", "client_at_vm"):
-        if translation.get(key) and translation[key] not in rows.get("translation", ""):
-            problems.append(f"translation {rows.get('translation')!r} lacks {translation[key]}")
+    if translation.get("client_at_vm") is None:
+        if not rows.get("translation", "").startswith("not seen"):
+            problems.append(f"translation {rows.get('translation')!r}, but the far capture does not hold the attempt")
+    elif translation["client_at_vm"] not in rows.get("translation", ""):
+        problems.append(f"translation {rows.get('translation')!r} lacks {translation['client_at_vm']}")
     segment = report["verdict"].get("segment")
     if segment and not rows.get("segment", "").startswith(segment + ":"):
         problems.append(f"segment {rows.get('segment')!r}, the JSON says {segment}")
