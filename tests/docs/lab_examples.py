@@ -4,8 +4,8 @@ for tests/docs/lab_examples, which runs them in the failure lab, then compares w
 with the pages.
 
 Output is compared as the reader sees it, with what varies from run to run masked on both sides:
-durations and times of day (`3.622 s`, `2026-12-03T18:11:02Z`), the client's ephemeral ports
-(5-digit ports after an address), and the line breaks of wrapped text (runs of white space are one
+durations and times of day (`3.622 s`, `5002 ms`, `2026-12-03T18:11:02Z`), the client's ephemeral ports
+(5-digit ports after an address), the uid of the user a fixture makes, and the line breaks of wrapped text (runs of white space are one
 space, so a duration one digit longer may wrap elsewhere). A line `...` stands for any text. An
 example whose expected output starts with `sshpath: error:` must exit with status 2; `sshpath run`
 exits with the command's status; any other with 0.
@@ -26,6 +26,8 @@ from examples import blocks, examples, lab_of  # noqa: E402
 MASKS = [
     (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?Z?"), "<time>"),
     (re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])"), "<n.n>"),
+    (re.compile(r"(?<![\d.])\d+(?= ms\b)"), "<n>"),
+    (re.compile(r"(?<=\buid )\d+"), "<uid>"),
     (re.compile(r"(?<=[\d\]][:.])[1-6]\d{4}\b"), "<port>"),
 ]
 
