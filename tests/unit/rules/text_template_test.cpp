@@ -68,7 +68,7 @@ TEST_F(TextTemplateTest, ShowsTheFirstAlternativeWhoseFactsAreSet) {
 
 TEST_F(TextTemplateTest, RejectsMalformedOptionalParts) {
     EXPECT_EQ(error("[[ x || {syn_count}]]"), "5: an alternative before '||' names no fact: the ones after it would never show");
-    EXPECT_EQ(error("a [[b {syn_count} [[c]] d]]"), "17: optional parts '[[ ]]' do not nest");
+    EXPECT_EQ(error("a [[b {syn_count} [[c]] d]]"), "18: optional parts '[[ ]]' do not nest");
     EXPECT_EQ(error("a ]] b"), "2: ']]' closes no optional part");
     EXPECT_EQ(error("a [[ {syn_count} b"), "2: '[[' is never closed by ']]'");
     EXPECT_EQ(error("a [[ {param.banner_timeout_s} s]]"), "2: an optional part '[[ ]]' names no fact: it would always show");
