@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "report_util.h"
 #include "sshpath/report/json.h"
 
@@ -24,7 +26,9 @@ const pair::PairedAttempt* answer(const pair::PairAnalysis& p) {
 }
 
 std::string offset_text(const pair::PairAnalysis& p) {
-    return p.clock_offset_known ? fmt::format("{:+.3f} s (the far capture's clock minus the client's)", p.clock_offset_s)
+    // An offset under half a millisecond shows as +0.000, never as -0.000.
+    const double offset = std::abs(p.clock_offset_s) < 0.0005 ? 0.0 : p.clock_offset_s;
+    return p.clock_offset_known ? fmt::format("{:+.3f} s (the far capture's clock minus the client's)", offset)
                                 : "unknown (no packet seen at both ends; taken as 0)";
 }
 
