@@ -339,15 +339,15 @@ LiveOutcome LiveSession::conclude(const Watched* command) {
         analyzer_.warn(fmt::format("the interface dropped {} packets during the capture (not only this connection's): the verdict may "
                                    "rest on incomplete data",
                                    out.kernel.if_dropped));
-    analyzer_.set_fact("kernel_drops", static_cast<std::int64_t>(out.kernel.dropped));
-    analyzer_.set_fact("interface_drops", static_cast<std::int64_t>(out.kernel.if_dropped));
+    analyzer_.set_fact(facts::capture::kernel_drops, static_cast<std::int64_t>(out.kernel.dropped));
+    analyzer_.set_fact(facts::capture::interface_drops, static_cast<std::int64_t>(out.kernel.if_dropped));
     if (command != nullptr) {
         CommandResult c;
         c.exit_status = command->process.status();
         c.client_error = rules_.ssh_errors().find_client_error(command->output, c.exit_status);
-        analyzer_.set_fact("client_error", c.client_error.line);
-        analyzer_.set_fact("client_error_kind", c.client_error.kind);
-        analyzer_.set_fact("command_exit_status", static_cast<std::int64_t>(c.exit_status));
+        analyzer_.set_fact(facts::capture::client_error, c.client_error.line);
+        analyzer_.set_fact(facts::capture::client_error_kind, c.client_error.kind);
+        analyzer_.set_fact(facts::capture::command_exit_status, static_cast<std::int64_t>(c.exit_status));
         out.command = std::move(c);
     }
     if (hooks_.context_at_end)
