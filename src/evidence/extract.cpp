@@ -373,6 +373,8 @@ FactSet extract_flow(const Flow& f, const CaptureContext& ctx) {
     fs.set(F::client_acks_unseen_data, f.client_acks_unseen || (f.client_acked_early && !f.s2c.base_known));
     fs.set(F::server_acks_unseen_data, f.server_acks_unseen || (f.server_acked_early && !f.c2s.base_known));
     fs.set(F::payload_cut, f.c2s.payload_cut || f.s2c.payload_cut);
+    fs.set(F::client_bytes_cut, std::int64_t(f.c2s.cut_bytes));
+    fs.set(F::server_bytes_cut, std::int64_t(f.s2c.cut_bytes));
     fs.set(F::client_bytes_missed, std::int64_t(f.c2s.gaps.missed));
     fs.set(F::server_bytes_missed, std::int64_t(f.s2c.gaps.missed));
     if (f.c2s.gap_ack)

@@ -236,7 +236,10 @@ void FlowTable::add_tcp(const Packet& p) {
     flow.last = ref;
     ++dir.packets;
     observe_wire(flow, p, from_client);
-    if (p.payload_truncated) dir.payload_cut = true;
+    if (p.payload_truncated) {
+        dir.payload_cut = true;
+        dir.cut_bytes += p.payload_wire_len - std::min<std::size_t>(p.payload.size(), p.payload_wire_len);
+    }
 
     if (!t.has(packet::kRst)) {
         if (dir.first_ttl < 0)
