@@ -58,6 +58,7 @@ live_init() {
     LIVE_BIN=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
     LIVE_WORK=$(mktemp -d "${TMPDIR:-/tmp}/sshpath-livecap.XXXXXX")
     chmod 755 "$LIVE_WORK"
+    LIVE_BIN=$(lab_reachable_bin "$LIVE_BIN" "$LIVE_WORK/install")
     LAB_KEYS="$LIVE_WORK/keys"
     trap live_cleanup EXIT
     trap 'exit 130' INT TERM
