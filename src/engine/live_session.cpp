@@ -67,7 +67,13 @@ LiveSession::LiveSession(capture::LiveCapture& capture, const rules::RuleSet& ru
     : capture_(capture), rules_(rules), options_(std::move(options)), analyzer_(options_, rules), writer_(writer), signals_(signals),
       settings_(std::move(settings)), hooks_(std::move(hooks)),
       watching_verdict_(settings_.until_verdict || settings_.announce_verdict || hooks_.progress) {
-    analyzer_.begin_capture(settings_.name, capture_.link_type());
+    begin(analyzer_);
+}
+
+void LiveSession::begin(Analyzer& a) const {
+    a.begin_capture(settings_.name, capture_.link_type());
+    // Known before the first packet, so that the verdicts judged while capturing read it too.
+    a.set_fact(facts::capture::filter_records_icmp, settings_.filter_records_icmp);
 }
 
 void LiveSession::note(const std::string& text) const {
@@ -246,7 +252,7 @@ void LiveSession::keep_for_trial(const capture::RawFrame& f) {
 
 LiveSession::Trial LiveSession::trial() const {
     Analyzer a(options_, rules_);
-    a.begin_capture(settings_.name, capture_.link_type());
+    begin(a);
     capture::ReadStats stats;
     stats.link_type = capture_.link_type();
     stats.snaplen = capture_.snaplen();
