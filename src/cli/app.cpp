@@ -80,7 +80,8 @@ const Overview& overview() {
 // (the writer of a pipe got the same Ctrl-C and is flushing its last packets), then reports.
 constexpr double kDrainSeconds = 1.0;
 
-int cmd_analyze(const std::vector<std::string>& args) {
+// The options of `sshpath analyze` and the text of its --help.
+po::options_description analyze_description() {
     po::options_description desc(
         "Usage: sshpath analyze FILE... [OPTIONS]\n"
         "\n"
@@ -108,24 +109,33 @@ int cmd_analyze(const std::vector<std::string>& args) {
     add_cloud_options(desc);
     add_bundle_options(desc);
     desc.add_options()("help,h", "this help");
-    po::variables_map vm = parse_command_line(args, desc, "file");
-    if (vm.count("help")) {
-        show_help(desc,
-                  "\nExamples:\n"
-                  "  sshpath analyze failing.pcap\n"
-                  "  sshpath analyze failing.pcapng --host 203.0.113.7 --port 2222 --format json\n"
-                  "  sshpath analyze a.pcap b.pcap --format markdown > case-1234.md\n"
-                  "  sshpath analyze failing.pcap --cloud-rules effective.json --cloud-from 198.51.100.2\n"
-                  "  sshpath analyze client.pcap vm.pcap@vm          (one capture on each end)\n"
-                  "  tcpdump -i any -w - 'tcp port 22 or icmp or icmp6' | sshpath analyze -\n"
-                  "\nCtrl-C or SIGTERM stops reading (within a second) and reports on what was read; the exit status is\n"
-                  "then 130 or 143.\n");
-        return 0;
-    }
+    return desc;
+}
+
+void show_analyze_help(const po::options_description& desc) {
+    show_help(desc,
+              "\nExamples:\n"
+              "  sshpath analyze failing.pcap\n"
+              "  sshpath analyze failing.pcapng --host 203.0.113.7 --port 2222 --format json\n"
+              "  sshpath analyze a.pcap b.pcap --format markdown > case-1234.md\n"
+              "  sshpath analyze failing.pcap --cloud-rules effective.json --cloud-from 198.51.100.2\n"
+              "  sshpath analyze client.pcap vm.pcap@vm          (one capture on each end)\n"
+              "  tcpdump -i any -w - 'tcp port 22 or icmp or icmp6' | sshpath analyze -\n"
+              "\nCtrl-C or SIGTERM stops reading (within a second) and reports on what was read; the exit status is\n"
+              "then 130 or 143.\n");
+}
+
+// The capture files named by --read and as words, in that order.
+std::vector<std::string> analyze_files(const po::variables_map& vm) {
     std::vector<std::string> files = vm.count("read") ? vm["read"].as<std::vector<std::string>>() : std::vector<std::string>{};
     if (vm.count("file"))
         for (const auto& f : vm["file"].as<std::vector<std::string>>()) files.push_back(f);
     if (files.empty()) throw UsageError("analyze: no capture file given (see 'sshpath analyze --help')");
+    return files;
+}
+
+// The reading options: port, host, and the limits on connections, memory and threads.
+engine::AnalyzeOptions analyze_options(const po::variables_map& vm) {
     engine::AnalyzeOptions options;
     options.ssh_port = parse_port(vm["port"].as<std::string>());
     if (vm.count("host")) parse_host(vm["host"].as<std::string>(), options);
@@ -137,44 +147,71 @@ int cmd_analyze(const std::vector<std::string>& args) {
         options.jobs = static_cast<unsigned>(parse_count(vm["jobs"].as<std::string>(), "--jobs", "files to read at once", 0, 999));
         if (options.jobs == 0) options.jobs = std::max(1u, std::thread::hardware_concurrency());
     }
+    return options;
+}
+
+// A signal stops the reading, not the process: what was read is still reported. The first
+// SIGINT or SIGTERM leaves kDrainSeconds for what is already on its way; a second stops at once.
+class ReadingStop {
+public:
+    explicit ReadingStop(posix::SignalPipe& signals) : signals_(signals) {}
+    bool should_stop() {
+        const int n = signals_.stop_count();
+        if (n == 0) return false;
+        if (n == 1) {
+            std::call_once(armed_, [&] {
+                deadline_ = posix::monotonic_now() + kDrainSeconds;
+                signals_.wake_after(kDrainSeconds);
+            });
+            if (posix::monotonic_now() < deadline_) return false;
+        }
+        stopped_ = true;
+        return true;
+    }
+    bool stopped() const { return stopped_; }
+
+private:
+    posix::SignalPipe& signals_;
+    std::once_flag armed_;
+    std::atomic<double> deadline_{0};
+    std::atomic<bool> stopped_{false};
+};
+
+// The client check saved by `sshpath check --format json` that --client-check names, if any.
+std::optional<client::SavedCheck> read_client_check(const po::variables_map& vm) {
+    if (!vm.count("client-check")) return std::nullopt;
+    const std::string file = vm["client-check"].as<std::string>();
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw InputError(fmt::format("--client-check: cannot open '{}'", file));
+    std::stringstream text;
+    text << in.rdbuf();
+    return client::read_saved_check(text.str(), file);
+}
+
+int cmd_analyze(const std::vector<std::string>& args) {
+    const po::options_description desc = analyze_description();
+    po::variables_map vm = parse_command_line(args, desc, "file");
+    if (vm.count("help")) {
+        show_analyze_help(desc);
+        return 0;
+    }
+    std::vector<std::string> files = analyze_files(vm);
+    engine::AnalyzeOptions options = analyze_options(vm);
     std::string format = check_format(vm["format"].as<std::string>());
     rules::RuleSet rules = load_rules(vm);
     if (std::count(files.begin(), files.end(), "-") > 1)
         throw UsageError("analyze: '-' (standard input) can be given only once");
     Bundle bundle(vm);
     bundle.prepare_files(files, options);
-    // A signal stops the reading, not the process: what was read is still reported.
     posix::SignalPipe signals;
-    std::once_flag armed;
-    std::atomic<double> deadline{0};
-    std::atomic<bool> stopped{false};
-    options.stop_reading = [&] {
-        const int n = signals.stop_count();
-        if (n == 0) return false;
-        if (n == 1) {
-            std::call_once(armed, [&] {
-                deadline = posix::monotonic_now() + kDrainSeconds;
-                signals.wake_after(kDrainSeconds);
-            });
-            if (posix::monotonic_now() < deadline) return false;
-        }
-        stopped = true;
-        return true;
-    };
+    ReadingStop stop(signals);
+    options.stop_reading = [&stop] { return stop.should_stop(); };
     options.explain = vm.count("explain") > 0;
-    std::optional<client::SavedCheck> saved;
-    if (vm.count("client-check")) {
-        const std::string file = vm["client-check"].as<std::string>();
-        std::ifstream in(file, std::ios::binary);
-        if (!in) throw InputError(fmt::format("--client-check: cannot open '{}'", file));
-        std::stringstream text;
-        text << in.rdbuf();
-        saved = client::read_saved_check(text.str(), file);
-        options.context.push_back(saved->facts);
-    }
+    const std::optional<client::SavedCheck> saved = read_client_check(vm);
+    if (saved) options.context.push_back(saved->facts);
     wire_cloud_rules(vm, options);
     engine::Analysis analysis = engine::analyze(files, options, rules);
-    if (stopped)
+    if (stop.stopped())
         analysis.warnings.push_back(fmt::format("interrupted by {}: the report covers the packets read until then",
                                                 posix::signal_name(signals.first_stop_signal())));
     if (saved) {

@@ -147,7 +147,15 @@ public:
 
 private:
     void open_capture();
+    /// Connects the test socket and reads what the server sends first, as ssh would.
     void run_connect();
+    /// Connects `fd` to the target within the connect timeout; 0 or the errno of the failure.
+    int connect_socket(int fd, double t0);
+    /// Reads until the server's identification string, another protocol, or the end; true when
+    /// bytes after the identification line arrived with it.
+    bool read_banner(int fd, double t0);
+    /// Watches briefly for what follows the identification string: data, a close or a reset.
+    void read_after_banner(int fd, bool data_waiting);
     void run_trace(TraceRole role, const IpAddress& dst, int dport, int first_ttl, int max_ttl);
     void send_probe(std::size_t ti, int ttl, int index);
     Probe& probe_at(const ProbeRef& r) { return res_.traces[r.trace].hops[r.hop].probes[r.probe]; }
@@ -329,13 +337,39 @@ void Runner::handle(const packet::Packet& decoded, const capture::RawFrame& fram
     }
 }
 
-void Runner::run_connect() {
-    ConnectTest& ct = res_.connect;
-    ct.ran = true;
-    ct.sport = connect_port_;
-    const int fd = connect_sock_.get();
+ConnectResult connect_result_of(int err) {
+    switch (err) {
+    case 0: return ConnectResult::kConnected;
+    case ETIMEDOUT: return ConnectResult::kTimeout;
+    case ECONNREFUSED: return ConnectResult::kRefused;
+    case EHOSTUNREACH:
+    case ENETUNREACH: return ConnectResult::kUnreachable;
+    default: return ConnectResult::kError;
+    }
+}
+
+// Reads the complete lines of `all` from `line_start` on, until the server's identification
+// string: the lines before it are counted and kept (the first 20), as ssh would skip them.
+void take_banner_lines(ConnectTest& ct, const std::string& all, std::size_t& line_start, double t0) {
+    std::size_t nl;
+    while ((nl = all.find('\n', line_start)) != std::string::npos) {
+        std::string line = all.substr(line_start, nl - line_start);
+        line_start = nl + 1;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.rfind("SSH-", 0) == 0) {
+            ct.banner = line.substr(0, 255);
+            ct.banner_outcome = BannerOutcome::kSsh;
+            ct.banner_ms = (monotonic_now() - t0) * 1000.0 - ct.connect_ms;
+            return;
+        }
+        ++ct.pre_banner_count;
+        if (ct.pre_banner_lines.size() < 20)
+            ct.pre_banner_lines.push_back(printable_line(line) ? line.substr(0, 120) : "(unprintable)");
+    }
+}
+
+int Runner::connect_socket(int fd, double t0) {
     SockAddr sa(cfg_.address, cfg_.port);
-    const double t0 = monotonic_now();
     int err = 0;
     if (connect(fd, sa.get(), sa.len) != 0) err = errno;
     if (err == EINPROGRESS) {
@@ -349,29 +383,13 @@ void Runner::run_connect() {
             }
         }
     }
-    ct.connect_ms = (monotonic_now() - t0) * 1000.0;
-    switch (err) {
-    case 0: ct.result = ConnectResult::kConnected; break;
-    case ETIMEDOUT: ct.result = ConnectResult::kTimeout; break;
-    case ECONNREFUSED: ct.result = ConnectResult::kRefused; break;
-    case EHOSTUNREACH:
-    case ENETUNREACH: ct.result = ConnectResult::kUnreachable; break;
-    default: ct.result = ConnectResult::kError;
-    }
-    if (err != 0) {
-        ct.error = err == ETIMEDOUT ? fmt::format("no answer within {} s", cfg_.connect_timeout_s) : std::strerror(err);
-        connect_sock_.reset();
-        return;
-    }
-    // Like ssh: our identification string goes out at once, then we read the server's lines.
-    static constexpr char kHello[] = "SSH-2.0-sshpath_probe\r\n";
-    if (send(fd, kHello, sizeof kHello - 1, MSG_NOSIGNAL) < 0) {
-        ct.banner_outcome = errno == ECONNRESET ? BannerOutcome::kReset : BannerOutcome::kClosed;
-        connect_sock_.reset();
-        return;
-    }
+    return err;
+}
+
+bool Runner::read_banner(int fd, double t0) {
+    ConnectTest& ct = res_.connect;
     const double until = monotonic_now() + std::min(cfg_.banner_timeout_s, std::max(0.0, remaining()));
-    std::string buf, all;
+    std::string all;
     std::size_t line_start = 0;
     while (ct.banner_outcome == BannerOutcome::kNone) {
         if (interrupted() || monotonic_now() >= until) {
@@ -399,40 +417,53 @@ void Runner::run_connect() {
             if (printable_line(first)) ct.pre_banner_lines.push_back(first.substr(0, 120));
             break;
         }
-        buf = all;
-        std::size_t nl;
-        while ((nl = buf.find('\n', line_start)) != std::string::npos) {
-            std::string line = buf.substr(line_start, nl - line_start);
-            line_start = nl + 1;
-            if (!line.empty() && line.back() == '\r') line.pop_back();
-            if (line.rfind("SSH-", 0) == 0) {
-                ct.banner = line.substr(0, 255);
-                ct.banner_outcome = BannerOutcome::kSsh;
-                ct.banner_ms = (monotonic_now() - t0) * 1000.0 - ct.connect_ms;
-                break;
-            }
-            ++ct.pre_banner_count;
-            if (ct.pre_banner_lines.size() < 20)
-                ct.pre_banner_lines.push_back(printable_line(line) ? line.substr(0, 120) : "(unprintable)");
-        }
+        take_banner_lines(ct, all, line_start, t0);
         // OpenSSH gives up after 1024 lines or an overlong line: so do we.
         if (ct.banner_outcome == BannerOutcome::kNone && (ct.pre_banner_count > 1024 || all.size() - line_start > 8192))
             ct.banner_outcome = BannerOutcome::kNotSsh;
     }
-    if (ct.banner_outcome == BannerOutcome::kSsh) {
-        // The server's KEXINIT follows at once; a reset instead (e.g. an IPS that saw our
-        // identification string) shows here.
-        ct.after_banner = all.size() > line_start ? AfterBanner::kData : AfterBanner::kNothing;
-        const double grace = monotonic_now() + std::min(1.0, std::max(0.0, remaining()));
-        while (ct.after_banner == AfterBanner::kNothing && !interrupted() && monotonic_now() < grace) {
-            if (!pump(grace - monotonic_now(), fd, POLLIN)) continue;
-            char chunk[4096];
-            const ssize_t n = recv(fd, chunk, sizeof chunk, 0);
-            if (n > 0) ct.after_banner = AfterBanner::kData;
-            else if (n == 0) ct.after_banner = AfterBanner::kClosed;
-            else if (errno != EAGAIN && errno != EINTR) ct.after_banner = errno == ECONNRESET ? AfterBanner::kReset : AfterBanner::kClosed;
-        }
+    return all.size() > line_start;
+}
+
+void Runner::read_after_banner(int fd, bool data_waiting) {
+    // The server's KEXINIT follows at once; a reset instead (e.g. an IPS that saw our
+    // identification string) shows here.
+    ConnectTest& ct = res_.connect;
+    ct.after_banner = data_waiting ? AfterBanner::kData : AfterBanner::kNothing;
+    const double grace = monotonic_now() + std::min(1.0, std::max(0.0, remaining()));
+    while (ct.after_banner == AfterBanner::kNothing && !interrupted() && monotonic_now() < grace) {
+        if (!pump(grace - monotonic_now(), fd, POLLIN)) continue;
+        char chunk[4096];
+        const ssize_t n = recv(fd, chunk, sizeof chunk, 0);
+        if (n > 0) ct.after_banner = AfterBanner::kData;
+        else if (n == 0) ct.after_banner = AfterBanner::kClosed;
+        else if (errno != EAGAIN && errno != EINTR) ct.after_banner = errno == ECONNRESET ? AfterBanner::kReset : AfterBanner::kClosed;
     }
+}
+
+void Runner::run_connect() {
+    ConnectTest& ct = res_.connect;
+    ct.ran = true;
+    ct.sport = connect_port_;
+    const int fd = connect_sock_.get();
+    const double t0 = monotonic_now();
+    const int err = connect_socket(fd, t0);
+    ct.connect_ms = (monotonic_now() - t0) * 1000.0;
+    ct.result = connect_result_of(err);
+    if (err != 0) {
+        ct.error = err == ETIMEDOUT ? fmt::format("no answer within {} s", cfg_.connect_timeout_s) : std::strerror(err);
+        connect_sock_.reset();
+        return;
+    }
+    // Like ssh: our identification string goes out at once, then we read the server's lines.
+    static constexpr char kHello[] = "SSH-2.0-sshpath_probe\r\n";
+    if (send(fd, kHello, sizeof kHello - 1, MSG_NOSIGNAL) < 0) {
+        ct.banner_outcome = errno == ECONNRESET ? BannerOutcome::kReset : BannerOutcome::kClosed;
+        connect_sock_.reset();
+        return;
+    }
+    const bool data_waiting = read_banner(fd, t0);
+    if (ct.banner_outcome == BannerOutcome::kSsh) read_after_banner(fd, data_waiting);
     connect_sock_.reset();
 }
 
