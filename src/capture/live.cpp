@@ -37,6 +37,7 @@ void decode_frame(int link_type, const RawFrame& frame, packet::Packet& out, Rea
     }
     if (out.malformed) ++stats.malformed;
     if (cut && (out.payload_truncated || out.malformed)) ++stats.snaplen_cut;
+    if (cut) stats.cut_caplen = std::max(stats.cut_caplen, frame.caplen);
 }
 
 // --- the live handle ---------------------------------------------------------------------------

@@ -542,7 +542,7 @@ FactSet extract_capture(const CaptureSummary& s, const CaptureContext& ctx) {
     fs.set(C::capture_truncated, s.stats.truncated);
     fs.set(C::malformed_packets, std::int64_t(s.stats.malformed));
     fs.set(C::payload_cut_packets, std::int64_t(s.stats.snaplen_cut));
-    fs.set(C::snap_length, std::int64_t(std::max(s.stats.snaplen, 0)));
+    fs.set(C::snap_length, s.stats.cut_caplen > 0 ? std::int64_t(s.stats.cut_caplen) : std::int64_t(std::max(s.stats.snaplen, 0)));
     fs.set(C::link_type, s.link_type_name);
     fs.set(C::duplicate_frames, std::int64_t(s.duplicates.frames));
     fs.set(C::arp_packets, std::int64_t(s.wire.arp));

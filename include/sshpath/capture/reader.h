@@ -15,6 +15,9 @@ struct ReadStats {
     std::uint64_t packets = 0;          ///< records read
     std::uint64_t malformed = 0;        ///< records whose headers were inconsistent
     std::uint64_t snaplen_cut = 0;      ///< records whose payload the snap length cut
+    /// The largest captured length of a record cut short of its wire length: the snap length
+    /// really applied (a file cut afterwards, e.g. by editcap -s, keeps its header's value).
+    std::uint32_t cut_caplen = 0;
     int link_type = -1;
     int snaplen = 0;
     bool truncated = false;             ///< the file ends in the middle of a record

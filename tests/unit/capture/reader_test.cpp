@@ -117,6 +117,7 @@ TEST_F(ReaderTest, ReadsPcapRecordsInOrder) {
     EXPECT_EQ(s.snaplen_cut, 1u);
     EXPECT_EQ(s.link_type, kLinkEthernet);
     EXPECT_EQ(s.snaplen, 96);
+    EXPECT_EQ(s.cut_caplen, 80u);  // the snap length really applied: the header says 96
     EXPECT_FALSE(s.truncated);
 }
 
