@@ -1,13 +1,19 @@
 #include <fmt/format.h>
 
 #include "sshpath/report/report.h"
-#include "sshpath/report/terminal.h"
+#include "sshpath/core/terminal.h"
 #include "sshpath/report/timeline.h"
 #include "live_trailer.h"
 #include "report_util.h"
 #include "pair_report.h"
 
 namespace sshpath::report {
+
+using terminal::Colour;
+using terminal::paint;
+using terminal::reflow;
+using terminal::wrap;
+using terminal::wrap_lines;
 
 namespace {
 

@@ -4,7 +4,7 @@
 #include <string_view>
 
 /// Laying text out for a terminal: wrapping to a width, and colour (ANSI SGR escapes).
-namespace sshpath::report {
+namespace sshpath::terminal {
 
 /// The colours the text report uses.
 enum class Colour { kNone, kBold, kRed, kGreen, kYellow, kCyan, kBoldRed, kBoldGreen, kBoldYellow };
@@ -30,4 +30,4 @@ std::string reflow(std::string_view text, std::size_t width);
 /// 0 for the others.
 std::string wrap_lines(std::string_view text, std::size_t width, std::size_t hang);
 
-}  // namespace sshpath::report
+}  // namespace sshpath::terminal

@@ -1,8 +1,8 @@
-#include "sshpath/report/terminal.h"
+#include "sshpath/core/terminal.h"
 
 #include <vector>
 
-namespace sshpath::report {
+namespace sshpath::terminal {
 
 namespace {
 
@@ -147,4 +147,4 @@ std::string wrap_lines(std::string_view text, std::size_t width, std::size_t han
     return out;
 }
 
-}  // namespace sshpath::report
+}  // namespace sshpath::terminal
