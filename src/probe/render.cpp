@@ -417,9 +417,8 @@ std::string render_text(const ProbeResult& r, const Decision& d, const std::stri
     }
     if (!r.capture_file.empty()) {
         out += "\n";
-        line(fmt::format("Capture     {} ({} packets; 'sshpath analyze {}' reads it)", r.capture_file, r.packets.size(),
-                         r.capture_file),
-             12);
+        line(fmt::format("Capture     {} ({} packets), read by:", r.capture_file, r.packets.size()), 12);
+        out += fmt::format("            sshpath analyze {}\n", r.capture_file);  // a command to copy: kept whole
     }
     return out;
 }

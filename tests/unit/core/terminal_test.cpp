@@ -34,6 +34,15 @@ TEST(TerminalTest, QuoteOfAPacketIsNeverBroken) {
     EXPECT_EQ(text, "first data, 41 bytes:\n    \"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10\"\n    ttl 64\n");
 }
 
+TEST(TerminalTest, SingleQuotedRuleOrCommandIsNeverBrokenButApostrophesAreWords) {
+    EXPECT_EQ(terminal::wrap("next step   Remove it: 'iptables -t filter -D OUTPUT -p tcp --dport 22 -j DROP' now", 40, 12),
+              "next step   Remove it:\n            'iptables -t filter -D OUTPUT -p tcp --dport 22 -j DROP'\n            now\n");
+    EXPECT_EQ(terminal::wrap("the client's own firewall drops the server's answer", 30, 4),
+              "the client's own firewall\n    drops the server's answer\n");
+    EXPECT_EQ(terminal::wrap("run 'sudo sshpath check vm'. then more words", 26, 4), "run\n    'sudo sshpath check vm'.\n    then more words\n");
+    EXPECT_EQ(terminal::wrap("and its state ('sudo ss -ltn sport = :22').", 30, 4), "and its state\n    ('sudo ss -ltn sport = :22').\n");
+}
+
 TEST(TerminalTest, ReflowJoinsParagraphsAndKeepsListsAndBlankLines) {
     const std::string text = terminal::reflow(
         "one two\nthree four\n\n- item one that is long enough to wrap at forty columns\n  goes on\n- item two\n\n"
