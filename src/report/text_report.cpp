@@ -119,7 +119,7 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
         out += "\nWarnings\n";
         for (const auto& w : a.warnings) line(fmt::format("  ! {}", w), 4);
     }
-    if (a.pair) out += pair_text(*a.pair);
+    if (a.pair) out += pair_text(*a.pair, width);
     if (!a.client_check.empty()) {
         out += fmt::format("\nClient computer ({})\n", a.client_check);
         if (a.client_findings.empty()) out += "  nothing found in the way\n";
