@@ -2,6 +2,7 @@
 
 #include "sshpath/core/terminal.h"
 #include "sshpath/report/json.h"
+#include "sshpath/report/markdown.h"
 
 #include <fmt/format.h>
 
@@ -508,46 +509,42 @@ std::string render_json(const ProbeResult& r, const Decision& d, const std::stri
 }
 
 std::string render_markdown(const ProbeResult& r, const Decision& d, const std::string& version) {
+    using report::md_code;
+    using report::md_text;
     const auto& v = d.verdict;
-    auto esc = [](std::string s) {
-        std::string out;
-        for (char ch : s) {
-            if (ch == '|') out += "\\|";
-            else out += ch;
-        }
-        return out;
-    };
+    // Everything but fixed words escaped: the banner and the lines before it come from packets,
+    // the target from the user, and the rules' texts may quote either.
     std::string out;
-    out += fmt::format("# sshpath probe: {} port {}\n\n", r.target, r.port);
-    out += fmt::format("sshpath {}, address {}, from {}{}\n\n", version, r.address.to_string(), r.source.to_string(),
-                       r.interface.empty() ? "" : " on " + r.interface);
+    out += fmt::format("# sshpath probe: {} port {}\n\n", md_text(r.target), r.port);
+    out += fmt::format("sshpath {}, address {}, from {}{}\n\n", md_text(version), r.address.to_string(), r.source.to_string(),
+                       r.interface.empty() ? "" : " on " + md_text(r.interface));
     std::string cands;
     for (const auto& x : v.candidates) cands += (cands.empty() ? "" : ", ") + std::string(contract::name(x));
     out += "| verdict | |\n|---|---|\n";
     out += fmt::format("| cause | `{}` |\n| component | `{}` |\n", contract::name(v.cause), contract::name(v.component));
     if (!cands.empty()) out += fmt::format("| candidates | {} |\n", cands);
     out += fmt::format("| confidence | {} |\n| segment | `{}`: {} |\n", contract::name(v.confidence), segment_name(d.segment),
-                       esc(std::string(segment_words(d.segment))));
+                       md_text(segment_words(d.segment)));
     if (r.raw)
         out += fmt::format("| last seen | {} |\n", d.last_seen_hop > 0 ? fmt::format("hop {} ({})", d.last_seen_hop, d.last_seen_address)
                                                                      : "no router answered");
-    if (!d.drop_scope.empty()) out += fmt::format("| drop | {} |\n", d.drop_scope);
+    if (!d.drop_scope.empty()) out += fmt::format("| drop | {} |\n", md_text(d.drop_scope));
     out += fmt::format("| rule | `{}` |\n\n", v.rule);
-    out += fmt::format("**Summary**: {}\n\n", esc(v.summary));
-    if (!v.explanation.empty()) out += v.explanation + "\n\n";
+    out += fmt::format("**Summary**: {}\n\n", md_text(v.summary));
+    if (!v.explanation.empty()) out += md_text(v.explanation) + "\n\n";
     out += "## Connect test\n\n";
-    out += fmt::format("- tcp {}: {}\n- identification: {}\n", endpoint(r.address, r.port), esc(connect_line(r.connect)),
-                       esc(banner_line(r.connect)));
-    for (const auto& l : r.connect.pre_banner_lines) out += fmt::format("  - line before it: `{}`\n", l);
+    out += fmt::format("- tcp {}: {}\n- identification: {}\n", endpoint(r.address, r.port), md_text(connect_line(r.connect)),
+                       md_text(banner_line(r.connect)));
+    for (const auto& l : r.connect.pre_banner_lines) out += fmt::format("  - line before it: {}\n", md_code(l));
     out += "\n";
     if (!r.raw) {
-        out += fmt::format("## TTL probes\n\n{}\n\n", r.raw_note);
+        out += fmt::format("## TTL probes\n\n{}\n\n", md_text(r.raw_note));
     } else {
         for (const auto& t : r.traces) {
-            out += fmt::format("## {}\n\n", esc(trace_title(r, t)));
+            out += fmt::format("## {}\n\n", md_text(trace_title(r, t)));
             out += "| hop | address | answer | rtt | notes |\n|---:|---|---|---|---|\n";
             for (const auto& row : hop_rows(t))
-                out += fmt::format("| {} | {} | {} | {} | {} |\n", row[0], row[1], row[2], row[3], esc(row[4]));
+                out += fmt::format("| {} | {} | {} | {} | {} |\n", row[0], row[1], md_text(row[2]), row[3], md_text(row[4]));
             out += "\n";
         }
         out += "## Path\n\n```\n" + render_diagram(r, d) + "```\n\n";
@@ -557,30 +554,30 @@ std::string render_markdown(const ProbeResult& r, const Decision& d, const std::
         else {
             out += "| field | sent | quoted | first seen at | changed after |\n|---|---|---|---|---|\n";
             for (const auto& c : changes)
-                out += fmt::format("| {} | {} | {} | hop {} ({}) | {} |\n", c.field, c.sent, c.quoted, c.hop, c.address,
-                                   c.previous_hop > 0 ? fmt::format("hop {} ({})", c.previous_hop, c.previous_address) : "-");
+                out += fmt::format("| {} | {} | {} | hop {} ({}) | {} |\n", md_text(c.field), md_text(c.sent), md_text(c.quoted), c.hop,
+                                   c.address, c.previous_hop > 0 ? fmt::format("hop {} ({})", c.previous_hop, c.previous_address) : "-");
             out += "\n";
         }
     }
     if (!v.evidence.empty()) {
         out += "## Evidence\n\n| packet | time | what |\n|---:|---:|---|\n";
-        for (const auto& e : v.evidence) out += fmt::format("| {} | {:.3f} | {} |\n", e.packet, e.time, esc(e.what));
+        for (const auto& e : v.evidence) out += fmt::format("| {} | {:.3f} | {} |\n", e.packet, e.time, md_text(e.what));
         out += "\n";
     }
     if (!v.next_steps.empty()) {
         out += "## Next steps\n\n";
         int i = 1;
-        for (const auto& s : v.next_steps) out += fmt::format("{}. {}\n", i++, s);
+        for (const auto& s : v.next_steps) out += fmt::format("{}. {}\n", i++, md_text(s));
         out += "\n";
     }
     std::vector<std::string> notes = r.warnings;
     if (r.raw && !r.raw_note.empty()) notes.push_back(r.raw_note);
     if (!notes.empty()) {
         out += "## Warnings\n\n";
-        for (const auto& w : notes) out += "- " + w + "\n";
+        for (const auto& w : notes) out += "- " + md_text(w) + "\n";
         out += "\n";
     }
-    if (!r.capture_file.empty()) out += fmt::format("Capture: `{}` ({} packets).\n", r.capture_file, r.packets.size());
+    if (!r.capture_file.empty()) out += fmt::format("Capture: {} ({} packets).\n", md_code(r.capture_file), r.packets.size());
     return out;
 }
 

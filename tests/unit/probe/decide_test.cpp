@@ -459,6 +459,20 @@ TEST_F(DecideTest, ReportsRenderInTheContractWords) {
     EXPECT_NE(md.find("| cause | `silent-drop` |"), std::string::npos) << md;
 }
 
+TEST_F(DecideTest, MarkdownEscapesWhatComesFromPackets) {
+    trace(TraceRole::kPort, 22, 4, plus(routers(3), 4, {ReplyKind::kSynAck, kVm, 61}));
+    r_.connect.ran = true;
+    r_.connect.result = ConnectResult::kConnected;
+    r_.connect.banner_outcome = BannerOutcome::kSsh;
+    r_.connect.banner = "SSH-2.0-a|b*c*`d`<b>e</b>";
+    r_.connect.pre_banner_count = 1;
+    r_.connect.pre_banner_lines = {"hello | `x` <b>y</b>"};
+    const std::string md = render_markdown(r_, run(), "0.0.0");
+    EXPECT_NE(md.find("- identification: SSH-2.0-a\\|b\\*c\\*\\`d\\`&lt;b&gt;e&lt;/b&gt;"), std::string::npos) << md;
+    EXPECT_NE(md.find("  - line before it: ``hello | `x` <b>y</b>``\n"), std::string::npos) << md;
+    EXPECT_EQ(md.find("<b>e"), std::string::npos) << md;
+}
+
 TEST_F(DecideTest, TextFitsTheWidthButForQuotesOfPackets) {
     trace(TraceRole::kPort, 22, 6, routers(1));
     trace(TraceRole::kControl, 443, 4, plus(routers(3), 4, {ReplyKind::kRst, kVm, 61}));
