@@ -121,9 +121,10 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
     }
     if (a.pair) out += pair_text(*a.pair, width);
     if (!a.client_check.empty()) {
-        out += fmt::format("\nClient computer ({})\n", a.client_check);
+        out += "\n";
+        line(fmt::format("Client computer ({})", a.client_check), 4);
         if (a.client_findings.empty()) out += "  nothing found in the way\n";
-        for (const auto& f : a.client_findings) out += fmt::format("  {}\n", f);
+        for (const auto& f : a.client_findings) line(fmt::format("  {}", f), 4);
     }
     out += fmt::format("\nConnections ({})\n", a.attempts.size());
     int index = 0;

@@ -91,5 +91,18 @@ if wide or max(map(len, rows)) < width - 15 or not any(r.startswith("VERDICT ") 
 PY
 done
 
+# A saved check's warnings in analyze's text report (--client-check) are wrapped like the rest.
+python3 - "$tmp/out.json" "$tmp/long.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["findings"].append({"level": "warning", "area": "files", "fix": "",
+                      "text": "a warning long enough to need three rows at sixty columns: " + "word " * 20})
+json.dump(d, open(sys.argv[2], "w"))
+PY
+COLUMNS=60 "$bin" analyze "$root/captures/auth-denied.pcap" --client-check "$tmp/long.json" >"$tmp/client.txt" 2>"$tmp/err"
+section=$(sed -n '/^Client computer/,/^$/p' "$tmp/client.txt")
+if grep -q 'a warning long enough' <<<"$section" && ! awk 'length($0) > 60 { bad = 1 } END { exit !bad }' <<<"$section"; then pass
+else fail "analyze --client-check at 60 columns: $section $(cat "$tmp/err")"; fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
