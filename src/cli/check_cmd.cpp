@@ -7,11 +7,14 @@
 #include <iostream>
 #include <limits>
 
+#include <unistd.h>
+
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/manual.h"
 #include "sshpath/capture/reader.h"
 #include "sshpath/client/check.h"
+#include "sshpath/core/terminal.h"
 #include "sshpath/facts/facts.h"
 #include "sshpath/flow/flow.h"
 #include "sshpath/report/json.h"
@@ -37,19 +40,23 @@ std::vector<client::SeenKey> capture_host_keys(const std::string& file, int port
     return keys;
 }
 
-// The verdict first, as the other commands print it.
-std::string verdict_text(const verdict::Verdict& v, bool explain) {
-    std::string out = fmt::format("VERDICT     {} (confidence {})\n", contract::name(v.cause), contract::name(v.confidence));
+// The verdict first, as the other commands print it, wrapped to `width`.
+std::string verdict_text(const verdict::Verdict& v, bool explain, std::size_t width) {
+    std::string out;
+    auto line = [&](const std::string& text) { out += terminal::wrap(text, width, 12); };
+    line(fmt::format("VERDICT     {} (confidence {})", contract::name(v.cause), contract::name(v.confidence)));
     std::string who(contract::name(v.component));
     if (v.component == contract::Component::kUnknown) {
         who = "unknown - candidates:";
         for (std::size_t i = 0; i < v.candidates.size(); ++i) who += fmt::format("{} {}", i ? "," : "", contract::name(v.candidates[i]));
     }
-    out += fmt::format("component   {}\nsummary     {}\nrule        {}\n", who, v.summary, v.rule.empty() ? "(none)" : v.rule);
-    for (const auto& e : v.evidence) out += fmt::format("evidence    {}\n", e.what);
-    for (const auto& step : v.next_steps) out += fmt::format("next step   {}\n", step);
+    line(fmt::format("component   {}", who));
+    line(fmt::format("summary     {}", v.summary));
+    line(fmt::format("rule        {}", v.rule.empty() ? "(none)" : v.rule));
+    for (const auto& e : v.evidence) line(fmt::format("evidence    {}", e.what));
+    for (const auto& step : v.next_steps) line(fmt::format("next step   {}", step));
     if (explain)
-        for (const auto& m : v.matched) out += fmt::format("matched     {} (priority {}): {}\n", m.rule, m.priority, m.condition);
+        for (const auto& m : v.matched) line(fmt::format("matched     {} (priority {}): {}", m.rule, m.priority, m.condition));
     return out + "\n";
 }
 
@@ -111,8 +118,11 @@ int cmd_check(const std::vector<std::string>& args) {
     // The rules of the client scope decide, as they do for a capture.
     const facts::FactSet facts = client::client_fact_set(result);
     const verdict::Verdict v = verdict::decide(rules, facts::Context(facts), facts::Scope::kClient, "", vm.count("explain") > 0);
+    report::ReportOptions layout;
+    set_text_layout(layout, vm, STDOUT_FILENO);
     const std::string out = format == "json" ? client::to_json(result, report::verdict_to_json(v, vm.count("explain") > 0).dump())
-                                             : verdict_text(v, vm.count("explain") > 0) + client::to_text(result);
+                                             : verdict_text(v, vm.count("explain") > 0, layout.width) +
+                                                   client::to_text(result, layout.width);
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
     return 0;

@@ -6,7 +6,7 @@
 #include <set>
 #include <sstream>
 
-#include "sshpath/report/terminal.h"
+#include "sshpath/core/terminal.h"
 
 namespace po = boost::program_options;
 
@@ -273,13 +273,13 @@ void HelpCollector::start(std::string command) { pages.push_back(HelpPage{std::m
 std::string render_usage(const Overview& o) {
     auto table = [](const std::vector<UsageRow>& rows) {
         std::string out;
-        for (const auto& r : rows) out += report::wrap(fmt::format("  {:<22} {}", r.term, r.text), 80, 25);
+        for (const auto& r : rows) out += terminal::wrap(fmt::format("  {:<22} {}", r.term, r.text), 80, 25);
         return out;
     };
-    std::string out = fmt::format("Usage: sshpath COMMAND [OPTIONS]\n\n{}\n", report::reflow(o.intro, 80));
+    std::string out = fmt::format("Usage: sshpath COMMAND [OPTIONS]\n\n{}\n", terminal::reflow(o.intro, 80));
     out += "Commands:\n" + table(o.commands) + "\nOptions:\n" + table(o.options);
     out += "\nEnvironment:\n" + table(o.environment);
-    out += "\n" + report::reflow(fmt::format("Exit status: {}", o.exit_status), 80);
+    out += "\n" + terminal::reflow(fmt::format("Exit status: {}", o.exit_status), 80);
     return out;
 }
 
@@ -290,7 +290,7 @@ std::string render_man(const Overview& o, const std::vector<HelpPage>& pages, st
         ".SH NAME\nsshpath \\- explain from packets why an SSH connection fails\n.SH SYNOPSIS\n.nf\n",
         version);
     for (const auto& c : o.commands) out += fmt::format("\\fBsshpath\\fR {}\n", roff(c.term));
-    out += ".fi\n.SH DESCRIPTION\n" + roff(trim(report::reflow(o.intro, 0))) + "\n";
+    out += ".fi\n.SH DESCRIPTION\n" + roff(trim(terminal::reflow(o.intro, 0))) + "\n";
     out += ".SH COMMANDS\n" + roff_rows(o.commands);
     out += ".SH OPTIONS\n" + roff_rows(o.options);
     out += ".SH \"COMMAND OPTIONS\"\n";

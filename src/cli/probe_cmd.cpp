@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include <unistd.h>
+
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/manual.h"
@@ -112,9 +114,11 @@ int cmd_probe(const std::vector<std::string>& args) {
     result.edge_hop = facts.edge_hop;
     const double t0 = result.packets.empty() ? result.started : std::min(result.started, result.packets.front().time);
     const probe::Decision decision = probe::decide(rules, facts, result.capture_file, t0);
+    report::ReportOptions layout;
+    set_text_layout(layout, vm, STDOUT_FILENO);
     std::string out = format == "json"       ? probe::render_json(result, decision, SSHPATH_VERSION)
                       : format == "markdown" ? probe::render_markdown(result, decision, SSHPATH_VERSION)
-                                             : probe::render_text(result, decision, SSHPATH_VERSION);
+                                             : probe::render_text(result, decision, SSHPATH_VERSION, layout.width);
     std::cout << out;
     return 0;
 }

@@ -1,9 +1,13 @@
-#include "sshpath/report/json.h"
 #include "sshpath/probe/render.h"
+
+#include "sshpath/core/terminal.h"
+#include "sshpath/report/json.h"
+#include "sshpath/report/markdown.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -162,6 +166,26 @@ std::vector<std::array<std::string, 5>> hop_rows(const Trace& t) {
     return rows;
 }
 
+/// The hop table: each column as wide as its widest cell, the notes last, wrapped under their column.
+std::string hop_table(const std::vector<std::array<std::string, 5>>& rows, std::size_t width) {
+    const std::array<std::string, 5> head{"hop", "address", "answer", "rtt", "notes"};
+    std::array<std::size_t, 4> w{};
+    for (std::size_t i = 0; i < w.size(); ++i) {
+        w[i] = head[i].size();
+        for (const auto& row : rows) w[i] = std::max(w[i], terminal::display_width(row[i]));
+    }
+    const std::size_t notes_column = 2 + w[0] + 2 + w[1] + 2 + w[2] + 2 + w[3] + 2;
+    std::string out;
+    auto print = [&](const std::array<std::string, 5>& x) {
+        std::string text = fmt::format("  {:>{}}  {:<{}}  {:<{}}  {:<{}}  {}", x[0], w[0], x[1], w[1], x[2], w[2], x[3], w[3], x[4]);
+        while (!text.empty() && text.back() == ' ') text.pop_back();
+        out += terminal::wrap(text, width, notes_column);
+    };
+    print(head);
+    for (const auto& row : rows) print(row);
+    return out;
+}
+
 std::string connect_line(const ConnectTest& c) {
     if (!c.ran) return "not run";
     if (c.result == ConnectResult::kConnected) return fmt::format("connected in {:.1f} ms (local port {})", c.connect_ms, c.sport);
@@ -312,76 +336,91 @@ std::string render_diagram(const ProbeResult& r, const Decision& d) {
     return out;
 }
 
-std::string render_text(const ProbeResult& r, const Decision& d, const std::string& version) {
+std::string render_text(const ProbeResult& r, const Decision& d, const std::string& version, std::size_t width) {
     const auto& v = d.verdict;
     std::string out;
-    out += fmt::format("sshpath {} probe: {} port {} (address {}, from {}{})\n\n", version, r.target, r.port,
-                       r.address.to_string(), r.source.to_string(), r.interface.empty() ? "" : " on " + r.interface);
-    out += fmt::format("VERDICT     {} (confidence {})\n", contract::name(v.cause), contract::name(v.confidence));
+    // Each line broken at the width, continuation rows under the value; quotes of packets, the
+    // table's fixed columns and the diagram are kept as they are.
+    auto line = [&](const std::string& text, std::size_t hang) { out += terminal::wrap(text, width, hang); };
+    line(fmt::format("sshpath {} probe: {} port {} (address {}, from {}{})", version, r.target, r.port, r.address.to_string(),
+                     r.source.to_string(), r.interface.empty() ? "" : " on " + r.interface),
+         4);
+    out += "\n";
+    line(fmt::format("VERDICT     {} (confidence {})", contract::name(v.cause), contract::name(v.confidence)), 12);
     if (v.component == contract::Component::kUnknown && !v.candidates.empty()) {
         std::string c;
         for (const auto& x : v.candidates) c += (c.empty() ? "" : ", ") + std::string(contract::name(x));
-        out += fmt::format("component   unknown - candidates: {}\n", c);
+        line(fmt::format("component   unknown - candidates: {}", c), 12);
     } else {
-        out += fmt::format("component   {}\n", contract::name(v.component));
+        line(fmt::format("component   {}", contract::name(v.component)), 12);
     }
-    out += fmt::format("segment     {}: {}\n", segment_name(d.segment), segment_words(d.segment));
+    line(fmt::format("segment     {}: {}", segment_name(d.segment), segment_words(d.segment)), 12);
     if (r.raw)
-        out += fmt::format("last seen   {}\n", d.last_seen_hop > 0 ? fmt::format("hop {} ({})", d.last_seen_hop, d.last_seen_address)
-                                                                 : "no router answered");
-    if (!d.drop_scope.empty()) out += fmt::format("drop        {}\n", d.drop_scope);
-    out += fmt::format("summary     {}\n", v.summary);
-    out += fmt::format("rule        {}\n", v.rule);
-    if (!v.explanation.empty()) out += fmt::format("\n{}\n", v.explanation);
+        line(fmt::format("last seen   {}", d.last_seen_hop > 0 ? fmt::format("hop {} ({})", d.last_seen_hop, d.last_seen_address)
+                                                              : "no router answered"),
+             12);
+    if (!d.drop_scope.empty()) line(fmt::format("drop        {}", d.drop_scope), 12);
+    line(fmt::format("summary     {}", v.summary), 12);
+    line(fmt::format("rule        {}", v.rule), 12);
+    if (!v.explanation.empty()) {
+        std::string text = terminal::reflow(v.explanation, width);
+        while (!text.empty() && text.back() == '\n') text.pop_back();
+        out += "\n" + text + "\n";
+    }
 
     out += "\nConnect test\n";
-    out += fmt::format("  tcp {:<22} {}\n", endpoint(r.address, r.port), connect_line(r.connect));
-    out += fmt::format("  identification  {}\n", banner_line(r.connect));
+    line(fmt::format("  tcp {:<22} {}", endpoint(r.address, r.port), connect_line(r.connect)), 29);
+    line(fmt::format("  identification  {}", banner_line(r.connect)), 18);
     if (r.connect.pre_banner_count > 0) {
         out += fmt::format("  lines before it ({}):\n", r.connect.pre_banner_count);
         for (const auto& l : r.connect.pre_banner_lines) out += fmt::format("    | {}\n", l);
     }
 
     if (!r.raw) {
-        out += fmt::format("\nTTL probes\n  {}\n", r.raw_note);
+        out += "\nTTL probes\n";
+        line("  " + r.raw_note, 2);
     } else {
         for (const auto& t : r.traces) {
-            out += fmt::format("\n{}\n", trace_title(r, t));
-            out += fmt::format("  {:>5}  {:<40} {:<28} {:<20} {}\n", "hop", "address", "answer", "rtt", "notes");
-            for (const auto& row : hop_rows(t))
-                out += fmt::format("  {:>5}  {:<40} {:<28} {:<20} {}\n", row[0], row[1], row[2], row[3], row[4]);
+            out += "\n";
+            line(trace_title(r, t), 4);
+            out += hop_table(hop_rows(t), width);
         }
-        out += fmt::format("\nPath (edge: hop {}, {})\n", r.edge_hop, edge_words(r));
+        out += "\n";
+        line(fmt::format("Path (edge: hop {}, {})", r.edge_hop, edge_words(r)), 4);
         out += render_diagram(r, d);
         const auto changes = changes_by_hop(r);
-        out += "\nMiddlebox changes (ICMP quotes compared with the probes sent)\n";
+        out += "\n";
+        line("Middlebox changes (ICMP quotes compared with the probes sent)", 4);
         if (changes.empty()) out += "  none seen\n";
         for (const auto& c : changes)
-            out += fmt::format("  {} {} -> {}: first in the quote from hop {} ({}); changed {}\n", c.field, c.sent, c.quoted,
-                               c.hop, c.address,
-                               c.previous_hop > 0 ? fmt::format("between hop {} ({}) and hop {}", c.previous_hop,
-                                                                c.previous_address, c.hop)
-                                                  : fmt::format("before hop {}", c.hop));
+            line(fmt::format("  {} {} -> {}: first in the quote from hop {} ({}); changed {}", c.field, c.sent, c.quoted, c.hop,
+                             c.address,
+                             c.previous_hop > 0
+                                 ? fmt::format("between hop {} ({}) and hop {}", c.previous_hop, c.previous_address, c.hop)
+                                 : fmt::format("before hop {}", c.hop)),
+                 4);
     }
     if (!v.evidence.empty()) {
         out += "\nEvidence\n";
         for (const auto& e : v.evidence)
-            out += fmt::format("  {:<10} {:>8.3f} s  {}\n", e.packet ? fmt::format("#{}", e.packet) : "-", e.time, e.what);
+            line(fmt::format("  {:<10} {:>8.3f} s  {}", e.packet ? fmt::format("#{}", e.packet) : "-", e.time, e.what), 25);
     }
     if (!v.next_steps.empty()) {
         out += "\nNext steps\n";
         int i = 1;
-        for (const auto& s : v.next_steps) out += fmt::format("  {}. {}\n", i++, s);
+        for (const auto& s : v.next_steps) line(fmt::format("  {}. {}", i++, s), 5);
     }
     std::vector<std::string> notes = r.warnings;
     if (r.raw && !r.raw_note.empty()) notes.push_back(r.raw_note);
     if (!notes.empty()) {
         out += "\nWarnings\n";
-        for (const auto& w : notes) out += fmt::format("  - {}\n", w);
+        for (const auto& w : notes) line(fmt::format("  - {}", w), 4);
     }
-    if (!r.capture_file.empty())
-        out += fmt::format("\nCapture     {} ({} packets; 'sshpath analyze {}' reads it)\n", r.capture_file, r.packets.size(),
-                           r.capture_file);
+    if (!r.capture_file.empty()) {
+        out += "\n";
+        line(fmt::format("Capture     {} ({} packets), read by:", r.capture_file, r.packets.size()), 12);
+        out += fmt::format("            sshpath analyze {}\n", r.capture_file);  // a command to copy: kept whole
+    }
     return out;
 }
 
@@ -470,46 +509,42 @@ std::string render_json(const ProbeResult& r, const Decision& d, const std::stri
 }
 
 std::string render_markdown(const ProbeResult& r, const Decision& d, const std::string& version) {
+    using report::md_code;
+    using report::md_text;
     const auto& v = d.verdict;
-    auto esc = [](std::string s) {
-        std::string out;
-        for (char ch : s) {
-            if (ch == '|') out += "\\|";
-            else out += ch;
-        }
-        return out;
-    };
+    // Everything but fixed words escaped: the banner and the lines before it come from packets,
+    // the target from the user, and the rules' texts may quote either.
     std::string out;
-    out += fmt::format("# sshpath probe: {} port {}\n\n", r.target, r.port);
-    out += fmt::format("sshpath {}, address {}, from {}{}\n\n", version, r.address.to_string(), r.source.to_string(),
-                       r.interface.empty() ? "" : " on " + r.interface);
+    out += fmt::format("# sshpath probe: {} port {}\n\n", md_text(r.target), r.port);
+    out += fmt::format("sshpath {}, address {}, from {}{}\n\n", md_text(version), r.address.to_string(), r.source.to_string(),
+                       r.interface.empty() ? "" : " on " + md_text(r.interface));
     std::string cands;
     for (const auto& x : v.candidates) cands += (cands.empty() ? "" : ", ") + std::string(contract::name(x));
     out += "| verdict | |\n|---|---|\n";
     out += fmt::format("| cause | `{}` |\n| component | `{}` |\n", contract::name(v.cause), contract::name(v.component));
     if (!cands.empty()) out += fmt::format("| candidates | {} |\n", cands);
     out += fmt::format("| confidence | {} |\n| segment | `{}`: {} |\n", contract::name(v.confidence), segment_name(d.segment),
-                       esc(std::string(segment_words(d.segment))));
+                       md_text(segment_words(d.segment)));
     if (r.raw)
         out += fmt::format("| last seen | {} |\n", d.last_seen_hop > 0 ? fmt::format("hop {} ({})", d.last_seen_hop, d.last_seen_address)
                                                                      : "no router answered");
-    if (!d.drop_scope.empty()) out += fmt::format("| drop | {} |\n", d.drop_scope);
+    if (!d.drop_scope.empty()) out += fmt::format("| drop | {} |\n", md_text(d.drop_scope));
     out += fmt::format("| rule | `{}` |\n\n", v.rule);
-    out += fmt::format("**Summary**: {}\n\n", esc(v.summary));
-    if (!v.explanation.empty()) out += v.explanation + "\n\n";
+    out += fmt::format("**Summary**: {}\n\n", md_text(v.summary));
+    if (!v.explanation.empty()) out += md_text(v.explanation) + "\n\n";
     out += "## Connect test\n\n";
-    out += fmt::format("- tcp {}: {}\n- identification: {}\n", endpoint(r.address, r.port), esc(connect_line(r.connect)),
-                       esc(banner_line(r.connect)));
-    for (const auto& l : r.connect.pre_banner_lines) out += fmt::format("  - line before it: `{}`\n", l);
+    out += fmt::format("- tcp {}: {}\n- identification: {}\n", endpoint(r.address, r.port), md_text(connect_line(r.connect)),
+                       md_text(banner_line(r.connect)));
+    for (const auto& l : r.connect.pre_banner_lines) out += fmt::format("  - line before it: {}\n", md_code(l));
     out += "\n";
     if (!r.raw) {
-        out += fmt::format("## TTL probes\n\n{}\n\n", r.raw_note);
+        out += fmt::format("## TTL probes\n\n{}\n\n", md_text(r.raw_note));
     } else {
         for (const auto& t : r.traces) {
-            out += fmt::format("## {}\n\n", esc(trace_title(r, t)));
+            out += fmt::format("## {}\n\n", md_text(trace_title(r, t)));
             out += "| hop | address | answer | rtt | notes |\n|---:|---|---|---|---|\n";
             for (const auto& row : hop_rows(t))
-                out += fmt::format("| {} | {} | {} | {} | {} |\n", row[0], row[1], row[2], row[3], esc(row[4]));
+                out += fmt::format("| {} | {} | {} | {} | {} |\n", row[0], row[1], md_text(row[2]), row[3], md_text(row[4]));
             out += "\n";
         }
         out += "## Path\n\n```\n" + render_diagram(r, d) + "```\n\n";
@@ -519,30 +554,30 @@ std::string render_markdown(const ProbeResult& r, const Decision& d, const std::
         else {
             out += "| field | sent | quoted | first seen at | changed after |\n|---|---|---|---|---|\n";
             for (const auto& c : changes)
-                out += fmt::format("| {} | {} | {} | hop {} ({}) | {} |\n", c.field, c.sent, c.quoted, c.hop, c.address,
-                                   c.previous_hop > 0 ? fmt::format("hop {} ({})", c.previous_hop, c.previous_address) : "-");
+                out += fmt::format("| {} | {} | {} | hop {} ({}) | {} |\n", md_text(c.field), md_text(c.sent), md_text(c.quoted), c.hop,
+                                   c.address, c.previous_hop > 0 ? fmt::format("hop {} ({})", c.previous_hop, c.previous_address) : "-");
             out += "\n";
         }
     }
     if (!v.evidence.empty()) {
         out += "## Evidence\n\n| packet | time | what |\n|---:|---:|---|\n";
-        for (const auto& e : v.evidence) out += fmt::format("| {} | {:.3f} | {} |\n", e.packet, e.time, esc(e.what));
+        for (const auto& e : v.evidence) out += fmt::format("| {} | {:.3f} | {} |\n", e.packet, e.time, md_text(e.what));
         out += "\n";
     }
     if (!v.next_steps.empty()) {
         out += "## Next steps\n\n";
         int i = 1;
-        for (const auto& s : v.next_steps) out += fmt::format("{}. {}\n", i++, s);
+        for (const auto& s : v.next_steps) out += fmt::format("{}. {}\n", i++, md_text(s));
         out += "\n";
     }
     std::vector<std::string> notes = r.warnings;
     if (r.raw && !r.raw_note.empty()) notes.push_back(r.raw_note);
     if (!notes.empty()) {
         out += "## Warnings\n\n";
-        for (const auto& w : notes) out += "- " + w + "\n";
+        for (const auto& w : notes) out += "- " + md_text(w) + "\n";
         out += "\n";
     }
-    if (!r.capture_file.empty()) out += fmt::format("Capture: `{}` ({} packets).\n", r.capture_file, r.packets.size());
+    if (!r.capture_file.empty()) out += fmt::format("Capture: {} ({} packets).\n", md_code(r.capture_file), r.packets.size());
     return out;
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "report_util.h"
+#include "sshpath/core/terminal.h"
 #include "sshpath/report/json.h"
 
 namespace sshpath::report {
@@ -123,15 +124,17 @@ ordered_json pair_json(const pair::PairAnalysis& p, bool explain) {
     return j;
 }
 
-std::string pair_text(const pair::PairAnalysis& p) {
+std::string pair_text(const pair::PairAnalysis& p, std::size_t width) {
     std::string out = "\nBoth ends\n";
-    out += fmt::format("  client      {} ({}: {})\n", p.client_file, p.places.found_by, p.places.client_why);
-    out += fmt::format("  far end     {} at the {} ({}: {})\n", p.far_file, pair::vantage_name(p.places.far), p.places.found_by,
-                       p.places.far_why);
-    out += fmt::format("  clock       {}\n", offset_text(p));
+    // The lines wrapped under their value; the packet table keeps its columns.
+    auto line = [&](const std::string& text) { out += terminal::wrap(text, width, 14); };
+    line(fmt::format("  client      {} ({}: {})", p.client_file, p.places.found_by, p.places.client_why));
+    line(fmt::format("  far end     {} at the {} ({}: {})", p.far_file, pair::vantage_name(p.places.far), p.places.found_by,
+                     p.places.far_why));
+    line(fmt::format("  clock       {}", offset_text(p)));
     if (const auto* a = answer(p)) {
-        out += fmt::format("  translation {}\n", translation_text(*a));
-        if (a->verdict.segment) out += fmt::format("  segment     {}\n", contract::name(*a->verdict.segment));
+        line(fmt::format("  translation {}", translation_text(*a)));
+        if (a->verdict.segment) line(fmt::format("  segment     {}", contract::name(*a->verdict.segment)));
         if (!a->packets.empty()) {
             out += fmt::format("  packets     {:<16}  {:<16}  {:<6}  {:<22} {}\n", "client", "far end", "from", "what", "fate");
             for (const auto& r : a->packets) out += "              " + row_line(r) + "\n";
@@ -142,13 +145,14 @@ std::string pair_text(const pair::PairAnalysis& p) {
 }
 
 std::string pair_markdown(const pair::PairAnalysis& p) {
+    // Every cell escaped: file names are the user's, and the rest may quote packets.
     std::string out = "## Both ends\n\n| | |\n|---|---|\n";
-    out += fmt::format("| client's capture | `{}` ({}) |\n", p.client_file, p.places.found_by);
-    out += fmt::format("| far capture | `{}`, at the {} |\n", p.far_file, pair::vantage_name(p.places.far));
-    out += fmt::format("| clock offset | {} |\n", offset_text(p));
+    out += fmt::format("| client's capture | {} ({}) |\n", md_text(p.client_file), md_text(p.places.found_by));
+    out += fmt::format("| far capture | {}, at the {} |\n", md_text(p.far_file), pair::vantage_name(p.places.far));
+    out += fmt::format("| clock offset | {} |\n", md_text(offset_text(p)));
     const auto* a = answer(p);
     if (a) {
-        out += fmt::format("| translation | {} |\n", translation_text(*a));
+        out += fmt::format("| translation | {} |\n", md_text(translation_text(*a)));
         if (a->verdict.segment) out += fmt::format("| segment | `{}` |\n", contract::name(*a->verdict.segment));
     }
     out += "\n";
@@ -157,7 +161,8 @@ std::string pair_markdown(const pair::PairAnalysis& p) {
         for (const auto& r : a->packets) {
             out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", r.client_packet ? std::to_string(r.client_packet) : "-",
                                r.client_packet ? fmt::format("{:.3f}", r.client_time) : "", r.vm_packet ? std::to_string(r.vm_packet) : "-",
-                               r.vm_packet ? fmt::format("{:.3f}", r.vm_time) : "", r.from_client ? "client" : "vm", r.what, fate_text(r));
+                               r.vm_packet ? fmt::format("{:.3f}", r.vm_time) : "", r.from_client ? "client" : "vm", md_text(r.what),
+                               md_text(fate_text(r)));
         }
         if (a->packets_omitted) out += fmt::format("\n{} more packets not listed.\n", a->packets_omitted);
         out += "\n";

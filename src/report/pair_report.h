@@ -11,8 +11,9 @@ namespace sshpath::report {
 /// The JSON report's "pair" member: the captures' places, the clock offset, the translation seen
 /// and each paired attempt with its packets side by side.
 nlohmann::ordered_json pair_json(const pair::PairAnalysis& p, bool explain);
-/// The text report's "Both ends" section.
-std::string pair_text(const pair::PairAnalysis& p);
+/// The text report's "Both ends" section, wrapped to `width` (0: not wrapped) but for the packet
+/// table, whose columns stay.
+std::string pair_text(const pair::PairAnalysis& p, std::size_t width);
 /// The Markdown report's "Both ends" section.
 std::string pair_markdown(const pair::PairAnalysis& p);
 /// The HTML report's "Both ends" section: where each capture was taken, the clock offset, the

@@ -1,13 +1,19 @@
 #include <fmt/format.h>
 
 #include "sshpath/report/report.h"
-#include "sshpath/report/terminal.h"
+#include "sshpath/core/terminal.h"
 #include "sshpath/report/timeline.h"
 #include "live_trailer.h"
 #include "report_util.h"
 #include "pair_report.h"
 
 namespace sshpath::report {
+
+using terminal::Colour;
+using terminal::paint;
+using terminal::reflow;
+using terminal::wrap;
+using terminal::wrap_lines;
 
 namespace {
 
@@ -113,11 +119,12 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
         out += "\nWarnings\n";
         for (const auto& w : a.warnings) line(fmt::format("  ! {}", w), 4);
     }
-    if (a.pair) out += pair_text(*a.pair);
+    if (a.pair) out += pair_text(*a.pair, width);
     if (!a.client_check.empty()) {
-        out += fmt::format("\nClient computer ({})\n", a.client_check);
+        out += "\n";
+        line(fmt::format("Client computer ({})", a.client_check), 4);
         if (a.client_findings.empty()) out += "  nothing found in the way\n";
-        for (const auto& f : a.client_findings) out += fmt::format("  {}\n", f);
+        for (const auto& f : a.client_findings) line(fmt::format("  {}", f), 4);
     }
     out += fmt::format("\nConnections ({})\n", a.attempts.size());
     int index = 0;

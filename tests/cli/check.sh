@@ -77,5 +77,32 @@ if problems:
 sys.exit(1 if problems else 0)
 PY
 
+# The text report fits the width (COLUMNS, else 80 into a pipe) but for one word that has no
+# place to break (a fingerprint, a path), a firewall rule or a command to copy.
+for columns in 60 ""; do
+    COLUMNS=$columns "${as_user[@]}" "$bin" check 203.0.113.7 --capture "$tmp/auth-denied.pcap" --rules "$tmp/rules" >"$tmp/out.txt" 2>"$tmp/err"
+    python3 - "${columns:-80}" "$tmp/out.txt" <<'PY' && pass || fail "check text at ${columns:-80} columns: see above"
+import sys
+width, rows = int(sys.argv[1]), open(sys.argv[2]).read().split("\n")
+wide = [r for r in rows if len(r) > width and " " in r.strip() and not r.lstrip().startswith(("fix: ", "'"))]
+if wide or max(map(len, rows)) < width - 15 or not any(r.startswith("VERDICT ") for r in rows):
+    print(f"{width} columns: wider rows: {wide}, widest {max(map(len, rows))}")
+    sys.exit(1)
+PY
+done
+
+# A saved check's warnings in analyze's text report (--client-check) are wrapped like the rest.
+python3 - "$tmp/out.json" "$tmp/long.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["findings"].append({"level": "warning", "area": "files", "fix": "",
+                      "text": "a warning long enough to need three rows at sixty columns: " + "word " * 20})
+json.dump(d, open(sys.argv[2], "w"))
+PY
+COLUMNS=60 "$bin" analyze "$root/captures/auth-denied.pcap" --client-check "$tmp/long.json" >"$tmp/client.txt" 2>"$tmp/err"
+section=$(sed -n '/^Client computer/,/^$/p' "$tmp/client.txt")
+if grep -q 'a warning long enough' <<<"$section" && ! awk 'length($0) > 60 { bad = 1 } END { exit !bad }' <<<"$section"; then pass
+else fail "analyze --client-check at 60 columns: $section $(cat "$tmp/err")"; fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -2,7 +2,8 @@
 # The text report on a terminal and elsewhere (docs/terminal.md):
 #   - into a pipe or a file: 80 columns, no colour (some bundled captures);
 #   - COLUMNS sets the width; on a terminal (a pseudo-terminal from script(1)) its width is used;
-#   - no row is wider than the width but a quote of a packet ("..."), for every bundled capture;
+#   - no row is wider than the width but a quote of a packet ("...") or a command to copy
+#     ('...'), for every bundled capture and for a pair of captures (its packet table aside);
 #   - colour on a terminal (verdict, confidence, evidence packet numbers), none with NO_COLOR or
 #     --color never, always with --color always (also into a pipe); --color other is refused.
 # Usage: terminal.sh SSHPATH_BIN
@@ -20,7 +21,8 @@ export SSHPATH_RULES="$root/rules"
 esc=$(printf '\033')
 
 # fits WIDTH FILE...: every row of every file fits in WIDTH columns, or is a quote of a packet
-# ("...") or one word alone (a file name) wider than the row; prints the widest row's width.
+# ("..."), starts with a command to copy ('...') or is one word alone (a file name) wider than
+# the row; prints the widest row's width.
 fits() {
     python3 - "$@" <<'PY'
 import re, sys
@@ -29,7 +31,7 @@ for name in sys.argv[2:]:
     for row in open(name, encoding="utf-8", errors="replace").read().replace("\r", "").split("\n"):
         row = re.sub(r"\x1b\[[0-9;]*m", "", row)
         widest = max(widest, len(row))
-        if len(row) > width and '"' not in row and " " in row.strip():
+        if len(row) > width and '"' not in row and " " in row.strip() and not row.strip().lstrip("(").startswith("'"):
             bad.append(f"{name}: {row}")
 print(widest)
 if bad: print("\n".join(bad), file=sys.stderr)
@@ -50,6 +52,11 @@ count=$(ls "$tmp/80" | wc -l)
 if widest=$(fits 80 "$tmp"/80/*) && ! grep -q "$esc" "$tmp"/80/*; then pass "$count captures into a pipe: 80 columns (widest $widest), no colour"; else fail "into a pipe: widest $widest, or colour"; fi
 count=$(ls "$tmp/60" | wc -l)
 if widest=$(fits 60 "$tmp"/60/*) && [ "$widest" -gt 50 ]; then pass "$count captures, COLUMNS=60: widest row $widest"; else fail "COLUMNS=60: widest $widest"; fi
+
+# A pair of captures: the "Both ends" lines wrap too; its packet table keeps its columns.
+COLUMNS=60 "$bin" analyze "$root/captures/nat-vm-firewall-drop.pcap" "$root/captures/nat-vm-firewall-drop.vm.pcap" |
+    grep -Ev '^  packets  |^              #' >"$tmp/pair.txt"
+if widest=$(fits 60 "$tmp/pair.txt") && grep -q '^Both ends' "$tmp/pair.txt"; then pass "pair, COLUMNS=60: widest row $widest"; else fail "pair, COLUMNS=60: widest $widest"; fi
 
 # A terminal 70 columns wide (script(1) gives the command a pseudo-terminal).
 on_terminal() {  # ENV... -- ARGS: the report as a terminal shows it

@@ -154,7 +154,8 @@ facts::FactSet client_fact_set(const CheckResult& result);
 /// The result as JSON: {"format": "sshpath-client-check", "schema_version": 1, ...}; `verdict`,
 /// when given, is written as is under "verdict" (the contract's shape, made by the caller).
 std::string to_json(const CheckResult& result, const std::string& verdict_json = "");
-/// The result as text for a terminal.
-std::string to_text(const CheckResult& result);
+/// The result as text for a terminal, wrapped to `width` columns (0: not wrapped); firewall
+/// rules and commands to copy are kept whole.
+std::string to_text(const CheckResult& result, std::size_t width = 80);
 
 }  // namespace sshpath::client

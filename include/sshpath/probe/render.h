@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,9 @@ std::vector<ChangeAt> changes_by_hop(const ProbeResult& r);
 /// The small ASCII diagram of the path (client, hops, destination; where the SYN stops).
 std::string render_diagram(const ProbeResult& r, const Decision& d);
 
-std::string render_text(const ProbeResult& r, const Decision& d, const std::string& version);
+/// The text report, wrapped to `width` columns (0: not wrapped); quotes of packets, the hop
+/// table's fixed columns (its notes wrap under their column) and the path diagram are kept whole.
+std::string render_text(const ProbeResult& r, const Decision& d, const std::string& version, std::size_t width = 80);
 std::string render_json(const ProbeResult& r, const Decision& d, const std::string& version);
 std::string render_markdown(const ProbeResult& r, const Decision& d, const std::string& version);
 

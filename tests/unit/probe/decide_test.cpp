@@ -4,6 +4,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "sshpath/core/contract.h"
 #include "sshpath/probe/render.h"
@@ -446,15 +447,54 @@ TEST_F(DecideTest, ReportsRenderInTheContractWords) {
     EXPECT_NE(text.find("VERDICT     silent-drop (confidence medium)"), std::string::npos) << text;
     EXPECT_NE(text.find("segment     edge: at the organisation's edge"), std::string::npos) << text;
     EXPECT_NE(text.find("X-- port 22 dropped after this"), std::string::npos) << text;
-    // docs/probe.md shows these lines.
-    EXPECT_NE(text.find("summary     SYNs to port 22 were last seen at hop 1 (198.51.100.1), nothing answered beyond it "
-                        "(drop scope: port-specific): dropped at the organisation's edge\nrule        probe.silent-drop.edge\n"),
+    // docs/probe.md shows these lines, wrapped at 80 columns.
+    EXPECT_NE(text.find("summary     SYNs to port 22 were last seen at hop 1 (198.51.100.1), nothing\n"
+                        "            answered beyond it (drop scope: port-specific): dropped at the\n"
+                        "            organisation's edge\nrule        probe.silent-drop.edge\n"),
               std::string::npos)
         << text;
     EXPECT_NE(text.find("#9            4.001 s  control port 443: RST from 203.0.113.7 at hop 4"), std::string::npos) << text;
     EXPECT_NE(text.find("[4] 203.0.113.7 (destination)"), std::string::npos) << text;
     const std::string md = render_markdown(r_, d, "0.0.0");
     EXPECT_NE(md.find("| cause | `silent-drop` |"), std::string::npos) << md;
+}
+
+TEST_F(DecideTest, MarkdownEscapesWhatComesFromPackets) {
+    trace(TraceRole::kPort, 22, 4, plus(routers(3), 4, {ReplyKind::kSynAck, kVm, 61}));
+    r_.connect.ran = true;
+    r_.connect.result = ConnectResult::kConnected;
+    r_.connect.banner_outcome = BannerOutcome::kSsh;
+    r_.connect.banner = "SSH-2.0-a|b*c*`d`<b>e</b>";
+    r_.connect.pre_banner_count = 1;
+    r_.connect.pre_banner_lines = {"hello | `x` <b>y</b>"};
+    const std::string md = render_markdown(r_, run(), "0.0.0");
+    EXPECT_NE(md.find("- identification: SSH-2.0-a\\|b\\*c\\*\\`d\\`&lt;b&gt;e&lt;/b&gt;"), std::string::npos) << md;
+    EXPECT_NE(md.find("  - line before it: ``hello | `x` <b>y</b>``\n"), std::string::npos) << md;
+    EXPECT_EQ(md.find("<b>e"), std::string::npos) << md;
+}
+
+TEST_F(DecideTest, TextFitsTheWidthButForQuotesOfPackets) {
+    trace(TraceRole::kPort, 22, 6, routers(1));
+    trace(TraceRole::kControl, 443, 4, plus(routers(3), 4, {ReplyKind::kRst, kVm, 61}));
+    r_.connect.pre_banner_count = 1;
+    r_.connect.pre_banner_lines = {std::string(100, 'x') + " a line the server sent before its identification string"};
+    r_.warnings = {"a warning long enough to need more than one row at sixty columns, and more words after it"};
+    const Decision d = run();
+    for (std::size_t width : {60u, 80u}) {
+        std::size_t longest = 0;
+        std::istringstream in(render_text(r_, d, "0.0.0", width));
+        for (std::string row; std::getline(in, row);) {
+            longest = std::max(longest, row.size());
+            if (row.size() > width) {
+                EXPECT_EQ(row.rfind("    | ", 0), 0u) << width << ": only a quote of a packet is wider: " << row;
+            }
+        }
+        EXPECT_GT(longest, width - 10) << "the rows use the width";
+    }
+    EXPECT_NE(render_text(r_, d, "0.0.0", 0).find("nothing answered beyond it (drop scope: port-specific): dropped at the "
+                                                  "organisation's edge\n"),
+              std::string::npos)
+        << "width 0: not wrapped";
 }
 
 TEST_F(DecideTest, ListsMiddleboxChangesAtTheHopThatFirstShowsThem) {

@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "sshpath/engine/analyzer.h"
 #include "sshpath/report/anonymize.h"
@@ -85,6 +89,64 @@ TEST(MarkdownReportTest, EscapesWhatComesFromPackets) {
     EXPECT_NE(html.find("a | pipe, *stars*, `ticks` and &lt;b&gt;bold&lt;/b&gt;"), std::string::npos);
     EXPECT_EQ(html.find("<b>bold"), std::string::npos);
     EXPECT_NE(html.find("<svg class=\"ladder\""), std::string::npos);
+}
+
+// The two ends of closed-after-banners with the server's identification string made hostile
+// (same length: the TCP lengths stay right), under hostile file names, analysed as a pair.
+TEST(MarkdownReportTest, EscapesThePairSection) {
+    const std::string dir = std::string(SSHPATH_SOURCE_DIR) + "/captures/";
+    if (!std::filesystem::exists(dir + "closed-after-banners.vm.pcap")) GTEST_SKIP() << "capture not recorded";
+    const std::string banner = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10", hostile = "SSH-2.0-a|b*c*`d`<b>e</b>_f_[g](h)#~!zz";
+    ASSERT_EQ(banner.size(), hostile.size());
+    const auto tmp = std::filesystem::temp_directory_path() / ("sshpath-md-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(tmp);
+    std::vector<std::string> files;
+    for (const auto& [from, to] : {std::pair{"closed-after-banners.pcap", "client|*`x`<b>.pcap"},
+                                   std::pair{"closed-after-banners.vm.pcap", "vm|*`x`<b>.pcap"}}) {
+        std::ifstream in(dir + from, std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::size_t replaced = 0;
+        for (auto at = bytes.find(banner); at != std::string::npos; at = bytes.find(banner, at + 1), ++replaced)
+            bytes.replace(at, banner.size(), hostile);
+        EXPECT_GT(replaced, 0u) << from;
+        files.push_back((tmp / to).string());
+        std::ofstream(files.back(), std::ios::binary) << bytes;
+    }
+    const auto rules = rules::RuleSet::load(std::string(SSHPATH_SOURCE_DIR) + "/rules");
+    const engine::Analysis a = engine::analyze(files, engine::AnalyzeOptions{}, rules);
+    std::filesystem::remove_all(tmp);
+    ASSERT_TRUE(a.pair) << "the two captures pair";
+    report::ReportOptions o;
+    o.version = "test";
+    o.explain = true;
+    const std::string md = report::render_markdown(a, o);
+    const auto start = md.find("## Both ends\n"), end = md.find("\n## ", start + 1);
+    ASSERT_NE(start, std::string::npos) << md;
+    const std::string section = md.substr(start, end - start);
+    EXPECT_NE(section.find("| client's capture | " + tmp.string() + "/client\\|\\*\\`x\\`&lt;b&gt;.pcap (packets) |\n"),
+              std::string::npos)
+        << section;
+    EXPECT_NE(section.find("| far capture | " + tmp.string() + "/vm\\|\\*\\`x\\`&lt;b&gt;.pcap, at the vm |\n"), std::string::npos)
+        << section;
+    // Outside code spans and blocks, nothing the packets or the names hold is markup, and every
+    // row of a table has as many cells as its header.
+    bool fenced = false;
+    std::size_t columns = 0;
+    std::istringstream rows(md);
+    for (std::string row; std::getline(rows, row);) {
+        if (row.rfind("```", 0) == 0) fenced = !fenced;
+        if (fenced || row.find("``") != std::string::npos) continue;  // a code span holding a file name
+        EXPECT_EQ(row.find("<b>"), std::string::npos) << row;
+        EXPECT_EQ(row.find("a|b"), std::string::npos) << row;
+        if (row.rfind("|", 0) != 0) {
+            columns = 0;
+            continue;
+        }
+        std::size_t bars = 0;
+        for (std::size_t i = 0; i < row.size(); ++i) bars += row[i] == '|' && (i == 0 || row[i - 1] != '\\');
+        if (columns == 0) columns = bars;
+        EXPECT_EQ(bars, columns) << row;
+    }
 }
 
 }  // namespace

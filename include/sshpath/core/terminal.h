@@ -4,7 +4,7 @@
 #include <string_view>
 
 /// Laying text out for a terminal: wrapping to a width, and colour (ANSI SGR escapes).
-namespace sshpath::report {
+namespace sshpath::terminal {
 
 /// The colours the text report uses.
 enum class Colour { kNone, kBold, kRed, kGreen, kYellow, kCyan, kBoldRed, kBoldGreen, kBoldYellow };
@@ -17,8 +17,9 @@ std::string paint(std::string_view text, Colour c, bool on);
 
 /// One line (no newline) broken at spaces into rows of at most `width` columns, each ending
 /// in a newline; rows after the first start with `hang` spaces. A word, or a quoted string
-/// ("..." as quotes of packets are shown) that does not fit a row is kept whole on a row of
-/// its own, wider than `width`. Width 0: the line unchanged (plus the newline).
+/// ("..." as quotes of packets are shown; '...' as firewall rules and commands to copy, opening
+/// at a word's start) that does not fit a row is kept whole on a row of its own, wider than
+/// `width`. Width 0: the line unchanged (plus the newline).
 std::string wrap(std::string_view line, std::size_t width, std::size_t hang);
 
 /// Text of paragraphs whose lines were broken elsewhere (a rule's explanation), joined and
@@ -30,4 +31,4 @@ std::string reflow(std::string_view text, std::size_t width);
 /// 0 for the others.
 std::string wrap_lines(std::string_view text, std::size_t width, std::size_t hang);
 
-}  // namespace sshpath::report
+}  // namespace sshpath::terminal

@@ -1,8 +1,9 @@
-#include "sshpath/report/terminal.h"
+#include "sshpath/core/terminal.h"
 
+#include <cctype>
 #include <vector>
 
-namespace sshpath::report {
+namespace sshpath::terminal {
 
 namespace {
 
@@ -25,10 +26,22 @@ const char* sgr(Colour c) {
 }
 
 // The line's words, each with the spaces before it; a quoted string is one word with its
-// spaces, so that a quote of a packet is never broken.
+// spaces, so that a quote of a packet ("...") or a firewall rule or command to copy ('...') is
+// never broken.
 struct Word {
     std::string_view gap, text;
 };
+
+bool alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+// The closing quote of a '...' that opens at `open` (a word's first character, or after its
+// opening parenthesis): the next ' not
+// followed by a letter or digit, which an apostrophe (the client's) always is; npos when none.
+std::size_t single_quote_end(std::string_view line, std::size_t open) {
+    for (std::size_t j = line.find('\'', open + 1); j != std::string_view::npos; j = line.find('\'', j + 1))
+        if (j + 1 == line.size() || !alnum(line[j + 1])) return j;
+    return std::string_view::npos;
+}
 
 std::vector<Word> split_words(std::string_view line) {
     std::vector<Word> words;
@@ -38,6 +51,11 @@ std::vector<Word> split_words(std::string_view line) {
         while (i < line.size() && line[i] == ' ') ++i;
         if (i == line.size()) break;
         const std::size_t start = i;
+        const std::size_t open = line[i] == '(' && i + 1 < line.size() ? i + 1 : i;  // also ('...')
+        if (line[open] == '\'') {
+            const std::size_t close = single_quote_end(line, open);
+            if (close != std::string_view::npos) i = close;
+        }
         while (i < line.size() && line[i] != ' ') {
             if (line[i] == '"') {
                 const std::size_t close = line.find('"', i + 1);
@@ -147,4 +165,4 @@ std::string wrap_lines(std::string_view text, std::size_t width, std::size_t han
     return out;
 }
 
-}  // namespace sshpath::report
+}  // namespace sshpath::terminal
