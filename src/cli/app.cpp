@@ -78,7 +78,8 @@ int cmd_analyze(const std::vector<std::string>& args) {
         ("read,r", po::value<std::vector<std::string>>()->value_name("FILE"), "read FILE, as 'tcpdump -r' does (the same as giving FILE)")
         ("host", po::value<std::string>()->value_name("ADDR"), "only connections to this server address (or proxy requests for it)")
         ("port,p", po::value<std::string>()->default_value("22")->value_name("PORT"), "the SSH port")
-        ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json or markdown")
+        ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json, jsonl (one JSON object per attempt per line, then a summary object) or markdown")
+        ("detail", po::value<std::string>()->default_value("auto")->value_name("WHICH"), "attempts shown in full: auto (all of them up to 10, else as 'deciding'), all, or deciding (a summary, the attempts that answer for each cause in full, the others one line each)")
         ("rules", po::value<std::string>()->value_name("DIR"), "use the rules in DIR instead of the installed ones")
         ("explain", "list every rule that matched each connection and the facts its condition read")
         ("max-connections", po::value<std::string>()->value_name("N"), "connections that may be SSH attempts tracked at once per capture (default 10000)")
@@ -111,7 +112,8 @@ int cmd_analyze(const std::vector<std::string>& args) {
         options.jobs = static_cast<unsigned>(parse_count(vm["jobs"].as<std::string>(), "--jobs", "files to read at once", 0, 999));
         if (options.jobs == 0) options.jobs = std::max(1u, std::thread::hardware_concurrency());
     }
-    std::string format = check_format(vm["format"].as<std::string>());
+    std::string format = check_format(vm["format"].as<std::string>(), true);
+    const report::Detail detail = parse_detail(vm["detail"].as<std::string>());
     rules::RuleSet rules = load_rules(vm);
     if (std::count(files.begin(), files.end(), "-") > 1)
         throw UsageError("analyze: '-' (standard input) can be given only once");
@@ -138,7 +140,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
     if (stopped)
         analysis.warnings.push_back(fmt::format("interrupted by {}: the report covers the packets read until then",
                                                 posix::signal_name(signals.first_stop_signal())));
-    print_report(analysis, format, vm.count("explain") > 0);
+    print_report(analysis, format, vm.count("explain") > 0, detail);
     if (const int sig = signals.first_stop_signal()) return posix::exit_status_for_signal(sig);
     return 0;
 }

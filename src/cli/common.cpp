@@ -74,10 +74,17 @@ void parse_host(const std::string& text, engine::AnalyzeOptions& o) {
     o.host_address = resolve_host(text, "--host").front();
 }
 
-std::string check_format(const std::string& format) {
-    if (format != "text" && format != "json" && format != "markdown")
-        throw UsageError(fmt::format("--format: '{}' is not one of text, json, markdown", format));
+std::string check_format(const std::string& format, bool jsonl) {
+    if (format != "text" && format != "json" && format != "markdown" && !(jsonl && format == "jsonl"))
+        throw UsageError(fmt::format("--format: '{}' is not one of text, json, {}markdown", format, jsonl ? "jsonl, " : ""));
     return format;
+}
+
+report::Detail parse_detail(const std::string& text) {
+    if (text == "auto") return report::Detail::kAuto;
+    if (text == "all") return report::Detail::kAll;
+    if (text == "deciding") return report::Detail::kDeciding;
+    throw UsageError(fmt::format("--detail: '{}' is not one of auto, all, deciding", text));
 }
 
 po::variables_map parse_command_line(const std::vector<std::string>& args, const po::options_description& desc,
@@ -94,17 +101,19 @@ po::variables_map parse_command_line(const std::vector<std::string>& args, const
     return vm;
 }
 
-void print_report(const engine::Analysis& analysis, const std::string& format, bool explain) {
+void print_report(const engine::Analysis& analysis, const std::string& format, bool explain, report::Detail detail) {
     report::ReportOptions ro;
     ro.explain = explain;
     ro.version = SSHPATH_VERSION;
-    if (format == "json") {
+    ro.detail = detail;
+    if (format == "json")
         report::write_json(std::cout, analysis, ro);
-        std::cout.flush();
-        return;
-    }
-    std::string out = format == "markdown" ? report::render_markdown(analysis, ro) : report::render_text(analysis, ro);
-    std::cout << out;
+    else if (format == "jsonl")
+        report::write_jsonl(std::cout, analysis, ro);
+    else if (format == "markdown")
+        report::write_markdown(std::cout, analysis, ro);
+    else
+        report::write_text(std::cout, analysis, ro);
     std::cout.flush();
 }
 

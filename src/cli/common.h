@@ -36,14 +36,17 @@ std::vector<packet::IpAddress> resolve_addresses(const std::string& name, int fa
 std::vector<packet::IpAddress> resolve_host(const std::string& text, const std::string& what);
 /// An IP address, or a host name resolved once (first address); UsageError when neither.
 void parse_host(const std::string& text, engine::AnalyzeOptions& o);
-/// text | json | markdown, or UsageError.
-std::string check_format(const std::string& format);
+/// text | json | markdown (and jsonl when `jsonl`), or UsageError.
+std::string check_format(const std::string& format, bool jsonl = false);
+/// --detail: auto | all | deciding, or UsageError.
+report::Detail parse_detail(const std::string& text);
 /// Parses a command's arguments: the options of `desc`, and every other word collected under
 /// the name `positional` (a list of strings).
 boost::program_options::variables_map parse_command_line(const std::vector<std::string>& args,
                                                           const boost::program_options::options_description& desc,
                                                           const char* positional);
 /// Renders the analysis in the format and writes it to standard output (std::cout).
-void print_report(const engine::Analysis& analysis, const std::string& format, bool explain);
+void print_report(const engine::Analysis& analysis, const std::string& format, bool explain,
+                  report::Detail detail = report::Detail::kAuto);
 
 }  // namespace sshpath::cli

@@ -1,6 +1,8 @@
 #include "sshpath/engine/analysis.h"
 
+#include <algorithm>
 #include <iterator>
+#include <map>
 #include <stdexcept>
 
 #include "sshpath/core/archive.h"
@@ -8,8 +10,9 @@
 namespace sshpath::engine {
 
 void StoredAttempts::put(const verdict::Attempt& a) {
-    file.put(archive::to_bytes(a));
-    ranks.push_back(a.rank);
+    archive::to_bytes(a, scratch);
+    file.put(scratch);
+    keys.push_back(AttemptKey::of(a));
 }
 
 verdict::Attempt StoredAttempts::get(std::size_t i) const { return archive::from_bytes<verdict::Attempt>(file.get(i)); }
@@ -53,9 +56,9 @@ verdict::Attempt AttemptList::operator[](std::size_t i) const {
     return get(i, scratch);
 }
 
-int AttemptList::rank(std::size_t i) const {
+AttemptKey AttemptList::key(std::size_t i) const {
     for (const auto& p : parts_) {
-        if (i < p.size()) return p.stored ? p.stored->ranks[i] : p.memory[i].rank;
+        if (i < p.size()) return p.stored ? p.stored->keys[i] : AttemptKey::of(p.memory[i]);
         i -= p.size();
     }
     throw std::out_of_range("AttemptList: no attempt at that index");
@@ -73,10 +76,20 @@ const verdict::Attempt& AttemptList::const_iterator::operator*() const {
 void choose_verdict(Analysis& a) {
     a.verdict_attempt = -1;
     int best = 0;
+    // The same choice within each cause and component: the attempt that answers for it.
+    std::map<std::pair<contract::Cause, contract::Component>, std::pair<std::size_t, AttemptKey>> group_best;
     for (std::size_t i = 0; i < a.attempts.size(); ++i) {
-        const int r = a.attempts.rank(i);
-        if (a.verdict_attempt < 0 || r >= best) best = r, a.verdict_attempt = static_cast<int>(i);
+        const AttemptKey k = a.attempts.key(i);
+        if (a.verdict_attempt < 0 || k.rank >= best) best = k.rank, a.verdict_attempt = static_cast<int>(i);
+        auto [it, added] = group_best.try_emplace({k.cause, k.component}, i, k);
+        if (!added && k.rank >= it->second.second.rank) it->second = {i, k};
     }
+    a.examples.clear();
+    for (const auto& [group, best_of] : group_best)
+        if (best_of.second.example || static_cast<int>(best_of.first) == a.verdict_attempt) a.examples.push_back(best_of.first);
+    if (a.verdict_attempt >= 0) a.examples.push_back(static_cast<std::size_t>(a.verdict_attempt));
+    std::sort(a.examples.begin(), a.examples.end());
+    a.examples.erase(std::unique(a.examples.begin(), a.examples.end()), a.examples.end());
     if (a.verdict_attempt >= 0) {
         verdict::Attempt scratch;  // used only when the attempt has to be read back from the temporary file
         a.verdict = a.attempts.get(static_cast<std::size_t>(a.verdict_attempt), scratch).verdict;

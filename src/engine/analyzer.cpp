@@ -122,7 +122,11 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
         if (options_.flow_facts) extra = options_.flow_facts(a.facts);
         for (const auto& set : extra) judged.add(set);
         a.verdict = verdict::decide(rules_, judged, facts::Scope::kFlow, info.file, options_.explain);
-        a.rank = verdict::rank(rules_, a.verdict, a.facts, info.facts);
+        const verdict::Ranking ranking = verdict::ranking(rules_, a.verdict, a.facts, info.facts);
+        a.rank = ranking.rank;
+        a.example = ranking.example;
+        analysis_.summary.add(a.verdict.cause, a.verdict.component, a.facts.get(facts::flow::server), f.client,
+                              info.start_time + a.facts.get(facts::flow::start_time));
         a.conversation = evidence::conversation_of(std::move(f));
         if (stored)
             stored->put(a);
@@ -196,6 +200,7 @@ Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& op
     for (auto& part : std::span(parts).subspan(1)) {
         std::move(part.captures.begin(), part.captures.end(), std::back_inserter(all.captures));
         all.attempts.append(std::move(part.attempts));
+        all.summary.merge(part.summary);
         std::move(part.warnings.begin(), part.warnings.end(), std::back_inserter(all.warnings));
     }
     choose_verdict(all);

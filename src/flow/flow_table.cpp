@@ -703,13 +703,17 @@ bool FlowTable::keep_as_session(Flow& f) {
 }
 
 void FlowTable::sweep() {
-    next_sweep_ = now_ + 10;
+    next_sweep_ = now_ + std::min(10.0, options_.closed_idle_s);
     for (auto it = index_.begin(); it != index_.end();) {
         Entry& e = it->second;
         const double idle = now_ - e.last;
         bool erase = false;
         if (e.state == State::kIgnored) {
             erase = idle >= (e.closing ? options_.closed_idle_s : options_.idle_s);
+        } else if (e.state == State::kDone) {
+            // A judged attempt's tombstone goes once nothing came for idle_s: a capture of
+            // millions of attempts must not keep one per attempt to its end.
+            erase = idle >= options_.idle_s;
         } else if (e.state == State::kLive) {
             Flow& f = *e.flow;
             const bool finished =

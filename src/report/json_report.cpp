@@ -9,6 +9,7 @@
 #include "sshpath/report/report.h"
 #include "sshpath/report/timeline.h"
 #include "live_trailer.h"
+#include "summary.h"
 
 namespace sshpath::report {
 
@@ -151,8 +152,9 @@ void array_member(std::ostream& os, const char* key, const Items& items, Make ma
     os << "\n  ],\n";
 }
 
-ordered_json flow_json(const engine::Analysis& a, const verdict::Attempt& f, const ReportOptions& o) {
-    ordered_json x;
+// `x` may hold members that go first (JSON Lines: type and index).
+ordered_json flow_json(const engine::Analysis& a, const verdict::Attempt& f, const ReportOptions& o, bool full = true,
+                       ordered_json x = ordered_json::object()) {
     x["file"] = f.file;
     x["client"] = f.facts.get(F::client);
     x["server"] = f.facts.get(F::server);
@@ -160,6 +162,10 @@ ordered_json flow_json(const engine::Analysis& a, const verdict::Attempt& f, con
     x["start_time"] = round3(f.facts.get(F::start_time));
     x["stage"] = f.facts.get(F::ssh_stage);
     x["verdict"] = verdict_to_json(f.verdict, o.explain, false);
+    if (!full) {
+        x["brief"] = true;  // a report of many attempts: no facts, ssh details or timeline
+        return x;
+    }
     x["facts"] = facts_json(f.facts);
     x["ssh"] = {{"client", direction_json(f.conversation.client)}, {"server", direction_json(f.conversation.server)}};
     ordered_json tl = ordered_json::array();
@@ -189,15 +195,40 @@ ordered_json capture_json(const engine::CaptureInfo& c) {
     return x;
 }
 
+// Walks the attempts in order, saying of each whether the report shows it in full.
+template <typename Fn>
+void each_attempt(const engine::Analysis& a, bool brief, Fn fn) {
+    std::size_t i = 0, next = 0;
+    for (const auto& f : a.attempts) {
+        while (next < a.examples.size() && a.examples[next] < i) ++next;
+        fn(f, i, !brief || (next < a.examples.size() && a.examples[next] == i));
+        ++i;
+    }
+}
+
 }  // namespace
 
 void write_json(std::ostream& os, const engine::Analysis& a, const ReportOptions& o) {
     const bool many = a.captures.size() > 1;
+    const bool brief = summarised(a, o);
     os << "{\n";
     member(os, "schema_version", contract::kSchemaVersion);
     member(os, "sshpath_version", o.version);
     member(os, "verdict", verdict_to_json(a.verdict, o.explain, many));
-    array_member(os, "flows", a.attempts, [&](const verdict::Attempt& f) { return flow_json(a, f, o); });
+    if (brief) {
+        member(os, "verdict_attempt", a.verdict_attempt);
+        member(os, "summary", summary_json(a));
+    }
+    if (a.attempts.empty()) {
+        os << "  \"flows\": [],\n";
+    } else {
+        os << "  \"flows\": [\n";
+        each_attempt(a, brief, [&](const verdict::Attempt& f, std::size_t i, bool full) {
+            os << (i ? ",\n    " : "    ");
+            put(os, flow_json(a, f, o, full), 2);
+        });
+        os << "\n  ],\n";
+    }
     array_member(os, "captures", a.captures, capture_json);
     member(os, "warnings", a.warnings, o.live == nullptr);
     if (o.live != nullptr) {
@@ -205,6 +236,30 @@ void write_json(std::ostream& os, const engine::Analysis& a, const ReportOptions
         member(os, "live", live_json(*o.live), true);
     }
     os << "}\n";
+}
+
+void write_jsonl(std::ostream& os, const engine::Analysis& a, const ReportOptions& o) {
+    const bool brief = summarised(a, o);
+    auto line = [&](const ordered_json& j) { os << j.dump(-1, ' ', false, kReplace) << '\n'; };
+    each_attempt(a, brief, [&](const verdict::Attempt& f, std::size_t i, bool full) {
+        line(flow_json(a, f, o, full, ordered_json{{"type", "attempt"}, {"index", i}}));
+    });
+    ordered_json s;
+    s["type"] = "summary";
+    s["schema_version"] = contract::kSchemaVersion;
+    s["sshpath_version"] = o.version;
+    s["verdict"] = verdict_to_json(a.verdict, o.explain, a.captures.size() > 1);
+    s["verdict_attempt"] = a.verdict_attempt;
+    s["summary"] = summary_json(a);
+    ordered_json caps = ordered_json::array();
+    for (const auto& c : a.captures) caps.push_back(capture_json(c));
+    s["captures"] = caps;
+    s["warnings"] = a.warnings;
+    if (o.live != nullptr) {
+        if (o.live->capture_file) s["capture_file"] = o.live->capture_file->path;
+        s["live"] = live_json(*o.live);
+    }
+    line(s);
 }
 
 std::string render_json(const engine::Analysis& a, const ReportOptions& o) {

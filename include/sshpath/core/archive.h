@@ -126,10 +126,15 @@ void field(Ar& ar, std::map<K, V>& m) {
 
 /// The bytes of a value, and the value back (throws sshpath::Error on bytes cut short or left over).
 template <typename T>
-std::vector<char> to_bytes(const T& v) {
-    std::vector<char> bytes;
+void to_bytes(const T& v, std::vector<char>& bytes) {
+    bytes.clear();  // keeps its capacity: a buffer reused for every record allocates once
     Out out{bytes};
     field(out, const_cast<T&>(v));  // Out only reads
+}
+template <typename T>
+std::vector<char> to_bytes(const T& v) {
+    std::vector<char> bytes;
+    to_bytes(v, bytes);
     return bytes;
 }
 template <typename T>

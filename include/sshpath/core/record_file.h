@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <cstdio>
+#include <span>
 #include <vector>
 
 /// Records (byte strings) in an unnamed temporary file, read back one at a time by number: what
@@ -16,8 +17,9 @@ public:
     RecordFile(const RecordFile&) = delete;
     RecordFile& operator=(const RecordFile&) = delete;
 
-    /// Appends a record with a sort key. Throws sshpath::Error on a write error (disk full).
-    void put(const std::vector<char>& bytes, std::uint64_t key = 0);
+    /// Appends a record with a sort key. Records are written in blocks of 1 MiB. Throws
+    /// sshpath::Error on a write error (disk full).
+    void put(std::span<const char> bytes, std::uint64_t key = 0);
     std::size_t size() const { return index_.size(); }
     /// Orders the records by key (stable).
     void sort();
@@ -30,8 +32,11 @@ private:
         std::uint64_t offset = 0;
         std::uint64_t size = 0;
     };
+    void flush() const;
     std::FILE* file_ = nullptr;
-    std::uint64_t end_ = 0;
+    std::uint64_t end_ = 0;                ///< bytes put so far (written or pending)
+    mutable std::uint64_t written_ = 0;    ///< bytes written to the file; the rest are in pending_
+    mutable std::vector<char> pending_;
     std::vector<Slot> index_;
     mutable std::vector<char> buffer_;
 };

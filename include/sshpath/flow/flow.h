@@ -209,9 +209,11 @@ struct FlowOptions {
     /// firewall's idle timeout) must still reach it. 120 s covers the longest gap between SYN
     /// retransmissions (64 s).
     double idle_s = 120;
-    /// The same, sooner, for a connection that has closed (a RST, or a FIN each way).
-    double closed_idle_s = 30;
-    std::uint32_t sweep_every = 65536;   ///< TCP packets between looks for idle connections (at most one per 10 s of capture time)
+    /// The same, sooner, for a connection that has closed (a RST, or a FIN each way). Short,
+    /// because a server's capture closes hundreds of attempts a second and each one held here
+    /// counts against max_flows.
+    double closed_idle_s = 5;
+    std::uint32_t sweep_every = 65536;   ///< TCP packets between looks for idle connections (at most one per min(10 s, closed_idle_s) of capture time)
     /// Finished SSH attempts kept in memory; beyond this many, all of them go to a temporary
     /// file (FlowSpill) and come back one at a time (0: from the first one on).
     std::size_t spill_after = 64;
@@ -265,7 +267,7 @@ private:
     enum class State : std::uint8_t {
         kLive,     ///< flow holds the connection
         kIgnored,  ///< not an SSH attempt: forgotten; removed once idle for idle_s (closed_idle_s once closing)
-        kDone,     ///< an SSH attempt already summarised (in done_): kept to the end
+        kDone,     ///< an SSH attempt already summarised (in done_): removed once idle for idle_s
     };
     struct Entry {
         std::unique_ptr<Flow> flow;
