@@ -481,11 +481,24 @@ void FlowTable::add_tcp(const Packet& p) {
             dir.max_end = std::max(dir.max_end, end);
         }
         // Past its key exchange (SSH_MSG_NEWKEYS) a direction is encrypted: nothing more in it
-        // to read, so no more of it is kept. Looked at as the kept bytes double from 8 KiB.
+        // to read, so no more of it is kept. Looked at as the kept bytes double from 2 KiB. Once
+        // both directions are past it, the session is read for good and its bytes go at once (as
+        // for a session found idle): a server's capture holds thousands of such sessions at a time.
         if (flow.interesting && !dir.stream_capped && dir.stream.size() >= dir.parse_at) {
             dir.parse_at *= 2;
-            const SshView v = view_of(flow);
+            SshView v = view_of(flow);
             if ((from_client ? v.client : v.server).newkeys) dir.stream_capped = true;
+            if (v.client.newkeys && v.server.newkeys && !flow.encrypted) {
+                flow.ssh = std::move(v);
+                flow.encrypted = true;
+                for (Direction* d : {&flow.c2s, &flow.s2c}) {
+                    // The bytes only: segments and acknowledgements still count retransmissions.
+                    d->stream_capped = true;
+                    buffered_ -= std::min(buffered_, d->stream.size());
+                    d->kept = d->stream.size();
+                    std::vector<std::uint8_t>().swap(d->stream);
+                }
+            }
         }
         if (dir.payload_bytes == 0 && dir.max_end > 0) {
             std::string_view first(reinterpret_cast<const char*>(p.payload.data()), p.payload.size());

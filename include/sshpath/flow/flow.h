@@ -133,7 +133,7 @@ struct Direction {
     std::optional<PacketRef> fin;
     bool stream_capped = false;
     std::size_t kept = 0;            ///< stream bytes kept (stream is released once the SSH layer is read)
-    std::size_t parse_at = 8192;     ///< stream size at which to look again whether the key exchange is over
+    std::size_t parse_at = 2048;     ///< stream size at which to look again whether the key exchange is over
     bool payload_cut = false;        ///< the snap length cut a segment
 };
 
