@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "sshpath/capture/link_name.h"
+#include "sshpath/capture/netlink.h"
 #include "sshpath/packet/decoder.h"
 #include "sshpath/posix/clock.h"
 #include "sshpath/posix/privileges.h"
@@ -193,56 +194,9 @@ bool interface_exists(const std::string& name) {
 }
 
 std::optional<std::string> route_interface(const packet::IpAddress& address) {
-    if (address.version != 4 && address.version != 6) return std::nullopt;
-    const posix::Fd socket_fd(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
-    const int fd = socket_fd.get();
-    if (fd < 0) return std::nullopt;
-    struct {
-        nlmsghdr header;
-        rtmsg route;
-        char attributes[64];
-    } request{};
-    const unsigned length = address.version == 4 ? 4 : 16;
-    request.header.nlmsg_len = NLMSG_LENGTH(sizeof(rtmsg));
-    request.header.nlmsg_type = RTM_GETROUTE;
-    request.header.nlmsg_flags = NLM_F_REQUEST;
-    request.header.nlmsg_seq = 1;
-    request.route.rtm_family = address.version == 4 ? AF_INET : AF_INET6;
-    request.route.rtm_dst_len = static_cast<unsigned char>(length * 8);
-    auto* attribute = reinterpret_cast<rtattr*>(reinterpret_cast<char*>(&request) + NLMSG_ALIGN(request.header.nlmsg_len));
-    attribute->rta_type = RTA_DST;
-    attribute->rta_len = static_cast<unsigned short>(RTA_LENGTH(length));
-    std::memcpy(RTA_DATA(attribute), address.bytes.data(), length);
-    request.header.nlmsg_len = NLMSG_ALIGN(request.header.nlmsg_len) + RTA_LENGTH(length);
-
-    timeval timeout{1, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    sockaddr_nl kernel{};
-    kernel.nl_family = AF_NETLINK;
-    std::optional<std::string> result;
-    if (sendto(fd, &request, request.header.nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) >= 0) {
-        alignas(nlmsghdr) char buffer[8192];
-        const ssize_t got = recv(fd, buffer, sizeof buffer, 0);
-        int left = static_cast<int>(got);
-        // NLMSG_OK compares the header's u32 length with an int: clang's -Wsign-compare flags the macro.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wsign-compare"
-        for (auto* h = reinterpret_cast<nlmsghdr*>(buffer); got > 0 && NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-#pragma GCC diagnostic pop
-            if (h->nlmsg_type != RTM_NEWROUTE) break;  // NLMSG_ERROR: no route (unreachable, prohibit, ...)
-            auto* route = static_cast<rtmsg*>(NLMSG_DATA(h));
-            int attr_left = static_cast<int>(RTM_PAYLOAD(h));
-            for (auto* a = RTM_RTA(route); RTA_OK(a, attr_left); a = RTA_NEXT(a, attr_left)) {
-                if (a->rta_type != RTA_OIF) continue;
-                int index = 0;
-                std::memcpy(&index, RTA_DATA(a), sizeof index);
-                char name[IF_NAMESIZE] = {};
-                if (if_indextoname(static_cast<unsigned>(index), name) != nullptr) result = name;
-            }
-            break;
-        }
-    }
-    return result;
+    const Route r = parse_route_answer(query_route(address, false));
+    if (!r.found || r.interface.empty()) return std::nullopt;
+    return r.interface;
 }
 
 // --- the filter --------------------------------------------------------------------------------
@@ -340,11 +294,23 @@ constexpr std::uint32_t kShb = 0x0A0D0D0A, kIdb = 1, kIsb = 5, kEpb = 6;
 
 }  // namespace
 
+namespace {
+
+posix::Fd create_dump(const std::string& path) {
+    posix::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!fd.valid()) throw InputError(fmt::format("--write: cannot create '{}': {}", path, std::strerror(errno)));
+    return fd;
+}
+
+}  // namespace
+
 DumpWriter::DumpWriter(const std::string& path, DumpFormat format, int link_type, int snaplen, const std::string& interface,
                        const std::string& filter, const std::string& application)
-    : path_(path), format_(format) {
-    fd_.reset(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (!fd_.valid()) throw InputError(fmt::format("--write: cannot create '{}': {}", path, std::strerror(errno)));
+    : DumpWriter(create_dump(path), path, format, link_type, snaplen, interface, filter, application) {}
+
+DumpWriter::DumpWriter(posix::Fd fd, const std::string& path, DumpFormat format, int link_type, int snaplen,
+                       const std::string& interface, const std::string& filter, const std::string& application)
+    : path_(path), format_(format), fd_(std::move(fd)) {
     std::string header;
     if (format == DumpFormat::kPcap) {
         put<std::uint32_t>(header, 0xa1b2c3d4);  // microsecond timestamps, this machine's byte order
@@ -381,7 +347,7 @@ DumpWriter::~DumpWriter() {
     if (fd_.valid()) flush();
 }
 
-void DumpWriter::add(const RawFrame& frame) {
+void DumpWriter::add(const RawFrame& frame, std::string_view comment) {
     ++packets_;
     const std::int64_t usec = frame.ts_sec * 1000000 + frame.ts_usec;
     if (first_ts_usec_ < 0) first_ts_usec_ = usec;
@@ -401,6 +367,10 @@ void DumpWriter::add(const RawFrame& frame) {
     put<std::uint32_t>(epb, frame.wirelen);
     epb.append(reinterpret_cast<const char*>(frame.data.data()), frame.data.size());
     pad4(epb);
+    if (!comment.empty()) {
+        put_option(epb, 1, comment.substr(0, 65000));  // opt_comment
+        put_option(epb, 0, "");
+    }
     pending_ += block(kEpb, epb);
 }
 

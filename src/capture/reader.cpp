@@ -187,6 +187,9 @@ struct Reader::Impl {
     ReadStats stats;
     packet::Packet packet;
     StopReading stop;
+    RewriteFrame rewrite;
+    std::vector<std::uint8_t> scratch;  ///< the rewritten frame
+    using FrameFn = std::function<void(const packet::Packet&, const RawFrame&)>;
 
     ~Impl() {
         // Closing the pcap_t closes the replaying FILE, which frees its cookie, before the
@@ -243,10 +246,16 @@ struct Reader::Impl {
 
     // Hands one record to the decoder (with the same accounting as a live capture) and the callback.
     void deliver(const std::uint8_t* data, std::uint32_t caplen, std::uint32_t wirelen, std::int64_t sec,
-                 std::int32_t usec, const std::function<void(const packet::Packet&)>& fn) {
-        decode_frame(stats.link_type, RawFrame{sec, usec, caplen, wirelen, std::span<const std::uint8_t>(data, caplen)},
-                     packet, stats);
-        fn(packet);
+                 std::int32_t usec, const FrameFn& fn) {
+        std::span<const std::uint8_t> bytes(data, caplen);
+        if (rewrite) {
+            scratch.assign(data, data + caplen);
+            rewrite(stats.link_type, std::span<std::uint8_t>(scratch));
+            bytes = scratch;
+        }
+        const RawFrame raw{sec, usec, caplen, wirelen, bytes};
+        decode_frame(stats.link_type, raw, packet, stats);
+        fn(packet, raw);
     }
 
     void truncated(std::string message) {
@@ -254,7 +263,7 @@ struct Reader::Impl {
         stats.truncation_message = std::move(message);
     }
 
-    void read_classic(const std::function<void(const packet::Packet&)>& fn) {
+    void read_classic(const FrameFn& fn) {
         const bool sw = header.swapped;
         const std::uint32_t snapshot = header.snapshot;
         for (;;) {
@@ -297,7 +306,7 @@ struct Reader::Impl {
         }
     }
 
-    void read_libpcap(const std::function<void(const packet::Packet&)>& fn) {
+    void read_libpcap(const FrameFn& fn) {
         pcap_pkthdr* hdr = nullptr;
         const u_char* data = nullptr;
         for (;;) {
@@ -355,7 +364,13 @@ int Reader::link_type() const { return impl_->stats.link_type; }
 
 const ReadStats& Reader::stats() const { return impl_->stats; }
 
+void Reader::set_rewrite(RewriteFrame rewrite) { impl_->rewrite = std::move(rewrite); }
+
 void Reader::for_each(const std::function<void(const packet::Packet&)>& fn) {
+    for_each_frame([&fn](const packet::Packet& p, const RawFrame&) { fn(p); });
+}
+
+void Reader::for_each_frame(const std::function<void(const packet::Packet&, const RawFrame&)>& fn) {
     if (impl_->pcap != nullptr)
         impl_->read_libpcap(fn);
     else

@@ -12,12 +12,18 @@
 #include <optional>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <algorithm>
 #include <iostream>
 #include <thread>
 
+#include "cli/bundle.h"
+#include "cli/cloud_options.h"
 #include "cli/commands.h"
+#include "sshpath/client/check.h"
 #include "cli/common.h"
+#include "cli/manual.h"
 #include "sshpath/core/error.h"
 #include "sshpath/facts/facts.h"
 #include "sshpath/posix/clock.h"
@@ -35,30 +41,40 @@ namespace sshpath::cli {
 
 namespace {
 
-constexpr const char* kUsage =
-    "Usage: sshpath COMMAND [OPTIONS]\n"
-    "\n"
-    "Explains, from packets, why an SSH connection fails: which component dropped or reset\n"
-    "it, how sure the packets make us, the packets that prove it, and what to do next.\n"
-    "\n"
-    "Commands:\n"
-    "  analyze FILE...        analyse pcap/pcapng captures ('-' reads standard input)\n"
-    "  capture                capture live while ssh fails elsewhere, then explain (root)\n"
-    "  run -- COMMAND...      run a command (ssh ...) while capturing, then explain (root)\n"
-    "  probe HOST             probe the path to HOST's SSH port: connect, banner, TTL-limited SYNs\n"
-    "  cloud-verify FILE...   evaluate exported cloud rules (NSG, endpoint ACL, security groups,\n"
-    "                         network ACLs, GCP firewall) for one connection, offline\n"
-    "  rules list             list the rules in use\n"
-    "  rules check DIR        load and validate the rules in DIR\n"
-    "  facts                  list the evidence facts rules can use\n"
-    "\n"
-    "Options:\n"
-    "  -h, --help             this help; 'sshpath COMMAND --help' for a command's options\n"
-    "  -V, --version          print the version\n"
-    "\n"
-    "Exit status: 0 the command ran (whatever it found); 2 usage, input or rule errors, or the\n"
-    "report could not be written; 'run' exits as its command did; 'analyze' stopped by SIGINT or\n"
-    "SIGTERM reports on what it read, then exits 130 or 143.\n";
+// What `sshpath --help` says, and the manual page's overview.
+const Overview& overview() {
+    static const Overview o{
+        "Explains, from packets, why an SSH connection fails: which component dropped or reset it, how sure the packets "
+        "make us, the packets that prove it, and what to do next.",
+        {
+            {"analyze FILE...", "analyse pcap/pcapng captures ('-' reads standard input)"},
+            {"capture", "capture live while ssh fails elsewhere, then explain (root)"},
+            {"run -- COMMAND...", "run a command (ssh ...) while capturing, then explain (root)"},
+            {"probe HOST", "probe the path to HOST's SSH port: connect, banner, TTL-limited SYNs"},
+            {"check HOST", "examine this computer for HOST: ssh config, keys, route, firewall (root)"},
+            {"cloud-verify FILE...",
+             "evaluate exported cloud rules (NSG, endpoint ACL, security groups, network ACLs, GCP firewall) for one "
+             "connection, offline"},
+            {"rules list", "list the rules in use"},
+            {"rules check DIR", "load and validate the rules in DIR"},
+            {"rules test [DIR]", "run the rules' test fixtures"},
+            {"facts", "list the evidence facts rules can use"},
+        },
+        {
+            {"-h, --help", "this help; 'sshpath COMMAND --help' for a command's options"},
+            {"-V, --version", "print the version"},
+        },
+        {
+            {"SSHPATH_RULES", "the rules directory when --rules is not given (default: BINDIR/../share/sshpath/rules)"},
+            {"NO_COLOR", "set and not empty: no colour in the text report, unless --color always"},
+            {"COLUMNS", "the text report's width (default: the terminal's, else 80)"},
+        },
+        "0 the command ran (whatever it found); 2 usage, input or rule errors, or the report could not be written; "
+        "'run' exits as its command did; 'analyze' stopped by SIGINT or SIGTERM reports on what it read, then exits "
+        "130 or 143.",
+    };
+    return o;
+}
 
 // After SIGINT or SIGTERM, `analyze` goes on reading this long for what is already on its way
 // (the writer of a pipe got the same Ctrl-C and is flushing its last packets), then reports.
@@ -71,30 +87,40 @@ int cmd_analyze(const std::vector<std::string>& args) {
         "Reads pcap/pcapng captures ('-' for standard input), reconstructs every TCP connection\n"
         "to the SSH port (and connections on other ports that speak SSH, and connections through\n"
         "an HTTP CONNECT or SOCKS proxy asking for the port), and explains how each one ended.\n"
-        "Several files are analysed together as one case.\n"
+        "Several files are analysed together as one case. Two captures of one attempt, one on\n"
+        "the client and one on the VM (or in the middle), are matched packet by packet and say\n"
+        "where the packets vanished; name a capture's place as FILE@client, FILE@vm or\n"
+        "FILE@middle when its packets cannot tell (docs/pair.md).\n"
         "\n"
         "Options");
     desc.add_options()
         ("read,r", po::value<std::vector<std::string>>()->value_name("FILE"), "read FILE, as 'tcpdump -r' does (the same as giving FILE)")
         ("host", po::value<std::string>()->value_name("ADDR"), "only connections to this server address (or proxy requests for it)")
         ("port,p", po::value<std::string>()->default_value("22")->value_name("PORT"), "the SSH port")
-        ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json, jsonl (one JSON object per attempt per line, then a summary object) or markdown")
-        ("detail", po::value<std::string>()->default_value("auto")->value_name("WHICH"), "attempts shown in full: auto (all of them up to 10, else as 'deciding'), all, or deciding (a summary, the attempts that answer for each cause in full, the others one line each)")
+        ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json, jsonl (one JSON object per attempt per line, then a summary object), markdown or html")
+        ("detail", po::value<std::string>()->default_value("auto")->value_name("WHICH"), "attempts shown in full: auto (all of them up to 10, else as for deciding), all or deciding (a summary, the attempts that answer for each cause in full, the others one line each)")
         ("rules", po::value<std::string>()->value_name("DIR"), "use the rules in DIR instead of the installed ones")
         ("explain", "list every rule that matched each connection and the facts its condition read")
         ("max-connections", po::value<std::string>()->value_name("N"), "connections that may be SSH attempts tracked at once per capture (default 10000)")
         ("jobs,j", po::value<std::string>()->value_name("N"), "read up to N capture files at once (default 1; 0: one per CPU)")
         ("keep-in-memory", po::value<std::string>()->value_name("N"), "finished SSH attempts per capture held in memory; beyond N all go to a temporary file in /tmp (default 64; 0: all of them)")
-        ("help,h", "this help");
+        ("client-check", po::value<std::string>()->value_name("FILE"), "a client check saved with 'sshpath check HOST --format json': its facts join the evidence (docs/check.md)");
+    add_color_option(desc);
+    add_cloud_options(desc);
+    add_bundle_options(desc);
+    desc.add_options()("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "file");
     if (vm.count("help")) {
-        std::cout << desc << "\nExamples:\n"
-                  << "  sshpath analyze failing.pcap\n"
-                  << "  sshpath analyze failing.pcapng --host 203.0.113.7 --port 2222 --format json\n"
-                  << "  sshpath analyze a.pcap b.pcap --format markdown > case-1234.md\n"
-                  << "  tcpdump -i any -w - 'tcp port 22 or icmp or icmp6' | sshpath analyze -\n"
-                  << "\nCtrl-C or SIGTERM stops reading (within a second) and reports on what was read; the exit status is\n"
-                  << "then 130 or 143.\n";
+        show_help(desc,
+                  "\nExamples:\n"
+                  "  sshpath analyze failing.pcap\n"
+                  "  sshpath analyze failing.pcapng --host 203.0.113.7 --port 2222 --format json\n"
+                  "  sshpath analyze a.pcap b.pcap --format markdown > case-1234.md\n"
+                  "  sshpath analyze failing.pcap --cloud-rules effective.json --cloud-from 198.51.100.2\n"
+                  "  sshpath analyze client.pcap vm.pcap@vm          (one capture on each end)\n"
+                  "  tcpdump -i any -w - 'tcp port 22 or icmp or icmp6' | sshpath analyze -\n"
+                  "\nCtrl-C or SIGTERM stops reading (within a second) and reports on what was read; the exit status is\n"
+                  "then 130 or 143.\n");
         return 0;
     }
     std::vector<std::string> files = vm.count("read") ? vm["read"].as<std::vector<std::string>>() : std::vector<std::string>{};
@@ -113,10 +139,12 @@ int cmd_analyze(const std::vector<std::string>& args) {
         if (options.jobs == 0) options.jobs = std::max(1u, std::thread::hardware_concurrency());
     }
     std::string format = check_format(vm["format"].as<std::string>(), true);
-    const report::Detail detail = parse_detail(vm["detail"].as<std::string>());
+    parse_detail(vm["detail"].as<std::string>());
     rules::RuleSet rules = load_rules(vm);
     if (std::count(files.begin(), files.end(), "-") > 1)
         throw UsageError("analyze: '-' (standard input) can be given only once");
+    Bundle bundle(vm);
+    bundle.prepare_files(files, options);
     // A signal stops the reading, not the process: what was read is still reported.
     posix::SignalPipe signals;
     std::once_flag armed;
@@ -136,11 +164,30 @@ int cmd_analyze(const std::vector<std::string>& args) {
         return true;
     };
     options.explain = vm.count("explain") > 0;
+    std::optional<client::SavedCheck> saved;
+    if (vm.count("client-check")) {
+        const std::string file = vm["client-check"].as<std::string>();
+        std::ifstream in(file, std::ios::binary);
+        if (!in) throw InputError(fmt::format("--client-check: cannot open '{}'", file));
+        std::stringstream text;
+        text << in.rdbuf();
+        saved = client::read_saved_check(text.str(), file);
+        options.context.push_back(saved->facts);
+    }
+    wire_cloud_rules(vm, options);
     engine::Analysis analysis = engine::analyze(files, options, rules);
     if (stopped)
         analysis.warnings.push_back(fmt::format("interrupted by {}: the report covers the packets read until then",
                                                 posix::signal_name(signals.first_stop_signal())));
-    print_report(analysis, format, vm.count("explain") > 0, detail);
+    if (saved) {
+        analysis.client_check =
+            fmt::format("{}: check of {} on {} at {}", vm["client-check"].as<std::string>(), saved->host, saved->machine, saved->time);
+        analysis.client_findings = saved->notes;
+    }
+    print_report(analysis, format, vm);
+    std::vector<std::pair<std::string, std::string>> sources;
+    for (const auto& f : files) sources.emplace_back(f, f);
+    bundle.write_export(analysis, sources);
     if (const int sig = signals.first_stop_signal()) return posix::exit_status_for_signal(sig);
     return 0;
 }
@@ -173,7 +220,7 @@ int cmd_rules(const std::vector<std::string>& args) {
     po::variables_map vm = parse_command_line(args, desc, "words");
     std::vector<std::string> words = vm.count("words") ? vm["words"].as<std::vector<std::string>>() : std::vector<std::string>{};
     if (vm.count("help") || words.empty()) {
-        std::cout << desc;
+        show_help(desc);
         return words.empty() && !vm.count("help") ? 2 : 0;
     }
     if (words[0] == "list" && words.size() == 1) {
@@ -217,11 +264,15 @@ int cmd_rules(const std::vector<std::string>& args) {
 }
 
 int cmd_facts(const std::vector<std::string>& args) {
-    if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
-        std::cout << "Usage: sshpath facts\n\nLists every evidence fact rules can use: scope, type, value when unobserved, meaning.\n";
+    po::options_description desc(
+        "Usage: sshpath facts\n\nLists every evidence fact rules can use: scope, type, value when unobserved, meaning.\n\nOptions");
+    desc.add_options()("help,h", "this help");
+    const po::variables_map vm = parse_command_line(args, desc, "words");
+    if (vm.count("help")) {
+        show_help(desc);
         return 0;
     }
-    if (!args.empty()) throw UsageError("facts: takes no arguments");
+    if (vm.count("words")) throw UsageError("facts: takes no arguments");
     std::cout << fmt::format("{:<32} {:<8} {:<7} {:<6} {}\n", "fact", "scope", "type", "unset", "meaning");
     for (const auto& f : facts::catalogue())
         std::cout << fmt::format("{:<32} {:<8} {:<7} {:<6} {}\n", f.name, facts::scope_name(f.scope), facts::type_name(f.type),
@@ -233,22 +284,51 @@ int cmd_facts(const std::vector<std::string>& args) {
 
 namespace {
 
+using Command = int (*)(const std::vector<std::string>&);
+
+// The commands, in the order of the overview.
+const std::vector<std::pair<std::string_view, Command>>& commands() {
+    static const std::vector<std::pair<std::string_view, Command>> c = {
+        {"analyze", cmd_analyze}, {"capture", cmd_capture}, {"run", cmd_run},     {"probe", cmd_probe},
+        {"check", cmd_check},     {"cloud-verify", cmd_cloud_verify}, {"rules", cmd_rules}, {"facts", cmd_facts},
+    };
+    return c;
+}
+
+bool is_command(std::string_view name) {
+    return std::any_of(commands().begin(), commands().end(), [&](const auto& c) { return c.first == name; });
+}
+
+// Every command's --help, recorded rather than printed.
+std::vector<HelpPage> help_pages() {
+    HelpCollector collector;
+    for (const auto& [name, run] : commands()) {
+        collector.start(std::string(name));
+        run({"--help"});
+    }
+    return collector.pages;
+}
+
 int dispatch(const std::string& cmd, const std::vector<std::string>& rest) {
     if (cmd == "-h" || cmd == "--help" || cmd == "help") {
-        std::cout << kUsage;
+        std::cout << render_usage(overview());
         return 0;
     }
     if (cmd == "-V" || cmd == "--version") {
         std::cout << "sshpath " << SSHPATH_VERSION << "\n";
         return 0;
     }
-    if (cmd == "analyze") return cmd_analyze(rest);
-    if (cmd == "rules") return cmd_rules(rest);
-    if (cmd == "facts") return cmd_facts(rest);
-    if (cmd == "capture") return cmd_capture(rest);
-    if (cmd == "run") return cmd_run(rest);
-    if (cmd == "probe") return cmd_probe(rest);
-    if (cmd == "cloud-verify") return cmd_cloud_verify(rest);
+    // Generated at build time: the manual page and the bash completion (docs/install.md).
+    if (cmd == "--help-man") {
+        std::cout << render_man(overview(), help_pages(), SSHPATH_VERSION);
+        return 0;
+    }
+    if (cmd == "--help-bash") {
+        std::cout << render_bash(overview(), help_pages());
+        return 0;
+    }
+    for (const auto& [name, run] : commands())
+        if (name == cmd) return run(rest);
     throw UsageError(fmt::format("unknown command '{}' (see 'sshpath --help')", cmd));
 }
 
@@ -283,7 +363,7 @@ int run(int argc, char** argv) {
     StandardOutput output;
     try {
         if (args.empty()) {
-            std::cerr << kUsage;
+            std::cerr << render_usage(overview());
             return 2;
         }
         const int status = dispatch(cmd, std::vector<std::string>(args.begin() + 1, args.end()));
@@ -293,8 +373,7 @@ int run(int argc, char** argv) {
         }
         return status;
     } catch (const po::error& e) {
-        const bool known = cmd == "analyze" || cmd == "rules" || cmd == "capture" || cmd == "run" || cmd == "probe" ||
-                           cmd == "cloud-verify";
+        const bool known = is_command(cmd) && cmd != "facts";
         std::cerr << "sshpath: error: " << e.what() << " (see 'sshpath " << (known ? cmd + " " : "") << "--help')\n";
         return 2;
     } catch (const Error& e) {

@@ -4,8 +4,10 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/cloud_options.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/manual.h"
 #include "sshpath/cloud/evaluate.h"
 #include "sshpath/cloud/load.h"
 #include "sshpath/cloud/render.h"
@@ -15,10 +17,6 @@ namespace po = boost::program_options;
 namespace sshpath::cli {
 
 namespace {
-
-std::vector<std::string> list(const po::variables_map& vm, const char* name) {
-    return vm.count(name) ? vm[name].as<std::vector<std::string>>() : std::vector<std::string>{};
-}
 
 cloud::Address endpoint(const std::string& text, const char* option, int& port) {
     cloud::Address a;
@@ -45,28 +43,26 @@ int cmd_cloud_verify(const std::vector<std::string>& args) {
         ("from", po::value<std::string>()->value_name("ADDR[:PORT]"), "the connection's source: inbound, the client's address as the cloud sees it (after NAT)")
         ("to", po::value<std::string>()->value_name("ADDR:PORT"), "the destination: inbound, the VM's private address and port (classic endpoints: the public port)")
         ("protocol", po::value<std::string>()->default_value("tcp")->value_name("PROTO"), "tcp, udp, icmp, icmpv6 or a protocol number")
-        ("direction", po::value<std::string>()->default_value("inbound")->value_name("DIR"), "inbound (to the VM) or outbound (from the VM)")
-        ("vnet", po::value<std::vector<std::string>>()->composing()->value_name("CIDR"), "the virtual network's address space (Azure's VirtualNetwork tag); repeatable")
-        ("asg", po::value<std::vector<std::string>>()->composing()->value_name("NAME=ADDR"), "ADDR belongs to the group NAME: Azure application security group, AWS security group a rule refers to, GCP source tag or service account; repeatable")
-        ("tag", po::value<std::vector<std::string>>()->composing()->value_name("TAG"), "GCP: a network tag of the VM; repeatable")
-        ("service-account", po::value<std::vector<std::string>>()->composing()->value_name("EMAIL"), "GCP: a service account of the VM; repeatable")
-        ("sshd-port", po::value<std::string>()->default_value("22")->value_name("PORT"), "the port sshd listens on (a classic endpoint forwarding elsewhere is reported)")
+        ("direction", po::value<std::string>()->default_value("inbound")->value_name("DIR"), "inbound (to the VM) or outbound (from the VM)");
+    add_cloud_context_options(desc);
+    desc.add_options()
         ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text or json")
-        ("facts", "list the facts of the proposed `cloud` scope this command computes, and exit")
+        ("facts", "list the facts of the `cloud` scope (flow rules read them as cloud.NAME), and exit")
         ("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "file");
     if (vm.count("help")) {
-        std::cout << desc << "\nExamples:\n"
-                  << "  az network nic list-effective-nsg -g GROUP -n NIC -o json > effective.json\n"
-                  << "  sshpath cloud-verify effective.json --from 198.51.100.2 --to 10.0.0.4:22\n"
-                  << "  sshpath cloud-verify subnet-nsg.json nic-nsg.json --from 198.51.100.2 --to 10.0.0.4:22 --vnet 10.0.0.0/16\n"
-                  << "  sshpath cloud-verify sg.json nacl.json --from 198.51.100.2:51000 --to 10.1.0.5:22 --format json\n";
+        show_help(desc,
+                  "\nExamples:\n"
+                  "  az network nic list-effective-nsg -g GROUP -n NIC -o json > effective.json\n"
+                  "  sshpath cloud-verify effective.json --from 198.51.100.2 --to 10.0.0.4:22\n"
+                  "  sshpath cloud-verify subnet-nsg.json nic-nsg.json --from 198.51.100.2 --to 10.0.0.4:22 --vnet 10.0.0.0/16\n"
+                  "  sshpath cloud-verify sg.json nacl.json --from 198.51.100.2:51000 --to 10.1.0.5:22 --format json\n");
         return 0;
     }
     if (vm.count("facts")) {
         std::cout << fmt::format("{:<30} {:<6} {:<7} {:<6} {}\n", "fact", "scope", "type", "unset", "meaning");
-        for (const auto& f : cloud::facts(cloud::Decision{}))
-            std::cout << fmt::format("{:<30} {:<6} {:<7} {:<6} {}\n", f.name, "cloud", f.type, f.unset, f.description);
+        for (const auto& f : facts::facts_of(facts::Scope::kCloud))
+            std::cout << fmt::format("{:<30} {:<6} {:<7} {:<6} {}\n", f.name, "cloud", facts::type_name(f.type), f.unset, f.description);
         return 0;
     }
     if (!vm.count("file")) throw UsageError("cloud-verify: no rule file given (see 'sshpath cloud-verify --help')");
@@ -91,23 +87,7 @@ int cmd_cloud_verify(const std::vector<std::string>& args) {
     if (dir != "inbound" && dir != "outbound") throw UsageError(fmt::format("--direction: '{}' is neither inbound nor outbound", dir));
     flow.direction = dir == "inbound" ? cloud::Direction::kInbound : cloud::Direction::kOutbound;
 
-    cloud::Context context;
-    for (const auto& v : list(vm, "vnet")) {
-        cloud::Prefix p;
-        if (!cloud::Prefix::parse(v, p)) throw UsageError(fmt::format("--vnet: '{}' is not a CIDR prefix", v));
-        context.vnet.push_back(p);
-    }
-    for (const auto& m : list(vm, "asg")) {
-        const auto eq = m.find('=');
-        cloud::Address a;
-        if (eq == std::string::npos || eq == 0 || !cloud::Address::parse(m.substr(eq + 1), a))
-            throw UsageError(fmt::format("--asg: '{}' is not NAME=ADDRESS", m));
-        context.members.emplace_back(m.substr(0, eq), a);
-    }
-    context.tags = list(vm, "tag");
-    context.service_accounts = list(vm, "service-account");
-    context.sshd_port = parse_port(vm["sshd-port"].as<std::string>(), "--sshd-port");
-
+    const cloud::Context context = cloud_context(vm);
     const cloud::Policy policy = cloud::load_files(vm["file"].as<std::vector<std::string>>());
     const cloud::Decision decision = cloud::evaluate(policy, flow, context);
     const std::string out = format == "json" ? cloud::render_json(decision, SSHPATH_VERSION) : cloud::render_text(decision);

@@ -2,10 +2,16 @@
 
 #include <fmt/format.h>
 
-#include <cstdio>
-#include <iostream>
-#include <cstdlib>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string_view>
+
+#include "cli/manual.h"
 #include "sshpath/posix/resolve.h"
 
 namespace po = boost::program_options;
@@ -13,19 +19,41 @@ namespace fs = std::filesystem;
 
 namespace sshpath::cli {
 
+namespace {
+
+// Narrower than this, wrapping would leave a word or two per row: the report is wrapped at
+// this width and the terminal folds it.
+constexpr long kNarrowest = 40;
+
+}  // namespace
+
 fs::path default_rules_dir() {
-    if (const char* env = std::getenv("SSHPATH_RULES"); env && *env) return env;
-    std::error_code ec;
-    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        // Run from the build tree: use the rules next to the sources.
-        if (fs::exists(exe.parent_path() / "CMakeCache.txt") && fs::is_directory(SSHPATH_RULES_SOURCE_DIR))
-            return SSHPATH_RULES_SOURCE_DIR;
-        fs::path installed = exe.parent_path().parent_path() / "share" / "sshpath" / "rules";
-        if (fs::is_directory(installed)) return installed;
+    if (const char* env = std::getenv("SSHPATH_RULES"); env && *env) {
+        if (!fs::is_directory(env))
+            throw Error(fmt::format("SSHPATH_RULES: '{}' is not a directory (point it at a rules directory, or unset it)", env));
+        return env;
     }
-    if (fs::is_directory(SSHPATH_RULES_INSTALL_DIR)) return SSHPATH_RULES_INSTALL_DIR;
-    return SSHPATH_RULES_SOURCE_DIR;
+    std::vector<fs::path> looked;
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const fs::path dir = exe.parent_path();
+        // The build tree: CMake links build/rules to the sources' rules/ (the binary holds no
+        // source path, so a copy of it never reads the build machine's files).
+        if (fs::exists(dir / "CMakeCache.txt")) {
+            looked.push_back(dir / "rules");
+            if (fs::is_directory(looked.back())) return looked.back();
+        }
+        looked.push_back((dir.parent_path() / "share" / "sshpath" / "rules").lexically_normal());
+        if (fs::is_directory(looked.back())) return looked.back();
+    }
+    looked.emplace_back(SSHPATH_RULES_INSTALL_DIR);
+    if (fs::is_directory(looked.back())) return looked.back();
+    std::string places;
+    for (const auto& p : looked) places += (places.empty() ? "" : ", ") + p.string();
+    throw Error(fmt::format("no rules directory: looked in {}; install sshpath (cmake --install, or the .deb), or set "
+                            "SSHPATH_RULES=DIR or give --rules DIR (the rules/ directory of the sources)",
+                            places));
 }
 
 rules::RuleSet load_rules(const po::variables_map& vm) {
@@ -75,8 +103,8 @@ void parse_host(const std::string& text, engine::AnalyzeOptions& o) {
 }
 
 std::string check_format(const std::string& format, bool jsonl) {
-    if (format != "text" && format != "json" && format != "markdown" && !(jsonl && format == "jsonl"))
-        throw UsageError(fmt::format("--format: '{}' is not one of text, json, {}markdown", format, jsonl ? "jsonl, " : ""));
+    if (format != "text" && format != "json" && format != "markdown" && format != "html" && !(jsonl && format == "jsonl"))
+        throw UsageError(fmt::format("--format: '{}' is not one of text, json, {}markdown, html", format, jsonl ? "jsonl, " : ""));
     return format;
 }
 
@@ -89,6 +117,7 @@ report::Detail parse_detail(const std::string& text) {
 
 po::variables_map parse_command_line(const std::vector<std::string>& args, const po::options_description& desc,
                                     const char* positional) {
+    note_positional(positional);
     po::options_description hidden;
     hidden.add_options()(positional, po::value<std::vector<std::string>>(), "");
     po::options_description all;
@@ -101,19 +130,52 @@ po::variables_map parse_command_line(const std::vector<std::string>& args, const
     return vm;
 }
 
-void print_report(const engine::Analysis& analysis, const std::string& format, bool explain, report::Detail detail) {
+void add_color_option(po::options_description& desc) {
+    auto check = [](const std::string& when) {
+        if (when != "auto" && when != "always" && when != "never")
+            throw UsageError(fmt::format("--color: '{}' is not one of auto, always, never", when));
+    };
+    desc.add_options()("color", po::value<std::string>()->default_value("auto")->value_name("WHEN")->notifier(check),
+                       "colour the text report: auto (on a terminal, unless NO_COLOR is set), always or never");
+}
+
+void set_text_layout(report::ReportOptions& ro, const po::variables_map& vm, int fd) {
+    const std::string when = vm.count("color") ? vm["color"].as<std::string>() : "auto";
+    const bool terminal = isatty(fd) == 1;
+    const char* no_color = std::getenv("NO_COLOR");
+    const char* term = std::getenv("TERM");
+    ro.colour = when == "always" ||
+                (when == "auto" && terminal && !(no_color && *no_color) && !(term && std::string_view(term) == "dumb"));
+    ro.width = 80;
+    if (const char* columns = std::getenv("COLUMNS"); columns && *columns) {
+        char* end = nullptr;
+        const long n = std::strtol(columns, &end, 10);
+        if (*end == '\0' && n > 0) {
+            ro.width = static_cast<std::size_t>(std::max(n, kNarrowest));
+            return;
+        }
+    }
+    winsize ws{};
+    if (terminal && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        ro.width = std::max<std::size_t>(ws.ws_col, kNarrowest);
+}
+
+void print_report(const engine::Analysis& analysis, const std::string& format, const po::variables_map& vm) {
     report::ReportOptions ro;
-    ro.explain = explain;
+    ro.explain = vm.count("explain") > 0;
     ro.version = SSHPATH_VERSION;
-    ro.detail = detail;
+    set_text_layout(ro, vm, STDOUT_FILENO);
+    ro.detail = vm.count("detail") ? parse_detail(vm["detail"].as<std::string>()) : report::Detail::kAuto;
     if (format == "json")
         report::write_json(std::cout, analysis, ro);
     else if (format == "jsonl")
         report::write_jsonl(std::cout, analysis, ro);
     else if (format == "markdown")
         report::write_markdown(std::cout, analysis, ro);
-    else
+    else if (format == "text")
         report::write_text(std::cout, analysis, ro);
+    else
+        std::cout << report::render(analysis, ro, format);
     std::cout.flush();
 }
 

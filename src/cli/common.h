@@ -17,8 +17,9 @@ struct UsageError : Error {
     using Error::Error;
 };
 
-/// --rules DIR, else $SSHPATH_RULES, else the source tree's rules/ when run from the build
-/// directory, else PREFIX/share/sshpath/rules next to the binary, else the configured install dir.
+/// The rules in use when --rules is not given: $SSHPATH_RULES, else BUILD/rules when run from
+/// the build directory (a link to the sources' rules/), else BINDIR/../share/sshpath/rules,
+/// else the configured install directory. Error naming the places looked at when none exists.
 std::filesystem::path default_rules_dir();
 /// Loads the rules named by --rules in vm (or the default directory).
 rules::RuleSet load_rules(const boost::program_options::variables_map& vm);
@@ -36,7 +37,7 @@ std::vector<packet::IpAddress> resolve_addresses(const std::string& name, int fa
 std::vector<packet::IpAddress> resolve_host(const std::string& text, const std::string& what);
 /// An IP address, or a host name resolved once (first address); UsageError when neither.
 void parse_host(const std::string& text, engine::AnalyzeOptions& o);
-/// text | json | markdown (and jsonl when `jsonl`), or UsageError.
+/// text | json | markdown | html (and jsonl when `jsonl`), or UsageError.
 std::string check_format(const std::string& format, bool jsonl = false);
 /// --detail: auto | all | deciding, or UsageError.
 report::Detail parse_detail(const std::string& text);
@@ -45,8 +46,15 @@ report::Detail parse_detail(const std::string& text);
 boost::program_options::variables_map parse_command_line(const std::vector<std::string>& args,
                                                           const boost::program_options::options_description& desc,
                                                           const char* positional);
-/// Renders the analysis in the format and writes it to standard output (std::cout).
-void print_report(const engine::Analysis& analysis, const std::string& format, bool explain,
-                  report::Detail detail = report::Detail::kAuto);
+/// Adds `--color WHEN` (the text report's colour) to a command's options; another WHEN than
+/// auto, always or never is a UsageError when the command line is parsed.
+void add_color_option(boost::program_options::options_description& desc);
+/// Lays the text report out for file descriptor `fd`: the width is $COLUMNS when set, else the
+/// terminal's (TIOCGWINSZ), else 80; colour per --color in vm: 'always', 'never', or 'auto'
+/// (a terminal, unless NO_COLOR is set or TERM is 'dumb').
+void set_text_layout(report::ReportOptions& ro, const boost::program_options::variables_map& vm, int fd);
+/// Renders the analysis in the format (--format, --explain, --detail and --color of vm) and writes
+/// it to standard output (std::cout), one connection at a time except for html.
+void print_report(const engine::Analysis& analysis, const std::string& format, const boost::program_options::variables_map& vm);
 
 }  // namespace sshpath::cli

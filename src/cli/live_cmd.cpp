@@ -16,11 +16,15 @@
 #include <memory>
 #include <optional>
 
+#include "cli/cloud_options.h"
 #include "cli/commands.h"
+#include "cli/bundle.h"
 #include "cli/common.h"
 #include "cli/live_target.h"
+#include "cli/manual.h"
 #include "sshpath/capture/link_name.h"
 #include "sshpath/capture/live.h"
+#include "sshpath/client/watch.h"
 #include "sshpath/engine/live_session.h"
 #include "sshpath/posix/child.h"
 #include "sshpath/posix/clock.h"
@@ -74,6 +78,7 @@ struct LiveArgs {
     bool explain = false, quiet = false;
     po::variables_map vm;
     std::shared_ptr<StatusLine> status;  // the progress line (on a terminal, without --quiet)
+    std::shared_ptr<Bundle> bundle;      // --export, --anonymize
 };
 
 double parse_seconds(const std::string& text, const char* option, bool allow_zero) {
@@ -109,11 +114,14 @@ void add_common_options(po::options_description& desc, bool capture) {
          capture ? "write the report to FILE instead of standard output"
                  : "write the report to FILE instead of standard output (which stays the command's)")
         ("filter", po::value<std::string>()->value_name("EXPR"), "use this libpcap filter instead of the one sshpath builds")
-        ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json or markdown")
+        ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json, markdown or html")
         ("rules", po::value<std::string>()->value_name("DIR"), "use the rules in DIR instead of the installed ones")
         ("explain", "list every rule that matched each connection and the facts its condition read")
-        ("quiet,q", "no progress lines on standard error (errors and the report still appear)")
-        ("help,h", "this help");
+        ("quiet,q", "no progress lines on standard error (errors and the report still appear)");
+    add_color_option(desc);
+    add_bundle_options(desc);
+    add_cloud_options(desc);
+    desc.add_options()("help,h", "this help");
 }
 
 LiveArgs parse_live_args(const std::string& command, const std::vector<std::string>& args, const po::options_description& desc) {
@@ -149,6 +157,9 @@ LiveArgs parse_live_args(const std::string& command, const std::vector<std::stri
         a.filter = expression;
     }
     if (a.write && a.write->empty()) throw UsageError("--write: no file name given");
+    a.bundle = std::make_shared<Bundle>(vm);
+    if (a.bundle->exporting() && !a.write)
+        throw UsageError("--export: a live capture keeps its packets only in the --write file: give --write FILE too");
     if (a.interface && !capture::interface_exists(*a.interface))
         throw UsageError(fmt::format("--interface: no interface '{}' here (interfaces: {})", *a.interface, [] {
             std::string out;
@@ -179,7 +190,21 @@ struct Prepared {
     std::unique_ptr<capture::DumpWriter> writer;
     rules::RuleSet rules;
     posix::Fd report;  // --report FILE, opened before the privileges go
+    std::unique_ptr<client::FirewallWatch> client;  // the client check, made as root (sshpath check)
 };
+
+// As root, before the capture: the client computer examined as `sshpath check` does (ssh -G
+// with the command's own arguments, run as the user); a helper keeps root to read the firewall
+// counters again when the capture ends.
+std::unique_ptr<client::FirewallWatch> watch_client(const Target& t, const std::vector<std::string>& ssh_args) {
+    if (!posix::is_root() || t.host.empty()) return nullptr;
+    client::CheckOptions o;
+    o.host = t.host;
+    o.port = t.analyze.ssh_port;
+    o.ssh_args = ssh_args;
+    o.version = SSHPATH_VERSION;
+    return std::make_unique<client::FirewallWatch>(o);
+}
 
 // The filter sshpath builds for the target: its connections, and the ICMP errors.
 void build_filter(Prepared& p) {
@@ -199,7 +224,8 @@ void build_filter(Prepared& p) {
 // Opens the capture (root), sets the filter and opens the --write and --report files:
 // everything that needs privileges. Nothing here starts reading packets.
 Prepared prepare(const LiveArgs& a, Target target, const std::optional<Identity>& file_owner) {
-    Prepared p{std::move(target), "", "", "", nullptr, nullptr, load_rules(a.vm), posix::Fd()};
+    Prepared p{std::move(target), "", "", "", nullptr, nullptr, load_rules(a.vm), posix::Fd(), nullptr};
+    wire_cloud_rules(a.vm, p.target.analyze);
     p.target.proxies = parse_proxies(a.proxies);
     if (!p.target.proxies.empty() && p.target.filter_port == 0) p.target.filter_port = p.target.analyze.ssh_port;
     p.interface = a.interface ? *a.interface : choose_interface(p.target, p.target.notes);
@@ -228,6 +254,16 @@ Prepared prepare(const LiveArgs& a, Target target, const std::optional<Identity>
                                                          fmt::format("sshpath {}", SSHPATH_VERSION));
         if (file_owner && !p.writer->chown(file_owner->uid, file_owner->gid))
             throw UsageError(fmt::format("--write: cannot give '{}' to {}: {}", *a.write, posix::describe(*file_owner), std::strerror(errno)));
+    }
+    if (a.bundle->exporting()) {
+        // Created now, while sshpath may still create files where the user may not, and given to
+        // the user, as --write and --report are; written once the report is out.
+        const std::string& path = a.bundle->export_path();
+        posix::Fd& fd = a.bundle->opened_export();
+        fd.reset(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+        if (!fd.valid()) throw UsageError(fmt::format("--export: cannot create '{}': {}", path, std::strerror(errno)));
+        if (file_owner && fchown(fd.get(), file_owner->uid, file_owner->gid) != 0)
+            throw UsageError(fmt::format("--export: cannot give '{}' to {}: {}", path, posix::describe(*file_owner), std::strerror(errno)));
     }
     if (a.report) {
         p.report.reset(::open(a.report->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
@@ -272,9 +308,8 @@ void print_live_report(const engine::Analysis& analysis, const LiveArgs& a, cons
     ro.explain = a.explain;
     ro.version = SSHPATH_VERSION;
     ro.live = &trailer;
-    const std::string out = a.format == "json"       ? report::render_json(analysis, ro)
-                            : a.format == "markdown" ? report::render_markdown(analysis, ro)
-                                                     : report::render_text(analysis, ro);
+    set_text_layout(ro, a.vm, report_fd >= 0 ? report_fd : STDOUT_FILENO);
+    const std::string out = a.bundle->anonymize_report(report::render(analysis, ro, a.format));
     if (report_fd >= 0) {
         if (const int e = posix::write_all(report_fd, out))
             throw Error(fmt::format("--report: cannot write '{}': {}", *a.report, std::strerror(e)));
@@ -319,6 +354,7 @@ int capture_and_report(const LiveArgs& a, Prepared& p, posix::SignalPipe& signal
     };
     if (a.status->enabled()) hooks.progress = [&a, run = child != nullptr](const engine::LiveProgress& p) { show_progress(a, p, run); };
     hooks.conclusive = [&a](const engine::ConclusiveVerdict& c, bool running) { tell_verdict(a, c, running); };
+    if (p.client) hooks.context_at_end = [&p] { return std::vector<facts::FactSet>{p.client->finish()}; };
     const std::string started = posix::utc_timestamp(posix::wall_now());
     engine::LiveSession session(*p.cap, p.rules, p.target.analyze, p.writer.get(), signals, settings, std::move(hooks));
     engine::LiveOutcome o = session.run(child, argv);
@@ -335,7 +371,16 @@ int capture_and_report(const LiveArgs& a, Prepared& p, posix::SignalPipe& signal
             o.analysis.warnings.push_back(fmt::format("could not write all of '{}': {}; the file holds the packets before the error",
                                                       p.writer->path(), p.writer->error()));
     }
+    if (p.client) {
+        o.analysis.client_check = "sshpath check, as root before the capture; counters read again after it";
+        o.analysis.client_findings = client::finding_lines(p.client->result());
+    }
     print_live_report(o.analysis, a, make_trailer(a, p, o, started, user), p.report.get());
+    if (a.bundle->exporting()) {
+        std::vector<std::pair<std::string, std::string>> sources;
+        for (const auto& c : o.analysis.captures) sources.emplace_back(c.file, *a.write);
+        a.bundle->write_export(o.analysis, sources);
+    }
     // `run` ends as its command did, as time(1) and strace do.
     return o.command ? o.command->exit_status : 0;
 }
@@ -366,7 +411,7 @@ void require_dashes(const std::vector<std::string>& args, const po::options_desc
     }
 }
 
-void print_help(const po::options_description& desc, const char* examples) { std::cout << desc << "\nExamples:\n" << examples; }
+void print_help(const po::options_description& desc, const char* examples) { show_help(desc, std::string("\nExamples:\n") + examples); }
 
 // The progress lines both commands print once the capture is open.
 void announce(const LiveArgs& a, const Prepared& p) {
@@ -403,7 +448,9 @@ int cmd_capture(const std::vector<std::string>& args) {
     Target target = a.host ? explicit_target(*a.host, port) : any_host_target(port);
     const std::optional<Identity> sudo = posix::sudo_user();
     const bool root = posix::is_root();
+    auto client_watch = watch_client(target, {});
     Prepared p = prepare(a, std::move(target), sudo);
+    p.client = std::move(client_watch);
     const Identity drop_to = !root ? posix::current_user() : sudo ? *sudo : posix::nobody();
     if (const auto why = posix::become(drop_to, false, false)) throw Error(fmt::format("cannot drop privileges: {}", *why));
     const std::string user = root ? fmt::format("root only to open the capture, then {}", posix::describe(drop_to))
@@ -466,7 +513,10 @@ int cmd_run(const std::vector<std::string>& args) {
         target = ssh_target(*program, std::vector<std::string>(command.begin() + 1, command.end()), run_as, a.port, !a.proxies.empty());
     else
         target = any_host_target(a.port.value_or(22));
+    auto client_watch = watch_client(target, !a.host && base == "ssh" ? std::vector<std::string>(command.begin() + 1, command.end())
+                                                                      : std::vector<std::string>{});
     Prepared p = prepare(a, std::move(target), sudo);
+    p.client = std::move(client_watch);
 
     posix::SignalPipe signals;
     announce(a, p);

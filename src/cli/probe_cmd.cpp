@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/manual.h"
 #include "sshpath/probe/decide.h"
 #include "sshpath/probe/render.h"
 #include "sshpath/probe/runner.h"
@@ -73,10 +74,11 @@ int cmd_probe(const std::vector<std::string>& args) {
         ("help,h", "this help");
     po::variables_map vm = parse_command_line(args, desc, "host");
     if (vm.count("help")) {
-        std::cout << desc << "\nExamples:\n"
-                  << "  sudo sshpath probe 203.0.113.7\n"
-                  << "  sudo sshpath probe vm.example --port 2222 --format json --write probe.pcap\n"
-                  << "  sshpath probe 203.0.113.7            # without root: the connect and banner test only\n";
+        show_help(desc,
+                  "\nExamples:\n"
+                  "  sudo sshpath probe 203.0.113.7\n"
+                  "  sudo sshpath probe vm.example --port 2222 --format json --write probe.pcap\n"
+                  "  sshpath probe 203.0.113.7            # without root: the connect and banner test only\n");
         return 0;
     }
     if (!vm.count("host")) throw UsageError("probe: no host given (see 'sshpath probe --help')");
@@ -100,6 +102,7 @@ int cmd_probe(const std::vector<std::string>& args) {
     cfg.trace = vm.count("no-trace") == 0;
     if (vm.count("write")) cfg.write_path = vm["write"].as<std::string>();
     const std::string format = check_format(vm["format"].as<std::string>());
+    if (format == "html") throw UsageError("probe: --format html is not available here: use text, json or markdown");
     cfg.target = hosts[0];
     cfg.address = resolve_host(hosts[0], "probe").front();
     const rules::RuleSet rules = load_rules(vm);

@@ -4,10 +4,10 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <cstdlib>
 
 #include "cli/common.h"
 #include "cli/live_target.h"
+#include "sshpath/client/ssh_config.h"
 #include "sshpath/posix/child.h"
 
 namespace sshpath::cli {
@@ -31,22 +31,13 @@ SshConfig ssh_config(const std::string& ssh, const std::vector<std::string>& arg
     const std::string& text = out.text;
     SshConfig c;
     if (out.status != 0) return c;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        std::size_t nl = text.find('\n', start);
-        if (nl == std::string::npos) nl = text.size();
-        const std::string line = text.substr(start, nl - start);
-        start = nl + 1;
-        const std::size_t sp = line.find(' ');
-        if (sp == std::string::npos) continue;
-        const std::string key = line.substr(0, sp), value = line.substr(sp + 1);
-        if (key == "hostname") c.hostname = value, c.ok = true;
-        if (key == "port") c.port = std::atoi(value.c_str());
-        if (key == "proxycommand" && value != "none") c.proxycommand = value;
-        if (key == "proxyjump" && value != "none") c.proxyjump = value;
-        if (key == "addressfamily") c.family = value == "inet" ? AF_INET : value == "inet6" ? AF_INET6 : AF_UNSPEC;
-    }
-    if (c.port < 1 || c.port > 65535) c.port = 22;
+    const client::SshSettings s = client::parse_ssh_g(text);
+    c.ok = !s.hostname.empty();
+    c.hostname = s.hostname;
+    c.port = s.port;
+    c.proxycommand = s.proxy_command;
+    c.proxyjump = s.proxy_jump;
+    c.family = s.address_family == "inet" ? AF_INET : s.address_family == "inet6" ? AF_INET6 : AF_UNSPEC;
     return c;
 }
 

@@ -161,7 +161,7 @@ bool Evaluation::classic(Flow& f) {
     }
     if (ep) {
         EndpointUse use{ep->name, ep->public_port, ep->private_port, context_.sshd_port, ep->private_port != context_.sshd_port,
-                        ep->vm, ep->file};
+                        ep->vm, ep->file, ""};
         if (use.mismatch)
             d_.notes.push_back(fmt::format("endpoint {} forwards public port {} to private port {}, but sshd listens on {}: "
                                            "connections reach a port nothing listens on",
@@ -203,7 +203,7 @@ void Evaluation::azure() {
     };
     std::stable_sort(nsgs.begin(), nsgs.end(), [&](auto* a, auto* b) { return rank(a) < rank(b); });
     for (const auto* t : nsgs) add(first_match(*t, f, matcher_));
-    if (!nsgs.empty() && in && !is_private(f.destination))
+    if (!nsgs.empty() && in && !is_private(f.destination) && !matcher_.in_vnet(f.destination))
         d_.notes.push_back(fmt::format("{} is a public address: NSGs see the VM's private address (Azure translates the public "
                                        "one first); give --to PRIVATE-ADDRESS:PORT",
                                        f.destination.str()));
@@ -216,10 +216,6 @@ void Evaluation::azure() {
 void Evaluation::aws() {
     std::vector<const RuleTable*> nacls, groups;
     for (const auto& t : policy_.tables) (t.kind == TableKind::kNetworkAcl ? nacls : groups).push_back(&t);
-    if (nacls.size() > 1)
-        throw InputError(fmt::format("{} network ACLs given ({}, {}, ...): a subnet has exactly one; export the subnet's with "
-                                     "aws ec2 describe-network-acls --filters Name=association.subnet-id,Values=SUBNET-ID",
-                                     nacls.size(), nacls[0]->name, nacls[1]->name));
     const bool in = flow_.direction == Direction::kInbound;
     auto groups_step = [&] {
         Step s;
@@ -316,10 +312,6 @@ void Evaluation::gcp() {
     std::vector<const RuleTable*> nets;
     for (const auto& t : policy_.tables)
         if (t.kind == TableKind::kGcpFirewall) nets.push_back(&t);
-    if (nets.size() > 1)
-        throw InputError(fmt::format("firewall rules of {} networks given ({}, {}, ...): export the VM's network only "
-                                     "(gcloud compute firewall-rules list --filter=network:NAME --format=json)",
-                                     nets.size(), nets[0]->name, nets[1]->name));
     add(first_match(*nets.front(), flow_, matcher_));
 }
 
@@ -335,6 +327,7 @@ void Evaluation::finish() {
     for (const auto& s : steps_) {
         if (before)
             for (const auto& m : s.layer.maybe) {
+                if (!d_.uncertain) d_.uncertain_why = m;
                 d_.uncertain = true;
                 d_.notes.push_back(m);
             }
@@ -344,7 +337,10 @@ void Evaluation::finish() {
         std::string c = !s.fix.empty() ? s.fix : s.table ? detail::fix_command(*s.table, s.rule, s.flow, context_) : "";
         if (!c.empty()) d_.change_commands.push_back(c);
     }
-    if (!return_fix_.empty()) d_.change_commands.push_back(return_fix_);
+    if (!return_fix_.empty()) {
+        d_.change_commands.push_back(return_fix_);
+        d_.return_path->command = return_fix_;
+    }
     if (!decider) {
         d_.access = "no-rule";
         d_.notes.push_back("no rule in the files applies to this flow");
@@ -356,19 +352,17 @@ void Evaluation::finish() {
     d_.next = decider->layer.next;
     if (d_.endpoint && d_.endpoint->mismatch) {
         for (const auto& e : policy_.endpoints)
-            if (e.name == d_.endpoint->name) d_.change_commands.push_back(detail::fix_endpoint_port(e, context_.sshd_port));
+            if (e.name == d_.endpoint->name) {
+                d_.endpoint->command = detail::fix_endpoint_port(e, context_.sshd_port);
+                d_.change_commands.push_back(d_.endpoint->command);
+            }
     }
 }
 
 Decision Evaluation::run() {
     if (flow_.source.family != flow_.destination.family)
         throw InputError(fmt::format("--from {} and --to {} are not of the same address family", flow_.source.str(), flow_.destination.str()));
-    std::set<std::string> clouds;
-    for (const auto& t : policy_.tables) clouds.insert(std::string(cloud_name(t.cloud == Cloud::kAzureClassic ? Cloud::kAzure : t.cloud)));
-    if (!policy_.endpoints.empty() || !policy_.loose_acls.empty()) clouds.insert("azure");
-    if (clouds.size() > 1)
-        throw InputError(fmt::format("the files describe rules of {} clouds ({}, {}): give one cloud's files at a time", clouds.size(),
-                                     *clouds.begin(), *std::next(clouds.begin())));
+    check(policy_);
     d_.flow = flow_text(flow_);
     d_.direction = std::string(direction_name(flow_.direction));
     d_.protocol = protocol_name(flow_.protocol);
@@ -377,21 +371,38 @@ Decision Evaluation::run() {
     d_.source_port = flow_.source_port;
     d_.destination_port = flow_.destination_port;
     d_.notes = policy_.notes;
-    if (policy_.has(Cloud::kAws)) {
-        d_.cloud = "aws";
-        aws();
-    } else if (policy_.has(Cloud::kGcp)) {
-        d_.cloud = "gcp";
-        gcp();
-    } else {
-        d_.cloud = !policy_.has(Cloud::kAzure) && policy_.has(Cloud::kAzureClassic) ? "azure-classic" : "azure";
-        azure();
-    }
+    const Cloud cloud = policy_.cloud();
+    d_.cloud = std::string(cloud_name(cloud));
+    if (cloud == Cloud::kAws) aws();
+    else if (cloud == Cloud::kGcp) gcp();
+    else azure();
     finish();
     return d_;
 }
 
 }  // namespace
+
+void check(const Policy& policy) {
+    std::set<std::string> clouds;
+    std::vector<const RuleTable*> nacls, nets;
+    for (const auto& t : policy.tables) {
+        clouds.insert(std::string(cloud_name(t.cloud == Cloud::kAzureClassic ? Cloud::kAzure : t.cloud)));
+        if (t.kind == TableKind::kNetworkAcl) nacls.push_back(&t);
+        if (t.kind == TableKind::kGcpFirewall) nets.push_back(&t);
+    }
+    if (!policy.endpoints.empty() || !policy.loose_acls.empty()) clouds.insert("azure");
+    if (clouds.size() > 1)
+        throw InputError(fmt::format("the files describe rules of {} clouds ({}, {}): give one cloud's files at a time", clouds.size(),
+                                     *clouds.begin(), *std::next(clouds.begin())));
+    if (nacls.size() > 1)
+        throw InputError(fmt::format("{} network ACLs given ({}, {}, ...): a subnet has exactly one; export the subnet's with "
+                                     "aws ec2 describe-network-acls --filters Name=association.subnet-id,Values=SUBNET-ID",
+                                     nacls.size(), nacls[0]->name, nacls[1]->name));
+    if (nets.size() > 1)
+        throw InputError(fmt::format("firewall rules of {} networks given ({}, {}, ...): export the VM's network only "
+                                     "(gcloud compute firewall-rules list --filter=network:NAME --format=json)",
+                                     nets.size(), nets[0]->name, nets[1]->name));
+}
 
 Decision evaluate(const Policy& policy, const Flow& flow, const Context& context) {
     return Evaluation(policy, flow, context).run();

@@ -8,11 +8,8 @@ namespace {
 
 using I = std::int64_t;
 
-Fact b(std::string_view name, bool v, std::string_view d) { return Fact{name, "bool", "false", d, v}; }
-Fact i(std::string_view name, I v, std::string_view unset, std::string_view d) { return Fact{name, "int", unset, d, v}; }
-Fact s(std::string_view name, std::string v, std::string_view d) { return Fact{name, "string", "\"\"", d, std::move(v)}; }
-
-std::string rule_words(const RuleRef& r) {
+// "AllowSSH (priority 300, allow)", "100 (deny)".
+std::string rule_brief(const RuleRef& r) {
     if (r.name.empty()) return "";
     std::string out = r.name;
     if (r.priority >= 0 && r.name != std::to_string(r.priority)) out += fmt::format(" (priority {}, {})", r.priority, r.access);
@@ -22,45 +19,74 @@ std::string rule_words(const RuleRef& r) {
 
 }  // namespace
 
-std::vector<Fact> facts(const Decision& d) {
-    const bool ran = !d.access.empty();
-    const RuleRef rule = d.rule.value_or(RuleRef{});
+std::string RuleRef::head() const {
+    std::string out = name;
+    const bool numbered = priority >= 0 && name != std::to_string(priority);
+    if (numbered) out += fmt::format(" (priority {}{})", priority, is_default ? ", default rule" : "");
+    else if (priority >= 0 && is_default) out += " (default rule)";
+    return out;
+}
+
+std::string RuleRef::place() const {
+    std::string out = table_kind;
+    if (!table.empty()) out += " " + table;
+    if (!level.empty()) out += fmt::format(" ({} level)", level == "nic" ? "NIC" : "subnet");
+    return out;
+}
+
+facts::FactSet facts(const Decision& d, const AddressOrigin& origin) {
+    namespace C = facts::cloud;
+    facts::FactSet fs(facts::Scope::kCloud);
+    fs.set(C::rules_loaded, true);
+    fs.set(C::provider, d.cloud);
+    if (d.access.empty()) return fs;
+    const bool in = d.direction != "outbound";
+    fs.set(C::evaluated, true);
+    if (d.uncertain) fs.set(C::needs, d.uncertain_why);
+    fs.set(C::client_address, in ? d.source : d.destination);
+    fs.set(C::client_address_from, origin.client);
+    fs.set(C::vm_address, in ? d.destination : d.source);
+    fs.set(C::vm_address_from, origin.vm);
+    fs.set(C::flow, d.flow);
+    fs.set(C::access, d.access);
+    fs.set(C::component, d.component);
+    if (d.rule) {
+        const RuleRef& r = *d.rule;
+        const bool implicit = r.priority < 0 && r.is_default;  // "(no rule allows it)", "(no endpoint)"
+        fs.set(C::decided_by, fmt::format("{}{} in {}", implicit ? "" : "rule ", r.head(), r.place()));
+        fs.set(C::rule, r.name);
+        fs.set(C::rule_priority, r.priority);
+        fs.set(C::rule_default, r.is_default);
+        fs.set(C::rule_text, r.text);
+        fs.set(C::rule_table, r.table);
+        fs.set(C::rule_level, r.level);
+        fs.set(C::rule_file, r.file);
+    }
+    fs.set(C::next_rules, static_cast<I>(d.next.size()));
+    if (!d.next.empty()) fs.set(C::next_rule, rule_brief(d.next.front()));
     I denying = 0;
     for (const auto& l : d.layers) denying += l.access == "deny";
-    const ReturnPath rp = d.return_path.value_or(ReturnPath{});
-    const EndpointUse ep = d.endpoint.value_or(EndpointUse{});
-    return {
-        b("rules_loaded", ran, "cloud rule exports were given and evaluated for the connection"),
-        s("provider", d.cloud, "the cloud whose rules were evaluated: azure, azure-classic, aws, gcp"),
-        s("flow", d.flow, "the connection evaluated: tcp 198.51.100.2:* -> 10.0.0.4:22 inbound (the client as the cloud sees it)"),
-        s("access", d.access, "what the rules do to the connection: allow, deny, or no-rule (no rule in the files applies)"),
-        s("component", d.component,
-          "who decided: nsg (network security group, security group, GCP firewall rule) or acl (endpoint ACL, network ACL)"),
-        s("rule", rule.name, "the deciding rule's name (DenySSH, 100, or (no rule allows it) when the cloud's implicit deny decided)"),
-        i("rule_priority", rule.priority, "-1", "the deciding rule's priority, rule number or order; -1 for an implicit rule"),
-        b("rule_default", rule.is_default, "the deciding rule is a default or implied rule of the cloud, not one someone wrote"),
-        s("rule_text", rule.text, "the deciding rule in one line: Deny tcp from 198.51.100.0/24 port * to * port 22"),
-        s("rule_table", rule.table, "the NSG, security group, network ACL, endpoint or GCP network that holds the deciding rule"),
-        s("rule_level", rule.level, "Azure: where that NSG is attached: subnet, nic, or empty when the exports do not say"),
-        s("rule_file", rule.file, "the file the deciding rule came from"),
-        i("next_rules", static_cast<I>(d.next.size()), "0", "rules of the deciding layer that would have matched next"),
-        s("next_rule", d.next.empty() ? "" : rule_words(d.next.front()), "the first of them: name (priority, access)"),
-        i("layers", static_cast<I>(d.layers.size()), "0",
-          "layers the connection crosses: endpoint, subnet and NIC NSGs, security groups, network ACL, GCP firewall"),
-        i("layers_denying", denying, "0", "how many of those layers deny the connection"),
-        s("return_access", rp.access,
-          "stateless network ACLs: what happens to the replies: allow, deny, partial (some client ports), or empty"),
-        s("return_denied_ports", rp.denied_ports, "client ports whose replies the network ACL drops (1024-32767)"),
-        s("return_rule", rule_words(rp.rule), "the network ACL rule deciding the replies"),
-        b("endpoint", d.endpoint.has_value(), "an Azure classic endpoint forwards the connection"),
-        i("endpoint_public_port", ep.public_port, "-1", "the endpoint's public port"),
-        i("endpoint_private_port", ep.private_port, "-1", "the endpoint's private port, where it forwards on the VM"),
-        b("endpoint_port_mismatch", ep.mismatch, "the endpoint's private port differs from the port sshd listens on"),
-        b("uncertain", d.uncertain,
-          "a rule before the deciding one may match: the answer depends on what the exports do not say (membership, tags)"),
-        s("change_command", d.change_commands.empty() ? "" : d.change_commands.front(),
-          "a command that lets the connection through the first layer that blocks it"),
-    };
+    fs.set(C::layers, static_cast<I>(d.layers.size()));
+    fs.set(C::layers_denying, denying);
+    fs.set(C::uncertain, d.uncertain);
+    if (!d.change_commands.empty()) fs.set(C::change_command, d.change_commands.front());
+    if (d.return_path) {
+        fs.set(C::return_access, d.return_path->access);
+        fs.set(C::return_denied_ports, d.return_path->denied_ports);
+        fs.set(C::return_rule, rule_brief(d.return_path->rule));
+        fs.set(C::return_command, d.return_path->command);
+    }
+    if (d.endpoint) {
+        const EndpointUse& e = *d.endpoint;
+        fs.set(C::endpoint, true);
+        fs.set(C::endpoint_name, e.name);
+        fs.set(C::endpoint_public_port, e.public_port);
+        fs.set(C::endpoint_private_port, e.private_port);
+        fs.set(C::sshd_port, e.sshd_port);
+        fs.set(C::endpoint_port_mismatch, e.mismatch);
+        fs.set(C::endpoint_command, e.command);
+    }
+    return fs;
 }
 
 }  // namespace sshpath::cloud

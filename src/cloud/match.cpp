@@ -40,6 +40,10 @@ Matcher::Matcher(const Policy& policy, const Context& context) : policy_(policy)
         if (std::find(vnet_.begin(), vnet_.end(), p) == vnet_.end()) vnet_.push_back(p);
 }
 
+bool Matcher::in_vnet(const Address& a) const {
+    return std::any_of(vnet_.begin(), vnet_.end(), [&](const Prefix& p) { return p.contains(a); });
+}
+
 Match Matcher::group(const std::string& name, const Address& a, std::string& why) const {
     bool known = false, member = false;
     for (const auto& [group, address] : context_.members)
@@ -60,9 +64,6 @@ Match Matcher::group(const std::string& name, const Address& a, std::string& why
 }
 
 Match Matcher::address(const AddressTerm& t, const Address& a, std::string& why, const Address* vm) const {
-    auto in_vnet = [&] {
-        return std::any_of(vnet_.begin(), vnet_.end(), [&](const Prefix& p) { return p.contains(a); });
-    };
     switch (t.kind) {
     case AddressTerm::Kind::kAny: return Match::kYes;
     case AddressTerm::Kind::kPrefix: return t.prefix.contains(a) ? Match::kYes : Match::kNo;
@@ -72,12 +73,12 @@ Match Matcher::address(const AddressTerm& t, const Address& a, std::string& why,
     if (t.name == "AzureLoadBalancer") return a == load_balancer() ? Match::kYes : Match::kNo;
     if (t.name == "VirtualNetwork") {
         if (a == load_balancer() || (vm && a == *vm)) return Match::kYes;
-        if (!vnet_.empty()) return in_vnet() ? Match::kYes : Match::kNo;
+        if (!vnet_.empty()) return in_vnet(a) ? Match::kYes : Match::kNo;
         if (!is_private(a)) return Match::kNo;
         why = "the virtual network's address space is unknown (give --vnet CIDR or the VNet's export)";
         return Match::kMaybe;
     }
-    if (t.name == "Internet") return !is_private(a) && !in_vnet() && !(a == load_balancer()) ? Match::kYes : Match::kNo;
+    if (t.name == "Internet") return !is_private(a) && !in_vnet(a) && !(a == load_balancer()) ? Match::kYes : Match::kNo;
     why = fmt::format("the address ranges of service tag {} are not in the export (az network nic list-effective-nsg expands them)",
                       t.name);
     return Match::kMaybe;

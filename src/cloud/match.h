@@ -22,6 +22,8 @@ public:
     /// `vm`: the VM's own address (in the virtual network whatever the exports say), or nullptr.
     Match addresses(const std::vector<AddressTerm>& terms, const Address& a, std::string& why, const Address* vm = nullptr) const;
     bool vnet_known() const { return !vnet_.empty(); }
+    /// Inside the virtual network's address space (the exports' and --vnet's).
+    bool in_vnet(const Address& a) const;
 
 private:
     Match address(const AddressTerm& t, const Address& a, std::string& why, const Address* vm) const;

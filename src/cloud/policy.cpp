@@ -111,4 +111,10 @@ bool Policy::has(Cloud c) const {
     return false;
 }
 
+Cloud Policy::cloud() const {
+    if (has(Cloud::kAws)) return Cloud::kAws;
+    if (has(Cloud::kGcp)) return Cloud::kGcp;
+    return !has(Cloud::kAzure) && has(Cloud::kAzureClassic) ? Cloud::kAzureClassic : Cloud::kAzure;
+}
+
 }  // namespace sshpath::cloud

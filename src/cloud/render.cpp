@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <variant>
 
 namespace sshpath::cloud {
 
@@ -17,16 +18,6 @@ std::string capital(std::string s) {
 
 std::string access_words(const std::string& a) { return a == "no-rule" ? "No rule" : capital(a); }
 
-// "DenySSH (priority 100)", "DenyAllInBound (priority 65500, default rule)", "90" (a network ACL
-// rule number or endpoint ACL order is its name), "(no rule allows it)".
-std::string rule_head(const RuleRef& r) {
-    std::string out = r.name;
-    const bool numbered = r.priority >= 0 && r.name != std::to_string(r.priority);
-    if (numbered) out += fmt::format(" (priority {}{})", r.priority, r.is_default ? ", default rule" : "");
-    else if (r.priority >= 0 && r.is_default) out += " (default rule)";
-    return out;
-}
-
 // "AllowSSH (priority 300, allow)", "DenyAllInBound (priority 65500, deny, default rule)".
 std::string rule_brief(const RuleRef& r) {
     std::string out = r.name + " (";
@@ -36,13 +27,7 @@ std::string rule_brief(const RuleRef& r) {
     return out + ")";
 }
 
-std::string where(const RuleRef& r) {
-    std::string out = r.table_kind;
-    if (!r.table.empty()) out += " " + r.table;
-    if (!r.level.empty()) out += fmt::format(" ({} level)", r.level == "nic" ? "NIC" : "subnet");
-    if (!r.file.empty()) out += ", file " + r.file;
-    return out;
-}
+std::string where(const RuleRef& r) { return r.file.empty() ? r.place() : r.place() + ", file " + r.file; }
 
 ordered_json rule_json(const RuleRef& r) {
     ordered_json j;
@@ -73,7 +58,7 @@ ordered_json rules_json(const std::vector<RuleRef>& rules) {
 std::string render_text(const Decision& d) {
     std::string out = fmt::format("Access: {}\n", access_words(d.access));
     if (d.rule) {
-        out += fmt::format("Rule: {}\n", rule_head(*d.rule));
+        out += fmt::format("Rule: {}\n", d.rule->head());
         if (!d.rule->text.empty()) out += fmt::format("  {}\n", d.rule->text);
         out += fmt::format("  in {}\n", where(*d.rule));
     }
@@ -87,14 +72,14 @@ std::string render_text(const Decision& d) {
     if (d.layers.size() > 1 || d.return_path) {
         out += "Layers:\n";
         for (std::size_t i = 0; i < d.layers.size(); ++i)
-            out += fmt::format("  {}. {}: {} by {}\n", i + 1, d.layers[i].what, d.layers[i].access, rule_head(d.layers[i].rule));
+            out += fmt::format("  {}. {}: {} by {}\n", i + 1, d.layers[i].what, d.layers[i].access, d.layers[i].rule.head());
     }
     if (d.return_path) {
         const ReturnPath& r = *d.return_path;
         out += fmt::format("Return path: {} (replies to client port{} {}", capital(r.access),
                            r.ports.find('-') == std::string::npos ? "" : "s", r.ports);
         if (r.access == "partial") out += fmt::format("; allowed {}, denied {}", r.allowed_ports, r.denied_ports);
-        out += fmt::format(", rule {})\n", rule_head(r.rule));
+        out += fmt::format(", rule {})\n", r.rule.head());
     }
     if (d.endpoint)
         out += fmt::format("Endpoint: {} public port {} -> private port {}{}\n", d.endpoint->name, d.endpoint->public_port,
@@ -155,7 +140,9 @@ std::string render_json(const Decision& d, std::string_view version) {
     j["notes"] = d.notes;
     j["change_commands"] = d.change_commands;
     ordered_json f = ordered_json::object();
-    for (const auto& fact : facts(d)) std::visit([&](const auto& v) { f[std::string(fact.name)] = v; }, fact.value);
+    const facts::FactSet fs = facts(d);
+    for (const auto& spec : facts::facts_of(facts::Scope::kCloud))
+        std::visit([&](const auto& v) { f[std::string(spec.name)] = v; }, fs.get(spec));
     j["facts"] = f;
     return j.dump(2) + "\n";
 }

@@ -73,23 +73,34 @@ const verdict::Attempt& AttemptList::const_iterator::operator*() const {
     return *current_;
 }
 
-void choose_verdict(Analysis& a) {
-    a.verdict_attempt = -1;
-    int best = 0;
-    // The same choice within each cause and component: the attempt that answers for it.
+int best_attempt(const AttemptList& attempts, std::size_t from, std::size_t to) {
+    int found = -1, best = 0;
+    for (std::size_t i = from; i < to; ++i) {
+        const int r = attempts.rank(i);
+        if (found < 0 || r >= best) best = r, found = static_cast<int>(i);
+    }
+    return found;
+}
+
+void choose_examples(Analysis& a) {
+    // The same choice as best_attempt within each cause and component: the attempt that answers for it.
     std::map<std::pair<contract::Cause, contract::Component>, std::pair<std::size_t, AttemptKey>> group_best;
     for (std::size_t i = 0; i < a.attempts.size(); ++i) {
         const AttemptKey k = a.attempts.key(i);
-        if (a.verdict_attempt < 0 || k.rank >= best) best = k.rank, a.verdict_attempt = static_cast<int>(i);
         auto [it, added] = group_best.try_emplace({k.cause, k.component}, i, k);
         if (!added && k.rank >= it->second.second.rank) it->second = {i, k};
     }
     a.examples.clear();
     for (const auto& [group, best_of] : group_best)
-        if (best_of.second.example || static_cast<int>(best_of.first) == a.verdict_attempt) a.examples.push_back(best_of.first);
+        if (best_of.second.example) a.examples.push_back(best_of.first);
     if (a.verdict_attempt >= 0) a.examples.push_back(static_cast<std::size_t>(a.verdict_attempt));
     std::sort(a.examples.begin(), a.examples.end());
     a.examples.erase(std::unique(a.examples.begin(), a.examples.end()), a.examples.end());
+}
+
+void choose_verdict(Analysis& a) {
+    a.verdict_attempt = best_attempt(a.attempts, 0, a.attempts.size());
+    choose_examples(a);
     if (a.verdict_attempt >= 0) {
         verdict::Attempt scratch;  // used only when the attempt has to be read back from the temporary file
         a.verdict = a.attempts.get(static_cast<std::size_t>(a.verdict_attempt), scratch).verdict;

@@ -13,6 +13,7 @@
 #include "sshpath/capture/link_name.h"
 #include "sshpath/evidence/conversation.h"
 #include "sshpath/evidence/extract.h"
+#include "sshpath/core/error.h"
 #include "sshpath/flow/spill.h"
 
 namespace sshpath::engine {
@@ -118,9 +119,8 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
         facts::Context judged(a.facts);
         judged.add(info.facts);
         for (const auto& set : options_.context) judged.add(set);
-        std::vector<facts::FactSet> extra;
-        if (options_.flow_facts) extra = options_.flow_facts(a.facts);
-        for (const auto& set : extra) judged.add(set);
+        if (options_.flow_facts) a.beside = options_.flow_facts(a.facts);
+        for (const auto& set : a.beside) judged.add(set);
         a.verdict = verdict::decide(rules_, judged, facts::Scope::kFlow, info.file, options_.explain);
         const verdict::Ranking ranking = verdict::ranking(rules_, a.verdict, a.facts, info.facts);
         a.rank = ranking.rank;
@@ -153,25 +153,79 @@ Analysis Analyzer::finish() {
 
 namespace {
 
-// One file read from start to end into an Analysis of its own (no overall verdict yet).
-Analysis analyze_file(const std::string& file, const AnalyzeOptions& options, const rules::RuleSet& rules) {
+// One file read from start to end into an Analysis of its own (no overall verdict yet); with
+// `log`, every TCP segment is also kept there for pairing.
+Analysis analyze_file(const std::string& file, const AnalyzeOptions& options, const rules::RuleSet& rules,
+                      pair::PacketLog* log) {
     Analyzer analyzer(options, rules);
     capture::Reader reader(file, options.stop_reading);
+    if (options.rewrite_for) reader.set_rewrite(options.rewrite_for(file));
     analyzer.begin_capture(file == "-" ? "standard input" : file, reader.link_type());
-    reader.for_each([&](const packet::Packet& p) { analyzer.add(p); });
+    reader.for_each([&](const packet::Packet& p) {
+        analyzer.add(p);
+        if (log) log->add(p);
+    });
     analyzer.end_capture(reader.stats());
     return analyzer.take_results();
 }
 
+// One capture of a pair: its attempts [from, to) of the whole analysis.
+pair::Side side_of(const Analysis& all, std::size_t capture, std::size_t from, std::size_t to, const pair::PacketLog& log) {
+    pair::Side s;
+    s.file = all.captures[capture].file;
+    s.log = &log;
+    s.capture_verdict = all.captures[capture].verdict;
+    for (std::size_t i = from; i < to; ++i) {
+        s.attempts.push_back(all.attempts[i]);
+        s.attempt_index.push_back(static_cast<int>(i));
+    }
+    const int best = best_attempt(all.attempts, from, to);
+    s.deciding = best < 0 ? -1 : best - static_cast<int>(from);
+    return s;
+}
+
+// Two captures of one attempt, one on each end: the pair's verdict answers. Left as one case
+// when their places say they are no pair (both the client's, both the far end's).
+void judge_pair(Analysis& all, std::size_t first_attempts, const std::vector<pair::CaptureArg>& args,
+                const std::vector<pair::PacketLog>& logs, const AnalyzeOptions& options, const rules::RuleSet& rules) {
+    const auto found_a = pair::find_vantage(logs[0], pair::connections_of(logs[0]));
+    const auto found_b = pair::find_vantage(logs[1], pair::connections_of(logs[1]));
+    const auto places = pair::place(args[0].given, found_a, args[1].given, found_b);
+    if (!places) return;
+    const std::size_t n = all.attempts.size();
+    pair::Side a = side_of(all, 0, 0, first_attempts, logs[0]);
+    pair::Side b = side_of(all, 1, first_attempts, n, logs[1]);
+    auto result = std::make_shared<pair::PairAnalysis>(
+        pair::judge(places->swapped ? b : a, places->swapped ? a : b, *places, rules, options.flow_facts, options.explain));
+    const pair::PairedAttempt& answer = result->attempts.at(static_cast<std::size_t>(result->verdict_attempt));
+    all.verdict = answer.verdict;
+    all.verdict_attempt = answer.client_attempt;
+    all.pair = std::move(result);
+    choose_examples(all);
+}
+
 }  // namespace
 
-Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& options, const rules::RuleSet& rules) {
+Analysis analyze(const std::vector<std::string>& names, const AnalyzeOptions& options, const rules::RuleSet& rules) {
+    std::vector<pair::CaptureArg> args;
+    std::vector<std::string> files;
+    bool given = false;
+    for (const auto& name : names) {
+        args.push_back(pair::parse_capture_arg(name));
+        files.push_back(args.back().file);
+        given = given || args.back().given.has_value();
+    }
+    if (given && files.size() != 2)
+        throw InputError("a capture's place (FILE@client, FILE@vm, FILE@middle) is for two captures of one attempt, one on each end");
+    // Two captures may be one attempt seen from both ends: keep their segments for pairing.
+    std::vector<pair::PacketLog> logs(files.size() == 2 ? 2 : 0);
+    auto log_of = [&](std::size_t i) { return logs.empty() ? nullptr : &logs[i]; };
     if (files.empty()) return Analyzer(options, rules).finish();
     std::vector<Analysis> parts(files.size());
     std::vector<std::exception_ptr> errors(files.size());
     const unsigned workers = std::min<std::size_t>(std::max(options.jobs, 1u), files.size());
     if (workers <= 1) {
-        for (std::size_t i = 0; i < files.size(); ++i) parts[i] = analyze_file(files[i], options, rules);
+        for (std::size_t i = 0; i < files.size(); ++i) parts[i] = analyze_file(files[i], options, rules, log_of(i));
     } else {
         // Workers take files in the order given; after a failure no new file is started, and
         // every file before the failing one has already been taken, so the first error in that
@@ -181,7 +235,7 @@ Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& op
         auto work = [&] {
             for (std::size_t i; !failed && (i = next++) < files.size();) {
                 try {
-                    parts[i] = analyze_file(files[i], options, rules);
+                    parts[i] = analyze_file(files[i], options, rules, log_of(i));
                 } catch (...) {
                     errors[i] = std::current_exception();
                     failed = true;
@@ -196,6 +250,7 @@ Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& op
             if (e) std::rethrow_exception(e);
     }
     // Each attempt is moved once.
+    const std::size_t first_attempts = parts.front().attempts.size();
     Analysis all = std::move(parts.front());
     for (auto& part : std::span(parts).subspan(1)) {
         std::move(part.captures.begin(), part.captures.end(), std::back_inserter(all.captures));
@@ -204,6 +259,7 @@ Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& op
         std::move(part.warnings.begin(), part.warnings.end(), std::back_inserter(all.warnings));
     }
     choose_verdict(all);
+    if (!logs.empty()) judge_pair(all, first_attempts, args, logs, options, rules);
     return all;
 }
 

@@ -350,6 +350,8 @@ LiveOutcome LiveSession::conclude(const Watched* command) {
         analyzer_.set_fact("command_exit_status", static_cast<std::int64_t>(c.exit_status));
         out.command = std::move(c);
     }
+    if (hooks_.context_at_end)
+        for (facts::FactSet& f : hooks_.context_at_end()) analyzer_.add_context(std::move(f));
     analyzer_.set_capture_end(ended_wall_);
     analyzer_.end_capture(capture_.read_stats());
     out.analysis = analyzer_.finish();

@@ -54,11 +54,11 @@ CaptureContext make_context(const std::map<packet::IpAddress, std::uint8_t>& syn
     return ctx;
 }
 
-namespace {
-
 std::string endpoint(const packet::IpAddress& a, int port) {
     return a.version == 6 ? fmt::format("[{}]:{}", a.to_string(), port) : fmt::format("{}:{}", a.to_string(), port);
 }
+
+namespace {
 
 std::string syn_options(const packet::TcpOptions& o) {
     std::vector<std::string> parts;
@@ -308,8 +308,8 @@ FactSet extract_flow(const Flow& f, const CaptureContext& ctx) {
                                          static_cast<std::uint64_t>(f.client_unacked_offset) < v.client.banner_end);
     fs.set(F::server_max_segment, std::int64_t(f.s2c.max_segment));
     fs.set(F::server_stream_hole, f.s2c.contiguous < f.s2c.max_end);
-    fs.set(F::client_acks_unseen_data, f.client_acks_unseen);
-    fs.set(F::server_acks_unseen_data, f.server_acks_unseen);
+    fs.set(F::client_acks_unseen_data, f.client_acks_unseen || (f.client_acked_early && !f.s2c.base_known));
+    fs.set(F::server_acks_unseen_data, f.server_acks_unseen || (f.server_acked_early && !f.c2s.base_known));
     fs.set(F::payload_cut, f.c2s.payload_cut || f.s2c.payload_cut);
     // SSH.
     if (v.client.banner) {

@@ -338,8 +338,8 @@ void FlowTable::add_tcp(const Packet& p) {
                 }
             }
         } else if (!dir.isn_known || from_client) {
-            // An ACK of a direction we never saw start: that direction's SYN or data is missing.
-            (from_client ? flow.client_acks_unseen : flow.server_acks_unseen) = true;
+            // An ACK of a direction not seen yet: its SYN or data is missing if it never shows up.
+            (from_client ? flow.client_acked_early : flow.server_acked_early) = true;
         }
         bool pure = p.payload_wire_len == 0 && !t.has(packet::kFin);
         if (pure && dir.acked_anything && t.ack == dir.last_ack && t.window == dir.last_window &&

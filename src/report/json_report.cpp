@@ -9,6 +9,7 @@
 #include "sshpath/report/report.h"
 #include "sshpath/report/timeline.h"
 #include "live_trailer.h"
+#include "pair_report.h"
 #include "summary.h"
 
 namespace sshpath::report {
@@ -27,14 +28,14 @@ namespace {
 namespace F = facts::flow;
 using contract::name;
 
-ordered_json fact_value(const facts::Value& v) {
+}  // namespace
+
+ordered_json fact_json(const facts::Value& v) {
     if (auto* b = std::get_if<bool>(&v)) return *b;
     if (auto* i = std::get_if<std::int64_t>(&v)) return *i;
     if (auto* d = std::get_if<double>(&v)) return round3(*d);
     return std::get<std::string>(v);
 }
-
-}  // namespace
 
 ordered_json verdict_to_json(const verdict::Verdict& v, bool explain, bool with_file) {
     ordered_json j;
@@ -44,14 +45,21 @@ ordered_json verdict_to_json(const verdict::Verdict& v, bool explain, bool with_
     for (auto c : v.candidates) candidates.push_back(name(c));
     j["candidates"] = candidates;
     j["confidence"] = name(v.confidence);
+    if (v.segment) j["segment"] = name(*v.segment);
     j["summary"] = v.summary;
     ordered_json ev = ordered_json::array();
     for (const auto& e : v.evidence) {
         ordered_json x;
-        if (with_file) x["file"] = e.file;
-        x["packet"] = e.packet;
+        const bool paired = !e.peer_file.empty();
+        if (with_file || paired) x["file"] = e.file;
+        // In a pair, a packet may be missing from one capture: its number is then null.
+        x["packet"] = paired && e.packet == 0 ? ordered_json(nullptr) : ordered_json(e.packet);
         x["time"] = round3(e.time);
         x["what"] = e.what;
+        if (paired)
+            x["peer"] = {{"file", e.peer_file},
+                         {"packet", e.peer_packet ? ordered_json(e.peer_packet) : ordered_json(nullptr)},
+                         {"time", round3(e.peer_time)}};
         ev.push_back(x);
     }
     j["evidence"] = ev;
@@ -102,7 +110,7 @@ ordered_json direction_json(const evidence::SshSide& d) {
 
 ordered_json facts_json(const facts::FactSet& fs) {
     ordered_json j = ordered_json::object();
-    for (const auto& spec : facts::facts_of(fs.scope())) j[std::string(spec.name)] = fact_value(fs.get(spec));
+    for (const auto& spec : facts::facts_of(fs.scope())) j[std::string(spec.name)] = fact_json(fs.get(spec));
     return j;
 }
 
@@ -167,6 +175,7 @@ ordered_json flow_json(const engine::Analysis& a, const verdict::Attempt& f, con
         return x;
     }
     x["facts"] = facts_json(f.facts);
+    for (const auto& set : f.beside) x[std::string(facts::scope_name(set.scope())) + "_facts"] = facts_json(set);
     x["ssh"] = {{"client", direction_json(f.conversation.client)}, {"server", direction_json(f.conversation.server)}};
     ordered_json tl = ordered_json::array();
     double t0 = 0;
@@ -200,8 +209,7 @@ template <typename Fn>
 void each_attempt(const engine::Analysis& a, bool brief, Fn fn) {
     std::size_t i = 0, next = 0;
     for (const auto& f : a.attempts) {
-        while (next < a.examples.size() && a.examples[next] < i) ++next;
-        fn(f, i, !brief || (next < a.examples.size() && a.examples[next] == i));
+        fn(f, i, in_full(a, brief, i, next));
         ++i;
     }
 }
@@ -230,7 +238,11 @@ void write_json(std::ostream& os, const engine::Analysis& a, const ReportOptions
         os << "\n  ],\n";
     }
     array_member(os, "captures", a.captures, capture_json);
-    member(os, "warnings", a.warnings, o.live == nullptr);
+    if (a.pair) member(os, "pair", pair_json(*a.pair, o.explain));
+    const bool client = !a.client_check.empty();
+    member(os, "warnings", a.warnings, o.live == nullptr && !client);
+    if (client)
+        member(os, "client_check", ordered_json{{"source", a.client_check}, {"findings", a.client_findings}}, o.live == nullptr);
     if (o.live != nullptr) {
         if (o.live->capture_file) member(os, "capture_file", o.live->capture_file->path);
         member(os, "live", live_json(*o.live), true);
@@ -254,7 +266,9 @@ void write_jsonl(std::ostream& os, const engine::Analysis& a, const ReportOption
     ordered_json caps = ordered_json::array();
     for (const auto& c : a.captures) caps.push_back(capture_json(c));
     s["captures"] = caps;
+    if (a.pair) s["pair"] = pair_json(*a.pair, o.explain);
     s["warnings"] = a.warnings;
+    if (!a.client_check.empty()) s["client_check"] = ordered_json{{"source", a.client_check}, {"findings", a.client_findings}};
     if (o.live != nullptr) {
         if (o.live->capture_file) s["capture_file"] = o.live->capture_file->path;
         s["live"] = live_json(*o.live);

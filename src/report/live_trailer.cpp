@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "report_util.h"
 #include "sshpath/report/json.h"
 
 namespace sshpath::report {
@@ -44,7 +45,7 @@ std::string stopped_by_words(engine::StoppedBy by, bool with_command, double gra
     return "a capture error";
 }
 
-std::string live_section(const LiveTrailer& t, bool markdown) {
+std::vector<std::pair<std::string, std::string>> live_rows(const LiveTrailer& t) {
     std::vector<std::pair<std::string, std::string>> rows;
     if (t.run) {
         rows.emplace_back("command", fmt::format("{} (exit status {})", shell_join(t.run->argv), t.run->exit_status));
@@ -69,8 +70,12 @@ std::string live_section(const LiveTrailer& t, bool markdown) {
                                                   capture::dump_format_name(f.format), f.packets,
                                                   f.error.empty() ? "" : ", INCOMPLETE: " + f.error, shell_quote(f.path)));
     }
+    return rows;
+}
+
+std::string live_section(const LiveTrailer& t, bool markdown) {
     std::string out = markdown ? "\n## Live capture\n\n" : "\nLive capture\n";
-    for (const auto& [k, v] : rows) out += markdown ? fmt::format("- **{}**: {}\n", k, v) : fmt::format("  {:<11} {}\n", k, v);
+    for (const auto& [k, v] : live_rows(t)) out += markdown ? fmt::format("- **{}**: {}\n", k, md_text(v)) : fmt::format("  {:<11} {}\n", k, v);
     return out;
 }
 

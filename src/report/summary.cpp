@@ -1,5 +1,7 @@
 #include "summary.h"
 
+#include "report_util.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -51,11 +53,19 @@ ordered_json causes_json(const engine::Tally& t) {
     return j;
 }
 
-void table_text(std::ostream& os, const char* title, const std::map<std::string, engine::Tally>& m) {
+// A time in a table row of the text report: the time of day when every attempt is of one UTC
+// day (the summary's first line gives the day), else date and time.
+std::string row_time(double epoch, bool one_day) {
+    const std::string t = utc_time(epoch);
+    return one_day && t.size() > 11 ? t.substr(11) : t;
+}
+
+void table_text(std::ostream& os, const char* title, const std::map<std::string, engine::Tally>& m, bool one_day) {
     const auto rows = busiest(m, kTextRows);
     os << fmt::format("\n  {} ({} of {})\n", title, rows.size(), m.size());
     for (const auto& [k, t] : rows)
-        os << fmt::format("    {:<40} {:>8}  {}  {}  {}\n", k, t->attempts, utc_time(t->first), utc_time(t->last), causes_text(*t));
+        os << fmt::format("    {:<28} {:>7}  {} - {}  {}\n", k, t->attempts, row_time(t->first, one_day), row_time(t->last, one_day),
+                          causes_text(*t));
 }
 
 void table_markdown(std::ostream& os, const char* title, const char* column, const std::map<std::string, engine::Tally>& m) {
@@ -65,6 +75,16 @@ void table_markdown(std::ostream& os, const char* title, const char* column, con
     for (const auto& [k, t] : rows)
         os << fmt::format("| {} | {} | {} | {} | {} |\n", k, t->attempts, utc_time(t->first), utc_time(t->last), causes_text(*t));
     os << "\n";
+}
+
+void table_html(std::string& out, const char* title, const char* column, const std::map<std::string, engine::Tally>& m) {
+    const auto rows = busiest(m, kTextRows);
+    out += fmt::format("<h3>{} ({} of {})</h3>\n<table>\n<tr><th>{}</th><th>attempts</th><th>first</th><th>last</th><th>causes</th></tr>\n",
+                       title, rows.size(), m.size(), column);
+    for (const auto& [k, t] : rows)
+        out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(k), t->attempts,
+                           utc_time(t->first), utc_time(t->last), causes_text(*t));
+    out += "</table>\n";
 }
 
 ordered_json table_json(const char* key, const std::map<std::string, engine::Tally>& m) {
@@ -84,6 +104,18 @@ bool summarised(const engine::Analysis& a, const ReportOptions& o) {
     case Detail::kAuto: return a.attempts.size() > kAllInFullMax;
     }
     return false;
+}
+
+bool in_full(const engine::Analysis& a, bool brief, std::size_t i, std::size_t& next) {
+    if (!brief) return true;
+    while (next < a.examples.size() && a.examples[next] < i) ++next;
+    return next < a.examples.size() && a.examples[next] == i;
+}
+
+std::string connections_title(const engine::Analysis& a, bool brief) {
+    if (!brief) return fmt::format("{}", a.attempts.size());
+    return fmt::format("{}: {} in full, the others one line each; --detail all shows every one in full", a.attempts.size(),
+                       a.examples.size());
 }
 
 std::string utc_time(double epoch, bool iso) {
@@ -114,12 +146,26 @@ void write_summary(std::ostream& os, const engine::Analysis& a, bool markdown) {
     }
     os << fmt::format("\nSummary     {} attempts, the first at {}, the last at {} (UTC)\n", s.all.attempts, utc_time(s.all.first),
                       utc_time(s.all.last));
+    const bool one_day = utc_time(s.all.first).substr(0, 10) == utc_time(s.all.last).substr(0, 10);
     os << "\n  by verdict\n";
     for (const auto& [k, t] : s.by_verdict)
-        os << fmt::format("    {:<40} {:>8}  {}  {}\n", fmt::format("{} / {}", name(k.first), name(k.second)), t.attempts,
-                          utc_time(t.first), utc_time(t.last));
-    table_text(os, "by server", s.by_server);
-    table_text(os, "by client network", s.by_client_network);
+        os << fmt::format("    {:<28} {:>7}  {} - {}\n", fmt::format("{} / {}", name(k.first), name(k.second)), t.attempts,
+                          row_time(t.first, one_day), row_time(t.last, one_day));
+    table_text(os, "by server", s.by_server, one_day);
+    table_text(os, "by client network", s.by_client_network, one_day);
+}
+
+void summary_html(std::string& out, const engine::Analysis& a) {
+    const engine::AttemptSummary& s = a.summary;
+    out += fmt::format("<h2 id=\"summary\">Summary</h2>\n<p>{} attempts, the first at {}, the last at {} (UTC).</p>\n", s.all.attempts,
+                       utc_time(s.all.first), utc_time(s.all.last));
+    out += "<h3>By verdict</h3>\n<table>\n<tr><th>cause</th><th>component</th><th>attempts</th><th>first</th><th>last</th></tr>\n";
+    for (const auto& [k, t] : s.by_verdict)
+        out += fmt::format("<tr><td><code>{}</code></td><td><code>{}</code></td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n",
+                           name(k.first), name(k.second), t.attempts, utc_time(t.first), utc_time(t.last));
+    out += "</table>\n";
+    table_html(out, "By server", "server", s.by_server);
+    table_html(out, "By client network", "client network", s.by_client_network);
 }
 
 ordered_json summary_json(const engine::Analysis& a) {

@@ -25,7 +25,7 @@ constexpr std::string_view kRuleKeys[] = {
     "id",          "title",     "status",     "disabled_reason", "description", "references",
     "scope",       "priority",  "cause",      "component",       "candidates",  "confidence",
     "behaviour",   "rank",      "detail",     "stop",       "condition",       "summary",     "explanation",
-    "evidence",    "next_steps", "falsepositives"};
+    "evidence",    "next_steps", "falsepositives", "segment", "keep_verdict"};
 // Keys that only rules yielding a verdict have.
 constexpr std::string_view kVerdictKeys[] = {"cause", "component", "candidates", "confidence", "behaviour", "evidence", "next_steps"};
 constexpr std::string_view kStatuses[] = {"stable", "experimental", "disabled"};
@@ -72,8 +72,14 @@ public:
         r.references = strings("references");
         if (has("scope")) r.scope = static_cast<Scope>(word_index("scope", scope_words(), "scope"));
         r.priority = integer("priority");
+        pair_keys(r);
         switch (yields(r.scope)) {
-        case Yields::kVerdict: verdict_keys(r); break;
+        case Yields::kVerdict:
+            if (r.keep_verdict)
+                kept_verdict_keys(r);
+            else
+                verdict_keys(r);
+            break;
         case Yields::kRank:
             not_for_scope(r.scope, "rank");
             r.rank = integer("rank");
@@ -143,6 +149,37 @@ private:
             }
             if (std::find(r.evidence.begin(), r.evidence.end(), spec) != r.evidence.end())
                 src_.fail(line_of(node), fmt::format("evidence: {} is listed twice", in_quotes(name)));
+            r.evidence.push_back(spec);
+        }
+        int index = 0;
+        for (const auto& [text, node] : list("next_steps")) {
+            ++index;
+            r.next_steps.push_back(compile_template(fmt::format("next_steps item {}", index), node, text, r.scope));
+        }
+    }
+
+    // Scope pair: the segment (required) and keep_verdict; no other scope has them.
+    void pair_keys(Rule& r) {
+        if (r.scope != Scope::kPair) {
+            for (std::string_view key : {"segment", "keep_verdict"})
+                if (has(key))
+                    src_.fail(line_of(entries_.at(std::string(key)).key),
+                              fmt::format("'{}' is only for rules of scope pair (two captures of one attempt)", key));
+            return;
+        }
+        r.segment = static_cast<contract::Segment>(word_index("segment", contract::kSegments, "segment"));
+        if (has("keep_verdict")) r.keep_verdict = boolean("keep_verdict");
+    }
+
+    // keep_verdict: the client capture's verdict stands, so the rule names none of its words.
+    void kept_verdict_keys(Rule& r) {
+        for (std::string_view key : {"cause", "component", "candidates", "confidence", "behaviour", "rank", "stop"})
+            if (has(key))
+                src_.fail(line_of(entries_.at(std::string(key)).key),
+                          fmt::format("'{}' is not for a rule with keep_verdict: true (the client capture's verdict stands)", key));
+        for (const auto& [name, node] : list("evidence")) {
+            const facts::Spec* spec = facts::find(name, r.scope);
+            if (!spec) src_.fail(line_of(node), fmt::format("evidence: {} is not a pair fact", in_quotes(name)));
             r.evidence.push_back(spec);
         }
         int index = 0;

@@ -84,6 +84,7 @@ DirectionView read_direction(Bytes stream, bool is_server, bool binary_packets) 
             v.newkeys = true;
         } else if (type >= 30 && type <= 49) {
             v.kex_messages = true;
+            if (is_server && !v.host_key && whole) v.host_key = parse_kex_reply_host_key(payload);
         }
         if (!whole) break;
         pos += 4 + packet_length;

@@ -8,6 +8,27 @@ namespace sshpath::verdict {
 
 namespace F = facts::attempt;
 
+namespace {
+
+// The evidence a rule cites: the observations of the scope's own fact set, in packet order.
+void cite(const rules::Rule& r, const facts::FactSet& own, const std::string& file, const std::string& peer_file,
+          std::vector<EvidenceItem>& out) {
+    const std::size_t first = out.size();
+    for (const facts::Spec* cited : r.evidence)
+        for (const auto& o : own.observations())
+            if (o.fact == cited->index)
+                out.push_back(EvidenceItem{file, o.packet, o.time, o.what, peer_file, o.peer_packet, o.peer_time});
+    std::stable_sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+                     [](const EvidenceItem& a, const EvidenceItem& b) { return a.packet < b.packet; });
+}
+
+void record_matches(const std::vector<const rules::Rule*>& matched, const facts::Context& ctx, Verdict& v) {
+    for (const rules::Rule* m : matched)
+        v.matched.push_back(MatchedRule{m->id, m->priority, m->cause, m->condition->text(), m->condition->input_values(ctx)});
+}
+
+}  // namespace
+
 Verdict decide(const rules::RuleSet& rules, const facts::Context& ctx, facts::Scope scope, const std::string& file,
                bool explain) {
     Verdict v;
@@ -26,16 +47,42 @@ Verdict decide(const rules::RuleSet& rules, const facts::Context& ctx, facts::Sc
     for (const auto& step : r.next_steps) v.next_steps.push_back(step.render(ctx));
     v.rule = r.id;
     v.rule_priority = r.priority;
-    const facts::FactSet& own = ctx.get(scope);
-    for (const facts::Spec* cited : r.evidence)
-        for (const auto& o : own.observations())
-            if (o.fact == cited->index) v.evidence.push_back(EvidenceItem{file, o.packet, o.time, o.what});
+    cite(r, ctx.get(scope), file, "", v.evidence);
+    if (explain) record_matches(matched, ctx, v);
+    return v;
+}
+
+Verdict decide_pair(const rules::RuleSet& rules, const facts::Context& ctx, const Verdict& client, const std::string& file,
+                    const std::string& peer_file, bool explain) {
+    const std::vector<const rules::Rule*> matched = rules.matching(ctx, facts::Scope::kPair);
+    if (matched.empty()) return client;
+    const rules::Rule& r = *matched.front();
+    Verdict v;
+    if (r.keep_verdict) {
+        v = client;
+        v.matched.clear();
+        const std::string more = r.summary.render(ctx);
+        if (!more.empty()) v.summary = v.summary.empty() ? more : v.summary + " " + more;
+        for (const auto& step : r.next_steps) v.next_steps.push_back(step.render(ctx));
+        if (!r.explanation.empty())
+            v.explanation = v.explanation.empty() ? r.explanation.render(ctx) : v.explanation + "\n" + r.explanation.render(ctx);
+    } else {
+        v.cause = r.cause;
+        v.component = r.component;
+        v.candidates = r.candidates;
+        v.confidence = r.confidence;
+        v.summary = r.summary.render(ctx);
+        if (!r.explanation.empty()) v.explanation = r.explanation.render(ctx);
+        for (const auto& step : r.next_steps) v.next_steps.push_back(step.render(ctx));
+    }
+    v.rule = r.id;
+    v.rule_priority = r.priority;
+    v.segment = r.segment;
+    cite(r, ctx.get(facts::Scope::kPair), file, peer_file, v.evidence);
+    // A packet may be missing from the client's capture (number 0): the order is the time's.
     std::stable_sort(v.evidence.begin(), v.evidence.end(),
-                     [](const EvidenceItem& a, const EvidenceItem& b) { return a.packet < b.packet; });
-    if (explain)
-        for (const rules::Rule* m : matched)
-            v.matched.push_back(
-                MatchedRule{m->id, m->priority, m->cause, m->condition->text(), m->condition->input_values(ctx)});
+                     [](const EvidenceItem& a, const EvidenceItem& b) { return a.time < b.time; });
+    if (explain) record_matches(matched, ctx, v);
     return v;
 }
 

@@ -78,6 +78,28 @@ expect 2 "--vnet: '10.0.0.0/40' is not a CIDR prefix" -- cloud-verify "$fx/azure
 expect 2 "--sshd-port: '0' is not a port" -- cloud-verify "$fx/classic-endpoints.json" "${ok[@]}" --sshd-port 0
 expect 2 "unrecognised option|unrecognized option" -- cloud-verify "$fx/azure-nsg-show.json" "${ok[@]}" --bogus
 
+# analyze, capture and run with --cloud-rules: the same load errors, and the options that need it.
+cap="$here/../../captures/cloudedge-nsg-deny.pcap"
+expect 2 "package.json: not a cloud rule export I know" -- analyze "$cap" --cloud-rules "$tmp/package.json"
+expect 2 "truncated.json: not valid JSON" -- analyze "$cap" --cloud-rules "$fx/azure-nsg-show.json" --cloud-rules "$tmp/truncated.json"
+expect 2 "missing.json: No such file" -- analyze "$cap" --cloud-rules "$tmp/missing.json"
+expect 2 "2 network ACLs given .*a subnet has exactly one" -- analyze "$cap" --cloud-rules "$fx/bad/two-acls.json"
+expect 2 "two clouds|2 clouds" -- analyze "$cap" --cloud-rules "$fx/azure-nsg-show.json" --cloud-rules "$fx/aws-security-groups.json"
+expect 2 "--cloud-vm says what the cloud rules cannot; give them with --cloud-rules FILE" -- analyze "$cap" --cloud-vm 10.0.1.4
+expect 2 "--vnet says what the cloud rules cannot" -- analyze "$cap" --vnet 10.0.0.0/16
+expect 2 "--cloud-from: 'vm.example' is not ADDRESS" -- analyze "$cap" --cloud-rules "$fx/azure-nsg-show.json" --cloud-from vm.example
+expect 2 "--cloud-vm: '10.0.1' is not an address" -- analyze "$cap" --cloud-rules "$fx/azure-nsg-show.json" --cloud-vm 10.0.1
+expect 2 "--asg: 'x' is not NAME=ADDRESS" -- analyze "$cap" --cloud-rules "$fx/azure-nsg-show.json" --asg x
+expect 0 "rule +silent-drop.cloud-nsg-deny" -- analyze "$cap" --cloud-rules "$here/../../captures/cloudedge-nsg-deny.nsg.json" --vnet 203.0.113.0/24
+expect 0 "rule +silent-drop.syn-unanswered" -- analyze "$cap"
+for c in analyze capture run; do
+    for o in "--cloud-rules FILE" "--cloud-from ADDR\[:PORT\]" "--cloud-vm ADDR" "--vnet CIDR" "--sshd-port PORT"; do
+        expect 0 "$o" -- "$c" --help
+    done
+done
+expect 0 "^decided_by +cloud +string" -- cloud-verify --facts
+expect 0 "^needs +cloud +string" -- facts
+
 # Every fixture answers, in text and in JSON (exit 0 whatever the decision).
 for f in "$fx"/*.json; do
     case $(basename "$f") in

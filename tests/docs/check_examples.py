@@ -37,7 +37,7 @@ def run(binary, command):
     args = shlex.split(command)
     assert args[0] == "sshpath"
     p = subprocess.run([binary] + args[1:], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                       env={**os.environ, "SSHPATH_RULES": os.path.join(ROOT, "rules")})
+                       env={**os.environ, "SSHPATH_RULES": os.path.join(ROOT, "rules"), "COLUMNS": "80"})
     return p.returncode, p.stdout + p.stderr
 
 

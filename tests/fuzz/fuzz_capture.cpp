@@ -48,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         ro.explain = options.explain;
         // Bytes from the capture reach a terminal only escaped: no control characters but line
         // feeds (an ESC would let a capture drive the terminal of whoever reads the report).
-        for (const std::string& out : {report::render_text(analysis, ro), report::render_markdown(analysis, ro)})
+        for (const std::string& out : {report::render_text(analysis, ro), report::render_markdown(analysis, ro), report::render_html(analysis, ro)})
             for (unsigned char c : out) SSHPATH_FUZZ_CHECK(c == '\n' || (c >= 0x20 && c != 0x7f));
         (void)report::render_json(analysis, ro);
     } catch (const Error& e) {

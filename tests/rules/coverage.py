@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Every rule in rules/ must decide at least one connection (or capture) of a real capture:
-the recorded lab captures in captures/ and Zeek's captures in ../shared/peer-traces/.
+the recorded lab captures in captures/ and Zeek's captures in ../shared/peer-traces/; rules that
+read the cloud's facts, on the captures of tests/golden/cloud_cases.json analysed with the
+exported cloud rules each case gives.
 The fallback (condition `true`) is exempt: it decides only what no other rule explains.
 Usage: coverage.py SSHPATH_BIN RULES_DIR CAPTURE_DIR...
 """
@@ -27,6 +29,11 @@ def main():
             scope = re.search(r"^scope:\s*(\S+)", text, re.M)
             if m and scope and scope.group(1) not in ("flow", "capture"):
                 print(f"SKIP rule {m.group(1)}: scope {scope.group(1)} gives no verdict of a capture; rules/tests decides it")
+                continue
+            # Rules that read the client check (client.NAME) need `sshpath run`, `capture` or
+            # `analyze --client-check`: tests/client/check_test decides each one.
+            if m and cond and re.search(r"\bclient\.[a-z_]+", cond.group(1)):
+                print(f"SKIP rule {m.group(1)}: reads the client check; tests/client/check_test decides it")
                 continue
             if m and cond and re.search(r"\b(client_error|client_error_kind|command_exit_status)\b", cond.group(1)):
                 print(f"SKIP rule {m.group(1)}: reads ssh's error line (sshpath run only); tests/live decides it")
@@ -56,6 +63,16 @@ def main():
                              capture_output=True, text=True, timeout=120)
         if out.returncode == 0:
             decided.setdefault(json.loads(out.stdout)["verdict"]["rule"], healthy + " --host 203.0.113.99")
+    # The cloud rules: the captures of tests/golden/cloud_cases.json with the exports each names.
+    root = os.path.dirname(os.path.abspath(rules_dir))
+    cases = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "golden", "cloud_cases.json")
+    with open(cases, encoding="utf-8") as f:
+        for case in json.load(f)["cases"]:
+            out = subprocess.run([binary, "analyze", "--format", "json", "--rules", os.path.abspath(rules_dir), case["capture"], *case["args"]],
+                                 capture_output=True, text=True, timeout=120, cwd=root)
+            if out.returncode == 0:
+                for v in [f["verdict"] for f in json.loads(out.stdout)["flows"]]:
+                    decided.setdefault(v["rule"], f"{case['capture']} {' '.join(case['args'])}")
     passed, failed = 0, 0
     for rid in sorted(ids):
         if rid in decided:

@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sshpath/packet/packet.h"
@@ -21,15 +22,6 @@ namespace sshpath::capture {
 class PermissionError : public InputError {
 public:
     using InputError::InputError;
-};
-
-/// One captured frame as libpcap handed it over. `data` is valid only during the callback.
-struct RawFrame {
-    std::int64_t ts_sec = 0;
-    std::int32_t ts_usec = 0;
-    std::uint32_t caplen = 0;   ///< bytes captured
-    std::uint32_t wirelen = 0;  ///< bytes on the wire
-    std::span<const std::uint8_t> data;
 };
 
 /// Decodes a frame into `out` (number, time, lengths included) and counts what the reader would
@@ -127,12 +119,16 @@ public:
     /// header. InputError naming the file on failure.
     DumpWriter(const std::string& path, DumpFormat format, int link_type, int snaplen, const std::string& interface,
                const std::string& filter, const std::string& application);
+    /// The same into a file already open for writing (e.g. created before privileges were
+    /// dropped), called `path` in messages.
+    DumpWriter(posix::Fd fd, const std::string& path, DumpFormat format, int link_type, int snaplen,
+               const std::string& interface, const std::string& filter, const std::string& application);
     ~DumpWriter();
     DumpWriter(const DumpWriter&) = delete;
     DumpWriter& operator=(const DumpWriter&) = delete;
 
-    /// Queues one record (written by flush()).
-    void add(const RawFrame& frame);
+    /// Queues one record (written by flush()); pcapng: with `comment` (opt_comment) when not empty.
+    void add(const RawFrame& frame, std::string_view comment = {});
     /// Writes the queued records. After a write error the writer stops writing and error() says why.
     void flush();
     /// Flushes, appends the pcapng statistics block (with `comment`, if any) and closes.

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "sshpath/packet/packet.h"
@@ -20,6 +21,18 @@ struct ReadStats {
     std::string truncation_message;     ///< libpcap's words for it, if any
     bool stopped = false;               ///< reading stopped early because the StopReading said so
 };
+
+/// One captured frame as libpcap handed it over. `data` is valid only during the callback.
+struct RawFrame {
+    std::int64_t ts_sec = 0;
+    std::int32_t ts_usec = 0;
+    std::uint32_t caplen = 0;   ///< bytes captured
+    std::uint32_t wirelen = 0;  ///< bytes on the wire
+    std::span<const std::uint8_t> data;
+};
+
+/// Rewrites a frame in place before it is decoded (its length stays), e.g. to anonymise it.
+using RewriteFrame = std::function<void(int link_type, std::span<std::uint8_t> frame)>;
 
 /// Says whether reading should stop now, as at the end of the input (e.g. after SIGINT).
 using StopReading = std::function<bool()>;
@@ -46,6 +59,10 @@ public:
     /// Reads every packet. A file cut short stops the loop and sets stats().truncated; other
     /// read errors throw InputError.
     void for_each(const std::function<void(const packet::Packet&)>& fn);
+    /// The same, with each frame's bytes and time stamp as read (after any rewrite).
+    void for_each_frame(const std::function<void(const packet::Packet&, const RawFrame&)>& fn);
+    /// Rewrites every frame before it is decoded and handed on (set before reading).
+    void set_rewrite(RewriteFrame rewrite);
     const ReadStats& stats() const;
 
 private:

@@ -1,10 +1,9 @@
 #pragma once
-#include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
-#include <variant>
 #include <vector>
+
+#include "sshpath/facts/facts.h"
 
 /// The answer of the evaluator for one flow, as plain data: who decided, which rules would have
 /// matched next, the return path of stateless ACLs, and notes. Rendering (render.h) and facts
@@ -26,6 +25,12 @@ struct RuleRef {
     std::string file;
     std::string format;          ///< what the file was recognised as: "az network nsg show", ...
     std::string resource_group;  ///< Azure, when known
+
+    /// "DenySSH (priority 100)", "DenyAllInBound (priority 65500, default rule)", "90" (a network
+    /// ACL rule number or endpoint ACL order is its name), "(no rule allows it)".
+    std::string head() const;
+    /// Where it lives, without the file: "network security group nsg-web (subnet level)".
+    std::string place() const;
 };
 
 /// One layer the flow crosses (an endpoint, an NSG, the security groups, a network ACL).
@@ -45,6 +50,7 @@ struct ReturnPath {
     std::string ports;          ///< the ports checked: "51000" or "1024-65535"
     std::string allowed_ports;  ///< "32768-65535", "" when none
     std::string denied_ports;   ///< "1024-32767", "" when none
+    std::string command;        ///< lets the replies through; "" when none is dropped
 };
 
 /// An Azure classic endpoint the flow went through.
@@ -56,6 +62,7 @@ struct EndpointUse {
     bool mismatch = false;  ///< private port differs from the port sshd listens on
     std::string vm;
     std::string file;
+    std::string command;    ///< forwards the endpoint to sshd's port; "" without a mismatch
 };
 
 struct Decision {
@@ -74,6 +81,7 @@ struct Decision {
     std::optional<ReturnPath> return_path;
     std::optional<EndpointUse> endpoint;
     bool uncertain = false;         ///< a rule before the decider may match: the answer depends on it
+    std::string uncertain_why;      ///< the first such rule and what would settle it (one of the notes)
     std::vector<std::string> notes;
     /// Commands that let this flow through, one per layer that blocks it (a narrow allow rule
     /// just before the deciding deny, the endpoint's private port set to sshd's, the return path
@@ -81,16 +89,15 @@ struct Decision {
     std::vector<std::string> change_commands;
 };
 
-/// A fact of the proposed `cloud` scope, with its value for this decision.
-using FactValue = std::variant<bool, std::int64_t, double, std::string>;
-struct Fact {
-    std::string_view name;
-    std::string_view type;         ///< bool, int, real, string
-    std::string_view unset;        ///< the value when nothing set it, as text
-    std::string_view description;  ///< one line
-    FactValue value;
+/// Where the addresses of an evaluated flow came from (facts client_address_from, vm_address_from):
+/// option (given on the command line), capture, nic-export.
+struct AddressOrigin {
+    std::string client = "option";
+    std::string vm = "option";
 };
-/// Every `cloud` fact, in documentation order, with this decision's values.
-std::vector<Fact> facts(const Decision& d);
+
+/// The `cloud` facts of this decision (include/sshpath/facts/cloud.def). Inbound, the client is
+/// the flow's source and the VM its destination; outbound, the other way round.
+facts::FactSet facts(const Decision& d, const AddressOrigin& origin = {});
 
 }  // namespace sshpath::cloud

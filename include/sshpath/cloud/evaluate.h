@@ -37,9 +37,12 @@ struct Context {
     PortRange ephemeral{1024, 65535};
 };
 
+/// Throws InputError when the files cannot describe one VM's rules: files of two clouds, several
+/// AWS network ACLs (a subnet has one), GCP rules of several networks. evaluate() checks it too.
+void check(const Policy& policy);
+
 /// Evaluates every layer that applies, in the cloud's order, and says who decided.
-/// Throws InputError when the flow cannot be evaluated (addresses of two families, files of two
-/// clouds).
+/// Throws InputError when the flow cannot be evaluated (addresses of two families, check()).
 Decision evaluate(const Policy& policy, const Flow& flow, const Context& context);
 
 }  // namespace sshpath::cloud

@@ -125,6 +125,9 @@ struct Policy {
     std::vector<std::string> notes;  ///< things the loaders noticed (defaults added, ...)
 
     bool has(Cloud c) const;
+    /// The cloud whose rules these are: AWS or GCP when their files are given, Azure classic when
+    /// only classic endpoints are, else Azure.
+    Cloud cloud() const;
 };
 
 }  // namespace sshpath::cloud

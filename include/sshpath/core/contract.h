@@ -31,9 +31,17 @@ inline constexpr std::array<std::string_view, 9> kComponents = {
 enum class Confidence : std::uint8_t { kHigh, kMedium, kLow };
 inline constexpr std::array<std::string_view, 3> kConfidences = {"high", "medium", "low"};
 
+/// Where the packets vanished, as a pair of captures (one on each end) shows it: `none` (nothing
+/// was lost between the ends), `client` (it never left the client, or the client's own TCP did not
+/// take what arrived), `client-to-vm` (on the way to the VM), `vm-to-client` (on the way back),
+/// `between` (both ways, the connection still going), `vm` (the VM received it and never answered).
+enum class Segment : std::uint8_t { kNone, kClient, kClientToVm, kVmToClient, kBetween, kVm };
+inline constexpr std::array<std::string_view, 6> kSegments = {"none", "client", "client-to-vm", "vm-to-client", "between", "vm"};
+
 constexpr std::string_view name(Cause c) { return kCauses[static_cast<std::size_t>(c)]; }
 constexpr std::string_view name(Component c) { return kComponents[static_cast<std::size_t>(c)]; }
 constexpr std::string_view name(Confidence c) { return kConfidences[static_cast<std::size_t>(c)]; }
+constexpr std::string_view name(Segment s) { return kSegments[static_cast<std::size_t>(s)]; }
 
 template <class E, std::size_t N>
 constexpr std::optional<E> parse(const std::array<std::string_view, N>& words, std::string_view v) {
@@ -44,6 +52,7 @@ constexpr std::optional<E> parse(const std::array<std::string_view, N>& words, s
 constexpr std::optional<Cause> cause_from(std::string_view v) { return parse<Cause>(kCauses, v); }
 constexpr std::optional<Component> component_from(std::string_view v) { return parse<Component>(kComponents, v); }
 constexpr std::optional<Confidence> confidence_from(std::string_view v) { return parse<Confidence>(kConfidences, v); }
+constexpr std::optional<Segment> segment_from(std::string_view v) { return parse<Segment>(kSegments, v); }
 
 /// The words of a list of components, e.g. {"edge", "acl"}.
 inline std::vector<std::string> names(const std::vector<Component>& components) {

@@ -8,6 +8,7 @@
 #include "sshpath/core/record_file.h"
 #include "sshpath/engine/summary.h"
 #include "sshpath/facts/facts.h"
+#include "sshpath/pair/pair.h"
 #include "sshpath/rules/rule_set.h"
 #include "sshpath/verdict/verdict.h"
 
@@ -107,7 +108,20 @@ struct Analysis {
     /// for the capture; in order. A report of many attempts shows these in full.
     std::vector<std::size_t> examples;
     std::vector<std::string> warnings;
+    /// Two captures of one attempt, one on each end: their pairing, whose verdict is `verdict`.
+    std::shared_ptr<const pair::PairAnalysis> pair;
+    /// The client computer examined (`sshpath check`): where the check comes from, and its
+    /// findings of level problem and warning; empty without a check.
+    std::string client_check;
+    std::vector<std::string> client_findings;
 };
+
+/// The attempt of the highest rank among attempts [from, to) (the latest among equals); -1 when
+/// the range is empty.
+int best_attempt(const AttemptList& attempts, std::size_t from, std::size_t to);
+
+/// Sets Analysis::examples from the attempts' keys and `verdict_attempt`.
+void choose_examples(Analysis& a);
 
 /// Sets the overall verdict: the attempt of the highest rank (the latest among equals), or,
 /// without any attempt, the last capture's own verdict; and the examples.

@@ -35,6 +35,8 @@ struct AnalyzeOptions {
     /// analyze(): asked while the files are read; when it says so, reading stops where it is
     /// and the analysis covers what was read (capture::Reader's StopReading).
     capture::StopReading stop_reading;
+    /// analyze(): the rewriter for each file's frames (e.g. --anonymize), or null for none.
+    std::function<capture::RewriteFrame(const std::string& file)> rewrite_for;
 };
 
 /// Streaming analysis: packets of one or more captures in, an Analysis out. Used for files
@@ -49,6 +51,9 @@ public:
     void end_capture(const capture::ReadStats& stats);
     /// Adds a warning that belongs in the report (e.g. packets dropped by the kernel).
     void warn(std::string warning) { analysis_.warnings.push_back(std::move(warning)); }
+    /// A fact set of another scope for every verdict of the captures ended from now on (as
+    /// AnalyzeOptions::context): `sshpath run` gives the client's facts once the capture ends.
+    void add_context(facts::FactSet facts) { options_.context.push_back(std::move(facts)); }
     /// Sets a capture fact known from outside the packets (e.g. `sshpath run`: the ssh client's
     /// error line; flow rules read it as capture.NAME). Call between begin_capture() and
     /// end_capture(). Throws std::logic_error for a name that is not a capture fact.
@@ -78,6 +83,11 @@ private:
 /// rules. With options.jobs > 1, up to that many files are read at once; the result is the same
 /// as reading them one after the other. Throws InputError for the first capture (in the order
 /// given) that cannot be read.
+///
+/// Two captures may be one attempt seen from both ends (docs/pair.md): a name may carry its place
+/// (FILE@client, FILE@vm, FILE@middle), otherwise the packets tell it. When one is the client's
+/// and the other the far end's, Analysis::pair holds their pairing and its verdict answers.
+/// Throws InputError for places given with other than two captures, or places that cannot be.
 Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& options, const rules::RuleSet& rules);
 
 }  // namespace sshpath::engine

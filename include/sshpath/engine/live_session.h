@@ -68,6 +68,9 @@ struct LiveHooks {
     /// The first conclusive verdict (with LiveSettings::announce_verdict), and whether the
     /// command is still running.
     std::function<void(const ConclusiveVerdict&, bool command_running)> conclusive;
+    /// Facts of other scopes known once the capture ended (e.g. the client check's firewall
+    /// counters read again): they join the verdicts as AnalyzeOptions::context does.
+    std::function<std::vector<facts::FactSet>()> context_at_end;
 };
 
 /// What the command did (`sshpath run`).

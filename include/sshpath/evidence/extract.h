@@ -15,6 +15,9 @@ namespace sshpath::evidence {
 /// frag-needed, packet-too-big, time-exceeded, ... (the values of the fact icmp_kind).
 std::string icmp_kind_name(int ip_version, int type, int code);
 
+/// An address and port as the flow facts write them: "198.51.100.10:40522", "[2001:db8::1]:22".
+std::string endpoint(const packet::IpAddress& a, int port);
+
 /// What is known about the capture as a whole when a flow's facts are extracted.
 struct CaptureContext {
     double start_time = 0;   ///< time of the capture's first packet

@@ -92,10 +92,14 @@ struct Observation {
     std::uint64_t packet;   ///< 1-based packet number in its capture file
     double time;            ///< seconds since the start of the capture
     std::string what;       ///< one line, e.g. "SYN retransmitted (3rd), 3.0 s after the first"
+    /// Scope pair: the same packet in the far capture (0: not there); `packet` is then the
+    /// number in the client's capture (0: not there).
+    std::uint64_t peer_packet = 0;
+    double peer_time = 0;   ///< seconds since the start of the far capture
 };
 template <typename Ar>
 void field(Ar& ar, Observation& o) {
-    archive::fields(ar, o.fact, o.packet, o.time, o.what);
+    archive::fields(ar, o.fact, o.packet, o.time, o.what, o.peer_packet, o.peer_time);
 }
 
 /// The facts of one flow, capture, client, ...: one value per fact of its scope.
@@ -142,7 +146,14 @@ public:
     template <Scope S, class T>
     void observe(Id<S, T> id, std::uint64_t packet, double time, std::string what) {
         check_scope(S);
-        observations_.push_back(Observation{id.index, packet, time, std::move(what)});
+        observations_.push_back(Observation{id.index, packet, time, std::move(what), 0, 0});
+    }
+    /// Scope pair: a packet cited with its number in each capture (0 where it is missing).
+    template <Scope S, class T>
+    void observe_pair(Id<S, T> id, std::uint64_t packet, double time, std::uint64_t peer_packet, double peer_time,
+                      std::string what) {
+        check_scope(S);
+        observations_.push_back(Observation{id.index, packet, time, std::move(what), peer_packet, peer_time});
     }
     const std::vector<Observation>& observations() const { return observations_; }
 

@@ -165,6 +165,10 @@ struct Flow {
     std::vector<IcmpEvent> icmps;
     bool client_acks_unseen = false;
     bool server_acks_unseen = false;
+    /// An ACK came before anything of the other direction: unseen data only if that direction
+    /// never shows up (a capture started mid-connection sees the ACK of bytes sent before it).
+    bool client_acked_early = false;
+    bool server_acked_early = false;
     std::uint64_t client_unacked_max = 0;        ///< largest client segment (payload) retransmitted and never acknowledged
     std::uint32_t client_unacked_retransmits = 0;
     std::int64_t client_unacked_offset = -1;     ///< stream offset of that segment
@@ -351,7 +355,7 @@ void field(Ar& ar, SshView& v) {
 template <typename Ar>
 void field(Ar& ar, Flow& v) {
     fields(ar, v.client, v.server, v.client_port, v.server_port, v.first, v.last, v.c2s, v.s2c, v.syns, v.synacks,
-           v.handshake_ack, v.syns_after_synack, v.rsts, v.icmps, v.client_acks_unseen, v.server_acks_unseen,
+           v.handshake_ack, v.syns_after_synack, v.rsts, v.icmps, v.client_acks_unseen, v.server_acks_unseen, v.client_acked_early, v.server_acked_early,
            v.client_unacked_max, v.client_unacked_retransmits, v.client_unacked_offset, v.client_max_acked_segment, v.timeline,
            v.timeline_omitted, v.interesting, v.ignored, v.ssh, v.encrypted, v.unacked, v.wire);
 }

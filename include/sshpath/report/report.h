@@ -25,6 +25,10 @@ struct ReportOptions {
     /// `capture` and `run`: how the packets were captured, rendered after the rest (text and
     /// Markdown: a "Live capture" section; JSON: `capture_file` and `live`). Null otherwise.
     const LiveTrailer* live = nullptr;
+    /// Text: the columns lines are wrapped to (quotes of packets excepted); 0 for no wrapping.
+    std::size_t width = 80;
+    /// Text: colour the verdict, the confidence and the evidence's packet numbers (ANSI escapes).
+    bool colour = false;
 };
 
 /// The contract's JSON (schema_version 1): verdict, flows (each with its verdict, facts and
@@ -39,9 +43,16 @@ void write_jsonl(std::ostream& os, const engine::Analysis& a, const ReportOption
 std::string render_text(const engine::Analysis& a, const ReportOptions& o);
 /// The same, written to `os` one connection at a time.
 void write_text(std::ostream& os, const engine::Analysis& a, const ReportOptions& o);
-/// For a support case.
+/// For a support case: everything taken from packets escaped, files named when there are
+/// several, the rules that matched with `explain`.
 std::string render_markdown(const engine::Analysis& a, const ReportOptions& o);
 /// The same, written to `os` one connection at a time.
 void write_markdown(std::ostream& os, const engine::Analysis& a, const ReportOptions& o);
+/// One self-contained HTML page (inline CSS, no script, nothing fetched): the verdict, evidence,
+/// next steps, warnings, an SVG ladder diagram of the deciding connection (and of up to 20
+/// others) with the cited packets highlighted, every connection's timeline; readable printed.
+std::string render_html(const engine::Analysis& a, const ReportOptions& o);
+/// The report in `format` (text, json, jsonl, markdown or html).
+std::string render(const engine::Analysis& a, const ReportOptions& o, const std::string& format);
 
 }  // namespace sshpath::report

@@ -45,6 +45,11 @@ struct Rule {
     contract::Confidence confidence = contract::Confidence::kLow;
     std::optional<Behaviour> behaviour;       ///< what the rule saw the blocking component do
     int behaviour_line = 0;
+    /// Scope pair: where the packets vanished (required there, absent elsewhere).
+    std::optional<contract::Segment> segment;
+    /// Scope pair: the client capture's own verdict for the attempt stands; the rule adds the
+    /// segment, its summary (after the kept one), evidence and next steps.
+    bool keep_verdict = false;
     // Yields::kRank
     int rank = 0;
     /// `detail: full` (the default) or `line`: in a report of many attempts, whether the attempt

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "sshpath/ssh/host_key.h"
 #include "sshpath/ssh/ssh.h"
 
 namespace sshpath::ssh {
@@ -23,6 +24,7 @@ struct DirectionView {
     std::vector<std::uint8_t> message_types;     ///< message numbers of clear-text packets, in order
     bool newkeys = false;                        ///< SSH_MSG_NEWKEYS seen (what follows is encrypted)
     bool kex_messages = false;                   ///< a key-exchange message (30..49) seen after KEXINIT
+    std::optional<HostKey> host_key;             ///< the server's host key, from its key-exchange reply (31 or 33)
     bool data_after_banner = false;              ///< any byte after the identification line
     bool too_many_lines = false;                 ///< more than 1024 lines before an identification string
     bool overlong_line = false;                  ///< a line over 8192 bytes before the identification string
@@ -41,7 +43,7 @@ bool is_ssh1_conversation(const Banner& client, const Banner& server);
 template <typename Ar>
 void field(Ar& ar, DirectionView& v) {
     fields(ar, v.pre_banner_lines, v.banner, v.banner_end, v.first_line, v.first_bytes, v.kexinit, v.kexinit_end,
-           v.disconnect, v.disconnect_end, v.message_types, v.newkeys, v.kex_messages, v.data_after_banner,
+           v.disconnect, v.disconnect_end, v.message_types, v.newkeys, v.kex_messages, v.host_key, v.data_after_banner,
            v.too_many_lines, v.overlong_line);
 }
 

@@ -20,6 +20,11 @@ struct EvidenceItem {
     std::uint64_t packet = 0;
     double time = 0;         ///< seconds since the start of that capture
     std::string what;
+    /// A pair of captures: the same packet in the other capture (peer_packet 0: it is not
+    /// there); peer_file "" when the verdict reads one capture.
+    std::string peer_file;
+    std::uint64_t peer_packet = 0;
+    double peer_time = 0;    ///< seconds since the start of the other capture
 };
 
 /// A rule that matched, for --explain: what it read and decided (self-contained, no pointer
@@ -46,12 +51,14 @@ struct Verdict {
     std::string rule;            ///< id of the deciding rule; "" when none matched
     int rule_priority = -1;      ///< its priority; -1 when none matched
     std::vector<MatchedRule> matched;  ///< with explain: every rule that matched, best first
+    /// A pair of captures only: where the packets vanished.
+    std::optional<contract::Segment> segment;
 };
 
 // Field lists for temporary files (sshpath/core/archive.h).
 template <typename Ar>
 void field(Ar& ar, EvidenceItem& e) {
-    archive::fields(ar, e.file, e.packet, e.time, e.what);
+    archive::fields(ar, e.file, e.packet, e.time, e.what, e.peer_file, e.peer_packet, e.peer_time);
 }
 template <typename Ar>
 void field(Ar& ar, MatchedRule& m) {
@@ -60,7 +67,7 @@ void field(Ar& ar, MatchedRule& m) {
 template <typename Ar>
 void field(Ar& ar, Verdict& v) {
     archive::fields(ar, v.cause, v.component, v.candidates, v.confidence, v.summary, v.explanation, v.evidence,
-                    v.next_steps, v.rule, v.rule_priority, v.matched);
+                    v.next_steps, v.rule, v.rule_priority, v.matched, v.segment);
 }
 
 /// Applies the verdict rules of `scope` to the facts: the best matching rule decides. With no
@@ -68,6 +75,14 @@ void field(Ar& ar, Verdict& v) {
 /// the scope's own fact set, in `file`. `explain` also records every matching rule and its inputs.
 Verdict decide(const rules::RuleSet& rules, const facts::Context& ctx, facts::Scope scope, const std::string& file,
                bool explain = false);
+
+/// Applies the rules of scope pair to one attempt seen from both ends: the best matching rule
+/// decides, either with a verdict of its own or, with `keep_verdict`, by keeping `client` (the
+/// client capture's verdict for the attempt) and adding its segment, summary, evidence and next
+/// steps. Evidence cites the pair facts' observations: packet numbers in `file` (the client's
+/// capture) and in `peer_file` (the far capture). With no matching rule, `client` stands as it is.
+Verdict decide_pair(const rules::RuleSet& rules, const facts::Context& ctx, const Verdict& client, const std::string& file,
+                    const std::string& peer_file, bool explain = false);
 
 /// A live capture may stop: the rule of scope live that said so.
 struct StopDecision {
@@ -85,6 +100,9 @@ std::optional<StopDecision> may_stop(const rules::RuleSet& rules, const Verdict&
 struct Attempt {
     std::string file;
     facts::FactSet facts{facts::Scope::kFlow};
+    /// Fact sets of other scopes about this connection that its verdict read beside its own
+    /// (e.g. scope cloud: exported cloud rules evaluated for its addresses); none by default.
+    std::vector<facts::FactSet> beside;
     Verdict verdict;
     int rank = 0;                    ///< how much it weighs in choosing the capture's answer (rank())
     /// In a report of many attempts: shown in full when it answers for its cause and component
@@ -95,7 +113,7 @@ struct Attempt {
 
 template <typename Ar>
 void field(Ar& ar, Attempt& a) {
-    archive::fields(ar, a.file, a.facts, a.verdict, a.rank, a.example, a.conversation);
+    archive::fields(ar, a.file, a.facts, a.beside, a.verdict, a.rank, a.example, a.conversation);
 }
 
 /// What the `attempt` rules say of a judged connection: its rank and how a report shows it.

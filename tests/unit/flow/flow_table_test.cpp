@@ -148,8 +148,22 @@ TEST_F(FlowTableTest, ClientAcknowledgingUnseenSynAckIsOneSided) {
     send(true, PA, 1001, 5001, "SSH-2.0-x\r\n");
     auto flows = finish();
     ASSERT_EQ(flows.size(), 1u);
-    EXPECT_TRUE(flows[0].client_acks_unseen);
+    // The evidence stage makes it client_acks_unseen_data: the server's direction never showed up.
+    EXPECT_TRUE(flows[0].client_acked_early);
+    EXPECT_FALSE(flows[0].s2c.base_known);
     EXPECT_EQ(flows[0].s2c.packets, 0u);
+}
+
+TEST_F(FlowTableTest, CaptureStartedMidConnectionSeesBothDirections) {
+    // The server's banner first, acknowledging client bytes sent before the capture started.
+    send(false, PA, 5001, 1001, "SSH-2.0-y\r\n");
+    send(true, A, 1001, 5012);
+    send(true, PA, 1001, 5012, "SSH-2.0-x\r\n");
+    auto flows = finish();
+    ASSERT_EQ(flows.size(), 1u);
+    EXPECT_TRUE(flows[0].server_acked_early);
+    EXPECT_TRUE(flows[0].c2s.base_known);  // so not one-sided
+    EXPECT_FALSE(flows[0].server_acks_unseen);
 }
 
 TEST_F(FlowTableTest, TracksStalledFullSizeClientSegment) {

@@ -38,6 +38,7 @@ protected:
                                        "timed-out"};
         options_.version = "test";
         options_.live = &trailer_;
+        options_.width = 0;  // the rows as written; wrapping is TerminalTest's
     }
     rules::RuleSet rules_;
     engine::Analysis analysis_;

@@ -302,5 +302,27 @@ TEST_F(RuleParserTest, ParsesStopRulesOfTheLiveScope) {
     EXPECT_TRUE(r.stop);
 }
 
+TEST_F(RuleParserTest, ParsesPairRulesWithTheirSegment) {
+    const std::string head = "id: pair.test\ntitle: t\nstatus: stable\ndescription: d\nscope: pair\npriority: 5\n";  // lines 1-6
+    const Rule own = parse_rule(head + "segment: vm\ncause: silent-drop\ncomponent: vm\nconfidence: high\n"
+                                       "condition: syns_arrived > 0 and flow.syn_count > 1\nsummary: s\n",
+                                "a.yaml", {});
+    ASSERT_TRUE(own.segment.has_value());
+    EXPECT_EQ(*own.segment, contract::Segment::kVm);
+    EXPECT_FALSE(own.keep_verdict);
+    const Rule kept = parse_rule(head + "segment: client-to-vm\nkeep_verdict: true\ncondition: not matched\nsummary: s\n"
+                                        "evidence: [syns_sent]\n",
+                                 "a.yaml", {});
+    EXPECT_TRUE(kept.keep_verdict);
+    EXPECT_EQ(kept.evidence.size(), 1u);
+    EXPECT_EQ(error(head + "keep_verdict: true\ncondition: matched\nsummary: s\n"), at(1) + "missing required key 'segment'");
+    EXPECT_EQ(error(head + "segment: nowhere\nkeep_verdict: true\ncondition: matched\nsummary: s\n"),
+              at(7) + "segment 'nowhere' is not a segment (one of: none, client, client-to-vm, vm-to-client, between, vm)");
+    EXPECT_EQ(error(head + "segment: vm\nkeep_verdict: true\ncause: ok\ncondition: matched\nsummary: s\n"),
+              at(9) + "'cause' is not for a rule with keep_verdict: true (the client capture's verdict stands)");
+    EXPECT_EQ(error(kHead + "segment: vm\ncondition: syn_seen\nsummary: x\n"),
+              at(10) + "'segment' is only for rules of scope pair (two captures of one attempt)");
+}
+
 }  // namespace
 }  // namespace sshpath::rules

@@ -1,0 +1,325 @@
+#include "pair_facts.h"
+
+#include <fmt/format.h>
+
+#include "sshpath/evidence/position.h"
+
+namespace sshpath::pair {
+
+namespace F = facts::pair;
+using packet::kAck;
+using packet::kFin;
+using packet::kRst;
+using packet::kSyn;
+
+std::string segment_label(const TcpRecord& r) {
+    std::string s;
+    if (r.has(kSyn)) s = r.has(kAck) ? "SYN-ACK" : "SYN";
+    else if (r.has(kRst)) s = r.has(kAck) ? "RST+ACK" : "RST";
+    else if (r.has(kFin)) s = "FIN+ACK";
+    else if (r.payload_len == 0) s = "ACK";
+    if (r.payload_len > 0) s += fmt::format("{}data {} bytes", s.empty() ? "" : " + ", r.payload_len);
+    return s;
+}
+
+namespace {
+
+// Options the sender's copy has and the receiver's lacks.
+std::string removed(const packet::TcpOptions& sent, const packet::TcpOptions& got) {
+    std::vector<std::string_view> v;
+    if (sent.mss >= 0 && got.mss < 0) v.push_back("mss");
+    if (sent.sack_permitted && !got.sack_permitted) v.push_back("sack");
+    if (sent.timestamps && !got.timestamps) v.push_back("ts");
+    if (sent.wscale >= 0 && got.wscale < 0) v.push_back("wscale");
+    return fmt::format("{}", fmt::join(v, ","));
+}
+
+// What changed between the sender's copy and the receiver's, the TTL aside.
+std::string change_of(const TcpRecord& sent, const TcpRecord& got) {
+    std::vector<std::string> v;
+    if (sent.options.mss != got.options.mss) v.push_back(fmt::format("MSS {} -> {}", sent.options.mss, got.options.mss));
+    if (const std::string r = removed(sent.options, got.options); !r.empty()) v.push_back("options removed: " + r);
+    if (sent.options.wscale >= 0 && got.options.wscale >= 0 && sent.options.wscale != got.options.wscale)
+        v.push_back(fmt::format("window scale {} -> {}", sent.options.wscale, got.options.wscale));
+    return fmt::format("{}", fmt::join(v, "; "));
+}
+
+struct Cite {
+    std::uint64_t near = 0, far = 0;
+    double near_t = 0, far_t = 0;
+};
+
+Cite cite_of(const FactInput& in, const PacketPair& p) {
+    Cite c;
+    if (p.near) c.near = in.near->tcp()[*p.near].packet, c.near_t = in.near->tcp()[*p.near].time - in.near->start_time();
+    if (p.far) c.far = in.far->tcp()[*p.far].packet, c.far_t = in.far->tcp()[*p.far].time - in.far->start_time();
+    if (!p.near && p.far) c.near_t = in.far->tcp()[*p.far].time - in.offset_s - in.near->start_time();
+    if (p.near && !p.far) c.far_t = in.near->tcp()[*p.near].time + in.offset_s - in.far->start_time();
+    return c;
+}
+
+// Facts of a relayed attempt: the far connection is the proxy's, not the client's.
+void relay_facts(const FactInput& in, facts::FactSet& fs) {
+    const Connection& b = *in.b;
+    std::int64_t syns = 0, synacks = 0, rsts = 0;
+    bool rst_to_syn = false;
+    for (std::size_t i : b.segments) {
+        const TcpRecord& r = in.far->tcp()[i];
+        const double t = r.time - in.far->start_time();
+        if (b.from_client(r)) {
+            if (r.has(kSyn) && !r.has(kAck)) {
+                ++syns;
+                fs.observe_pair(F::syns_arrived, 0, 0, r.packet, t, fmt::format("the proxy's SYN reached the VM from {}", b.client.text()));
+            }
+            continue;
+        }
+        if (r.has(kSyn) && r.has(kAck)) ++synacks;
+        if (r.has(kRst)) {
+            ++rsts;
+            if (synacks == 0) rst_to_syn = true;
+            fs.observe_pair(F::vm_rsts_sent, 0, 0, r.packet, t, fmt::format("the VM answered the proxy's SYN with {} (TTL {})", segment_label(r), r.ttl));
+        }
+    }
+    fs.set(F::syns_arrived, syns);
+    fs.set(F::synacks_sent, synacks);
+    fs.set(F::vm_rsts_sent, rsts);
+    fs.set(F::vm_rst_to_syn, rst_to_syn);
+}
+
+void icmp_facts(const FactInput& in, facts::FactSet& fs) {
+    std::int64_t n = 0;
+    for (std::size_t i : in.b->icmp) {
+        const IcmpRecord& e = in.far->icmp()[i];
+        if (!(e.src == in.b->server.address)) continue;
+        ++n;
+        fs.observe_pair(F::vm_icmp_sent, 0, 0, e.packet, e.time - in.far->start_time(),
+                        fmt::format("the VM sent an ICMP{} error (type {}, code {}) about the attempt", e.v6 ? "v6" : "", e.type, e.code));
+    }
+    fs.set(F::vm_icmp_sent, n);
+}
+
+// Counts of a paired attempt's packets by fate and kind.
+void packet_facts(const FactInput& in, facts::FactSet& fs) {
+    std::int64_t both = 0, client_lost = 0, client_data_lost = 0, vm_lost = 0, vm_data_lost = 0, syns_arrived = 0;
+    std::int64_t synacks_sent = 0, synacks_arrived = 0, rsts_sent = 0, rsts_arrived = 0, forged_client = 0, forged_vm = 0;
+    std::int64_t injected = 0, changed = 0;
+    bool rst_to_syn = false;
+    int forged_hops = -1, hops = -1, hops_back = -1;
+    std::string options_removed;
+    for (const PacketPair& p : *in.pairs) {
+        const TcpRecord* x = p.near ? &in.near->tcp()[*p.near] : nullptr;
+        const TcpRecord* y = p.far ? &in.far->tcp()[*p.far] : nullptr;
+        const TcpRecord& r = x ? *x : *y;
+        const Cite c = cite_of(in, p);
+        const std::string label = segment_label(r);
+        const bool syn = r.has(kSyn) && !r.has(kAck), synack = r.has(kSyn) && r.has(kAck);
+        if (p.fate == Fate::kBoth) {
+            ++both;
+            const TcpRecord &sent = p.from_client ? *x : *y, &got = p.from_client ? *y : *x;
+            const int drop = int(sent.ttl) - int(got.ttl);
+            (p.from_client ? hops : hops_back) = drop;
+            const std::string change = change_of(sent, got);
+            if (!change.empty()) {
+                ++changed;
+                fs.observe_pair(F::changed_in_transit, c.near, c.near_t, c.far, c.far_t, fmt::format("{} changed on the way: {}", label, change));
+            }
+            if (syn && fs.get(F::client_mss_sent) < 0) {
+                fs.set(F::client_mss_sent, std::int64_t(x->options.mss));
+                fs.set(F::client_mss_received, std::int64_t(y->options.mss));
+                if (x->options.mss != y->options.mss)
+                    fs.observe_pair(F::mss_rewritten, c.near, c.near_t, c.far, c.far_t,
+                                    fmt::format("the client's SYN left with MSS {} and reached the VM with MSS {}", x->options.mss, y->options.mss));
+                if (options_removed.empty()) options_removed = removed(x->options, y->options);
+                fs.observe_pair(F::client_address_at_vm, c.near, c.near_t, c.far, c.far_t,
+                                fmt::format("the SYN from {} to {} reached the VM from {} to {}", x->src.text(), x->dst.text(), y->src.text(), y->dst.text()));
+            }
+            if (synack && fs.get(F::vm_mss_sent) < 0) {
+                fs.set(F::vm_mss_sent, std::int64_t(y->options.mss));
+                fs.set(F::vm_mss_received, std::int64_t(x->options.mss));
+                if (x->options.mss != y->options.mss)
+                    fs.observe_pair(F::mss_rewritten, c.near, c.near_t, c.far, c.far_t,
+                                    fmt::format("the VM's SYN-ACK left with MSS {} and reached the client with MSS {}", y->options.mss, x->options.mss));
+                if (options_removed.empty()) options_removed = removed(y->options, x->options);
+            }
+        }
+        if (p.from_client) {
+            if (syn && p.near) {
+                fs.observe_pair(F::syns_sent, c.near, c.near_t, c.far, c.far_t,
+                                p.far ? fmt::format("SYN left the client and reached the VM (TTL {} -> {})", x->ttl, y->ttl)
+                                      : fmt::format("SYN left the client (TTL {}) and {}", x->ttl,
+                                                    p.fate == Fate::kLost ? "never reached the VM" : "the VM's capture had ended"));
+                if (p.far) ++syns_arrived, fs.observe_pair(F::syns_arrived, c.near, c.near_t, c.far, c.far_t, "SYN seen at both ends");
+            }
+            if (p.fate == Fate::kLost) {
+                ++client_lost;
+                if (r.payload_len) ++client_data_lost;
+                fs.observe_pair(r.payload_len ? F::client_data_lost : F::client_lost, c.near, c.near_t, 0, c.far_t,
+                                fmt::format("{} left the client and never reached the VM", label));
+            } else if (p.fate == Fate::kNeverSent) {
+                if (r.has(kRst)) {
+                    ++forged_vm;
+                    if (forged_hops < 0) forged_hops = evidence::hop_distance(r.ttl);
+                    fs.observe_pair(F::forged_rsts_at_vm, 0, c.near_t, c.far, c.far_t,
+                                    fmt::format("{} reached the VM in the client's name (TTL {}); the client never sent it", label, r.ttl));
+                } else {
+                    ++injected;
+                    fs.observe_pair(F::injected_other, 0, c.near_t, c.far, c.far_t, fmt::format("{} reached the VM; the client never sent it", label));
+                }
+            }
+            continue;
+        }
+        if (synack && p.far) {
+            ++synacks_sent;
+            fs.observe_pair(F::synacks_sent, c.near, c.near_t, c.far, c.far_t,
+                            p.near ? "SYN-ACK left the VM and reached the client"
+                                   : (p.fate == Fate::kLost ? "SYN-ACK left the VM and never reached the client"
+                                                            : "SYN-ACK left the VM after the client's capture ended"));
+            if (p.near) ++synacks_arrived;
+        }
+        if (r.has(kRst) && p.far) {
+            ++rsts_sent;
+            if (synacks_sent == 0) rst_to_syn = true;
+            if (p.near) ++rsts_arrived;
+            fs.observe_pair(F::vm_rsts_sent, c.near, c.near_t, c.far, c.far_t,
+                            fmt::format("{} left the VM (TTL {}){}", label, y->ttl, p.near ? " and reached the client" : ""));
+        }
+        if (p.fate == Fate::kLost) {
+            ++vm_lost;
+            if (r.payload_len) ++vm_data_lost;
+            fs.observe_pair(r.payload_len ? F::vm_data_lost : F::vm_lost, 0, c.near_t, c.far, c.far_t,
+                            fmt::format("{} left the VM and never reached the client", label));
+        } else if (p.fate == Fate::kNeverSent) {
+            if (r.has(kRst)) {
+                ++forged_client;
+                if (forged_hops < 0) forged_hops = evidence::hop_distance(r.ttl);
+                fs.observe_pair(F::forged_rsts_at_client, c.near, c.near_t, 0, c.far_t,
+                                fmt::format("{} reached the client in the server's name (TTL {}, {} hops away); the VM never sent it",
+                                            label, r.ttl, evidence::hop_distance(r.ttl)));
+            } else {
+                ++injected;
+                fs.observe_pair(F::injected_other, c.near, c.near_t, 0, c.far_t, fmt::format("{} reached the client; the VM never sent it", label));
+            }
+        }
+    }
+    fs.set(F::packets_both, both);
+    fs.set(F::client_lost, client_lost);
+    fs.set(F::client_data_lost, client_data_lost);
+    fs.set(F::vm_lost, vm_lost);
+    fs.set(F::vm_data_lost, vm_data_lost);
+    fs.set(F::syns_arrived, syns_arrived);
+    fs.set(F::synacks_sent, synacks_sent);
+    fs.set(F::synacks_arrived, synacks_arrived);
+    fs.set(F::vm_rsts_sent, rsts_sent);
+    fs.set(F::vm_rst_to_syn, rst_to_syn);
+    fs.set(F::vm_rsts_arrived, rsts_arrived);
+    fs.set(F::forged_rsts_at_client, forged_client);
+    fs.set(F::forged_rsts_at_vm, forged_vm);
+    fs.set(F::forged_rst_side, forged_client && forged_vm ? "both" : forged_client ? "client" : forged_vm ? "vm" : "");
+    fs.set(F::forged_rst_hops, std::int64_t(forged_hops));
+    fs.set(F::injected_other, injected);
+    fs.set(F::hops_between, std::int64_t(hops));
+    fs.set(F::hops_between_back, std::int64_t(hops_back));
+    fs.set(F::mss_rewritten, fs.get(F::client_mss_sent) != fs.get(F::client_mss_received) ||
+                                 fs.get(F::vm_mss_sent) != fs.get(F::vm_mss_received));
+    fs.set(F::options_removed, options_removed);
+    fs.set(F::changed_in_transit, changed);
+}
+
+}  // namespace
+
+facts::FactSet pair_facts(const FactInput& in) {
+    facts::FactSet fs(facts::Scope::kPair);
+    fs.set(F::far_vantage, std::string(vantage_name(in.places->far)));
+    fs.set(F::vantage_found_by, in.places->found_by);
+    fs.set(F::vm_capture_packets, std::int64_t(in.far->packets()));
+    fs.set(F::vm_attempts, std::int64_t(in.far_attempts));
+    fs.set(F::client_cause, std::string(contract::name(in.client_verdict->cause)));
+    fs.set(F::client_component, std::string(contract::name(in.client_verdict->component)));
+    fs.set(F::vm_cause, in.vm_verdict ? std::string(contract::name(in.vm_verdict->cause)) : std::string());
+    fs.set(F::clock_offset_s, in.offset_s);
+    fs.set(F::clock_offset_known, in.offset_known);
+    if (!in.a) return fs;
+    std::int64_t syns = 0;
+    for (std::size_t i : in.a->segments) {
+        const TcpRecord& r = in.near->tcp()[i];
+        if (r.has(kSyn) && !r.has(kAck) && in.a->from_client(r)) ++syns;
+    }
+    fs.set(F::syns_sent, syns);
+    fs.set(F::vm_covers_attempt, in.far->packets() == 0 || in.a->first_time + in.offset_s <= in.far->end_time());
+    if (!in.b) {
+        // Nothing of it is in the far capture, taken as running all along (a pair's premise; its
+        // last packet may well come before the attempt): every SYN it sent never arrived, and
+        // what came back in the server's name (not a proxy's) the VM never sent.
+        std::int64_t forged = 0, injected = 0, hops = -1;
+        const bool judge_answers = !in.via_proxy;
+        for (std::size_t i : in.a->segments) {
+            const TcpRecord& r = in.near->tcp()[i];
+            const double t = r.time - in.near->start_time();
+            if (r.has(kSyn) && !r.has(kAck) && in.a->from_client(r))
+                fs.observe_pair(F::syns_sent, r.packet, t, 0, 0,
+                                fmt::format("SYN left the client (TTL {}); the VM's capture has no trace of it", r.ttl));
+            if (in.a->from_client(r) || !judge_answers) continue;
+            if (r.has(kRst)) {
+                ++forged;
+                if (hops < 0) hops = evidence::hop_distance(r.ttl);
+                fs.observe_pair(F::forged_rsts_at_client, r.packet, t, 0, 0,
+                                fmt::format("{} reached the client in the server's name (TTL {}, {} hops away); the VM never sent it",
+                                            segment_label(r), r.ttl, evidence::hop_distance(r.ttl)));
+            } else {
+                ++injected;
+            }
+        }
+        fs.set(F::forged_rsts_at_client, forged);
+        fs.set(F::forged_rst_side, forged ? "client" : "");
+        fs.set(F::forged_rst_hops, hops);
+        fs.set(F::injected_other, injected);
+        return fs;
+    }
+    fs.set(F::matched, true);
+    fs.set(F::matched_by, in.match->by);
+    fs.set(F::isn_rewritten, in.match->isn_rewritten);
+    fs.set(F::timestamps_rewritten, in.match->ts_rewritten);
+    fs.set(F::client_address_at_vm, in.b->client.address.to_string());
+    fs.set(F::client_port_at_vm, std::int64_t(in.b->client.port));
+    fs.set(F::server_at_vm, in.b->server.text());
+    fs.set(F::translated, in.match->by != "relay" && !(in.a->client == in.b->client));
+    if (in.match->by == "relay") {
+        relay_facts(in, fs);
+    } else {
+        packet_facts(in, fs);
+    }
+    icmp_facts(in, fs);
+    fs.set(F::vm_answered, fs.get(F::synacks_sent) > 0 || fs.get(F::vm_rsts_sent) > 0 || fs.get(F::vm_icmp_sent) > 0);
+    return fs;
+}
+
+std::vector<PacketRow> packet_rows(const FactInput& in, std::uint64_t& omitted) {
+    constexpr std::size_t kMaxRows = 200;
+    std::vector<PacketRow> rows;
+    omitted = 0;
+    if (!in.pairs) return rows;
+    for (const PacketPair& p : *in.pairs) {
+        if (rows.size() >= kMaxRows) {
+            ++omitted;
+            continue;
+        }
+        const TcpRecord* x = p.near ? &in.near->tcp()[*p.near] : nullptr;
+        const TcpRecord* y = p.far ? &in.far->tcp()[*p.far] : nullptr;
+        const Cite c = cite_of(in, p);
+        PacketRow row;
+        row.from_client = p.from_client;
+        row.client_packet = c.near, row.client_time = c.near_t;
+        row.vm_packet = c.far, row.vm_time = c.far_t;
+        row.what = segment_label(x ? *x : *y);
+        row.fate = p.fate;
+        if (x && y) {
+            const TcpRecord &sent = p.from_client ? *x : *y, &got = p.from_client ? *y : *x;
+            row.ttl_drop = int(sent.ttl) - int(got.ttl);
+            row.change = change_of(sent, got);
+        }
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+}  // namespace sshpath::pair
