@@ -73,7 +73,7 @@ TimelineEvent* add_event(Flow& f, const FlowOptions& o, const Packet& p, Side fr
     return &e;
 }
 
-SshView view_of(const Flow& f);
+SshView view_of(const Flow& f, bool details = true);
 
 // A RST, or a FIN each way: the connection is over.
 bool closed(const Flow& f) { return !f.rsts.empty() || (f.c2s.fin && f.s2c.fin); }
@@ -486,10 +486,11 @@ void FlowTable::add_tcp(const Packet& p) {
         // for a session found idle): a server's capture holds thousands of such sessions at a time.
         if (flow.interesting && !dir.stream_capped && dir.stream.size() >= dir.parse_at) {
             dir.parse_at *= 2;
-            SshView v = view_of(flow);
-            if ((from_client ? v.client : v.server).newkeys) dir.stream_capped = true;
-            if (v.client.newkeys && v.server.newkeys && !flow.encrypted) {
-                flow.ssh = std::move(v);
+            // How far it got is enough here; the whole view is read once both are past NEWKEYS.
+            const SshView reached = view_of(flow, false);
+            if ((from_client ? reached.client : reached.server).newkeys) dir.stream_capped = true;
+            if (reached.client.newkeys && reached.server.newkeys && !flow.encrypted) {
+                flow.ssh = view_of(flow);
                 flow.encrypted = true;
                 for (Direction* d : {&flow.c2s, &flow.s2c}) {
                     // The bytes only: segments and acknowledgements still count retransmissions.
@@ -595,8 +596,9 @@ void FlowTable::add_icmp(const Packet& p) {
 
 namespace {
 
-// What the SSH layer of the flow shows so far (after any proxy handshake).
-SshView view_of(const Flow& f) {
+// What the SSH layer of the flow shows so far (after any proxy handshake); without `details`,
+// only how far each direction got (read_direction).
+SshView view_of(const Flow& f, bool details) {
     SshView v;
     std::span<const std::uint8_t> cs(f.c2s.stream), ss(f.s2c.stream);
     std::size_t c_off = 0, s_off = 0;
@@ -614,12 +616,12 @@ SshView view_of(const Flow& f) {
         if (!v.proxy_reply.granted) c_off = cs.size();
     }
     auto c_stream = cs.subspan(std::min(c_off, cs.size())), s_stream = ss.subspan(std::min(s_off, ss.size()));
-    v.client = ssh::read_direction(c_stream, false);
-    v.server = ssh::read_direction(s_stream, true);
+    v.client = ssh::read_direction(c_stream, false, true, details);
+    v.server = ssh::read_direction(s_stream, true, true, details);
     if (v.client.banner && v.server.banner && ssh::is_ssh1_conversation(*v.client.banner, *v.server.banner)) {
         v.ssh1 = true;
-        v.client = ssh::read_direction(c_stream, false, false);
-        v.server = ssh::read_direction(s_stream, true, false);
+        v.client = ssh::read_direction(c_stream, false, false, details);
+        v.server = ssh::read_direction(s_stream, true, false, details);
     }
     if (v.client.banner) v.client_banner_ref = packet_at(f.c2s, c_off + v.client.banner_end - 1);
     if (v.server.banner) v.server_banner_ref = packet_at(f.s2c, s_off + v.server.banner_end - 1);
@@ -705,10 +707,10 @@ void FlowTable::keep(Flow&& f) {
 bool FlowTable::keep_as_session(Flow& f) {
     if (f.encrypted) return true;
     if (!f.interesting || closing(f)) return false;
-    SshView v = view_of(f);
-    if (!v.client.newkeys || !v.server.newkeys) return false;
+    const SshView reached = view_of(f, false);
+    if (!reached.client.newkeys || !reached.server.newkeys) return false;
     // Read now, for good: everything after NEWKEYS is encrypted.
-    f.ssh = std::move(v);
+    f.ssh = view_of(f);
     f.encrypted = true;
     f.c2s.stream_capped = f.s2c.stream_capped = true;
     release_buffers(f, true);  // acknowledgements still to come count
