@@ -25,11 +25,22 @@ namespace {
 // this width and the terminal folds it.
 constexpr long kNarrowest = 40;
 
+// Never throws: a directory that cannot be read (a build tree in another user's 0700 directory,
+// once privileges are dropped) is one that is not there.
+bool is_dir(const fs::path& p) {
+    std::error_code ec;
+    return fs::is_directory(p, ec);
+}
+bool path_exists(const fs::path& p) {
+    std::error_code ec;
+    return fs::exists(p, ec);
+}
+
 }  // namespace
 
 fs::path default_rules_dir() {
     if (const char* env = std::getenv("SSHPATH_RULES"); env && *env) {
-        if (!fs::is_directory(env))
+        if (!is_dir(env))
             throw Error(fmt::format("SSHPATH_RULES: '{}' is not a directory (point it at a rules directory, or unset it)", env));
         return env;
     }
@@ -40,15 +51,15 @@ fs::path default_rules_dir() {
         const fs::path dir = exe.parent_path();
         // The build tree: CMake links build/rules to the sources' rules/ (the binary holds no
         // source path, so a copy of it never reads the build machine's files).
-        if (fs::exists(dir / "CMakeCache.txt")) {
+        if (path_exists(dir / "CMakeCache.txt")) {
             looked.push_back(dir / "rules");
-            if (fs::is_directory(looked.back())) return looked.back();
+            if (is_dir(looked.back())) return looked.back();
         }
         looked.push_back((dir.parent_path() / "share" / "sshpath" / "rules").lexically_normal());
-        if (fs::is_directory(looked.back())) return looked.back();
+        if (is_dir(looked.back())) return looked.back();
     }
     looked.emplace_back(SSHPATH_RULES_INSTALL_DIR);
-    if (fs::is_directory(looked.back())) return looked.back();
+    if (is_dir(looked.back())) return looked.back();
     std::string places;
     for (const auto& p : looked) places += (places.empty() ? "" : ", ") + p.string();
     throw Error(fmt::format("no rules directory: looked in {}; install sshpath (cmake --install, or the .deb), or set "

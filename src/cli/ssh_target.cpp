@@ -41,6 +41,16 @@ SshConfig ssh_config(const std::string& ssh, const std::vector<std::string>& arg
     return c;
 }
 
+// Where ssh connects without a ProxyCommand: HOST resolved as ssh would (its address family), PORT.
+Target resolved_target(const std::string& host, int family, int port, std::string& why) {
+    Target t = any_host_target(port);
+    t.host = host;
+    t.addresses = resolve_addresses(host, family, why);
+    IpAddress literal;
+    t.resolved = !t.addresses.empty() && !IpAddress::parse(host, literal);
+    return t;
+}
+
 }  // namespace
 
 Target ssh_target(const std::string& ssh, const std::vector<std::string>& args, const std::optional<posix::Identity>& who,
@@ -51,12 +61,7 @@ Target ssh_target(const std::string& ssh, const std::vector<std::string>& args, 
     const int port = port_override.value_or(c.port);
     if (!c.proxycommand.empty() && proxies_given) {
         std::string why;
-        Target t;
-        t.host = c.hostname;
-        t.filter_port = port;
-        t.analyze.ssh_port = port;
-        t.addresses = resolve_addresses(c.hostname, c.family, why);
-        t.resolved = !t.addresses.empty() && t.addresses.front().to_string() != c.hostname;
+        Target t = resolved_target(c.hostname, c.family, port, why);
         t.notes.push_back(fmt::format("ssh uses ProxyCommand '{}': the filter keeps the connections to the --proxy given{}", c.proxycommand,
                                       t.addresses.empty() ? "" : " and to " + c.hostname));
         t.analyze.host = c.hostname;
@@ -98,31 +103,18 @@ Target ssh_target(const std::string& ssh, const std::vector<std::string>& args, 
         SshConfig j = ssh_config(ssh, hop_args, who);
         if (!j.ok) throw UsageError(fmt::format("run: cannot tell where the jump host '{}' is; give --host and --port", hop));
         std::string why;
-        Target t;
-        t.host = j.hostname;
-        t.filter_port = j.port;
-        t.analyze.ssh_port = j.port;
-        t.addresses = resolve_addresses(j.hostname, j.family, why);
-        t.resolved = !t.addresses.empty() && t.addresses.front().to_string() != j.hostname;
+        Target t = resolved_target(j.hostname, j.family, j.port, why);
         t.notes.push_back(fmt::format("ssh goes through the jump host {} port {} (ProxyJump {}): the filter keeps that connection; "
                                       "the jump host's own connection to {} port {} is not on this wire",
                                       j.hostname, j.port, c.proxyjump, c.hostname, port));
-        if (t.addresses.empty()) {
-            t.filter_port = j.port;
+        if (t.addresses.empty())
             t.notes.push_back(fmt::format("cannot resolve the jump host '{}' ({}): capturing every connection to port {}", j.hostname,
                                           why, j.port));
-        }
         set_analyzer_host(t, j.hostname);
         return t;
     }
     std::string why;
-    Target t;
-    t.host = c.hostname;
-    t.filter_port = port;
-    t.analyze.ssh_port = port;
-    t.addresses = resolve_addresses(c.hostname, c.family, why);
-    IpAddress literal;
-    t.resolved = !t.addresses.empty() && !IpAddress::parse(c.hostname, literal);
+    Target t = resolved_target(c.hostname, c.family, port, why);
     if (t.addresses.empty())
         t.notes.push_back(fmt::format("cannot resolve '{}' ({}): capturing every connection to port {}; ssh will say why", c.hostname,
                                       why, port));

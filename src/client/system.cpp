@@ -18,17 +18,16 @@
 #include <limits>
 #include <sstream>
 
+#include "sshpath/posix/child.h"
+#include "sshpath/posix/clock.h"
+
 extern char** environ;
 
 namespace sshpath::client {
 
 namespace {
 
-double monotonic_now() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
+using posix::monotonic_now;
 
 std::optional<unsigned> env_number(const char* name) {
     const char* v = std::getenv(name);
@@ -84,23 +83,8 @@ Invoker invoking_user() {
 }
 
 std::optional<std::string> find_program(const std::string& name) {
-    auto executable = [](const std::string& path) {
-        struct stat st{};
-        return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), X_OK) == 0;
-    };
-    if (name.find('/') != std::string::npos) return executable(name) ? std::optional<std::string>(name) : std::nullopt;
-    const char* env = std::getenv("PATH");
     // sbin directories too: a user's PATH often lacks them, and nft and iptables live there.
-    std::string path = (env != nullptr && *env != '\0' ? std::string(env) : std::string("/usr/local/bin:/usr/bin:/bin")) +
-                       ":/usr/local/sbin:/usr/sbin:/sbin";
-    std::size_t start = 0;
-    for (;;) {
-        const std::size_t colon = path.find(':', start);
-        std::string dir = path.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-        if (!dir.empty() && executable(dir + "/" + name)) return dir + "/" + name;
-        if (colon == std::string::npos) return std::nullopt;
-        start = colon + 1;
-    }
+    return posix::find_program(name, "/usr/local/sbin:/usr/sbin:/sbin");
 }
 
 CommandResult run_command(const std::vector<std::string>& argv, const Invoker* user, double timeout_s) {

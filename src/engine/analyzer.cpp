@@ -50,7 +50,7 @@ void Analyzer::add(const packet::Packet& p) {
 
 namespace {
 
-// More was sent in the clear than the flow table keeps (README "Fuzzing and hostile input").
+// More was sent in the clear than the flow table keeps (docs/fuzzing.md).
 bool over_stream_cap(const flow::Flow& f, std::size_t cap) {
     auto over = [&](const flow::Direction& d, const ssh::DirectionView& v) {
         return d.stream_capped && d.kept >= cap && !v.newkeys && !f.ssh.ssh1;
@@ -69,6 +69,10 @@ void capture_warnings(const CaptureInfo& info, const flow::FlowTable& table, std
     if (info.stats.snaplen_cut)
         warnings.push_back(fmt::format("{}: the snap length cut the payload of {} packets; SSH details may be missing", file,
                                        info.stats.snaplen_cut));
+    if (const flow::DuplicateStats& d = table.duplicates(); d.frames)
+        warnings.push_back(fmt::format("{}: {} frame{} captured twice (a bridge and its port, -i any, a SPAN session); "
+                                       "each packet was analysed once, not as a retransmission",
+                                       file, d.frames, d.frames == 1 ? " was" : "s were"));
     if (table.flow_cap_hit())
         warnings.push_back(fmt::format("{}: too many connections (more than {}); later ones were not analysed "
                                        "(--max-connections raises the limit)",
@@ -88,9 +92,11 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
     std::deque<flow::Flow> flows = table_->finish();
     const std::shared_ptr<flow::FlowSpill> raw = table_->spill();
     const std::size_t count = raw ? raw->size() : flows.size();
-    const auto ctx = evidence::make_context(table_->synack_ttls(), info.start_time, info.end_time, options_.ssh_port);
-    const evidence::CaptureSummary summary{info.stats, info.link_type, count, table_->other_tcp_flows(), options_.host,
-                                           table_->other_traffic()};
+    auto ctx = evidence::make_context(table_->synack_ttls(), info.start_time, info.end_time, options_.ssh_port);
+    ctx.neighbours = &table_->neighbours();
+    const evidence::CaptureSummary summary{info.stats,         info.link_type,         count,
+                                           table_->other_tcp_flows(), options_.host, table_->other_traffic(),
+                                           table_->duplicates(), table_->wire_stats()};
     info.facts = evidence::extract_capture(summary, ctx);
     for (const auto& [spec, value] : extra_facts_) info.facts.set(*spec, value);
     facts::Context capture_ctx(info.facts);

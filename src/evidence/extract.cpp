@@ -86,6 +86,68 @@ Stage stage_of(const Flow& f) {
     return {"", 0};
 }
 
+std::string tunnel_text(const packet::TunnelStack& stack) {
+    std::vector<std::string> layers;
+    for (std::uint8_t i = 0; i < stack.depth; ++i) {
+        const packet::Tunnel& t = stack.layers[i];
+        std::string text = packet::tunnel_kind_name(t.kind);
+        if (t.has_id) {
+            const char* id = t.kind == packet::TunnelKind::kVxlan || t.kind == packet::TunnelKind::kGeneve ? "vni"
+                             : t.kind == packet::TunnelKind::kMpls                                          ? "label"
+                             : t.kind == packet::TunnelKind::kGre                                           ? "key"
+                                                                                                            : "session";
+            text += fmt::format(" {} {}", id, t.id);
+        }
+        if (t.outer_src.version != 0) text += fmt::format(" {}->{}", t.outer_src.to_string(), t.outer_dst.to_string());
+        layers.push_back(std::move(text));
+    }
+    return fmt::format("{}", fmt::join(layers, " / "));
+}
+
+// The facts of the connection's link layer, tunnels and MPTCP signalling; returns what the
+// capture's ARP/ND proves of the server's place ("on-link", "off-link" or "").
+template <typename Rel>
+std::string link_layer(FactSet& fs, const Flow& f, const CaptureContext& ctx, Rel rel) {
+    const flow::Wire& w = f.wire;
+    if (w.client_link.has_src) fs.set(F::client_mac, w.client_link.src.to_string());
+    if (w.client_link.has_dst) fs.set(F::next_hop_mac, w.client_link.dst.to_string());
+    fs.set(F::tunnel, tunnel_text(w.tunnel));
+    if (!w.tunnel.empty())
+        fs.observe(F::tunnel, f.first.packet, rel(f.first.time), fmt::format("seen inside {}", tunnel_text(w.tunnel)));
+    fs.set(F::duplicate_frames, std::int64_t(w.duplicates));
+    const flow::MptcpFlow& m = w.mptcp;
+    fs.set(F::mptcp, (m.capable && m.accepted) || m.join);
+    fs.set(F::mptcp_join, m.join);
+    if (m.joined_found)
+        fs.set(F::mptcp_joined, fmt::format("{}->{}", endpoint(m.joined_client, m.joined_client_port),
+                                            endpoint(m.joined_server, m.joined_server_port)));
+    if (m.join)
+        fs.observe(F::mptcp_join, f.first.packet, rel(f.first.time),
+                   m.joined_found ? fmt::format("SYN with MP_JOIN: a subflow of the MPTCP connection {} -> {} (packet {})",
+                                                endpoint(m.joined_client, m.joined_client_port),
+                                                endpoint(m.joined_server, m.joined_server_port), m.joined_first_packet)
+                                  : std::string("SYN with MP_JOIN: a subflow of an MPTCP connection"));
+    if (ctx.neighbours == nullptr) return "";
+    const flow::FirstHop h = flow::first_hop(f, *ctx.neighbours);
+    if (h.gateway_ip_known) fs.set(F::gateway_address, h.gateway_ip.to_string());
+    using R = flow::PlacementReason;
+    fs.set(F::server_answers_arp, h.reason == R::kServerAnswered);
+    if (h.reason == R::kServerAnswered) {
+        const flow::Neighbour* n = ctx.neighbours->find(f.server);
+        fs.observe(F::server_answers_arp, n->packet, rel(n->time),
+                   fmt::format("{} itself announces {}: the server is on the client's link", f.server.to_string(),
+                               n->mac.to_string()));
+        return "on-link";
+    }
+    if (h.reason != R::kNextHopIsNeighbour && h.reason != R::kNextHopIsRouter) return "";
+    const flow::Neighbour* g = h.gateway_ip_known ? ctx.neighbours->find(h.gateway_ip) : nullptr;
+    if (g != nullptr)
+        fs.observe(F::gateway_address, g->packet, rel(g->time),
+                   fmt::format("{} announces {}{}, the MAC the client's SYN went to: the client's gateway (hop 1)",
+                               g->address.to_string(), g->mac.to_string(), g->router ? " as a router" : ""));
+    return "off-link";
+}
+
 }  // namespace
 
 FactSet extract_flow(const Flow& f, const CaptureContext& ctx) {
@@ -197,7 +259,7 @@ FactSet extract_flow(const Flow& f, const CaptureContext& ctx) {
     }
     fs.set(F::server_ttl_varies, f.s2c.ttl_varies);
     if (f.s2c.first_ttl > 0) fs.set(F::server_initial_ttl, std::int64_t(initial_ttl(f.s2c.first_ttl)));
-    const Link link = server_link(f.client, f.server, server_hops);
+    const Link link = server_link(f.client, f.server, server_hops, link_layer(fs, f, ctx, rel));
     fs.set(F::server_link, link.link);
     fs.set(F::server_link_evidence, link.evidence);
     fs.set(F::client_address_kind, std::string(address_kind(f.client)));
@@ -387,6 +449,11 @@ FactSet extract_capture(const CaptureSummary& s, const CaptureContext& ctx) {
     fs.set(C::malformed_packets, std::int64_t(s.stats.malformed));
     fs.set(C::payload_cut_packets, std::int64_t(s.stats.snaplen_cut));
     fs.set(C::link_type, s.link_type_name);
+    fs.set(C::duplicate_frames, std::int64_t(s.duplicates.frames));
+    fs.set(C::arp_packets, std::int64_t(s.wire.arp));
+    fs.set(C::nd_packets, std::int64_t(s.wire.nd));
+    fs.set(C::tunnelled_packets, std::int64_t(s.wire.tunnelled));
+    fs.set(C::mptcp_joins, std::int64_t(s.wire.mptcp_joins));
     return fs;
 }
 

@@ -31,7 +31,9 @@ std::string_view address_kind(const packet::IpAddress& a) {
     return "";
 }
 
-Link server_link(const packet::IpAddress& client, const packet::IpAddress& server, int server_hops) {
+Link server_link(const packet::IpAddress& client, const packet::IpAddress& server, int server_hops,
+                 std::string_view neighbour) {
+    if (neighbour == "off-link" || (neighbour == "on-link" && server_hops <= 0)) return {std::string(neighbour), "neighbour"};
     if (server_hops > 0) return {"off-link", "server-ttl"};
     if (server_hops == 0) return {"on-link", "server-ttl"};
     if (client.version != server.version || client.version == 0) return {};
@@ -44,7 +46,9 @@ Link server_link(const packet::IpAddress& client, const packet::IpAddress& serve
 std::string position(int hops, int server_hops, const Link& link) {
     if (hops < 0) return "";
     if (server_hops >= 0 && hops == server_hops) return "server";
-    if (hops == 0) return link.link == "off-link" ? "first-hop" : "";
+    if (hops == 0 && link.link == "off-link") return "first-hop";
+    // The server answered ARP/ND itself: on its link, a packet that crossed no router is its own.
+    if (hops == 0) return link.link == "on-link" && link.evidence == "neighbour" ? "server" : "";
     if (server_hops < 0) return "";
     if (hops > server_hops) return "farther";
     if (hops >= server_hops - 1) return "near-server";

@@ -123,24 +123,23 @@ void packet_facts(const FactInput& in, facts::FactSet& fs) {
                 ++changed;
                 fs.observe_pair(F::changed_in_transit, c.near, c.near_t, c.far, c.far_t, fmt::format("{} changed on the way: {}", label, change));
             }
-            if (syn && fs.get(F::client_mss_sent) < 0) {
-                fs.set(F::client_mss_sent, std::int64_t(x->options.mss));
-                fs.set(F::client_mss_received, std::int64_t(y->options.mss));
-                if (x->options.mss != y->options.mss)
+            // A handshake packet's MSS as it left and as it arrived; a rewrite is observed.
+            auto handshake = [&](const TcpRecord& out, const TcpRecord& in, auto sent_id, auto received_id, const char* what,
+                                 const char* to) {
+                fs.set(sent_id, std::int64_t(out.options.mss));
+                fs.set(received_id, std::int64_t(in.options.mss));
+                if (out.options.mss != in.options.mss)
                     fs.observe_pair(F::mss_rewritten, c.near, c.near_t, c.far, c.far_t,
-                                    fmt::format("the client's SYN left with MSS {} and reached the VM with MSS {}", x->options.mss, y->options.mss));
-                if (options_removed.empty()) options_removed = removed(x->options, y->options);
+                                    fmt::format("{} left with MSS {} and reached {} with MSS {}", what, out.options.mss, to, in.options.mss));
+                if (options_removed.empty()) options_removed = removed(out.options, in.options);
+            };
+            if (syn && fs.get(F::client_mss_sent) < 0) {
+                handshake(*x, *y, F::client_mss_sent, F::client_mss_received, "the client's SYN", "the VM");
                 fs.observe_pair(F::client_address_at_vm, c.near, c.near_t, c.far, c.far_t,
                                 fmt::format("the SYN from {} to {} reached the VM from {} to {}", x->src.text(), x->dst.text(), y->src.text(), y->dst.text()));
             }
-            if (synack && fs.get(F::vm_mss_sent) < 0) {
-                fs.set(F::vm_mss_sent, std::int64_t(y->options.mss));
-                fs.set(F::vm_mss_received, std::int64_t(x->options.mss));
-                if (x->options.mss != y->options.mss)
-                    fs.observe_pair(F::mss_rewritten, c.near, c.near_t, c.far, c.far_t,
-                                    fmt::format("the VM's SYN-ACK left with MSS {} and reached the client with MSS {}", y->options.mss, x->options.mss));
-                if (options_removed.empty()) options_removed = removed(y->options, x->options);
-            }
+            if (synack && fs.get(F::vm_mss_sent) < 0)
+                handshake(*y, *x, F::vm_mss_sent, F::vm_mss_received, "the VM's SYN-ACK", "the client");
         }
         if (p.from_client) {
             if (syn && p.near) {

@@ -60,14 +60,15 @@ int exit_status_of(int wait_status) {
     return exit_status_for_signal(0);
 }
 
-std::optional<std::string> find_program(const std::string& name) {
+std::optional<std::string> find_program(const std::string& name, std::string_view extra_dirs) {
     auto executable = [](const std::string& path) {
         struct stat st{};
         return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), X_OK) == 0;
     };
     if (name.find('/') != std::string::npos) return executable(name) ? std::optional<std::string>(name) : std::nullopt;
     const char* env = std::getenv("PATH");
-    const std::string path = env != nullptr && *env != '\0' ? env : "/usr/local/bin:/usr/bin:/bin";
+    std::string path = env != nullptr && *env != '\0' ? env : "/usr/local/bin:/usr/bin:/bin";
+    if (!extra_dirs.empty()) path.append(":").append(extra_dirs);
     std::size_t start = 0;
     for (;;) {
         const std::size_t colon = path.find(':', start);

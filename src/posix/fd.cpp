@@ -58,6 +58,7 @@ FdStreamBuf::int_type FdStreamBuf::overflow(int_type c) {
 
 std::streamsize FdStreamBuf::xsputn(const char* s, std::streamsize n) {
     const auto size = static_cast<std::size_t>(n);
+    if (size == 0) return 0;  // an empty view may carry a null pointer: memcpy must not see it
     if (size <= static_cast<std::size_t>(epptr() - pptr())) {
         std::memcpy(pptr(), s, size);
         pbump(static_cast<int>(n));

@@ -98,8 +98,8 @@ AddressMap::AddressMap(std::string_view key) {
 std::uint64_t AddressMap::prf(std::string_view tag, std::span<const std::uint8_t> data) const {
     std::uint8_t buf[40] = {};
     const std::size_t t = std::min<std::size_t>(tag.size(), 8), d = std::min<std::size_t>(data.size(), 32);
-    std::memcpy(buf, tag.data(), t);
-    std::memcpy(buf + 8, data.data(), d);
+    if (t != 0) std::memcpy(buf, tag.data(), t);
+    if (d != 0) std::memcpy(buf + 8, data.data(), d);
     return siphash(key_, std::span<const std::uint8_t>(buf, 8 + d));
 }
 

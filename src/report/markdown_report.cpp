@@ -78,6 +78,9 @@ void connection(std::string& out, const engine::Analysis& a, const verdict::Atte
     const double t0 = start_of(a, f.file);
     out += fmt::format("\n### [{}] {} -> {}{}\n\n{}\n\n", index, md_text(f.facts.get(F::client)), md_text(f.facts.get(F::server)),
                        many ? " in " + md_code(f.file) : "", md_text(f.verdict.summary));
+    const auto wire = wire_lines(f.facts);
+    for (const auto& line : wire) out += fmt::format("- {}: {}\n", line.first, md_text(line.second));
+    if (!wire.empty()) out += "\n";
     std::string timeline;
     for (const auto& e : f.conversation.timeline)
         timeline += fmt::format("#{:<6} {:>9.3f}  {:<6}  {}\n", e.packet, e.time - t0, flow::side_name(e.from), describe(e));

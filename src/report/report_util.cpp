@@ -2,10 +2,26 @@
 
 #include "sshpath/report/report.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <sstream>
 
 namespace sshpath::report {
+
+std::vector<std::pair<std::string, std::string>> wire_lines(const facts::FactSet& flow) {
+    namespace F = facts::flow;
+    std::vector<std::pair<std::string, std::string>> out;
+    if (const std::string& t = flow.get(F::tunnel); !t.empty()) out.emplace_back("tunnel", "seen inside " + t);
+    if (const auto n = flow.get(F::duplicate_frames); n > 0)
+        out.emplace_back("copies", fmt::format("{} frame{} captured twice, each analysed once (not retransmissions)", n,
+                                               n == 1 ? "" : "s"));
+    if (flow.get(F::mptcp_join)) {
+        const std::string& joined = flow.get(F::mptcp_joined);
+        out.emplace_back("mptcp", "a subflow (MP_JOIN) of the MPTCP connection " + (joined.empty() ? std::string("it names (not in the capture)") : joined));
+    }
+    return out;
+}
 
 double start_of(const engine::Analysis& a, const std::string& file) {
     for (const auto& c : a.captures)

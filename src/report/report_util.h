@@ -1,6 +1,8 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "sshpath/engine/analysis.h"
 
@@ -12,6 +14,10 @@ namespace sshpath::report {
 double start_of(const engine::Analysis& a, const std::string& file);
 /// The verdict's candidates, joined by `separator`.
 std::string candidates_text(const verdict::Verdict& v, std::string_view separator);
+
+/// What a connection's frames showed below TCP, as (label, text) lines: the tunnel it was seen
+/// through, the duplicate frames dropped, the MPTCP subflow it is. None for a plain connection.
+std::vector<std::pair<std::string, std::string>> wire_lines(const facts::FactSet& flow);
 
 /// `&`, `<`, `>`, `"` and `'` as HTML character references.
 std::string html_escape(std::string_view text);

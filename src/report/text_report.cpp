@@ -158,6 +158,7 @@ void attempt_text(std::string& out, const engine::Analysis& a, const verdict::At
              13);
     if (f.facts.get(F::server_hops) >= 0)
         line(fmt::format("    hops     server {} hops away (ttl {})", f.facts.get(F::server_hops), f.facts.get(F::server_ttl)), 13);
+    for (const auto& [key, value] : wire_lines(f.facts)) line(fmt::format("    {:<8} {}", key, value), 13);
     out += "    timeline\n";
     for (const auto& e : f.conversation.timeline)
         line(fmt::format("      {}{:>9.3f}  {:<6}  {}", packet_number(e.packet, 8, false), e.time - t0, flow::side_name(e.from),

@@ -29,6 +29,21 @@ void record_matches(const std::vector<const rules::Rule*>& matched, const facts:
 
 }  // namespace
 
+namespace {
+
+// The verdict a rule gives: cause, component, candidates, confidence and its texts rendered.
+void take_verdict(const rules::Rule& r, const facts::Context& ctx, Verdict& v) {
+    v.cause = r.cause;
+    v.component = r.component;
+    v.candidates = r.candidates;
+    v.confidence = r.confidence;
+    v.summary = r.summary.render(ctx);
+    if (!r.explanation.empty()) v.explanation = r.explanation.render(ctx);
+    for (const auto& step : r.next_steps) v.next_steps.push_back(step.render(ctx));
+}
+
+}  // namespace
+
 Verdict decide(const rules::RuleSet& rules, const facts::Context& ctx, facts::Scope scope, const std::string& file,
                bool explain) {
     Verdict v;
@@ -38,13 +53,7 @@ Verdict decide(const rules::RuleSet& rules, const facts::Context& ctx, facts::Sc
         return v;
     }
     const rules::Rule& r = *matched.front();
-    v.cause = r.cause;
-    v.component = r.component;
-    v.candidates = r.candidates;
-    v.confidence = r.confidence;
-    v.summary = r.summary.render(ctx);
-    if (!r.explanation.empty()) v.explanation = r.explanation.render(ctx);
-    for (const auto& step : r.next_steps) v.next_steps.push_back(step.render(ctx));
+    take_verdict(r, ctx, v);
     v.rule = r.id;
     v.rule_priority = r.priority;
     cite(r, ctx.get(scope), file, "", v.evidence);
@@ -67,13 +76,7 @@ Verdict decide_pair(const rules::RuleSet& rules, const facts::Context& ctx, cons
         if (!r.explanation.empty())
             v.explanation = v.explanation.empty() ? r.explanation.render(ctx) : v.explanation + "\n" + r.explanation.render(ctx);
     } else {
-        v.cause = r.cause;
-        v.component = r.component;
-        v.candidates = r.candidates;
-        v.confidence = r.confidence;
-        v.summary = r.summary.render(ctx);
-        if (!r.explanation.empty()) v.explanation = r.explanation.render(ctx);
-        for (const auto& step : r.next_steps) v.next_steps.push_back(step.render(ctx));
+        take_verdict(r, ctx, v);
     }
     v.rule = r.id;
     v.rule_priority = r.priority;

@@ -45,7 +45,9 @@ descriptions=$("$bin" check --facts | tail -n +2 | wc -l)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp "$root/captures/auth-denied.pcap" "$tmp/" && chmod 644 "$tmp/auth-denied.pcap" && chmod 755 "$tmp"
-if "${as_user[@]}" "$bin" check 203.0.113.7 --capture "$tmp/auth-denied.pcap" --format json >"$tmp/out.json" 2>"$tmp/err"; then pass; else fail "check --capture exited $?: $(cat "$tmp/err")"; fi
+# The rules as the user can read them (the checkout may sit in root's private directory).
+cp -r "$root/rules" "$tmp/rules" && chmod -R a+rX "$tmp/rules"
+if "${as_user[@]}" "$bin" check 203.0.113.7 --capture "$tmp/auth-denied.pcap" --rules "$tmp/rules" --format json >"$tmp/out.json" 2>"$tmp/err"; then pass; else fail "check --capture exited $?: $(cat "$tmp/err")"; fi
 [ -s "$tmp/err" ] && fail "stderr: $(cat "$tmp/err")" || pass
 printed=$(sed -n 's/^debug1: Server host key: ssh-ed25519 //p' "$root/captures/auth-denied.ssh.txt" | tr -d '\r')
 python3 - "$tmp/out.json" "$printed" <<'PY' && pass || fail "JSON: see above"

@@ -46,7 +46,7 @@ printf 'this is not json\n' > "$tmp/text.json"
 : > "$tmp/empty.json"
 printf '[]\n' > "$tmp/list.json"
 mkdir "$tmp/dir"
-ok=(--from 198.51.100.10 --to 10.0.1.4:22)
+ok=(--from 198.51.100.10 --to 198.18.1.4:22)
 
 expect 2 "package.json: not a cloud rule export I know \(expected .*az network nsg show" -- cloud-verify "$tmp/package.json" "${ok[@]}"
 expect 2 "truncated.json: not valid JSON: it ends at line [0-9]+ before the value is complete \(is the file cut short\?\)" -- cloud-verify "$tmp/truncated.json" "${ok[@]}"
@@ -64,17 +64,17 @@ expect 2 "give files, not standard input" -- cloud-verify - "${ok[@]}"
 expect 2 "two clouds|2 clouds" -- cloud-verify "$fx/azure-nsg-show.json" "$fx/aws-security-groups.json" "${ok[@]}"
 # Bad command lines.
 expect 2 "no rule file given" -- cloud-verify "${ok[@]}"
-expect 2 "--from ADDR\[:PORT\] is required" -- cloud-verify "$fx/azure-nsg-show.json" --to 10.0.1.4:22
+expect 2 "--from ADDR\[:PORT\] is required" -- cloud-verify "$fx/azure-nsg-show.json" --to 198.18.1.4:22
 expect 2 "--to ADDR:PORT is required" -- cloud-verify "$fx/azure-nsg-show.json" --from 198.51.100.10
-expect 2 "--to: give the destination port" -- cloud-verify "$fx/azure-nsg-show.json" --from 198.51.100.10 --to 10.0.1.4
-expect 2 "--from: 'vm.example' is not ADDRESS or ADDRESS:PORT" -- cloud-verify "$fx/azure-nsg-show.json" --from vm.example --to 10.0.1.4:22
-expect 2 "--to: '10.0.1.4:99999' is not ADDRESS" -- cloud-verify "$fx/azure-nsg-show.json" --from 198.51.100.10 --to 10.0.1.4:99999
-expect 2 "not of the same address family" -- cloud-verify "$fx/azure-nsg-show.json" --from 2001:db8::1 --to 10.0.1.4:22
+expect 2 "--to: give the destination port" -- cloud-verify "$fx/azure-nsg-show.json" --from 198.51.100.10 --to 198.18.1.4
+expect 2 "--from: 'vm.example' is not ADDRESS or ADDRESS:PORT" -- cloud-verify "$fx/azure-nsg-show.json" --from vm.example --to 198.18.1.4:22
+expect 2 "--to: '198.18.1.4:99999' is not ADDRESS" -- cloud-verify "$fx/azure-nsg-show.json" --from 198.51.100.10 --to 198.18.1.4:99999
+expect 2 "not of the same address family" -- cloud-verify "$fx/azure-nsg-show.json" --from 2001:db8::1 --to 198.18.1.4:22
 expect 2 "--format: 'xml' is not one of text, json" -- cloud-verify "$fx/azure-nsg-show.json" "${ok[@]}" --format xml
 expect 2 "--direction: 'sideways'" -- cloud-verify "$fx/azure-nsg-show.json" "${ok[@]}" --direction sideways
 expect 2 "--protocol: 'tpc'" -- cloud-verify "$fx/azure-nsg-show.json" "${ok[@]}" --protocol tpc
 expect 2 "--asg: 'asg-admins' is not NAME=ADDRESS" -- cloud-verify "$fx/azure-nsg-show.json" "${ok[@]}" --asg asg-admins
-expect 2 "--vnet: '10.0.0.0/40' is not a CIDR prefix" -- cloud-verify "$fx/azure-nsg-show.json" "${ok[@]}" --vnet 10.0.0.0/40
+expect 2 "--vnet: '198.18.0.0/40' is not a CIDR prefix" -- cloud-verify "$fx/azure-nsg-show.json" "${ok[@]}" --vnet 198.18.0.0/40
 expect 2 "--sshd-port: '0' is not a port" -- cloud-verify "$fx/classic-endpoints.json" "${ok[@]}" --sshd-port 0
 expect 2 "unrecognised option|unrecognized option" -- cloud-verify "$fx/azure-nsg-show.json" "${ok[@]}" --bogus
 
@@ -85,10 +85,10 @@ expect 2 "truncated.json: not valid JSON" -- analyze "$cap" --cloud-rules "$fx/a
 expect 2 "missing.json: No such file" -- analyze "$cap" --cloud-rules "$tmp/missing.json"
 expect 2 "2 network ACLs given .*a subnet has exactly one" -- analyze "$cap" --cloud-rules "$fx/bad/two-acls.json"
 expect 2 "two clouds|2 clouds" -- analyze "$cap" --cloud-rules "$fx/azure-nsg-show.json" --cloud-rules "$fx/aws-security-groups.json"
-expect 2 "--cloud-vm says what the cloud rules cannot; give them with --cloud-rules FILE" -- analyze "$cap" --cloud-vm 10.0.1.4
-expect 2 "--vnet says what the cloud rules cannot" -- analyze "$cap" --vnet 10.0.0.0/16
+expect 2 "--cloud-vm says what the cloud rules cannot; give them with --cloud-rules FILE" -- analyze "$cap" --cloud-vm 198.18.1.4
+expect 2 "--vnet says what the cloud rules cannot" -- analyze "$cap" --vnet 198.18.0.0/16
 expect 2 "--cloud-from: 'vm.example' is not ADDRESS" -- analyze "$cap" --cloud-rules "$fx/azure-nsg-show.json" --cloud-from vm.example
-expect 2 "--cloud-vm: '10.0.1' is not an address" -- analyze "$cap" --cloud-rules "$fx/azure-nsg-show.json" --cloud-vm 10.0.1
+expect 2 "--cloud-vm: '198.18.1' is not an address" -- analyze "$cap" --cloud-rules "$fx/azure-nsg-show.json" --cloud-vm 198.18.1
 expect 2 "--asg: 'x' is not NAME=ADDRESS" -- analyze "$cap" --cloud-rules "$fx/azure-nsg-show.json" --asg x
 expect 0 "rule +silent-drop.cloud-nsg-deny" -- analyze "$cap" --cloud-rules "$here/../../captures/cloudedge-nsg-deny.nsg.json" --vnet 203.0.113.0/24
 expect 0 "rule +silent-drop.syn-unanswered" -- analyze "$cap"
@@ -106,7 +106,7 @@ for f in "$fx"/*.json; do
         azure-nic.json | azure-vnet.json) want="^Access: No rule" ;;
         *) want="^Access: (Allow|Deny)" ;;
     esac
-    to=10.0.1.4:22
+    to=198.18.1.4:22
     case $(basename "$f") in classic-*) to=203.0.113.50:22 ;; esac
     expect 0 "$want" -- cloud-verify "$f" --from 198.51.100.10 --to "$to"
     timeout 30 "$bin" cloud-verify "$f" --from 198.51.100.10 --to "$to" --format json > "$tmp/out-$(basename "$f")"

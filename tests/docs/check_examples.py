@@ -4,17 +4,25 @@
 Examples are fenced blocks whose info string is `console`: each line starting with `$ sshpath `
 is run from the source tree's root (stdout and stderr together), and the lines after it, up to
 the next `$ ` line or the end of the block, are its expected output. A command whose expected
-output starts with `sshpath: error:` must exit with status 2, any other with 0. A line starting
-with `sshpath ` in a block that is not `console` is refused: every example is run.
+output starts with `sshpath: error:` must exit with status 2, any other with 0. A line that is an
+sshpath command (`sshpath analyze ...`, `sshpath --help`) in a block that is not `console` is
+refused: every example is run. In an expected output, a line that is exactly `...` stands for
+any number of lines (an abridged report); every other line must be printed as shown. Commands
+that need root and a live failure (`sudo sshpath run ...`) are shown in blocks that are not
+`console`, starting with `$ sudo `; they are not run.
 
 Usage: check_examples.py SSHPATH_BIN PAGE.md [--update]
   --update rewrites the expected outputs in PAGE.md with what the commands print (review the diff).
 """
 import os
+import re
 import shlex
 import subprocess
 import sys
 
+# A line that is an sshpath command (a report's own lines, "sshpath 0.1.0: ..." and "sshpath: ...",
+# are not).
+COMMAND = re.compile(r"^sshpath (analyze|capture|run|probe|check|cloud-verify|rules|facts|-)")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -41,6 +49,14 @@ def run(binary, command):
     return p.returncode, p.stdout + p.stderr
 
 
+def matches(expected, output):
+    """True when output is expected, each `...` line of expected standing for any lines."""
+    if "\n...\n" not in f"\n{expected}\n":
+        return output == expected
+    pattern = "".join(r"(?:[^\n]*\n)*?" if line == "..." else re.escape(line) + r"\n" for line in expected.split("\n"))
+    return re.fullmatch(pattern, output + "\n") is not None
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__)
@@ -55,7 +71,7 @@ def main():
     for info, start, end in blocks(lines):
         if info != "console":
             for k in range(start, end):
-                if lines[k].startswith("sshpath "):
+                if COMMAND.match(lines[k]):
                     failures.append(f"{page}:{k + 1}: an sshpath example outside a console block is never run")
             continue
         k = start
@@ -78,8 +94,9 @@ def main():
             output = output.rstrip("\n")
             want_status = 2 if expected.startswith("sshpath: error:") else 0
             if update:
-                replacements.append((k + 1, m, output.split("\n") if output else []))
-            elif output != expected or status != want_status:
+                if not matches(expected, output):
+                    replacements.append((k + 1, m, output.split("\n") if output else []))
+            elif not matches(expected, output) or status != want_status:
                 failures.append(f"{page}:{k + 1}: `{command}` (exit {status}, want {want_status}) printed:\n{output}\n"
                                 f"--- the page says:\n{expected}")
             k = m

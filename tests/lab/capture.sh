@@ -140,13 +140,20 @@ want_seconds_after() { # PCAP ERE MIN WHAT: the capture goes on at least MIN s a
         || { echo "expected the capture to go on at least $3 s after $4, it ends $s s after it"; return 1; }
 }
 
-# want_gateway_resolved PCAP 4|6: the client asked for its gateway's link-layer address (ARP
-# request, or IPv6 neighbour solicitation) in the capture.
+# want_gateway_resolved PCAP 4|6: the client and its gateway resolved each other's link-layer
+# address inside the capture: the client's ARP request or neighbour solicitation for the
+# gateway, or the gateway's for the client (from which the client's kernel learns the gateway's
+# address too, so that it need not ask), or the answer.
 want_gateway_resolved() {
+    local gw
     if [ "$2" = 6 ]; then
-        want_at_least "$1" 1 "neighbor solicitation, .*who has $(lab_client_gateway6)([^0-9a-f:]|\$)" "neighbour solicitation for the client's gateway $(lab_client_gateway6)"
+        gw=$(lab_client_gateway6)
+        want_at_least "$1" 1 "(neighbor solicitation, .*who has ($gw|$CL6)([^0-9a-f:]|\$)|neighbor advertisement, tgt is $gw([^0-9a-f:]|\$))" \
+            "neighbour solicitation or advertisement between the client and its gateway $gw"
     else
-        want_at_least "$1" 1 "ARP, .*Request who-has $(lab_client_gateway4) tell $CL4," "ARP request for the client's gateway $(lab_client_gateway4)"
+        gw=$(lab_client_gateway4)
+        want_at_least "$1" 1 "ARP, .*(Request who-has $gw tell $CL4,|Request who-has $CL4 tell $gw,|Reply $gw is-at)" \
+            "ARP between the client and its gateway $gw"
     fi
 }
 # want_linktype PCAP TYPE: the capture's link-layer header type (tcpdump's name, e.g. LINUX_SLL2).

@@ -25,6 +25,8 @@ struct CaptureContext {
     int ssh_port = 22;
     /// Hop distance of each server address, measured on SYN-ACKs of any flow in the capture.
     std::map<packet::IpAddress, int> server_hops;
+    /// The capture's ARP, neighbour discovery and router advertisements (the first hop), or null.
+    const flow::NeighbourTable* neighbours = nullptr;
 };
 
 /// Builds the context: hop distances learnt from the first SYN-ACK of each server address in
@@ -43,6 +45,8 @@ struct CaptureSummary {
     std::uint64_t other_tcp_flows = 0;
     std::string host_filter;
     flow::OtherTraffic other;
+    flow::DuplicateStats duplicates;  ///< frames held twice, dropped
+    flow::WireStats wire;             ///< ARP, ND, tunnelled packets, MPTCP joins
 };
 facts::FactSet extract_capture(const CaptureSummary& s, const CaptureContext& ctx);
 

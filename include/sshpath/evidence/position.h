@@ -23,14 +23,18 @@ std::string_view address_kind(const packet::IpAddress& a);
 /// Whether the server is on the client's link, and what shows it.
 struct Link {
     std::string link;       ///< on-link, off-link, or "" when nothing tells
-    std::string evidence;   ///< server-ttl (its packets crossed a router, or none), address-plan (only suggests), ""
+    std::string evidence;   ///< neighbour (ARP/ND proves it), server-ttl (its packets crossed a router, or none), address-plan (only suggests), ""
 };
-/// From the server's hop distance (-1 unknown) and, failing that, the address plan: client and
-/// server in different /24 (IPv4) or /64 (IPv6) suggest a router between them.
-Link server_link(const packet::IpAddress& client, const packet::IpAddress& server, int server_hops);
+/// From what the capture's ARP/ND proves (`neighbour`: on-link, off-link or "" when it proves
+/// nothing, see flow::first_hop), the server's hop distance (-1 unknown) and, failing both, the
+/// address plan: client and server in different /24 (IPv4) or /64 (IPv6) suggest a router between
+/// them. A server whose packets crossed a router is off-link even when its address answered ARP
+/// (a router answering for it: proxy ARP).
+Link server_link(const packet::IpAddress& client, const packet::IpAddress& server, int server_hops,
+                 std::string_view neighbour = {});
 
 /// Where a sender sits, from its hop distance and the server's: server (the server's own
-/// distance), first-hop (crossed no router while the server is off-link: the client's gateway or
+/// distance, or no router crossed when ARP/ND proves the server on the client's link), first-hop (crossed no router while the server is off-link: the client's gateway or
 /// something on its link made it), near-client (at most half-way), between, near-server (one hop
 /// before the server or closer), farther (more hops than the server), or "" when it cannot be placed.
 std::string position(int hops, int server_hops, const Link& link);

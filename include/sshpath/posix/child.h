@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sshpath/posix/fd.h"
@@ -25,7 +26,7 @@ int exit_status_of(int wait_status);
 
 /// The executable file `name` stands for: itself when it contains a '/', else the first match
 /// in $PATH (default /usr/local/bin:/usr/bin:/bin).
-std::optional<std::string> find_program(const std::string& name);
+std::optional<std::string> find_program(const std::string& name, std::string_view extra_dirs = {});
 
 /// A child process started in two steps: spawn() forks (the child takes its identity and then
 /// waits), start() lets it exec, so that the parent can change its own privileges between the

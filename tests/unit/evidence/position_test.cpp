@@ -54,6 +54,22 @@ TEST(PositionTest, TellsWhetherTheServerIsOnTheClientsLink) {
     EXPECT_EQ(server_link(client, ip("2001:db8:4::7"), -1).link, "");
 }
 
+TEST(PositionTest, ArpAndNdProveTheServersLinkBeforeItsTtl) {
+    const auto client = ip("198.51.100.10");
+    EXPECT_EQ(server_link(client, ip("198.51.100.20"), -1, "off-link").link, "off-link");
+    EXPECT_EQ(server_link(client, ip("198.51.100.20"), -1, "off-link").evidence, "neighbour");
+    EXPECT_EQ(server_link(client, ip("203.0.113.7"), 0, "on-link").evidence, "neighbour");
+    // Its packets crossed a router although its address answered ARP: a router answers for it.
+    EXPECT_EQ(server_link(client, ip("198.51.100.20"), 2, "on-link").link, "off-link");
+    EXPECT_EQ(server_link(client, ip("198.51.100.20"), 2, "on-link").evidence, "server-ttl");
+}
+
+TEST(PositionTest, ASenderOnTheLinkOfAServerThatAnsweredArpIsTheServer) {
+    EXPECT_EQ(position(0, -1, Link{"on-link", "neighbour"}), "server");
+    EXPECT_EQ(position(0, -1, Link{"on-link", "address-plan"}), "");
+    EXPECT_EQ(position(0, -1, Link{"off-link", "neighbour"}), "first-hop");
+}
+
 TEST(PositionTest, PlacesASenderRelativeToTheServer) {
     const Link off{"off-link", "server-ttl"};
     const Link on{"on-link", "server-ttl"};

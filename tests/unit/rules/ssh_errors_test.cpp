@@ -41,8 +41,10 @@ TEST(ClassifySshErrorTest, KnowsOpenSshsWords) {
         {"Unable to negotiate with 203.0.113.7 port 22: no matching host key type found. Their offer: x", "kex-mismatch"},
         {"alice@203.0.113.7: Permission denied (publickey).", "auth-denied"},
         {"Received disconnect from 203.0.113.7 port 22:2: Too many authentication failures", "auth-denied"},
-        {"Host key verification failed.", "host-key"},
-        {"@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @", "host-key"},
+        {"Host key verification failed.", "host-key-unknown"},
+        {"No ED25519 host key is known for 203.0.113.7 and you have requested strict checking.", "host-key-unknown"},
+        {"@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @", "host-key-changed"},
+        {"Host key for 203.0.113.7 has changed and you have requested strict checking.", "host-key-changed"},
         {"ssh: Could not resolve hostname vm.example: Name or service not known", "resolve"},
         {"ssh: Could not resolve hostname vm.example: Temporary failure in name resolution", "resolve"},
         {"nc: Proxy error: \"HTTP/1.0 403 Access violation\"", "proxy"},
@@ -65,6 +67,28 @@ TEST(FindClientErrorTest, TakesTheFirstErrorLineNotTheFollowUps) {
         255);
     EXPECT_EQ(e.kind, "proxy");
     EXPECT_EQ(e.line, "nc: Proxy error: \"HTTP/1.0 403 Access violation\"");
+}
+
+// What OpenSSH 9.2 prints for a key it does not know under BatchMode, and for a key that differs
+// from the one known_hosts holds.
+TEST(FindClientErrorTest, TellsAnUnknownHostKeyFromAChangedOne) {
+    const auto unknown = find_client_error(
+        "No ED25519 host key is known for 203.0.113.7 and you have requested strict checking.\r\n"
+        "Host key verification failed.\r\n",
+        255);
+    EXPECT_EQ(unknown.kind, "host-key-unknown");
+    EXPECT_EQ(find_client_error("Host key verification failed.\n", 255).kind, "host-key-unknown");
+    const auto changed = find_client_error(
+        "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
+        "@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\n"
+        "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
+        "IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!\n"
+        "Offending ED25519 key in /home/alice/.ssh/known_hosts:1\n"
+        "Host key for 203.0.113.7 has changed and you have requested strict checking.\n"
+        "Host key verification failed.\n",
+        255);
+    EXPECT_EQ(changed.kind, "host-key-changed");
+    EXPECT_EQ(changed.line, "@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @");
 }
 
 TEST(FindClientErrorTest, PrefersPlainLinesToDebugLines) {
