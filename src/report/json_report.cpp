@@ -93,14 +93,14 @@ ordered_json direction_json(const evidence::SshSide& d) {
     j["pre_banner_lines"] = d.pre_banner_lines;
     if (d.kexinit) {
         const auto& k = *d.kexinit;
-        j["kexinit"] = {{"kex", k.kex},
-                        {"host_key", k.host_key},
-                        {"cipher_c2s", k.cipher_c2s},
-                        {"cipher_s2c", k.cipher_s2c},
-                        {"mac_c2s", k.mac_c2s},
-                        {"mac_s2c", k.mac_s2c},
-                        {"compression_c2s", k.compression_c2s},
-                        {"compression_s2c", k.compression_s2c}};
+        j["kexinit"] = {{"kex", k.kex.names()},
+                        {"host_key", k.host_key.names()},
+                        {"cipher_c2s", k.cipher_c2s.names()},
+                        {"cipher_s2c", k.cipher_s2c.names()},
+                        {"mac_c2s", k.mac_c2s.names()},
+                        {"mac_s2c", k.mac_s2c.names()},
+                        {"compression_c2s", k.compression_c2s.names()},
+                        {"compression_s2c", k.compression_s2c.names()}};
     } else {
         j["kexinit"] = nullptr;
     }
