@@ -53,9 +53,9 @@ namespace {
 // More was sent in the clear than the flow table keeps (docs/fuzzing.md).
 bool over_stream_cap(const flow::Flow& f, std::size_t cap) {
     auto over = [&](const flow::Direction& d, const ssh::DirectionView& v) {
-        return d.stream_capped && d.kept >= cap && !v.newkeys && !f.ssh.ssh1;
+        return d.stream_capped && d.kept >= cap && !v.newkeys && !f.ssh->ssh1;
     };
-    return over(f.c2s, f.ssh.client) || over(f.s2c, f.ssh.server);
+    return over(f.c2s, f.ssh->client) || over(f.s2c, f.ssh->server);
 }
 
 // What limited the reading of one capture, one sentence each.

@@ -75,7 +75,7 @@ struct Stage {
 };
 
 Stage stage_of(const Flow& f) {
-    const auto& v = f.ssh;
+    const auto& v = *f.ssh;
     if (v.client.newkeys && v.server.newkeys) return {"encrypted", 6};
     if (v.client.kex_messages || v.server.kex_messages || v.client.newkeys || v.server.newkeys) return {"kex", 5};
     if (v.ssh1 && v.server.data_after_banner) return {"kex", 5};  // SSH-1: the server's public key opens the key exchange
@@ -156,7 +156,7 @@ FactSet extract_flow(const Flow& f, const CaptureContext& ctx) {
     auto observe = [&](auto id, const flow::PacketRef& r, std::string what) {
         fs.observe(id, r.packet, rel(r.time), std::move(what));
     };
-    const auto& v = f.ssh;
+    const auto& v = *f.ssh;
 
     fs.set(F::client, endpoint(f.client, f.client_port));
     fs.set(F::server, endpoint(f.server, f.server_port));

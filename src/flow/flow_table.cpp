@@ -184,8 +184,7 @@ void FlowTable::add_tcp(const Packet& p) {
     --until_sweep_;
     Key key = key_of(p.src, t.sport, p.dst, t.dport);
     bool syn_only = t.has(packet::kSyn) && !t.has(packet::kAck);
-    auto [it, inserted] = index_.try_emplace(key);
-    Entry* entry = &it->second;
+    auto [entry, inserted] = index_.try_emplace(key);
     entry->last = p.time;
     Flow* f = nullptr;
     if (!inserted) {
@@ -207,7 +206,7 @@ void FlowTable::add_tcp(const Packet& p) {
     if (!f) {
         if (live_ >= options_.max_flows) {
             flow_cap_hit_ = true;
-            if (entry->state == State::kLive) index_.erase(it);  // nothing was tracked for it
+            if (entry->state == State::kLive) index_.erase(key);  // nothing was tracked for it
             return;
         }
         bool sender_is_client;
@@ -570,9 +569,9 @@ void FlowTable::forget(Entry& e) {
 void FlowTable::add_icmp(const Packet& p) {
     const auto& q = p.icmp.quote;
     if (!q.valid || q.protocol != 6) return;
-    auto it = index_.find(key_of(q.src, q.sport, q.dst, q.dport));
-    if (it == index_.end() || it->second.state != State::kLive) return;
-    Flow& f = *it->second.flow;
+    const Entry* entry = index_.find(key_of(q.src, q.sport, q.dst, q.dport));
+    if (entry == nullptr || entry->state != State::kLive) return;
+    Flow& f = *entry->flow;
     IcmpEvent ev;
     ev.ref = PacketRef{p.number, p.time};
     ev.source = p.src;
@@ -652,7 +651,7 @@ void read_ssh(Flow& f) {
 bool host_matches(const Flow& f, const FlowOptions& o) {
     if (!o.host && o.host_name.empty()) return true;
     if (o.host && f.server == *o.host) return true;
-    const auto& req = f.ssh.proxy_request;
+    const auto& req = f.ssh->proxy_request;
     if (req.kind == ssh::ProxyKind::kNone) return false;
     if (!o.host_name.empty() && req.target_host == o.host_name) return true;
     return o.host && req.target_host == o.host->to_string();
@@ -665,14 +664,17 @@ bool FlowTable::retire(Entry& e) {
     bool keep = false;
     if (!f.ignored) {
         read_ssh(f);
-        bool speaks_ssh = f.ssh.client.banner || f.ssh.server.banner;
-        const auto& req = f.ssh.proxy_request;
+        bool speaks_ssh = f.ssh->client.banner || f.ssh->server.banner;
+        const auto& req = f.ssh->proxy_request;
         bool proxied = req.kind != ssh::ProxyKind::kNone && req.target_port == options_.ssh_port;
         bool attempt = f.server_port == options_.ssh_port || speaks_ssh || proxied;
         keep = attempt && host_matches(f, options_);
-        if (attempt && !keep && ++other_.excluded_by_host == 1)
+        // The example is the earliest of them, whatever the order they finish in.
+        if (attempt && !keep && (++other_.excluded_by_host == 1 || f.first.packet < excluded_first_packet_)) {
+            excluded_first_packet_ = f.first.packet;
             other_.excluded_example = f.server.version == 6 ? "[" + f.server.to_string() + "]:" + std::to_string(f.server_port)
                                                             : f.server.to_string() + ":" + std::to_string(f.server_port);
+        }
     }
     e.closing = closing(f);
     release_buffers(f);
@@ -719,29 +721,22 @@ bool FlowTable::keep_as_session(Flow& f) {
 
 void FlowTable::sweep() {
     next_sweep_ = now_ + std::min(10.0, options_.closed_idle_s);
-    for (auto it = index_.begin(); it != index_.end();) {
-        Entry& e = it->second;
+    index_.erase_if([&](const Key&, Entry& e) {
         const double idle = now_ - e.last;
-        bool erase = false;
-        if (e.state == State::kIgnored) {
-            erase = idle >= (e.closing ? options_.closed_idle_s : options_.idle_s);
-        } else if (e.state == State::kDone) {
-            // A judged attempt's tombstone goes once nothing came for idle_s: a capture of
-            // millions of attempts must not keep one per attempt to its end.
-            erase = idle >= options_.idle_s;
-        } else if (e.state == State::kLive) {
-            Flow& f = *e.flow;
-            const bool finished =
-                closed(f) ? idle >= options_.closed_idle_s : idle >= options_.idle_s && !keep_as_session(f);
-            if (finished) erase = !retire(e);
-        }
-        it = erase ? index_.erase(it) : std::next(it);
-    }
+        if (e.state == State::kIgnored) return idle >= (e.closing ? options_.closed_idle_s : options_.idle_s);
+        // A judged attempt's tombstone goes once nothing came for idle_s: a capture of millions
+        // of attempts must not keep one per attempt to its end.
+        if (e.state == State::kDone) return idle >= options_.idle_s;
+        Flow& f = *e.flow;
+        const bool finished = closed(f) ? idle >= options_.closed_idle_s : idle >= options_.idle_s && !keep_as_session(f);
+        return finished && !retire(e);
+    });
 }
 
 std::deque<Flow> FlowTable::finish() {
-    for (auto& [key, e] : index_)
+    index_.for_each([&](const Key&, Entry& e) {
         if (e.state == State::kLive) retire(e);
+    });
     index_.clear();
     std::deque<Flow> out = std::move(done_);
     done_.clear();

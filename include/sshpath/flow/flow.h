@@ -5,9 +5,10 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "sshpath/core/boxed.h"
+#include "sshpath/core/flat_map.h"
 #include "sshpath/flow/wire.h"
 #include "sshpath/packet/packet.h"
 #include "sshpath/ssh/ssh.h"
@@ -177,7 +178,7 @@ struct Flow {
     std::uint64_t timeline_omitted = 0;
     bool interesting = false;        ///< on the SSH port, speaks SSH, or asks a proxy for the SSH port
     bool ignored = false;            ///< decided not to be an SSH attempt: no more buffering
-    SshView ssh;                     ///< filled by FlowTable::finish() (or earlier, see encrypted)
+    Boxed<SshView> ssh;              ///< filled by FlowTable::finish() (or earlier, see encrypted)
     /// An established session found idle with both directions past NEWKEYS: its SSH view was
     /// read then and its byte buffers released, while the connection stays tracked.
     bool encrypted = false;
@@ -189,7 +190,7 @@ struct Flow {
 /// What the capture holds besides the SSH attempts kept: what an empty verdict reports.
 struct OtherTraffic {
     std::uint64_t excluded_by_host = 0;     ///< SSH attempts to another server than --host
-    std::string excluded_example;           ///< the first of them, as addr:port
+    std::string excluded_example;           ///< the first of them (by first packet), as addr:port
     std::uint64_t other_protocol_on_ssh_port = 0;  ///< connections to the SSH port whose client spoke another protocol first
     std::map<std::uint16_t, std::uint64_t> server_ports;  ///< other TCP connections by server port (capped)
     std::uint64_t packets_off_ssh_port = 0; ///< packets that are not TCP to or from the SSH port (ARP, ICMP, other ports)
@@ -300,7 +301,7 @@ private:
     void release_buffers(Flow& f, bool keep_acks = false);
 
     FlowOptions options_;
-    std::unordered_map<Key, Entry, KeyHash> index_;
+    FlatMap<Key, Entry, KeyHash> index_;
     std::deque<Flow> done_;          ///< finished SSH attempts, in no particular order
     std::shared_ptr<FlowSpill> spill_;  ///< where they go beyond spill_after
     bool spill_failed_ = false;      ///< no temporary file could be created: all stay in memory
@@ -315,6 +316,7 @@ private:
     double next_sweep_ = 0;
     std::uint64_t other_tcp_flows_ = 0;
     OtherTraffic other_;
+    std::uint64_t excluded_first_packet_ = 0;  ///< first packet of other_.excluded_example
     /// Counts a connection that is not kept as an SSH attempt.
     void count_other(const Flow& f);
     std::map<IpAddress, std::uint8_t> synack_ttls_;
