@@ -139,7 +139,11 @@ int cmd_analyze(const std::vector<std::string>& args) {
         if (options.jobs == 0) options.jobs = std::max(1u, std::thread::hardware_concurrency());
     }
     std::string format = check_format(vm["format"].as<std::string>(), true);
-    parse_detail(vm["detail"].as<std::string>());
+    const report::Detail detail = parse_detail(vm["detail"].as<std::string>());
+    // A report of many attempts shows most of them in one line: only that is stored of those
+    // (not for two captures, which may be paired attempt by attempt).
+    if (files.size() != 2 && detail != report::Detail::kAll)
+        options.brief_after = detail == report::Detail::kDeciding ? 0 : report::kAllInFullMax;
     rules::RuleSet rules = load_rules(vm);
     if (std::count(files.begin(), files.end(), "-") > 1)
         throw UsageError("analyze: '-' (standard input) can be given only once");

@@ -9,13 +9,47 @@
 
 namespace sshpath::engine {
 
-void StoredAttempts::put(const verdict::Attempt& a) {
-    archive::to_bytes(a, scratch);
-    file.put(scratch);
-    keys.push_back(AttemptKey::of(a));
+namespace {
+
+// What the one-line form of an attempt shows.
+verdict::Attempt brief_of(const verdict::Attempt& a) {
+    namespace F = facts::flow;
+    verdict::Attempt b;
+    b.file = a.file;
+    b.verdict = a.verdict;
+    b.rank = a.rank;
+    b.example = a.example;
+    b.conversation.first_packet = a.conversation.first_packet;
+    b.facts.set(F::client, a.facts.get(F::client));
+    b.facts.set(F::server, a.facts.get(F::server));
+    b.facts.set(F::start_time, a.facts.get(F::start_time));
+    b.facts.set(F::ssh_stage, a.facts.get(F::ssh_stage));
+    return b;
 }
 
-verdict::Attempt StoredAttempts::get(std::size_t i) const { return archive::from_bytes<verdict::Attempt>(file.get(i)); }
+}  // namespace
+
+void StoredAttempts::put(verdict::Attempt&& a) {
+    const AttemptKey key = AttemptKey::of(a);
+    if (!brief) {
+        archive::to_bytes(a, scratch);
+    } else {
+        archive::to_bytes(brief_of(a), scratch);
+        // The same choice as choose_examples(): the latest of the highest rank.
+        auto [it, added] = whole.try_emplace({key.cause, key.component});
+        if (added || key.rank >= it->second.second.rank) it->second = {keys.size(), std::move(a)};
+    }
+    file.put(scratch);
+    keys.push_back(key);
+}
+
+verdict::Attempt StoredAttempts::get(std::size_t i) const {
+    if (brief) {
+        const AttemptKey k = keys.at(i);
+        if (auto it = whole.find({k.cause, k.component}); it != whole.end() && it->second.first == i) return it->second.second;
+    }
+    return archive::from_bytes<verdict::Attempt>(file.get(i));
+}
 
 std::size_t AttemptList::size() const {
     std::size_t n = 0;

@@ -109,7 +109,7 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
     std::shared_ptr<StoredAttempts> stored;
     if (count > options_.keep_in_memory) {
         try {
-            stored = std::make_shared<StoredAttempts>();
+            stored = std::make_shared<StoredAttempts>(count > options_.brief_after);
         } catch (const Error&) {
             stored.reset();  // no temporary file: all stay in memory
         }
@@ -135,7 +135,7 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
                               info.start_time + a.facts.get(facts::flow::start_time));
         a.conversation = evidence::conversation_of(std::move(f));
         if (stored)
-            stored->put(a);
+            stored->put(std::move(a));
         else
             analysis_.attempts.push_back(std::move(a));
     }

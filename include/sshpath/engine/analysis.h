@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,11 +37,21 @@ struct AttemptKey {
 
 /// Judged attempts stored in an unnamed temporary file (beyond --keep-in-memory), read back one
 /// at a time; their keys stay in memory.
+///
+/// In a report of many attempts most are shown in one line. Stored `brief`, an attempt keeps
+/// only what that line shows (its verdict, file, first packet and the facts client, server,
+/// start_time and ssh_stage); the attempts that may be shown in full (the one that answers for
+/// each cause and component so far) are also kept whole in memory until another replaces them.
 struct StoredAttempts {
+    explicit StoredAttempts(bool brief = false) : brief(brief) {}
     RecordFile file;
     std::vector<AttemptKey> keys;
     std::vector<char> scratch;  ///< the bytes of the attempt being put, reused
-    void put(const verdict::Attempt& a);
+    bool brief = false;
+    /// brief: the latest attempt of the highest rank of each cause and component, whole, by index.
+    std::map<std::pair<contract::Cause, contract::Component>, std::pair<std::size_t, verdict::Attempt>> whole;
+    /// Stores `a` (moved into `whole` when brief and it answers for its cause and component).
+    void put(verdict::Attempt&& a);
     verdict::Attempt get(std::size_t i) const;
 };
 
