@@ -15,6 +15,9 @@ namespace {
 
 // Records are collected and written in blocks this large: one write per block, not per record.
 constexpr std::size_t kBlock = std::size_t{1} << 20;
+// And read back in blocks this large, this many of them cached.
+constexpr std::size_t kReadBlock = std::size_t{256} << 10;
+constexpr std::size_t kReadBlocks = 8;
 
 }  // namespace
 
@@ -52,6 +55,40 @@ void RecordFile::sort() {
     std::stable_sort(index_.begin(), index_.end(), [](const Slot& a, const Slot& b) { return a.key < b.key; });
 }
 
+void RecordFile::read_at(char* out, std::size_t size, std::uint64_t offset) const {
+    std::size_t done = 0;
+    while (done < size) {
+        const ssize_t n = ::pread(fileno(file_), out + done, size - done, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw Error(std::string("cannot read back a temporary file: ") + std::strerror(n < 0 ? errno : EIO));
+        done += static_cast<std::size_t>(n);
+    }
+}
+
+const char* RecordFile::cached(std::uint64_t offset, std::size_t size) const {
+    const std::uint64_t start = offset - offset % kReadBlock;
+    if (offset + size > start + kReadBlock) return nullptr;
+    Block* found = nullptr;
+    for (Block& b : blocks_)
+        if (b.offset == start) found = &b;
+    // A block read while the file ended inside it lacks what was written after.
+    if (found != nullptr && offset + size > start + found->bytes.size()) found->offset = ~std::uint64_t{0}, found = nullptr;
+    if (found == nullptr) {
+        if (blocks_.size() < kReadBlocks) {
+            found = &blocks_.emplace_back();
+        } else {
+            found = &*std::min_element(blocks_.begin(), blocks_.end(), [](const Block& a, const Block& b) { return a.used < b.used; });
+        }
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kReadBlock, written_ - start));
+        found->offset = ~std::uint64_t{0};  // not valid while it is being read
+        found->bytes.resize(n);
+        read_at(found->bytes.data(), n, start);
+        found->offset = start;
+    }
+    found->used = ++clock_;
+    return found->bytes.data() + (offset - start);
+}
+
 const std::vector<char>& RecordFile::get(std::size_t i) const {
     const Slot& s = index_.at(i);
     buffer_.resize(s.size);
@@ -60,13 +97,10 @@ const std::vector<char>& RecordFile::get(std::size_t i) const {
         return buffer_;
     }
     if (s.offset + s.size > written_) flush();
-    std::size_t done = 0;
-    while (done < s.size) {
-        const ssize_t n = ::pread(fileno(file_), buffer_.data() + done, s.size - done, static_cast<off_t>(s.offset + done));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw Error(std::string("cannot read back a temporary file: ") + std::strerror(n < 0 ? errno : EIO));
-        done += static_cast<std::size_t>(n);
-    }
+    if (const char* p = cached(s.offset, s.size))
+        std::memcpy(buffer_.data(), p, s.size);
+    else
+        read_at(buffer_.data(), s.size, s.offset);
     return buffer_;
 }
 

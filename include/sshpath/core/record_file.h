@@ -23,7 +23,8 @@ public:
     std::size_t size() const { return index_.size(); }
     /// Orders the records by key (stable).
     void sort();
-    /// The i-th record's bytes, valid until the next get(). Throws sshpath::Error on a read error.
+    /// The i-th record's bytes, valid until the next get(). Read through a few cached blocks of
+    /// 256 KiB. Throws sshpath::Error on a read error.
     const std::vector<char>& get(std::size_t i) const;
 
 private:
@@ -33,12 +34,25 @@ private:
         std::uint64_t size = 0;
     };
     void flush() const;
+    void read_at(char* out, std::size_t size, std::uint64_t offset) const;
+    /// The cached block holding [offset, offset + size), read in if needed; nullptr when the
+    /// range crosses a block boundary.
+    const char* cached(std::uint64_t offset, std::size_t size) const;
     std::FILE* file_ = nullptr;
     std::uint64_t end_ = 0;                ///< bytes put so far (written or pending)
     mutable std::uint64_t written_ = 0;    ///< bytes written to the file; the rest are in pending_
     mutable std::vector<char> pending_;
     std::vector<Slot> index_;
     mutable std::vector<char> buffer_;
+    /// Blocks of the file read back whole: records are read in order of their keys, which is
+    /// nearly the order they were written in, so one read serves many records.
+    struct Block {
+        std::uint64_t offset = ~std::uint64_t{0};
+        std::uint64_t used = 0;   ///< when it was last read from (for replacement)
+        std::vector<char> bytes;
+    };
+    mutable std::vector<Block> blocks_;
+    mutable std::uint64_t clock_ = 0;
 };
 
 }  // namespace sshpath
