@@ -1,4 +1,5 @@
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -22,11 +23,14 @@
 namespace sshpath::archive {
 
 struct Out {
-    std::vector<char>& bytes;
+    std::vector<char>& bytes;   ///< holds at least `used` bytes; cut to `used` when done
+    std::size_t used = 0;
+    // Inline and with a plain memcpy, so that a field of a known size is a move or two.
     void raw(const void* p, std::size_t n) {
         if (n == 0) return;  // an empty container's data() may be null
-        const char* c = static_cast<const char*>(p);
-        bytes.insert(bytes.end(), c, c + n);
+        if (bytes.size() - used < n) bytes.resize(std::max(bytes.size() * 2, used + n + 1024));
+        std::memcpy(bytes.data() + used, p, n);
+        used += n;
     }
 };
 
@@ -127,9 +131,11 @@ void field(Ar& ar, std::map<K, V>& m) {
 /// The bytes of a value, and the value back (throws sshpath::Error on bytes cut short or left over).
 template <typename T>
 void to_bytes(const T& v, std::vector<char>& bytes) {
-    bytes.clear();  // keeps its capacity: a buffer reused for every record allocates once
+    // A buffer reused for every record allocates once.
+    bytes.resize(bytes.capacity());
     Out out{bytes};
     field(out, const_cast<T&>(v));  // Out only reads
+    bytes.resize(out.used);
 }
 template <typename T>
 std::vector<char> to_bytes(const T& v) {
