@@ -16,8 +16,8 @@ namespace {
 // Records are collected and written in blocks this large: one write per block, not per record.
 constexpr std::size_t kBlock = std::size_t{1} << 20;
 // And read back in blocks this large, this many of them cached.
-constexpr std::size_t kReadBlock = std::size_t{256} << 10;
-constexpr std::size_t kReadBlocks = 8;
+constexpr std::size_t kReadBlock = std::size_t{32} << 10;
+constexpr std::size_t kReadBlocks = 64;
 
 }  // namespace
 

@@ -222,7 +222,7 @@ void FlowTable::add_tcp(const Packet& p) {
             sender_is_client = t.dport < t.sport;
         entry->flow = new_flow(p, sender_is_client);
         entry->state = State::kLive;
-        entry->closing = false;
+        entry->closing = entry->closed = false;
         ++live_;
         f = entry->flow.get();
     }
@@ -522,6 +522,7 @@ void FlowTable::add_tcp(const Packet& p) {
 
 void FlowTable::settle(Entry& e) {
     Flow& f = *e.flow;
+    e.closed = closed(f);
     // A connection that closed without a byte of payload, not on the SSH port, can never be an
     // SSH attempt (a port probe, a health check): forgotten now rather than when idle.
     if (!f.ignored && !f.interesting && closed(f) && f.c2s.max_end == 0 && f.s2c.max_end == 0) f.ignored = true;
@@ -720,15 +721,15 @@ bool FlowTable::keep_as_session(Flow& f) {
 }
 
 void FlowTable::sweep() {
-    next_sweep_ = now_ + std::min(10.0, options_.closed_idle_s);
+    next_sweep_ = now_ + std::min(1.0, options_.closed_idle_s);
     index_.erase_if([&](const Key&, Entry& e) {
         const double idle = now_ - e.last;
         if (e.state == State::kIgnored) return idle >= (e.closing ? options_.closed_idle_s : options_.idle_s);
         // A judged attempt's tombstone goes once nothing came for idle_s: a capture of millions
         // of attempts must not keep one per attempt to its end.
         if (e.state == State::kDone) return idle >= options_.idle_s;
-        Flow& f = *e.flow;
-        const bool finished = closed(f) ? idle >= options_.closed_idle_s : idle >= options_.idle_s && !keep_as_session(f);
+        // Only the entry is read until the connection is idle long enough: a sweep walks them all.
+        const bool finished = e.closed ? idle >= options_.closed_idle_s : idle >= options_.idle_s && !keep_as_session(*e.flow);
         return finished && !retire(e);
     });
 }

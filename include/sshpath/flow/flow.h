@@ -218,7 +218,10 @@ struct FlowOptions {
     /// because a server's capture closes hundreds of attempts a second and each one held here
     /// counts against max_flows.
     double closed_idle_s = 5;
-    std::uint32_t sweep_every = 65536;   ///< TCP packets between looks for idle connections (at most one per min(10 s, closed_idle_s) of capture time)
+    /// TCP packets between looks at the clock for idle connections; they are looked for at most
+    /// once per min(1 s, closed_idle_s) of capture time, so that closed ones go soon after
+    /// closed_idle_s (a server's capture closes hundreds a second).
+    std::uint32_t sweep_every = 4096;
     /// Finished SSH attempts kept in memory; beyond this many, all of them go to a temporary
     /// file (FlowSpill) and come back one at a time (0: from the first one on).
     std::size_t spill_after = 64;
@@ -279,6 +282,7 @@ private:
         double last = 0;         ///< capture time of the connection's last packet
         State state = State::kLive;
         bool closing = false;    ///< a tombstone whose connection sent a FIN or RST: it goes sooner
+        bool closed = false;     ///< a live connection closed (a RST, or a FIN each way): finished sooner
     };
     Key key_of(const IpAddress& s, std::uint16_t sp, const IpAddress& d, std::uint16_t dp) const;
     void add_tcp(const packet::Packet& p);
