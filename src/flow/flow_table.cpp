@@ -193,7 +193,7 @@ void FlowTable::add_tcp(const Packet& p) {
             if (t.flags & (packet::kFin | packet::kRst)) entry->closing = true;
             if (!syn_only) return;
         } else {
-            f = entry->flow.get();
+            f = &flow_of(*entry);
             bool from_client = p.src == f->client && t.sport == f->client_port;
             // A SYN with another initial sequence number is a new connection on the same ports;
             // so is a SYN from the other side (roles reversed).
@@ -570,9 +570,9 @@ void FlowTable::forget(Entry& e) {
 void FlowTable::add_icmp(const Packet& p) {
     const auto& q = p.icmp.quote;
     if (!q.valid || q.protocol != 6) return;
-    const Entry* entry = index_.find(key_of(q.src, q.sport, q.dst, q.dport));
+    Entry* entry = index_.find(key_of(q.src, q.sport, q.dst, q.dport));
     if (entry == nullptr || entry->state != State::kLive) return;
-    Flow& f = *entry->flow;
+    Flow& f = flow_of(*entry);
     IcmpEvent ev;
     ev.ref = PacketRef{p.number, p.time};
     ev.source = p.src;
@@ -661,7 +661,7 @@ bool host_matches(const Flow& f, const FlowOptions& o) {
 }  // namespace
 
 bool FlowTable::retire(Entry& e) {
-    Flow& f = *e.flow;
+    Flow& f = flow_of(e);
     bool keep = false;
     if (!f.ignored) {
         read_ssh(f);
@@ -729,9 +729,25 @@ void FlowTable::sweep() {
         // of attempts must not keep one per attempt to its end.
         if (e.state == State::kDone) return idle >= options_.idle_s;
         // Only the entry is read until the connection is idle long enough: a sweep walks them all.
-        const bool finished = e.closed ? idle >= options_.closed_idle_s : idle >= options_.idle_s && !keep_as_session(*e.flow);
-        return finished && !retire(e);
+        if (e.closed) return idle >= options_.closed_idle_s && !retire(e);
+        if (idle < options_.closed_idle_s) return false;
+        // A frozen connection sent no byte: never an encrypted session to keep.
+        if (idle >= options_.idle_s && (e.frozen || !keep_as_session(*e.flow))) return !retire(e);
+        if (!e.frozen && e.flow->s2c.packets == 0 && e.flow->c2s.max_end == 0) {
+            e.frozen = std::make_unique<std::vector<char>>(archive::to_bytes(*e.flow));
+            e.frozen->shrink_to_fit();
+            e.flow.reset();
+        }
+        return false;
     });
+}
+
+Flow& FlowTable::flow_of(Entry& e) {
+    if (e.frozen) {
+        e.flow = std::make_unique<Flow>(archive::from_bytes<Flow>(*e.frozen));
+        e.frozen.reset();
+    }
+    return *e.flow;
 }
 
 std::deque<Flow> FlowTable::finish() {

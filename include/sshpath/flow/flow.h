@@ -279,6 +279,10 @@ private:
     };
     struct Entry {
         std::unique_ptr<Flow> flow;
+        /// A live connection that sent only SYNs and has been quiet for closed_idle_s (a
+        /// scanner's probe, a SYN awaiting its retransmission), kept as its bytes in the
+        /// temporary-file format instead of a whole Flow until a packet or its end comes.
+        std::unique_ptr<std::vector<char>> frozen;
         double last = 0;         ///< capture time of the connection's last packet
         State state = State::kLive;
         bool closing = false;    ///< a tombstone whose connection sent a FIN or RST: it goes sooner
@@ -298,8 +302,10 @@ private:
     bool retire(Entry& e);
     /// An idle connection that is an SSH session past its key exchange: lightened, kept.
     bool keep_as_session(Flow& f);
-    /// Retires idle connections and drops idle tombstones.
+    /// Retires idle connections, freezes quiet ones that only sent SYNs, drops idle tombstones.
     void sweep();
+    /// The live connection of an entry (thawed first if it was frozen).
+    Flow& flow_of(Entry& e);
     std::size_t room(std::size_t held, std::size_t want);
     /// Frees a connection's byte streams and maps (keep_acks: not the unacknowledged segments).
     void release_buffers(Flow& f, bool keep_acks = false);
