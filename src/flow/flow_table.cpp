@@ -522,7 +522,15 @@ void FlowTable::add_tcp(const Packet& p) {
 
 void FlowTable::settle(Entry& e) {
     Flow& f = *e.flow;
-    e.closed = closed(f);
+    if (!e.closed && closed(f)) {
+        e.closed = true;
+        // It waits closed_idle_s for late packets: without the room its vectors grew into.
+        for (Direction* d : {&f.c2s, &f.s2c}) {
+            d->stream.shrink_to_fit();
+            d->segments.shrink_to_fit();
+        }
+        f.timeline.shrink_to_fit();
+    }
     // A connection that closed without a byte of payload, not on the SSH port, can never be an
     // SSH attempt (a port probe, a health check): forgotten now rather than when idle.
     if (!f.ignored && !f.interesting && closed(f) && f.c2s.max_end == 0 && f.s2c.max_end == 0) f.ignored = true;
@@ -734,7 +742,7 @@ void FlowTable::sweep() {
         // A frozen connection sent no byte: never an encrypted session to keep.
         if (idle >= options_.idle_s && (e.frozen || !keep_as_session(*e.flow))) return !retire(e);
         if (!e.frozen && e.flow->s2c.packets == 0 && e.flow->c2s.max_end == 0) {
-            e.frozen = std::make_unique<std::vector<char>>(archive::to_bytes(*e.flow));
+            e.frozen = std::make_unique<std::vector<char>>(archive::pack_zeros(archive::to_bytes(*e.flow)));
             e.frozen->shrink_to_fit();
             e.flow.reset();
         }
@@ -744,7 +752,7 @@ void FlowTable::sweep() {
 
 Flow& FlowTable::flow_of(Entry& e) {
     if (e.frozen) {
-        e.flow = std::make_unique<Flow>(archive::from_bytes<Flow>(*e.frozen));
+        e.flow = std::make_unique<Flow>(archive::from_bytes<Flow>(archive::unpack_zeros(*e.frozen)));
         e.frozen.reset();
     }
     return *e.flow;

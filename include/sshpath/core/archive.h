@@ -152,4 +152,10 @@ T from_bytes(const std::vector<char>& bytes) {
     return v;
 }
 
+/// Bytes with their runs of zeros squeezed (a structure's unused fields are mostly zeros): a
+/// byte h < 128 is followed by h + 1 bytes as they are; h >= 128 stands for h - 126 zeros.
+std::vector<char> pack_zeros(const std::vector<char>& bytes);
+/// The bytes pack_zeros() was given (throws sshpath::Error on bytes it did not write).
+std::vector<char> unpack_zeros(const std::vector<char>& packed);
+
 }  // namespace sshpath::archive

@@ -281,7 +281,8 @@ private:
         std::unique_ptr<Flow> flow;
         /// A live connection that sent only SYNs and has been quiet for closed_idle_s (a
         /// scanner's probe, a SYN awaiting its retransmission), kept as its bytes in the
-        /// temporary-file format instead of a whole Flow until a packet or its end comes.
+        /// temporary-file format, runs of zeros squeezed (archive::pack_zeros), instead of a
+        /// whole Flow until a packet or its end comes.
         std::unique_ptr<std::vector<char>> frozen;
         double last = 0;         ///< capture time of the connection's last packet
         State state = State::kLive;

@@ -104,5 +104,19 @@ TEST(BoxedTest, RoundTripsThroughTheArchive) {
     EXPECT_EQ(back_full->number, 3);
 }
 
+TEST(PackZerosTest, GivesBackWhatItWasGiven) {
+    std::mt19937 rng(3);
+    for (int round = 0; round < 200; ++round) {
+        std::vector<char> bytes(rng() % 2000);
+        // Runs of zeros of every length, single zeros, and bytes of every value.
+        for (auto& b : bytes) b = rng() % 3 == 0 ? static_cast<char>(rng()) : 0;
+        const auto packed = archive::pack_zeros(bytes);
+        EXPECT_EQ(archive::unpack_zeros(packed), bytes) << "round " << round;
+    }
+    const std::vector<char> zeros(1000, 0);
+    EXPECT_LT(archive::pack_zeros(zeros).size(), 10u) << "a run of zeros takes a byte per 129";
+    EXPECT_THROW(archive::unpack_zeros(std::vector<char>{5, 'a'}), Error) << "a literal run cut short";
+}
+
 }  // namespace
 }  // namespace sshpath
