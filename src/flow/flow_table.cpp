@@ -480,25 +480,20 @@ void FlowTable::add_tcp(const Packet& p) {
             dir.max_end = std::max(dir.max_end, end);
         }
         // Past its key exchange (SSH_MSG_NEWKEYS) a direction is encrypted: nothing more in it
-        // to read, so no more of it is kept. Looked at as the kept bytes double from 2 KiB. Once
+        // to read, so no more of it is kept. Looked at as the kept bytes grow by half from 2 KiB. Once
         // both directions are past it, the session is read for good and its bytes go at once (as
         // for a session found idle): a server's capture holds thousands of such sessions at a time.
         if (flow.interesting && !dir.stream_capped && dir.stream.size() >= dir.parse_at) {
-            dir.parse_at *= 2;
+            dir.parse_at += std::max<std::size_t>(1024, dir.parse_at / 2);
             // How far it got is enough here; the whole view is read once both are past NEWKEYS.
             const SshView reached = view_of(flow, false);
-            if ((from_client ? reached.client : reached.server).newkeys) dir.stream_capped = true;
-            if (reached.client.newkeys && reached.server.newkeys && !flow.encrypted) {
-                flow.ssh = view_of(flow);
-                flow.encrypted = true;
-                for (Direction* d : {&flow.c2s, &flow.s2c}) {
-                    // The bytes only: segments and acknowledgements still count retransmissions.
-                    d->stream_capped = true;
-                    buffered_ -= std::min(buffered_, d->stream.size());
-                    d->kept = d->stream.size();
-                    std::vector<std::uint8_t>().swap(d->stream);
-                }
+            if ((from_client ? reached.client : reached.server).newkeys) {
+                dir.stream_capped = true;
+                // The other direction's NEWKEYS is a packet or two away: looked for at its next
+                // bytes, not when they have doubled (a session would hold both until then).
+                other.parse_at = std::min(other.parse_at, other.stream.size() + 1);
             }
+            if (reached.client.newkeys && reached.server.newkeys) read_encrypted(flow);
         }
         if (dir.payload_bytes == 0 && dir.max_end > 0) {
             std::string_view first(reinterpret_cast<const char*>(p.payload.data()), p.payload.size());
@@ -520,10 +515,29 @@ void FlowTable::add_tcp(const Packet& p) {
     settle(*entry);
 }
 
+void FlowTable::read_encrypted(Flow& flow) {
+    if (flow.encrypted) return;
+    flow.ssh = view_of(flow);
+    flow.encrypted = true;
+    for (Direction* d : {&flow.c2s, &flow.s2c}) {
+        // The bytes only: segments and acknowledgements still count retransmissions.
+        d->stream_capped = true;
+        buffered_ -= std::min(buffered_, d->stream.size());
+        d->kept = d->stream.size();
+        std::vector<std::uint8_t>().swap(d->stream);
+    }
+}
+
 void FlowTable::settle(Entry& e) {
     Flow& f = *e.flow;
     if (!e.closed && closed(f)) {
         e.closed = true;
+        // A session that closes soon after its key exchange may not have crossed the next size
+        // at which NEWKEYS is looked for: looked for now, before it waits closed_idle_s.
+        if (f.interesting && !f.encrypted && !f.ignored) {
+            const SshView reached = view_of(f, false);
+            if (reached.client.newkeys && reached.server.newkeys) read_encrypted(f);
+        }
         // It waits closed_idle_s for late packets: without the room its vectors grew into.
         for (Direction* d : {&f.c2s, &f.s2c}) {
             d->stream.shrink_to_fit();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace sshpath::ssh {
 
@@ -80,37 +81,65 @@ std::string printable(std::string_view s, std::size_t max_len) {
     return out;
 }
 
+namespace {
+
+// The lists this thread met, shared by every NameList that holds one of them. Bounded: lists
+// never seen twice (a fuzzer's, a hostile peer's) stop being remembered once it is full.
+constexpr std::size_t kInternedLists = 512;
+constexpr std::size_t kInternedLength = 4096;
+
+std::shared_ptr<const std::string> intern(std::string text) {
+    if (text.empty()) return nullptr;
+    thread_local std::unordered_map<std::string_view, std::shared_ptr<const std::string>> known;
+    if (auto it = known.find(text); it != known.end()) return it->second;
+    auto shared = std::make_shared<const std::string>(std::move(text));
+    if (known.size() < kInternedLists && shared->size() <= kInternedLength) known.emplace(*shared, shared);
+    return shared;
+}
+
+}  // namespace
+
+const std::string& NameList::empty_text() {
+    static const std::string empty;
+    return empty;
+}
+
 NameList::NameList(std::initializer_list<std::string_view> names) {
+    std::string text;
     for (std::string_view n : names) {
         if (n.empty()) continue;
-        if (!text_.empty()) text_ += ',';
-        text_ += n;
+        if (!text.empty()) text += ',';
+        text += n;
     }
+    text_ = intern(std::move(text));
 }
 
 NameList NameList::from_text(std::string text) {
     NameList l;
     const bool clean = !text.empty() && text.front() != ',' && text.back() != ',' && text.find(",,") == std::string::npos;
     if (clean || text.empty()) {
-        l.text_ = std::move(text);
+        l.text_ = intern(std::move(text));
         return l;
     }
+    std::string joined;
     std::string_view rest = text;
     while (!rest.empty()) {
         const auto comma = rest.find(',');
         const std::string_view name = rest.substr(0, comma);
         if (!name.empty()) {
-            if (!l.text_.empty()) l.text_ += ',';
-            l.text_ += name;
+            if (!joined.empty()) joined += ',';
+            joined += name;
         }
         if (comma == std::string_view::npos) break;
         rest.remove_prefix(comma + 1);
     }
+    l.text_ = intern(std::move(joined));
     return l;
 }
 
 std::size_t NameList::size() const {
-    return text_.empty() ? 0 : 1 + static_cast<std::size_t>(std::count(text_.begin(), text_.end(), ','));
+    const std::string& t = text();
+    return t.empty() ? 0 : 1 + static_cast<std::size_t>(std::count(t.begin(), t.end(), ','));
 }
 
 std::string_view NameList::at(std::size_t i) const {

@@ -303,6 +303,8 @@ private:
     bool retire(Entry& e);
     /// An idle connection that is an SSH session past its key exchange: lightened, kept.
     bool keep_as_session(Flow& f);
+    /// Both directions are past NEWKEYS: reads the SSH view for good and frees the bytes.
+    void read_encrypted(Flow& flow);
     /// Retires idle connections, freezes quiet ones that only sent SYNs, drops idle tombstones.
     void sweep();
     /// The live connection of an entry (thawed first if it was frozen).

@@ -2,6 +2,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
+#include <type_traits>
 #include <optional>
 #include <span>
 #include <string>
@@ -30,7 +32,9 @@ struct Banner {
 Banner parse_banner(std::string_view line);
 
 /// An SSH name-list (RFC 4251 5): names separated by commas, kept as one string (one
-/// allocation however many names) and split when read. Empty names are dropped.
+/// allocation however many names) and split when read. Empty names are dropped. Lists met
+/// before are shared, not copied: the thousands of sessions of a server's capture send a handful
+/// of distinct lists (a few hundred per thread are remembered).
 class NameList {
 public:
     NameList() = default;
@@ -39,8 +43,8 @@ public:
     static NameList from_text(std::string text);
 
     /// The names joined by commas.
-    const std::string& text() const { return text_; }
-    bool empty() const { return text_.empty(); }
+    const std::string& text() const { return text_ ? *text_ : empty_text(); }
+    bool empty() const { return text().empty(); }
     std::size_t size() const;
     std::string_view front() const { return at(0); }
     /// The i-th name; throws std::out_of_range past the end.
@@ -49,7 +53,7 @@ public:
     /// Calls f(std::string_view) for each name, in order.
     template <class F>
     void for_each(F&& f) const {
-        std::string_view rest = text_;
+        std::string_view rest = text();
         while (!rest.empty()) {
             const auto comma = rest.find(',');
             f(rest.substr(0, comma));
@@ -58,15 +62,18 @@ public:
         }
     }
     std::vector<std::string> names() const;
-    bool operator==(const NameList&) const = default;
+    bool operator==(const NameList& o) const { return text() == o.text(); }
 
     template <typename Ar>
     friend void field(Ar& ar, NameList& v) {
-        archive::field(ar, v.text_);
+        std::string text = v.text();
+        archive::field(ar, text);
+        if constexpr (std::is_same_v<Ar, archive::In>) v = from_text(std::move(text));
     }
 
 private:
-    std::string text_;
+    static const std::string& empty_text();
+    std::shared_ptr<const std::string> text_;
 };
 
 /// The algorithm name-lists of a KEXINIT (RFC 4253 7.1).
