@@ -44,10 +44,13 @@ void RecordFile::flush() const {
 }
 
 void RecordFile::put(std::span<const char> bytes, std::uint64_t key) {
+    if (end_ >> 40) throw Error("cannot write a temporary file: more than 1 TiB");
     if (pending_.size() + bytes.size() > kBlock && !pending_.empty()) flush();
     if (pending_.capacity() < kBlock) pending_.reserve(kBlock);
     pending_.insert(pending_.end(), bytes.begin(), bytes.end());
-    index_.push_back(Slot{key, end_, bytes.size()});
+    const std::uint64_t size = bytes.size();
+    if (size >= kBigRecord) big_[end_] = size;
+    index_.push_back(Slot{key, end_ << 24 | std::min(size, kBigRecord)});
     end_ += bytes.size();
 }
 
@@ -91,16 +94,18 @@ const char* RecordFile::cached(std::uint64_t offset, std::size_t size) const {
 
 const std::vector<char>& RecordFile::get(std::size_t i) const {
     const Slot& s = index_.at(i);
-    buffer_.resize(s.size);
-    if (s.offset >= written_) {  // still in the block not yet written
-        std::memcpy(buffer_.data(), pending_.data() + (s.offset - written_), s.size);
+    const std::uint64_t offset = s.offset();
+    const std::size_t size = size_of(s);
+    buffer_.resize(size);
+    if (offset >= written_) {  // still in the block not yet written
+        std::memcpy(buffer_.data(), pending_.data() + (offset - written_), size);
         return buffer_;
     }
-    if (s.offset + s.size > written_) flush();
-    if (const char* p = cached(s.offset, s.size))
-        std::memcpy(buffer_.data(), p, s.size);
+    if (offset + size > written_) flush();
+    if (const char* p = cached(offset, size))
+        std::memcpy(buffer_.data(), p, size);
     else
-        read_at(buffer_.data(), s.size, s.offset);
+        read_at(buffer_.data(), size, offset);
     return buffer_;
 }
 

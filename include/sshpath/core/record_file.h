@@ -1,6 +1,8 @@
 #pragma once
 #include <cstdint>
 #include <cstdio>
+#include <deque>
+#include <map>
 #include <span>
 #include <vector>
 
@@ -28,11 +30,14 @@ public:
     const std::vector<char>& get(std::size_t i) const;
 
 private:
+    /// 16 bytes per record: a capture of millions of attempts keeps one per attempt.
     struct Slot {
         std::uint64_t key = 0;
-        std::uint64_t offset = 0;
-        std::uint64_t size = 0;
+        std::uint64_t place = 0;  ///< offset << 24 | size (kBigRecord: the size is in big_)
+        std::uint64_t offset() const { return place >> 24; }
     };
+    static constexpr std::uint64_t kBigRecord = (std::uint64_t{1} << 24) - 1;
+    std::uint64_t size_of(const Slot& s) const { return (s.place & kBigRecord) == kBigRecord ? big_.at(s.offset()) : s.place & kBigRecord; }
     void flush() const;
     void read_at(char* out, std::size_t size, std::uint64_t offset) const;
     /// The cached block holding [offset, offset + size), read in if needed; nullptr when the
@@ -42,7 +47,8 @@ private:
     std::uint64_t end_ = 0;                ///< bytes put so far (written or pending)
     mutable std::uint64_t written_ = 0;    ///< bytes written to the file; the rest are in pending_
     mutable std::vector<char> pending_;
-    std::vector<Slot> index_;
+    std::deque<Slot> index_;               ///< a deque: growing never copies (nor holds twice) it all
+    std::map<std::uint64_t, std::uint64_t> big_;  ///< sizes of records of 16 MiB and more, by offset
     mutable std::vector<char> buffer_;
     /// Blocks of the file read back whole: records are read in order of their keys, which is
     /// nearly the order they were written in, so one read serves many records.

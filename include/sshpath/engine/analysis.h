@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -45,7 +46,7 @@ struct AttemptKey {
 struct StoredAttempts {
     explicit StoredAttempts(bool brief = false) : brief(brief) {}
     RecordFile file;
-    std::vector<AttemptKey> keys;
+    std::deque<AttemptKey> keys;      ///< a deque: growing never copies (nor holds twice) them all
     std::vector<char> scratch;  ///< the bytes of the attempt being put, reused
     bool brief = false;
     /// brief: the latest attempt of the highest rank of each cause and component, whole, by index.
