@@ -1605,7 +1605,9 @@ void Generator::spawn_attempt(Usec t) {
         t = cv.send(t + rtt + 100, false, std::string_view(resp));
         cv.fin(t + 50, false);
         cv.ack(t + 80, true);
-        cv.close(t + 2 * kMs, true, rtt);
+        // The client's FIN answers the server's, which is already acknowledged: one more ACK ends it.
+        cv.fin(t + 2 * kMs, true);
+        cv.ack(t + 2 * kMs + rtt, false);
         break;
     }
     case Kind::kNotSshTls: {
@@ -1615,7 +1617,8 @@ void Generator::spawn_attempt(Usec t) {
         t = cv.send(t + rtt + 100, false, alert);
         cv.fin(t + 20, false);
         cv.ack(t + 60, true);
-        cv.close(t + 1 * kMs, true, rtt);
+        cv.fin(t + 1 * kMs, true);
+        cv.ack(t + 1 * kMs + rtt, false);
         break;
     }
     case Kind::kPmtuBlackhole: {

@@ -346,6 +346,7 @@ int capture_and_report(const LiveArgs& a, Prepared& p, posix::SignalPipe& signal
     settings.until_verdict = a.until_verdict;
     settings.announce_verdict = child != nullptr && !a.until_verdict;
     settings.grace = a.grace;
+    settings.filter_records_icmp = !a.filter;
     engine::LiveHooks hooks;
     hooks.note = [&a](const std::string& text) { note(a, text); };
     hooks.command_output = [&a](std::string_view text) {

@@ -36,12 +36,6 @@ void Analyzer::begin_capture(const std::string& name, int link_type) {
     capture_end_ = 0;
 }
 
-void Analyzer::set_fact(const std::string& name, facts::Value value) {
-    const facts::Spec* spec = facts::find(name, facts::Scope::kCapture);
-    if (!spec) throw std::logic_error("unknown capture fact '" + name + "'");
-    extra_facts_.emplace_back(spec, std::move(value));
-}
-
 void Analyzer::add(const packet::Packet& p) {
     if (first_packet_) current_.start_time = current_.end_time = p.time, first_packet_ = false;
     current_.end_time = std::max(current_.end_time, p.time);

@@ -67,7 +67,13 @@ LiveSession::LiveSession(capture::LiveCapture& capture, const rules::RuleSet& ru
     : capture_(capture), rules_(rules), options_(std::move(options)), analyzer_(options_, rules), writer_(writer), signals_(signals),
       settings_(std::move(settings)), hooks_(std::move(hooks)),
       watching_verdict_(settings_.until_verdict || settings_.announce_verdict || hooks_.progress) {
-    analyzer_.begin_capture(settings_.name, capture_.link_type());
+    begin(analyzer_);
+}
+
+void LiveSession::begin(Analyzer& a) const {
+    a.begin_capture(settings_.name, capture_.link_type());
+    // Known before the first packet, so that the verdicts judged while capturing read it too.
+    a.set_fact(facts::capture::filter_records_icmp, settings_.filter_records_icmp);
 }
 
 void LiveSession::note(const std::string& text) const {
@@ -246,7 +252,7 @@ void LiveSession::keep_for_trial(const capture::RawFrame& f) {
 
 LiveSession::Trial LiveSession::trial() const {
     Analyzer a(options_, rules_);
-    a.begin_capture(settings_.name, capture_.link_type());
+    begin(a);
     capture::ReadStats stats;
     stats.link_type = capture_.link_type();
     stats.snaplen = capture_.snaplen();
@@ -339,15 +345,15 @@ LiveOutcome LiveSession::conclude(const Watched* command) {
         analyzer_.warn(fmt::format("the interface dropped {} packets during the capture (not only this connection's): the verdict may "
                                    "rest on incomplete data",
                                    out.kernel.if_dropped));
-    analyzer_.set_fact("kernel_drops", static_cast<std::int64_t>(out.kernel.dropped));
-    analyzer_.set_fact("interface_drops", static_cast<std::int64_t>(out.kernel.if_dropped));
+    analyzer_.set_fact(facts::capture::kernel_drops, static_cast<std::int64_t>(out.kernel.dropped));
+    analyzer_.set_fact(facts::capture::interface_drops, static_cast<std::int64_t>(out.kernel.if_dropped));
     if (command != nullptr) {
         CommandResult c;
         c.exit_status = command->process.status();
         c.client_error = rules_.ssh_errors().find_client_error(command->output, c.exit_status);
-        analyzer_.set_fact("client_error", c.client_error.line);
-        analyzer_.set_fact("client_error_kind", c.client_error.kind);
-        analyzer_.set_fact("command_exit_status", static_cast<std::int64_t>(c.exit_status));
+        analyzer_.set_fact(facts::capture::client_error, c.client_error.line);
+        analyzer_.set_fact(facts::capture::client_error_kind, c.client_error.kind);
+        analyzer_.set_fact(facts::capture::command_exit_status, static_cast<std::int64_t>(c.exit_status));
         out.command = std::move(c);
     }
     if (hooks_.context_at_end)

@@ -373,6 +373,17 @@ FactSet extract_flow(const Flow& f, const CaptureContext& ctx) {
     fs.set(F::client_acks_unseen_data, f.client_acks_unseen || (f.client_acked_early && !f.s2c.base_known));
     fs.set(F::server_acks_unseen_data, f.server_acks_unseen || (f.server_acked_early && !f.c2s.base_known));
     fs.set(F::payload_cut, f.c2s.payload_cut || f.s2c.payload_cut);
+    fs.set(F::client_bytes_cut, std::int64_t(f.c2s.cut_bytes));
+    fs.set(F::server_bytes_cut, std::int64_t(f.s2c.cut_bytes));
+    fs.set(F::client_bytes_missed, std::int64_t(f.c2s.gaps.missed));
+    fs.set(F::server_bytes_missed, std::int64_t(f.s2c.gaps.missed));
+    if (f.c2s.gap_ack)
+        observe(F::client_bytes_missed, *f.c2s.gap_ack,
+                fmt::format("the server acknowledges client bytes the capture does not hold ({} in all)", f.c2s.gaps.missed));
+    if (f.s2c.gap_ack)
+        observe(F::server_bytes_missed, *f.s2c.gap_ack,
+                fmt::format("the client acknowledges server bytes the capture does not hold ({} in all)", f.s2c.gaps.missed));
+    fs.set(F::capture_gaps, f.c2s.packets > 0 && f.s2c.packets > 0 && f.c2s.gaps.missed + f.s2c.gaps.missed > 0);
     // SSH.
     if (v.client.banner) {
         fs.set(F::client_banner, v.client.banner->text);
@@ -448,6 +459,7 @@ FactSet extract_capture(const CaptureSummary& s, const CaptureContext& ctx) {
     fs.set(C::capture_truncated, s.stats.truncated);
     fs.set(C::malformed_packets, std::int64_t(s.stats.malformed));
     fs.set(C::payload_cut_packets, std::int64_t(s.stats.snaplen_cut));
+    fs.set(C::snap_length, std::int64_t(std::max(s.stats.snaplen, 0)));
     fs.set(C::link_type, s.link_type_name);
     fs.set(C::duplicate_frames, std::int64_t(s.duplicates.frames));
     fs.set(C::arp_packets, std::int64_t(s.wire.arp));

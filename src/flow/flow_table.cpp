@@ -235,7 +235,10 @@ void FlowTable::add_tcp(const Packet& p) {
     flow.last = ref;
     ++dir.packets;
     observe_wire(flow, p, from_client);
-    if (p.payload_truncated) dir.payload_cut = true;
+    if (p.payload_truncated) {
+        dir.payload_cut = true;
+        dir.cut_bytes += p.payload_wire_len - std::min<std::size_t>(p.payload.size(), p.payload_wire_len);
+    }
 
     if (!t.has(packet::kRst)) {
         if (dir.first_ttl < 0)
@@ -326,6 +329,7 @@ void FlowTable::add_tcp(const Packet& p) {
             std::int64_t acked = rel_offset(other, t.ack);
             std::int64_t seen = static_cast<std::int64_t>(other.max_end) + (other.fin ? 1 : 0);
             if (acked > seen) (from_client ? flow.client_acks_unseen : flow.server_acks_unseen) = true;
+            if (other.gaps.acked(acked) > 0 && !other.gap_ack) other.gap_ack = ref;
             if (!from_client) {
                 for (auto u = flow.unacked.begin(); u != flow.unacked.end();) {
                     if (static_cast<std::int64_t>(u->first + u->second.first) <= acked) {
@@ -477,6 +481,7 @@ void FlowTable::add_tcp(const Packet& p) {
                     }
                 }
             }
+            dir.gaps.seen(off, end);
             dir.max_end = std::max(dir.max_end, end);
         }
         // Past its key exchange (SSH_MSG_NEWKEYS) a direction is encrypted: nothing more in it
@@ -510,6 +515,8 @@ void FlowTable::add_tcp(const Packet& p) {
 
     if (t.has(packet::kFin) && !dir.fin) {
         dir.fin = ref;
+        if (const std::int64_t at = dir.base_known ? rel_offset(dir, t.seq) + p.payload_wire_len : -1; at >= 0)
+            dir.gaps.seen(static_cast<std::uint64_t>(at), static_cast<std::uint64_t>(at) + 1);
         add_event(flow, options_, p, side, EventKind::kFin);
     }
     settle(*entry);
@@ -622,6 +629,9 @@ namespace {
 // only how far each direction got (read_direction).
 SshView view_of(const Flow& f, bool details) {
     SshView v;
+    // A subflow joining an MPTCP connection (MP_JOIN) carries the middle of that connection's
+    // byte stream: no identification string, and its bytes are no lines before one.
+    if (f.wire.mptcp.join) return v;
     std::span<const std::uint8_t> cs(f.c2s.stream), ss(f.s2c.stream);
     std::size_t c_off = 0, s_off = 0;
     v.proxy_request = ssh::parse_proxy_request(cs);

@@ -98,130 +98,172 @@ void icmp_facts(const FactInput& in, facts::FactSet& fs) {
     fs.set(F::vm_icmp_sent, n);
 }
 
-// Counts of a paired attempt's packets by fate and kind.
-void packet_facts(const FactInput& in, facts::FactSet& fs) {
-    std::int64_t both = 0, client_lost = 0, client_data_lost = 0, vm_lost = 0, vm_data_lost = 0, syns_arrived = 0;
-    std::int64_t synacks_sent = 0, synacks_arrived = 0, rsts_sent = 0, rsts_arrived = 0, forged_client = 0, forged_vm = 0;
-    std::int64_t injected = 0, changed = 0;
-    bool rst_to_syn = false;
-    int forged_hops = -1, hops = -1, hops_back = -1;
-    std::string options_removed;
-    for (const PacketPair& p : *in.pairs) {
-        const TcpRecord* x = p.near ? &in.near->tcp()[*p.near] : nullptr;
-        const TcpRecord* y = p.far ? &in.far->tcp()[*p.far] : nullptr;
+// Counts of a paired attempt's packets by fate and kind, gathered packet by packet and then
+// written as facts; each packet's observations are made as it is seen.
+class PacketTally {
+public:
+    PacketTally(const FactInput& in, facts::FactSet& fs) : in_(in), fs_(fs) {}
+
+    void add(const PacketPair& p) {
+        const TcpRecord* x = p.near ? &in_.near->tcp()[*p.near] : nullptr;
+        const TcpRecord* y = p.far ? &in_.far->tcp()[*p.far] : nullptr;
         const TcpRecord& r = x ? *x : *y;
-        const Cite c = cite_of(in, p);
-        const std::string label = segment_label(r);
-        const bool syn = r.has(kSyn) && !r.has(kAck), synack = r.has(kSyn) && r.has(kAck);
-        if (p.fate == Fate::kBoth) {
-            ++both;
-            const TcpRecord &sent = p.from_client ? *x : *y, &got = p.from_client ? *y : *x;
-            const int drop = int(sent.ttl) - int(got.ttl);
-            (p.from_client ? hops : hops_back) = drop;
-            const std::string change = change_of(sent, got);
-            if (!change.empty()) {
-                ++changed;
-                fs.observe_pair(F::changed_in_transit, c.near, c.near_t, c.far, c.far_t, fmt::format("{} changed on the way: {}", label, change));
-            }
-            // A handshake packet's MSS as it left and as it arrived; a rewrite is observed.
-            auto handshake = [&](const TcpRecord& out, const TcpRecord& in, auto sent_id, auto received_id, const char* what,
-                                 const char* to) {
-                fs.set(sent_id, std::int64_t(out.options.mss));
-                fs.set(received_id, std::int64_t(in.options.mss));
-                if (out.options.mss != in.options.mss)
-                    fs.observe_pair(F::mss_rewritten, c.near, c.near_t, c.far, c.far_t,
-                                    fmt::format("{} left with MSS {} and reached {} with MSS {}", what, out.options.mss, to, in.options.mss));
-                if (options_removed.empty()) options_removed = removed(out.options, in.options);
-            };
-            if (syn && fs.get(F::client_mss_sent) < 0) {
-                handshake(*x, *y, F::client_mss_sent, F::client_mss_received, "the client's SYN", "the VM");
-                fs.observe_pair(F::client_address_at_vm, c.near, c.near_t, c.far, c.far_t,
-                                fmt::format("the SYN from {} to {} reached the VM from {} to {}", x->src.text(), x->dst.text(), y->src.text(), y->dst.text()));
-            }
-            if (synack && fs.get(F::vm_mss_sent) < 0)
-                handshake(*y, *x, F::vm_mss_sent, F::vm_mss_received, "the VM's SYN-ACK", "the client");
+        const Seen s{p, x, y, r, cite_of(in_, p), segment_label(r), r.has(kSyn) && !r.has(kAck), r.has(kSyn) && r.has(kAck)};
+        if (p.fate == Fate::kBoth) at_both_ends(s);
+        if (p.from_client)
+            from_client(s);
+        else
+            from_vm(s);
+    }
+
+    void write() {
+        fs_.set(F::packets_both, both_);
+        fs_.set(F::client_lost, client_lost_);
+        fs_.set(F::client_data_lost, client_data_lost_);
+        fs_.set(F::vm_lost, vm_lost_);
+        fs_.set(F::vm_data_lost, vm_data_lost_);
+        fs_.set(F::syns_arrived, syns_arrived_);
+        fs_.set(F::synacks_sent, synacks_sent_);
+        fs_.set(F::synacks_arrived, synacks_arrived_);
+        fs_.set(F::vm_rsts_sent, rsts_sent_);
+        fs_.set(F::vm_rst_to_syn, rst_to_syn_);
+        fs_.set(F::vm_rsts_arrived, rsts_arrived_);
+        fs_.set(F::forged_rsts_at_client, forged_client_);
+        fs_.set(F::forged_rsts_at_vm, forged_vm_);
+        fs_.set(F::forged_rst_side, forged_client_ && forged_vm_ ? "both" : forged_client_ ? "client" : forged_vm_ ? "vm" : "");
+        fs_.set(F::forged_rst_hops, std::int64_t(forged_hops_));
+        fs_.set(F::injected_other, injected_);
+        fs_.set(F::hops_between, std::int64_t(hops_));
+        fs_.set(F::hops_between_back, std::int64_t(hops_back_));
+        fs_.set(F::mss_rewritten, fs_.get(F::client_mss_sent) != fs_.get(F::client_mss_received) ||
+                                      fs_.get(F::vm_mss_sent) != fs_.get(F::vm_mss_received));
+        fs_.set(F::options_removed, options_removed_);
+        fs_.set(F::changed_in_transit, changed_);
+    }
+
+private:
+    // One packet of the attempt: x as the client's capture has it, y as the VM's (either may be
+    // missing), r whichever exists.
+    struct Seen {
+        const PacketPair& p;
+        const TcpRecord* x;
+        const TcpRecord* y;
+        const TcpRecord& r;
+        Cite c;
+        std::string label;
+        bool syn = false, synack = false;
+    };
+
+    template <class... A>
+    void observe(auto id, const Cite& c, bool near, bool far, fmt::format_string<A...> f, A&&... args) {
+        fs_.observe_pair(id, near ? c.near : 0, c.near_t, far ? c.far : 0, c.far_t, fmt::format(f, std::forward<A>(args)...));
+    }
+
+    void at_both_ends(const Seen& s) {
+        ++both_;
+        const TcpRecord &sent = s.p.from_client ? *s.x : *s.y, &got = s.p.from_client ? *s.y : *s.x;
+        (s.p.from_client ? hops_ : hops_back_) = int(sent.ttl) - int(got.ttl);
+        const std::string change = change_of(sent, got);
+        if (!change.empty()) {
+            ++changed_;
+            observe(F::changed_in_transit, s.c, true, true, "{} changed on the way: {}", s.label, change);
         }
-        if (p.from_client) {
-            if (syn && p.near) {
-                fs.observe_pair(F::syns_sent, c.near, c.near_t, c.far, c.far_t,
-                                p.far ? fmt::format("SYN left the client and reached the VM (TTL {} -> {})", x->ttl, y->ttl)
-                                      : fmt::format("SYN left the client (TTL {}) and {}", x->ttl,
-                                                    p.fate == Fate::kLost ? "never reached the VM" : "the VM's capture had ended"));
-                if (p.far) ++syns_arrived, fs.observe_pair(F::syns_arrived, c.near, c.near_t, c.far, c.far_t, "SYN seen at both ends");
-            }
-            if (p.fate == Fate::kLost) {
-                ++client_lost;
-                if (r.payload_len) ++client_data_lost;
-                fs.observe_pair(r.payload_len ? F::client_data_lost : F::client_lost, c.near, c.near_t, 0, c.far_t,
-                                fmt::format("{} left the client and never reached the VM", label));
-            } else if (p.fate == Fate::kNeverSent) {
-                if (r.has(kRst)) {
-                    ++forged_vm;
-                    if (forged_hops < 0) forged_hops = evidence::hop_distance(r.ttl);
-                    fs.observe_pair(F::forged_rsts_at_vm, 0, c.near_t, c.far, c.far_t,
-                                    fmt::format("{} reached the VM in the client's name (TTL {}); the client never sent it", label, r.ttl));
-                } else {
-                    ++injected;
-                    fs.observe_pair(F::injected_other, 0, c.near_t, c.far, c.far_t, fmt::format("{} reached the VM; the client never sent it", label));
-                }
-            }
-            continue;
+        if (s.syn && fs_.get(F::client_mss_sent) < 0) {
+            handshake(s, *s.x, *s.y, F::client_mss_sent, F::client_mss_received, "the client's SYN", "the VM");
+            observe(F::client_address_at_vm, s.c, true, true, "the SYN from {} to {} reached the VM from {} to {}", s.x->src.text(),
+                    s.x->dst.text(), s.y->src.text(), s.y->dst.text());
         }
-        if (synack && p.far) {
-            ++synacks_sent;
-            fs.observe_pair(F::synacks_sent, c.near, c.near_t, c.far, c.far_t,
-                            p.near ? "SYN-ACK left the VM and reached the client"
-                                   : (p.fate == Fate::kLost ? "SYN-ACK left the VM and never reached the client"
-                                                            : "SYN-ACK left the VM after the client's capture ended"));
-            if (p.near) ++synacks_arrived;
-        }
-        if (r.has(kRst) && p.far) {
-            ++rsts_sent;
-            if (synacks_sent == 0) rst_to_syn = true;
-            if (p.near) ++rsts_arrived;
-            fs.observe_pair(F::vm_rsts_sent, c.near, c.near_t, c.far, c.far_t,
-                            fmt::format("{} left the VM (TTL {}){}", label, y->ttl, p.near ? " and reached the client" : ""));
+        if (s.synack && fs_.get(F::vm_mss_sent) < 0)
+            handshake(s, *s.y, *s.x, F::vm_mss_sent, F::vm_mss_received, "the VM's SYN-ACK", "the client");
+    }
+
+    // A handshake packet's MSS as it left and as it arrived; a rewrite is observed.
+    void handshake(const Seen& s, const TcpRecord& out, const TcpRecord& in, auto sent_id, auto received_id, const char* what,
+                   const char* to) {
+        fs_.set(sent_id, std::int64_t(out.options.mss));
+        fs_.set(received_id, std::int64_t(in.options.mss));
+        if (out.options.mss != in.options.mss)
+            observe(F::mss_rewritten, s.c, true, true, "{} left with MSS {} and reached {} with MSS {}", what, out.options.mss, to,
+                    in.options.mss);
+        if (options_removed_.empty()) options_removed_ = removed(out.options, in.options);
+    }
+
+    void forged(const Seen& s) {
+        if (forged_hops_ < 0) forged_hops_ = evidence::hop_distance(s.r.ttl);
+    }
+
+    void from_client(const Seen& s) {
+        const PacketPair& p = s.p;
+        if (s.syn && p.near) {
+            if (p.far)
+                observe(F::syns_sent, s.c, true, true, "SYN left the client and reached the VM (TTL {} -> {})", s.x->ttl, s.y->ttl);
+            else
+                observe(F::syns_sent, s.c, true, true, "SYN left the client (TTL {}) and {}", s.x->ttl,
+                        p.fate == Fate::kLost ? "never reached the VM" : "the VM's capture had ended");
+            if (p.far) ++syns_arrived_, observe(F::syns_arrived, s.c, true, true, "SYN seen at both ends");
         }
         if (p.fate == Fate::kLost) {
-            ++vm_lost;
-            if (r.payload_len) ++vm_data_lost;
-            fs.observe_pair(r.payload_len ? F::vm_data_lost : F::vm_lost, 0, c.near_t, c.far, c.far_t,
-                            fmt::format("{} left the VM and never reached the client", label));
+            ++client_lost_;
+            if (s.r.payload_len) ++client_data_lost_;
+            observe(s.r.payload_len ? F::client_data_lost : F::client_lost, s.c, true, false, "{} left the client and never reached the VM",
+                    s.label);
+        } else if (p.fate == Fate::kNeverSent && s.r.has(kRst)) {
+            ++forged_vm_;
+            forged(s);
+            observe(F::forged_rsts_at_vm, s.c, false, true, "{} reached the VM in the client's name (TTL {}); the client never sent it",
+                    s.label, s.r.ttl);
         } else if (p.fate == Fate::kNeverSent) {
-            if (r.has(kRst)) {
-                ++forged_client;
-                if (forged_hops < 0) forged_hops = evidence::hop_distance(r.ttl);
-                fs.observe_pair(F::forged_rsts_at_client, c.near, c.near_t, 0, c.far_t,
-                                fmt::format("{} reached the client in the server's name (TTL {}, {} hops away); the VM never sent it",
-                                            label, r.ttl, evidence::hop_distance(r.ttl)));
-            } else {
-                ++injected;
-                fs.observe_pair(F::injected_other, c.near, c.near_t, 0, c.far_t, fmt::format("{} reached the client; the VM never sent it", label));
-            }
+            ++injected_;
+            observe(F::injected_other, s.c, false, true, "{} reached the VM; the client never sent it", s.label);
         }
     }
-    fs.set(F::packets_both, both);
-    fs.set(F::client_lost, client_lost);
-    fs.set(F::client_data_lost, client_data_lost);
-    fs.set(F::vm_lost, vm_lost);
-    fs.set(F::vm_data_lost, vm_data_lost);
-    fs.set(F::syns_arrived, syns_arrived);
-    fs.set(F::synacks_sent, synacks_sent);
-    fs.set(F::synacks_arrived, synacks_arrived);
-    fs.set(F::vm_rsts_sent, rsts_sent);
-    fs.set(F::vm_rst_to_syn, rst_to_syn);
-    fs.set(F::vm_rsts_arrived, rsts_arrived);
-    fs.set(F::forged_rsts_at_client, forged_client);
-    fs.set(F::forged_rsts_at_vm, forged_vm);
-    fs.set(F::forged_rst_side, forged_client && forged_vm ? "both" : forged_client ? "client" : forged_vm ? "vm" : "");
-    fs.set(F::forged_rst_hops, std::int64_t(forged_hops));
-    fs.set(F::injected_other, injected);
-    fs.set(F::hops_between, std::int64_t(hops));
-    fs.set(F::hops_between_back, std::int64_t(hops_back));
-    fs.set(F::mss_rewritten, fs.get(F::client_mss_sent) != fs.get(F::client_mss_received) ||
-                                 fs.get(F::vm_mss_sent) != fs.get(F::vm_mss_received));
-    fs.set(F::options_removed, options_removed);
-    fs.set(F::changed_in_transit, changed);
+
+    void from_vm(const Seen& s) {
+        const PacketPair& p = s.p;
+        if (s.synack && p.far) {
+            ++synacks_sent_;
+            observe(F::synacks_sent, s.c, true, true, "{}",
+                    p.near ? "SYN-ACK left the VM and reached the client"
+                           : (p.fate == Fate::kLost ? "SYN-ACK left the VM and never reached the client"
+                                                    : "SYN-ACK left the VM after the client's capture ended"));
+            if (p.near) ++synacks_arrived_;
+        }
+        if (s.r.has(kRst) && p.far) {
+            ++rsts_sent_;
+            if (synacks_sent_ == 0) rst_to_syn_ = true;
+            if (p.near) ++rsts_arrived_;
+            observe(F::vm_rsts_sent, s.c, true, true, "{} left the VM (TTL {}){}", s.label, s.y->ttl, p.near ? " and reached the client" : "");
+        }
+        if (p.fate == Fate::kLost) {
+            ++vm_lost_;
+            if (s.r.payload_len) ++vm_data_lost_;
+            observe(s.r.payload_len ? F::vm_data_lost : F::vm_lost, s.c, false, true, "{} left the VM and never reached the client", s.label);
+        } else if (p.fate == Fate::kNeverSent && s.r.has(kRst)) {
+            ++forged_client_;
+            forged(s);
+            observe(F::forged_rsts_at_client, s.c, true, false,
+                    "{} reached the client in the server's name (TTL {}, {} hops away); the VM never sent it", s.label, s.r.ttl,
+                    evidence::hop_distance(s.r.ttl));
+        } else if (p.fate == Fate::kNeverSent) {
+            ++injected_;
+            observe(F::injected_other, s.c, true, false, "{} reached the client; the VM never sent it", s.label);
+        }
+    }
+
+    const FactInput& in_;
+    facts::FactSet& fs_;
+    std::int64_t both_ = 0, client_lost_ = 0, client_data_lost_ = 0, vm_lost_ = 0, vm_data_lost_ = 0, syns_arrived_ = 0;
+    std::int64_t synacks_sent_ = 0, synacks_arrived_ = 0, rsts_sent_ = 0, rsts_arrived_ = 0, forged_client_ = 0, forged_vm_ = 0;
+    std::int64_t injected_ = 0, changed_ = 0;
+    bool rst_to_syn_ = false;
+    int forged_hops_ = -1, hops_ = -1, hops_back_ = -1;
+    std::string options_removed_;
+};
+
+void packet_facts(const FactInput& in, facts::FactSet& fs) {
+    PacketTally tally(in, fs);
+    for (const PacketPair& p : *in.pairs) tally.add(p);
+    tally.write();
 }
 
 }  // namespace

@@ -36,6 +36,8 @@ std::string_view segment_words(Segment s) {
 }
 
 Segment segment_of(int h, int edge_hop, int destination_hop) {
+    // The destination answered at TTL 1: no router in between, nothing but the destination's link.
+    if (destination_hop == 1) return Segment::kDestination;
     if (h < edge_hop) return Segment::kOrganisation;
     if (h == edge_hop) return Segment::kEdge;
     if (destination_hop > 0) return h >= destination_hop - 1 ? Segment::kDestination : Segment::kInternet;
@@ -106,8 +108,19 @@ void observe_connect(const ConnectTest& c, PathFacts& f) {
     f.connect_rst_time = c.rst_time;
 }
 
+/// Probes of a trace that the capture saw leave: a firewall rule of the client's OUTPUT chain
+/// (which raw packets pass too) stops a probe before the capture point.
+int on_wire(const Trace& t) {
+    int n = 0;
+    for (const auto& h : t.hops)
+        for (const auto& p : h.probes)
+            if (p.packet != 0) ++n;
+    return n;
+}
+
 void observe_port(const Trace& port, const IpAddress& destination, const HopAddresses& hops, PathFacts& f) {
     for (const auto& h : port.hops) f.port_max_ttl = std::max(f.port_max_ttl, h.ttl);
+    f.port_syns_on_wire = on_wire(port);
     if (const Probe* p = last_time_exceeded(port)) {
         f.last_seen_hop = p->ttl;
         f.last_seen_address = p->reply.from;
@@ -145,6 +158,7 @@ void observe_port(const Trace& port, const IpAddress& destination, const HopAddr
 void observe_control(const Trace& control, const IpAddress& destination, PathFacts& f) {
     f.control_ran = true;
     f.control_port = control.dport;
+    f.control_syns_on_wire = on_wire(control);
     if (const Probe* p = last_time_exceeded(control)) {
         f.control_last_seen_hop = p->ttl;
         f.control_packet = p->reply.packet;
@@ -274,6 +288,7 @@ facts::FactSet probe_facts(const PathFacts& f, double t0) {
         fs.set(P::last_seen_segment, segment(f.last_seen_hop));
         fs.set(P::port_answer, std::string(reply_kind_name(f.port_answer)));
     }
+    if (port_trace) fs.set(P::port_syns_on_wire, f.port_syns_on_wire);
     if (f.port_answer == ReplyKind::kNone) {
         fs.set(P::first_silent_ttl, f.first_silent_ttl);
     } else {
@@ -305,6 +320,7 @@ facts::FactSet probe_facts(const PathFacts& f, double t0) {
     fs.set(P::drop_scope, f.control_ran ? f.drop_scope() : std::string("untested"));
     if (f.control_ran) {
         fs.set(P::control_port, f.control_port);
+        fs.set(P::control_syns_on_wire, f.control_syns_on_wire);
         fs.set(P::control_answer, std::string(reply_kind_name(f.control_answer)));
         fs.set(P::control_answer_from_destination, f.control_answer_from_destination);
         fs.set(P::control_last_seen_hop, f.control_last_seen_hop);
@@ -386,6 +402,7 @@ Decision decide(const rules::RuleSet& rules, const PathFacts& f, const std::stri
     d.blamed_hop = place.hop;
     d.last_seen_hop = f.last_seen_hop;
     d.last_seen_address = address_text(f.last_seen_address);
+    d.destination_hop = f.destination_hop;
     // The destination's own answer shows the SYN reached it, unless the verdict calls the port
     // trace's reset forged.
     const bool port_rst_forged = v.cause == contract::Cause::kForgedReset && f.port_answer == ReplyKind::kRst &&

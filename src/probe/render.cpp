@@ -268,7 +268,8 @@ std::string render_diagram(const ProbeResult& r, const Decision& d) {
     const Trace* port = r.trace(TraceRole::kPort);
     const Trace* control = r.trace(TraceRole::kControl);
     std::string out;
-    const int top = max_ttl(r);
+    // Nothing lies beyond the destination: the TTLs probed past it are not hops.
+    const int top = d.destination_hop > 0 ? std::min(max_ttl(r), d.destination_hop) : max_ttl(r);
     if (!port || top == 0) return out;
     // Column widths.
     std::vector<std::pair<std::string, int>> rows;  // label, ttl (0: marker line)
@@ -403,6 +404,7 @@ std::string render_json(const ProbeResult& r, const Decision& d, const std::stri
     p["last_seen_hop"] = d.last_seen_hop;
     p["last_seen_address"] = d.last_seen_address;
     p["blamed_hop"] = d.blamed_hop;
+    p["destination_hop"] = d.destination_hop;
     p["edge_hop"] = r.edge_hop;
     p["edge_hop_source"] = r.edge_hop_given ? "option" : "guessed";
     p["ttl_probes"] = r.raw;

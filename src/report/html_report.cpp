@@ -2,6 +2,7 @@
 
 #include "ladder.h"
 #include "live_trailer.h"
+#include "pair_report.h"
 #include "report_util.h"
 #include "summary.h"
 #include "sshpath/report/report.h"
@@ -36,6 +37,9 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 .verdict dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: 0 0 .5rem; }
 .verdict dt { font-weight: 600; }
 .verdict dd { margin: 0; }
+dl.pair { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: 0 0 .5rem; }
+dl.pair dt { font-weight: 600; }
+dl.pair dd { margin: 0; }
 .summary { font-weight: 600; font-size: 1.05rem; }
 .explanation { white-space: pre-line; }
 .warnings li { color: #7a4b00; }
@@ -85,6 +89,7 @@ void verdict_box(std::string& out, const engine::Analysis& a) {
     out += fmt::format("<dt>component</dt><dd><code>{}</code>{}</dd>\n", name(v.component),
                        v.component == contract::Component::kUnknown ? fmt::format(" &ndash; candidates: <code>{}</code>", candidates_text(v, ", "))
                                                                     : "");
+    if (v.segment) out += fmt::format("<dt>segment</dt><dd><code>{}</code></dd>\n", name(*v.segment));
     out += fmt::format("<dt>rule</dt><dd><code>{}</code></dd>\n</dl>\n", v.rule.empty() ? "(none)" : html_escape(v.rule));
     out += fmt::format("<p class=\"summary\">{}</p>\n", html_escape(v.summary));
     if (!v.explanation.empty()) out += fmt::format("<p class=\"explanation\">{}</p>\n", html_escape(v.explanation));
@@ -94,7 +99,17 @@ void verdict_box(std::string& out, const engine::Analysis& a) {
 void evidence_and_steps(std::string& out, const engine::Analysis& a, const ReportOptions& o) {
     const auto& v = a.verdict;
     const bool many = a.captures.size() > 1;
-    if (!v.evidence.empty()) {
+    if (!v.evidence.empty() && a.pair) {
+        // A packet of a pair is in the client's capture, the far one, or both (0: not there).
+        auto at = [](std::uint64_t packet, double time) {
+            return packet ? td(fmt::format("#{}", packet), true) + td(fmt::format("{:.3f}", time), true) : td("-", true) + td("", true);
+        };
+        out += "<h2 id=\"evidence\">Evidence</h2>\n<table>\n<tr><th>client packet</th><th>time (s)</th><th>far packet</th>"
+               "<th>time (s)</th><th>what</th></tr>\n";
+        for (const auto& e : v.evidence)
+            out += fmt::format("<tr>{}{}{}</tr>\n", at(e.packet, e.time), at(e.peer_packet, e.peer_time), td(e.what));
+        out += "</table>\n";
+    } else if (!v.evidence.empty()) {
         out += "<h2 id=\"evidence\">Evidence</h2>\n<table>\n<tr>";
         out += many ? "<th>capture</th>" : "";
         out += "<th>packet</th><th>time (s)</th><th>what</th></tr>\n";
@@ -195,6 +210,7 @@ std::string render_html(const engine::Analysis& a, const ReportOptions& o) {
     out += fmt::format("<li>sshpath {}</li>\n</ul>\n</header>\n<main>\n", html_escape(o.version));
     verdict_box(out, a);
     evidence_and_steps(out, a, o);
+    if (a.pair) out += pair_html(*a.pair);
     if (a.verdict_attempt >= 0) {
         verdict::Attempt scratch;
         const auto& deciding = a.attempts.get(static_cast<std::size_t>(a.verdict_attempt), scratch);

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
+#include "report_util.h"
 #include "sshpath/report/json.h"
 
 namespace sshpath::report {
@@ -23,7 +26,9 @@ const pair::PairedAttempt* answer(const pair::PairAnalysis& p) {
 }
 
 std::string offset_text(const pair::PairAnalysis& p) {
-    return p.clock_offset_known ? fmt::format("{:+.3f} s (the far capture's clock minus the client's)", p.clock_offset_s)
+    // An offset under half a millisecond shows as +0.000, never as -0.000.
+    const double offset = std::abs(p.clock_offset_s) < 0.0005 ? 0.0 : p.clock_offset_s;
+    return p.clock_offset_known ? fmt::format("{:+.3f} s (the far capture's clock minus the client's)", offset)
                                 : "unknown (no packet seen at both ends; taken as 0)";
 }
 
@@ -33,12 +38,29 @@ std::string translation_text(const pair::PairedAttempt& a) {
     return fmt::format("{} -> {} at the client is {} -> {} at the far end", a.client, a.server, a.client_at_vm, a.server_at_vm);
 }
 
+// Where the packets vanished, in words (docs/pair.md).
+std::string_view segment_meaning(contract::Segment s) {
+    switch (s) {
+        case contract::Segment::kNone: return "nowhere: everything that left one end reached the other";
+        case contract::Segment::kClient: return "they never left the client, or the client's own TCP did not take what arrived";
+        case contract::Segment::kClientToVm: return "on the way to the far end";
+        case contract::Segment::kVmToClient: return "on the way back to the client";
+        case contract::Segment::kBetween: return "both ways, the connection still going";
+        case contract::Segment::kVm: return "the far end received them and never answered";
+    }
+    return "";
+}
+
+std::string fate_text(const pair::PacketRow& r) {
+    std::string fate(pair::fate_name(r.fate));
+    if (r.ttl_drop >= 0) fate += fmt::format(", TTL -{}", r.ttl_drop);
+    if (!r.change.empty()) fate += ", " + r.change;
+    return fate;
+}
+
 std::string row_line(const pair::PacketRow& r) {
-    std::string line = fmt::format("{}  {}  {:<6}  {:<22} {}", column(r.client_packet, r.client_time), column(r.vm_packet, r.vm_time),
-                                   r.from_client ? "client" : "vm", r.what, pair::fate_name(r.fate));
-    if (r.ttl_drop >= 0) line += fmt::format(", TTL -{}", r.ttl_drop);
-    if (!r.change.empty()) line += ", " + r.change;
-    return line;
+    return fmt::format("{}  {}  {:<6}  {:<22} {}", column(r.client_packet, r.client_time), column(r.vm_packet, r.vm_time),
+                       r.from_client ? "client" : "vm", r.what, fate_text(r));
 }
 
 }  // namespace
@@ -133,15 +155,51 @@ std::string pair_markdown(const pair::PairAnalysis& p) {
     if (a && !a->packets.empty()) {
         out += "| client packet | time (s) | far packet | time (s) | from | what | fate |\n|---:|---:|---:|---:|---|---|---|\n";
         for (const auto& r : a->packets) {
-            std::string fate(pair::fate_name(r.fate));
-            if (r.ttl_drop >= 0) fate += fmt::format(", TTL -{}", r.ttl_drop);
-            if (!r.change.empty()) fate += ", " + r.change;
             out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", r.client_packet ? std::to_string(r.client_packet) : "-",
                                r.client_packet ? fmt::format("{:.3f}", r.client_time) : "", r.vm_packet ? std::to_string(r.vm_packet) : "-",
-                               r.vm_packet ? fmt::format("{:.3f}", r.vm_time) : "", r.from_client ? "client" : "vm", r.what, fate);
+                               r.vm_packet ? fmt::format("{:.3f}", r.vm_time) : "", r.from_client ? "client" : "vm", r.what, fate_text(r));
         }
         if (a->packets_omitted) out += fmt::format("\n{} more packets not listed.\n", a->packets_omitted);
         out += "\n";
+    }
+    return out;
+}
+
+std::string pair_html(const pair::PairAnalysis& p) {
+    auto row = [](std::string_view key, const std::string& value) {
+        return fmt::format("<dt>{}</dt><dd>{}</dd>\n", key, value);
+    };
+    std::string out = "<h2 id=\"pair\">Both ends</h2>\n<dl class=\"pair\">\n";
+    out += row("client's capture", fmt::format("<code>{}</code> ({}: {})", html_escape(p.client_file), html_escape(p.places.found_by),
+                                               html_escape(p.places.client_why)));
+    out += row("far capture", fmt::format("<code>{}</code>, at the {} ({}: {})", html_escape(p.far_file),
+                                          pair::vantage_name(p.places.far), html_escape(p.places.found_by), html_escape(p.places.far_why)));
+    out += row("clock offset", html_escape(offset_text(p)));
+    const auto* a = answer(p);
+    if (a) {
+        out += row("translation", html_escape(translation_text(*a)));
+        if (a->verdict.segment)
+            out += row("segment", fmt::format("<code>{}</code>: {}", contract::name(*a->verdict.segment),
+                                              html_escape(segment_meaning(*a->verdict.segment))));
+    }
+    out += "</dl>\n";
+    if (a && !a->packets.empty()) {
+        out += "<p>Each packet of the deciding connection as both ends saw it; the rows of packets that vanished on the way "
+               "(<code>lost</code>) or that their apparent sender never sent (<code>never-sent</code>) are highlighted.</p>\n";
+        out += "<table class=\"pair-packets\">\n<tr><th>client packet</th><th>time (s)</th><th>far packet</th><th>time (s)</th>"
+               "<th>from</th><th>what</th><th>fate</th></tr>\n";
+        for (const auto& r : a->packets) {
+            const bool vanished = r.fate == pair::Fate::kLost || r.fate == pair::Fate::kNeverSent;
+            out += fmt::format(
+                "<tr class=\"{}{}\" data-fate=\"{}\"><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+                "<td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                pair::fate_name(r.fate), vanished ? " evidence" : "", pair::fate_name(r.fate),
+                r.client_packet ? fmt::format("#{}", r.client_packet) : "-", r.client_packet ? fmt::format("{:.3f}", r.client_time) : "",
+                r.vm_packet ? fmt::format("#{}", r.vm_packet) : "-", r.vm_packet ? fmt::format("{:.3f}", r.vm_time) : "",
+                r.from_client ? "client" : "vm", html_escape(r.what), html_escape(fate_text(r)));
+        }
+        out += "</table>\n";
+        if (a->packets_omitted) out += fmt::format("<p>... {} more packets not listed.</p>\n", a->packets_omitted);
     }
     return out;
 }

@@ -16,6 +16,10 @@ std::vector<std::pair<std::string, std::string>> wire_lines(const facts::FactSet
     if (const auto n = flow.get(F::duplicate_frames); n > 0)
         out.emplace_back("copies", fmt::format("{} frame{} captured twice, each analysed once (not retransmissions)", n,
                                                n == 1 ? "" : "s"));
+    if (const auto c = flow.get(F::client_bytes_missed), s = flow.get(F::server_bytes_missed); c + s > 0)
+        out.emplace_back("gaps", fmt::format("the capture lacks {} client and {} server bytes that their receiver acknowledged: "
+                                             "packets the capture lost, not the network",
+                                             c, s));
     if (flow.get(F::mptcp_join)) {
         const std::string& joined = flow.get(F::mptcp_joined);
         out.emplace_back("mptcp", "a subflow (MP_JOIN) of the MPTCP connection " + (joined.empty() ? std::string("it names (not in the capture)") : joined));

@@ -52,18 +52,58 @@ std::string shown(std::string_view s) {
 Template Template::compile(std::string_view text, facts::Scope scope, const ParameterValues& parameters) {
     Template t;
     t.text_ = std::string(text);
-    auto literal = [&](std::string_view piece) {
+    // The optional part being read (0: none), where it opened, its alternative, and whether that
+    // alternative has named a fact yet.
+    std::size_t open = 0, open_at = 0, alternative = 0;
+    bool named_fact = false;
+    auto add_piece = [&](Piece piece) {
+        piece.optional = open;
+        piece.alternative = alternative;
+        t.pieces_.push_back(std::move(piece));
+    };
+    auto add_literal = [&](std::string_view piece) {
         if (piece.empty()) return;
-        if (!t.pieces_.empty() && !t.pieces_.back().fact && !t.pieces_.back().parameter)
+        const Piece* last = t.pieces_.empty() ? nullptr : &t.pieces_.back();
+        if (last && !last->fact && !last->parameter && last->optional == open && last->alternative == alternative)
             t.pieces_.back().text += piece;
         else
-            t.pieces_.push_back(Piece{std::string(piece)});
+            add_piece(Piece{std::string(piece)});
+    };
+    // Literal text, split at the "[[", "||" and "]]" of optional parts ("||" is literal outside one).
+    auto literal = [&](std::string_view piece) {
+        const std::size_t base = static_cast<std::size_t>(piece.data() - text.data());
+        std::size_t i = 0;
+        while (i < piece.size()) {
+            const std::size_t o = piece.find("[[", i), c = piece.find("]]", i), a = open ? piece.find("||", i) : std::string_view::npos;
+            const std::size_t at = std::min({o, c, a});
+            if (at == std::string_view::npos) break;
+            add_literal(piece.substr(i, at - i));
+            if (at == o) {
+                if (open) throw ExpressionError(base + at, "optional parts '[[ ]]' do not nest");
+                open = ++t.optional_parts_;
+                open_at = base + at;
+                alternative = 0;
+                named_fact = false;
+            } else if (at == a) {
+                if (!named_fact) throw ExpressionError(base + at, "an alternative before '||' names no fact: the ones after it would never show");
+                ++alternative;
+                named_fact = false;
+            } else {
+                if (!open) throw ExpressionError(base + at, "']]' closes no optional part");
+                if (!named_fact && alternative == 0)
+                    throw ExpressionError(open_at, "an optional part '[[ ]]' names no fact: it would always show");
+                open = 0;
+                alternative = 0;
+            }
+            i = at + 2;
+        }
+        add_literal(piece.substr(i));
     };
     auto placeholder = [&](std::string_view name, std::size_t at) {
         if (name.starts_with("param.")) {
             const std::string_view p = name.substr(6);
             if (auto it = parameters.find(p); it != parameters.end()) {
-                t.pieces_.push_back(Piece{format_parameter(it->second), nullptr, true});
+                add_piece(Piece{format_parameter(it->second), nullptr, true});
                 return;
             }
             std::vector<std::string_view> names;
@@ -71,18 +111,41 @@ Template Template::compile(std::string_view text, facts::Scope scope, const Para
             throw ExpressionError(at, fmt::format("unknown parameter '{}'{}", shown(name), did_you_mean(p, names, "param.")));
         }
         try {
-            t.pieces_.push_back(Piece{std::string(name), &resolve_fact(name, scope), false});
+            add_piece(Piece{std::string(name), &resolve_fact(name, scope), false});
+            named_fact = true;
         } catch (const FactNameError& e) {
             throw ExpressionError(at, e.what());
         }
     };
     walk(text, literal, placeholder);
+    if (open) throw ExpressionError(open_at, "'[[' is never closed by ']]'");
     return t;
 }
 
 std::string Template::render(const facts::Context& ctx) const {
+    // For each optional part, the alternatives that name a fact holding its unset value; the first
+    // other one shows (none: the part is left out).
+    constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+    std::vector<std::vector<bool>> unset(optional_parts_ + 1);
+    for (const auto& p : pieces_) {
+        if (!p.optional) continue;
+        auto& alts = unset[p.optional];
+        if (alts.size() <= p.alternative) alts.resize(p.alternative + 1, false);
+        if (p.fact && ctx.get(p.fact->scope).get(*p.fact) == facts::default_value(*p.fact)) alts[p.alternative] = true;
+    }
+    std::vector<std::size_t> shown_alternative(optional_parts_ + 1, kNone);
+    for (std::size_t part = 1; part <= optional_parts_; ++part) {
+        const auto& alts = unset[part];
+        for (std::size_t a = 0; a < alts.size(); ++a) {
+            if (!alts[a]) {
+                shown_alternative[part] = a;
+                break;
+            }
+        }
+    }
     std::string out;
     for (const auto& p : pieces_) {
+        if (p.optional && shown_alternative[p.optional] != p.alternative) continue;
         if (p.fact)
             out += ctx.get(p.fact->scope).text(*p.fact);
         else

@@ -1,44 +1,27 @@
 #!/usr/bin/env python3
-"""Runs every example of a manual page and compares its output with the page.
+"""Runs every offline example of a manual page and compares its output with the page.
 
-Examples are fenced blocks whose info string is `console`: each line starting with `$ sshpath `
-is run from the source tree's root (stdout and stderr together), and the lines after it, up to
-the next `$ ` line or the end of the block, are its expected output. A command whose expected
-output starts with `sshpath: error:` must exit with status 2, any other with 0. A line that is an
-sshpath command (`sshpath analyze ...`, `sshpath --help`) in a block that is not `console` is
-refused: every example is run. In an expected output, a line that is exactly `...` stands for
-any number of lines (an abridged report); every other line must be printed as shown. Commands
-that need root and a live failure (`sudo sshpath run ...`) are shown in blocks that are not
-`console`, starting with `$ sudo `; they are not run.
+Examples are the `$ sshpath ...` lines of fenced blocks whose info string is `console`
+(tests/docs/examples.py says what they are): each runs from the source tree's root (stdout and
+stderr together) and must print the lines after it, up to the next `$ ` line or the end of the
+block. A command whose expected output starts with `sshpath: error:` must exit with status 2, any
+other with 0. A concrete sshpath command (`sshpath analyze captures/x.pcap`) in a block that is
+not `console` is refused: every example is run; a synopsis with placeholders
+(`sshpath check HOST [-p PORT]`) is not an example. In an expected output, a line that is exactly
+`...` stands for any number of lines (an abridged report); every other line must be printed as
+shown. Blocks `console lab=NAME` need root and the failure lab: lab_examples runs them, not this.
 
 Usage: check_examples.py SSHPATH_BIN PAGE.md [--update]
   --update rewrites the expected outputs in PAGE.md with what the commands print (review the diff).
 """
 import os
-import re
 import shlex
 import subprocess
 import sys
 
-# A line that is an sshpath command (a report's own lines, "sshpath 0.1.0: ..." and "sshpath: ...",
-# are not).
-COMMAND = re.compile(r"^sshpath (analyze|capture|run|probe|check|cloud-verify|rules|facts|-)")
+from examples import blocks, examples, lab_of, matches, unrun_commands
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def blocks(lines):
-    """Yields (info, first line index, last line index exclusive) of each fenced block."""
-    i = 0
-    while i < len(lines):
-        if lines[i].startswith("```"):
-            info = lines[i][3:].strip()
-            j = i + 1
-            while j < len(lines) and not lines[j].startswith("```"):
-                j += 1
-            yield info, i + 1, j
-            i = j + 1
-        else:
-            i += 1
 
 
 def run(binary, command):
@@ -47,14 +30,6 @@ def run(binary, command):
     p = subprocess.run([binary] + args[1:], cwd=ROOT, capture_output=True, text=True, timeout=60,
                        env={**os.environ, "SSHPATH_RULES": os.path.join(ROOT, "rules"), "COLUMNS": "80"})
     return p.returncode, p.stdout + p.stderr
-
-
-def matches(expected, output):
-    """True when output is expected, each `...` line of expected standing for any lines."""
-    if "\n...\n" not in f"\n{expected}\n":
-        return output == expected
-    pattern = "".join(r"(?:[^\n]*\n)*?" if line == "..." else re.escape(line) + r"\n" for line in expected.split("\n"))
-    return re.fullmatch(pattern, output + "\n") is not None
 
 
 def main():
@@ -68,26 +43,18 @@ def main():
     failures, ran = [], 0
     out_lines = list(lines)
     replacements = []  # (start, end, new lines), applied from the end
+    for k, line in unrun_commands(lines):
+        failures.append(f"{page}:{k + 1}: an sshpath example outside a console block is never run: {line}")
     for info, start, end in blocks(lines):
-        if info != "console":
-            for k in range(start, end):
-                if COMMAND.match(lines[k]):
-                    failures.append(f"{page}:{k + 1}: an sshpath example outside a console block is never run")
-            continue
-        k = start
-        while k < end:
-            if not lines[k].startswith("$ "):
+        if lab_of(info) != "":
+            continue  # not a console block, or one for the lab (lab_examples runs it)
+        for k, command, m in examples(lines, start, end):
+            if command is None:
                 failures.append(f"{page}:{k + 1}: console block line without a command before it")
-                k += 1
                 continue
-            command = lines[k][2:]
-            m = k + 1
-            while m < end and not lines[m].startswith("$ "):
-                m += 1
             expected = "\n".join(lines[k + 1:m]).rstrip("\n")
             if not command.startswith("sshpath "):
                 failures.append(f"{page}:{k + 1}: only sshpath commands can be run: {command}")
-                k = m
                 continue
             status, output = run(binary, command)
             ran += 1
@@ -99,7 +66,6 @@ def main():
             elif not matches(expected, output) or status != want_status:
                 failures.append(f"{page}:{k + 1}: `{command}` (exit {status}, want {want_status}) printed:\n{output}\n"
                                 f"--- the page says:\n{expected}")
-            k = m
     if update:
         for s, e, new in sorted(replacements, reverse=True):
             out_lines[s:e] = new

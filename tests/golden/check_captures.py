@@ -4,6 +4,9 @@ its <scenario>.expected.json names (cause, component, and the candidates when co
 unknown); and where the scenario recorded the VM's side too (<scenario>.vm.pcap, the file's
 "pair" section), `sshpath analyze` on both captures together must give the pair's verdict and
 name the segment where the packets vanished (tests/lab/verdict_check.py, compare_pair).
+Every verdict's sentences (summary, explanation, next steps: the capture's, each connection's and
+each pair's) must not show a fact the packets did not give: no unset value (-1, empty
+parentheses or quotes) and no raw fact token where words belong ("(syn)", "(neighbour)").
 The expected file's "rule" pins the id of the rule that decides the client's capture (so a new
 rule cannot silently take a verdict over); `--update-rules` writes the rules that decide now.
 Needs no root.
@@ -11,11 +14,31 @@ Usage: check_captures.py SSHPATH_BIN CAPTURES_DIR [--no-pairs | --pairs-only] [-
 """
 import json
 import os
+import re
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lab"))
 from verdict_check import compare, compare_pair  # noqa: E402
+
+
+# What a sentence shows when a rule's text printed a fact that was unset or a raw fact token
+# (rules/*.yaml put those words in optional parts, docs/rules.md "Texts").
+SENTINEL = re.compile(r"\(-1\b|\s-1 (?:ms|s|hops?|routers?)\b|(?:TTL|hop|port) -1\b|\(\s*\)|''|\"\"|"
+                      r"\((?:syn|handshake|banner|data|neighbour|server-ttl|address-plan)\)|\S  \S")
+
+
+def sentinel_problems(doc):
+    """Sentences of the report's verdicts that show an unset fact."""
+    verdicts = [("verdict", doc["verdict"])] + [(f"flow {i}", f["verdict"]) for i, f in enumerate(doc.get("flows", []))]
+    verdicts += [(f"pair attempt {i}", a["verdict"]) for i, a in enumerate(doc.get("pair", {}).get("attempts", []))]
+    problems = []
+    for where, v in verdicts:
+        for text in [v.get("summary", ""), v.get("explanation", "")] + v.get("next_steps", []):
+            m = SENTINEL.search(text or "")
+            if m:
+                problems.append(f"{where} ({v.get('rule')}) shows {m.group(0)!r}: ...{text[max(0, m.start() - 60):m.end() + 20]}...")
+    return problems
 
 
 def analyze(binary, files):
@@ -54,7 +77,7 @@ def main():
             expected = json.load(f)
         if singles:
             doc, why = analyze(binary, [os.path.join(captures, scenario + ".pcap")])
-            problems = [why] if doc is None else compare(expected, doc)
+            problems = [why] if doc is None else compare(expected, doc) + sentinel_problems(doc)
             if doc is not None and update and not problems:
                 expected["rule"] = doc["verdict"]["rule"]
                 with open(os.path.join(captures, name), "w", encoding="utf-8") as f:
@@ -65,7 +88,7 @@ def main():
         if pairs and "pair" in expected:
             files = [os.path.join(captures, scenario + ".pcap"), os.path.join(captures, expected["pair"]["vm_capture"])]
             doc, why = analyze(binary, files)
-            report(scenario + " (pair)", [why] if doc is None else compare_pair(expected, doc))
+            report(scenario + " (pair)", [why] if doc is None else compare_pair(expected, doc) + sentinel_problems(doc))
     print(f"{passed} passed, {failed} failed")
     return 1 if failed or not expected_files else 0
 

@@ -67,6 +67,24 @@ LAB_TMP=""
 lab_log() { printf '[lab] %s\n' "$*" >&2; }
 lab_die() { printf '[lab] error: %s\n' "$*" >&2; exit 1; }
 
+# lab_reachable_bin BIN DIR: prints a path to BIN that an unprivileged user (nobody) can run.
+# A checkout in root's private directory (mktemp -d is 0700) is not: the binary, with the
+# rules beside it where it looks for them (../share/sshpath/rules), is then copied into DIR.
+lab_reachable_bin() {
+    local bin=$1 dir=$2 src
+    if setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$bin" 2>/dev/null; then
+        echo "$bin"
+        return
+    fi
+    src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+    mkdir -p "$dir/bin" "$dir/share/sshpath"
+    cp "$bin" "$dir/bin/sshpath"
+    cp -r "$src/rules" "$dir/share/sshpath/rules"
+    chmod -R a+rX "$dir"
+    chmod 755 "$dir/bin/sshpath"
+    echo "$dir/bin/sshpath"
+}
+
 lab_require_root() {
     [ "$(id -u)" -eq 0 ]
 }

@@ -178,7 +178,10 @@ LAB_LAST_PID=""
 lab_bg() {
     local ns log=$2
     ns=$(lab_ns "$1"); shift 2
-    ip netns exec "$ns" "$@" >"$log" 2>&1 </dev/null &
+    # Emptied here, not only by the child's redirection: a caller waiting for a line in the log
+    # must never read what the previous process of the same name wrote there.
+    : >"$log"
+    ip netns exec "$ns" "$@" >>"$log" 2>&1 </dev/null &
     LAB_LAST_PID=$!
     LAB_PIDS+=("$LAB_LAST_PID")
 }

@@ -58,6 +58,7 @@ live_init() {
     LIVE_BIN=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
     LIVE_WORK=$(mktemp -d "${TMPDIR:-/tmp}/sshpath-livecap.XXXXXX")
     chmod 755 "$LIVE_WORK"
+    LIVE_BIN=$(lab_reachable_bin "$LIVE_BIN" "$LIVE_WORK/install")
     LAB_KEYS="$LIVE_WORK/keys"
     trap live_cleanup EXIT
     trap 'exit 130' INT TERM
@@ -105,7 +106,8 @@ LIVE_CAP_PID=""
 live_bg_capture() {
     local out=$1 err=$2
     shift 2
-    env "${LIVE_CAP_ENV[@]}" ip netns exec "$(lab_ns cl)" "$LIVE_BIN" capture "$@" >"$out" 2>"$err" </dev/null &
+    : >"$err" # emptied before the start: the wait below must not read an earlier run's line
+    env "${LIVE_CAP_ENV[@]}" ip netns exec "$(lab_ns cl)" "$LIVE_BIN" capture "$@" >"$out" 2>>"$err" </dev/null &
     LIVE_CAP_PID=$!
     LAB_PIDS+=("$LIVE_CAP_PID")
     if ! lab_wait_until "$LAB_READY_TIMEOUT" grep -q 'listening on' "$err"; then

@@ -17,6 +17,12 @@ import sys
 import tempfile
 import time
 
+# Pairs of captures rendered with both ends: a NAT before a VM whose firewall drops (translation,
+# segment vm, every packet at both ends), an edge forging a reset after the banners (a packet
+# lost, one never sent), the VM's SYN-ACKs lost on the way back with the clocks apart (an offset),
+# and an edge resetting the SYN (the far capture never saw the attempt).
+PAIRS = ["nat-vm-firewall-drop", "edge-forged-reset", "clock-offset-synack-drop", "edge-syn-reset"]
+
 PROBE = """(() => {
   const figs = [...document.querySelectorAll('svg.ladder')];
   const first = figs[0];
@@ -29,6 +35,18 @@ PROBE = """(() => {
     packets: first ? [...first.querySelectorAll('g.arrow')].map(g => +g.dataset.packet) : [],
     width: r ? r.width : 0,
     scripts: document.scripts.length,
+    evidence_heads: [...document.querySelectorAll('#evidence + table th')].map(th => th.textContent),
+    evidence_rows: Math.max(0, document.querySelectorAll('#evidence + table tr').length - 1),
+    pair: (() => {
+      const dl = document.querySelector('dl.pair');
+      if (!dl) return null;
+      const rows = {};
+      dl.querySelectorAll('dt').forEach(dt => { rows[dt.textContent] = dt.nextElementSibling.textContent; });
+      const t = document.querySelector('table.pair-packets');
+      return {rows, height: dl.getBoundingClientRect().height,
+              fates: t ? [...t.querySelectorAll('tr[data-fate]')].map(r => r.dataset.fate) : [],
+              highlighted: t ? [...t.querySelectorAll('tr.evidence')].map(r => r.dataset.fate) : []};
+    })(),
   });
 })()"""
 
@@ -110,6 +128,14 @@ def main():
             report = json.loads(subprocess.run([binary, "analyze", "--format", "json", cap], capture_output=True, text=True,
                                                check=True, timeout=60).stdout)
             pages.append((name, page, report))
+        for name in PAIRS:
+            caps = [os.path.join(captures, name + ".pcap"), os.path.join(captures, name + ".vm.pcap")]
+            page = os.path.join(tmp, name + ".pair.html")
+            with open(page, "w") as out:
+                subprocess.run([binary, "analyze", "--format", "html", *caps], stdout=out, check=True, timeout=60)
+            report = json.loads(subprocess.run([binary, "analyze", "--format", "json", *caps], capture_output=True, text=True,
+                                               check=True, timeout=60).stdout)
+            pages.append((name + " (both ends)", page, report))
         browser = Browser(chromium, os.path.join(tmp, "profile"))
         try:
             target = browser.send("Target.createTarget", {"url": "about:blank"})["result"]["targetId"]
@@ -139,6 +165,10 @@ def main():
                     failures.append(f"{name}: the page holds a script")
                 if not got["title"].startswith("sshpath: " + report["verdict"]["cause"]):
                     failures.append(f"{name}: title {got['title']!r}")
+                if "pair" in report:
+                    failures += [f"{name}: {p}" for p in pair_problems(report, got)]
+                elif got["pair"] is not None:
+                    failures.append(f"{name}: a Both ends section without a pair")
                 want = expected_ladder(report)
                 if want is None:
                     if got["ladders"]:
@@ -160,11 +190,60 @@ def main():
     return 1 if failures or not pages else 0
 
 
+def pair_problems(report, got):
+    """What the page's Both ends section and evidence table get wrong against the JSON report."""
+    pair, problems = report["pair"], []
+    shown = got["pair"]
+    if shown is None:
+        return ["no Both ends section"]
+    if shown["height"] <= 0:
+        problems.append("the Both ends section is not laid out")
+    if pair["answer"] < 0:
+        return problems + ["the pair has no attempt that answers (pick a pair that has one)"]
+    answer = pair["attempts"][pair["answer"]]
+    rows = shown["rows"]
+    shown_offset = rows.get("clock offset", "")
+    if pair["clock_offset_known"]:
+        try:
+            ok = abs(float(shown_offset.split(" s")[0]) - pair["clock_offset_s"]) < 0.0015
+        except ValueError:
+            ok = False
+    else:
+        ok = shown_offset.startswith("unknown")
+    if not ok:
+        problems.append(f"clock offset {shown_offset!r}, the JSON says {pair['clock_offset_s']} (known: {pair['clock_offset_known']})")
+    translation = pair.get("translation") or {}
+    if translation.get("client_at_vm") is None:
+        if not rows.get("translation", "").startswith("not seen"):
+            problems.append(f"translation {rows.get('translation')!r}, but the far capture does not hold the attempt")
+    elif translation["client_at_vm"] not in rows.get("translation", ""):
+        problems.append(f"translation {rows.get('translation')!r} lacks {translation['client_at_vm']}")
+    segment = report["verdict"].get("segment")
+    if segment and not rows.get("segment", "").startswith(segment + ":"):
+        problems.append(f"segment {rows.get('segment')!r}, the JSON says {segment}")
+    fates = [p["fate"] for p in answer["packets"]]
+    if shown["fates"] != fates:
+        problems.append(f"packets with fates {shown['fates']}, the JSON has {fates}")
+    vanished = [f for f in fates if f in ("lost", "never-sent")]
+    if shown["highlighted"] != vanished:
+        problems.append(f"highlighted {shown['highlighted']}, want {vanished}")
+    if report["verdict"]["evidence"] and (got["evidence_heads"][:3] != ["client packet", "time (s)", "far packet"]
+                                          or got["evidence_rows"] != len(report["verdict"]["evidence"])):
+        problems.append(f"evidence table {got['evidence_heads']} with {got['evidence_rows']} rows")
+    return problems
+
+
 def expected_ladder(report):
     """(packets drawn, packets cited, number of arrows) of the deciding connection, or None."""
     cited_overall = {e["packet"] for e in report["verdict"]["evidence"]}
     deciding = None
-    for f in report["flows"]:
+    if "pair" in report:
+        # The deciding connection of a pair is the client's attempt that answers, as the client's capture judged it.
+        answer = report["pair"]["answer"]
+        index = report["pair"]["attempts"][answer]["client_flow"] if answer >= 0 else -1
+        deciding = report["flows"][index] if index >= 0 else None
+        cited_overall = None
+    for f in report["flows"] if cited_overall is not None else []:
         if f["verdict"]["rule"] == report["verdict"]["rule"] and {e["packet"] for e in f["verdict"]["evidence"]} == cited_overall:
             deciding = f  # the latest of equals decides, as the engine chooses
     if deciding is None:

@@ -59,8 +59,12 @@ public:
     void add_context(facts::FactSet facts) { options_.context.push_back(std::move(facts)); }
     /// Sets a capture fact known from outside the packets (e.g. `sshpath run`: the ssh client's
     /// error line; flow rules read it as capture.NAME). Call between begin_capture() and
-    /// end_capture(). Throws std::logic_error for a name that is not a capture fact.
-    void set_fact(const std::string& name, facts::Value value);
+    /// end_capture(). The id is typed: a fact of another scope or a value of another type does
+    /// not compile.
+    template <class T>
+    void set_fact(facts::Id<facts::Scope::kCapture, T> id, std::type_identity_t<T> value) {
+        extra_facts_.emplace_back(&id.spec(), facts::Value(std::move(value)));
+    }
     /// A live capture knows when it stopped: the current capture counts as lasting until `time`
     /// (seconds since the epoch) even when its last packet came earlier. Ignored without packets
     /// or when earlier than the last packet. Call before end_capture().

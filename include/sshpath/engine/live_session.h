@@ -40,6 +40,9 @@ struct LiveSettings {
     /// Tell (LiveHooks::conclusive) when a connection's verdict becomes conclusive, once.
     bool announce_verdict = false;
     double grace = 0.5;          ///< how long to go on capturing after the command ended or the verdict
+    /// The capture's filter is sshpath's own, which records the ICMP errors (capture fact
+    /// filter_records_icmp); false for a filter the user gave.
+    bool filter_records_icmp = false;
 };
 
 /// A connection whose verdict later packets cannot change.
@@ -134,6 +137,8 @@ private:
     bool read_packets();
     void keep_for_trial(const capture::RawFrame& f);
     Trial trial() const;
+    /// Starts the capture in `a` with the capture facts the session knows before any packet.
+    void begin(Analyzer& a) const;
     void pump_output(Watched& command);
     void finish_command(Watched& command);
     void note(const std::string& text) const;

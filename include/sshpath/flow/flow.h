@@ -9,6 +9,7 @@
 
 #include "sshpath/core/boxed.h"
 #include "sshpath/core/flat_map.h"
+#include "sshpath/flow/gaps.h"
 #include "sshpath/flow/wire.h"
 #include "sshpath/packet/packet.h"
 #include "sshpath/ssh/ssh.h"
@@ -136,6 +137,9 @@ struct Direction {
     std::size_t kept = 0;            ///< stream bytes kept (stream is released once the SSH layer is read)
     std::size_t parse_at = 2048;     ///< stream size at which to look again whether the key exchange is over
     bool payload_cut = false;        ///< the snap length cut a segment
+    std::uint64_t cut_bytes = 0;     ///< payload bytes the snap length cut away (retransmissions included)
+    StreamGaps gaps;                 ///< bytes the receiver acknowledged that the capture never held
+    std::optional<PacketRef> gap_ack;  ///< the first acknowledgement that showed such bytes
 };
 
 /// What the SSH layer showed for the flow, after any proxy handshake.
@@ -357,7 +361,7 @@ void field(Ar& ar, Direction& v) {
     fields(ar, v.isn_known, v.isn, v.base_known, v.base, v.contiguous, v.max_end, v.stream, v.pending, v.segments,
            v.packets, v.payload_bytes, v.retransmits, v.hole_fills, v.dup_acks, v.last_ack, v.last_window,
            v.acked_anything, v.max_segment, v.first_ttl, v.ttl_varies, v.first_data, v.last_data, v.fin,
-           v.stream_capped, v.kept, v.parse_at, v.payload_cut);
+           v.stream_capped, v.kept, v.parse_at, v.payload_cut, v.cut_bytes, v.gaps, v.gap_ack);
 }
 
 template <typename Ar>

@@ -65,9 +65,11 @@ struct PathFacts {
     int last_seen_hop = 0;            ///< highest TTL whose port probe a router answered (time exceeded); 0: none
     IpAddress last_seen_address;
     int port_max_ttl = 0;             ///< highest TTL probed on the port
+    int port_syns_on_wire = 0;        ///< port-trace SYNs the capture saw leave the client
     // The control trace (same host, --control-port).
     bool control_ran = false;
     int control_port = 0;
+    int control_syns_on_wire = 0;     ///< control-trace SYNs the capture saw leave the client
     ReplyKind control_answer = ReplyKind::kNone;
     bool control_answer_from_destination = false;
     int control_last_seen_hop = 0;    ///< highest TTL answered with time exceeded
@@ -107,6 +109,7 @@ struct Decision {
     int last_seen_hop = 0;            ///< the hop at which the SYN was last seen (0: none)
     std::string last_seen_address;
     int blamed_hop = -1;              ///< the hop whose device answered or dropped, -1 unknown
+    int destination_hop = -1;         ///< the destination's hop (PathFacts::destination_hop), -1 unknown
 };
 
 /// Applies the `probe` rules of `rules` to probe_facts(f, t0). `capture_file` names the packets'

@@ -267,6 +267,10 @@ TEST(CapturesTest, JoinsAnMptcpSubflowToItsConnection) {
     EXPECT_EQ(sub.wire.mptcp.joined_client_port, first.client_port);
     EXPECT_EQ(sub.wire.mptcp.joined_first_packet, first.first.packet);
     EXPECT_FALSE(sub.ssh->server.banner.has_value());  // the middle of the session: no banner of its own
+    // Its encrypted bytes are no lines before an identification string, nor a first line.
+    EXPECT_TRUE(sub.ssh->server.pre_banner_lines.empty());
+    EXPECT_TRUE(sub.ssh->server.first_line.empty());
+    EXPECT_TRUE(sub.ssh->client.first_line.empty());
     EXPECT_EQ(r.table.wire_stats().mptcp_joins, 1u);
     EXPECT_EQ(r.table.wire_stats().mptcp_joins_unmatched, 0u);
 }

@@ -240,6 +240,36 @@ TEST_F(DecideTest, NothingAnsweredAtAllIsBeforeTheEdge) {
     EXPECT_EQ(d.verdict.rule, "probe.silent-drop.organisation.no-answer");
 }
 
+TEST_F(DecideTest, OnLinkDestinationDropsItsOwnPort) {
+    // No router in between: the destination answers the control port at TTL 1.
+    const char* host = "198.18.9.7";
+    r_.target = host;
+    r_.address = ip(host);
+    trace(TraceRole::kPort, 22, 5, {}, host);
+    trace(TraceRole::kControl, 443, 1, {{1, {ReplyKind::kRst, host, 64}}}, host);
+    const Decision d = run();
+    EXPECT_EQ(d.verdict.rule, "probe.silent-drop.destination.on-link");
+    EXPECT_EQ(contract::names(d.verdict.candidates), (std::vector<std::string>{"vm", "nsg"}));
+    EXPECT_EQ(d.segment, Segment::kDestination);
+    EXPECT_EQ(d.destination_hop, 1);
+    EXPECT_EQ(segment_of(0, 1, 1), Segment::kDestination);
+    // The diagram ends at the destination: the TTLs probed past it are not hops.
+    const std::string diagram = nlohmann::json::parse(render_json(r_, d, "0.0.0"))["probe"]["diagram"];
+    EXPECT_NE(diagram.find("[1] 198.18.9.7 (destination)"), std::string::npos) << diagram;
+    EXPECT_EQ(diagram.find("[2"), std::string::npos) << diagram;
+}
+
+TEST_F(DecideTest, SynsThatNeverLeftTheClientAreItsFirewall) {
+    trace(TraceRole::kPort, 22, 5, {});
+    for (auto& h : r_.traces.back().hops)
+        for (auto& p : h.probes) p.packet = 0;  // not in the capture: stopped before it
+    trace(TraceRole::kControl, 443, 4, plus(routers(3), 4, {ReplyKind::kRst, kVm, 61}));
+    const Decision d = run();
+    EXPECT_EQ(d.verdict.rule, "probe.local-firewall.syn-never-left");
+    EXPECT_EQ(contract::name(d.verdict.component), "client");
+    EXPECT_EQ(d.segment, Segment::kNone);
+}
+
 TEST_F(DecideTest, GuessesTheEdgeAsTheLastPrivateHop) {
     const char* path[] = {"", "192.168.1.1", "10.0.0.1", "198.18.2.2"};
     std::map<int, Answer> m;

@@ -55,9 +55,13 @@ TEST_F(ReportTest, ExplainListsMatchingRulesWithInputs) {
     options_.explain = true;
     auto j = nlohmann::json::parse(report::render_json(analysis_, options_));
     const auto& m = j["verdict"]["matched_rules"];
-    ASSERT_GE(m.size(), 2u);  // the silent-drop rule and the fallback
-    EXPECT_EQ(m[0]["rule"], "silent-drop.syn-unanswered");
+    ASSERT_GE(m.size(), 3u);  // the two silent-drop rules and the fallback
+    // The capture holds nothing but TCP to port 22 (no ARP, no ICMP): the rule that says an ICMP
+    // error could not have been recorded wins over the plain silent drop, which matched too.
+    EXPECT_EQ(m[0]["rule"], "silent-drop.capture-filtered");
     EXPECT_TRUE(m[0]["inputs"].contains("syn_count"));
+    EXPECT_TRUE(m[0]["inputs"].contains("capture.only_ssh_port_tcp"));
+    EXPECT_EQ(m[1]["rule"], "silent-drop.syn-unanswered");
     EXPECT_EQ(m.back()["rule"], "unknown.no-rule-fits");
     std::string text = report::render_text(analysis_, options_);
     EXPECT_NE(text.find("Rules that matched"), std::string::npos);

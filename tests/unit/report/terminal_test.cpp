@@ -74,7 +74,11 @@ TEST(TerminalTest, TextReportFitsTheWidthButForQuotes) {
         std::size_t longest = 0;
         for (const auto& r : rows(report::render_text(analysis, o))) {
             longest = std::max(longest, r.size());
-            if (r.size() > width) {
+            // Over the width only a packet quote, or one word that has no place to break (the
+            // capture's path, as long as the checkout's directory makes it).
+            const std::size_t text = r.find_first_not_of(' ');
+            const bool one_word = text != std::string::npos && r.find(' ', text) == std::string::npos;
+            if (r.size() > width && !one_word) {
                 EXPECT_NE(r.find('"'), std::string::npos) << width << ": " << r;
             }
         }

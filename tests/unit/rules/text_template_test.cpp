@@ -43,6 +43,37 @@ TEST_F(TextTemplateTest, DoubledBracesAreLiteral) {
     EXPECT_EQ(Template::compile(t, Scope::kFlow, params_).render(flow_), "{literal} {4} }{");
 }
 
+TEST_F(TextTemplateTest, LeavesOutOptionalPartsNamingAnUnsetFact) {
+    // server_rst_ttl is unset (-1), syn_count is set: only the second part shows.
+    const std::string t = "reset[[ with TTL {server_rst_ttl}]][[ after {syn_count} SYNs to {server}]].";
+    EXPECT_EQ(error(t), "");
+    EXPECT_EQ(Template::compile(t, Scope::kFlow, params_).render(flow_), "reset after 4 SYNs to 203.0.113.5:22.");
+    flow_.set("server_rst_ttl", std::int64_t{64});
+    EXPECT_EQ(Template::compile(t, Scope::kFlow, params_).render(flow_), "reset with TTL 64 after 4 SYNs to 203.0.113.5:22.");
+    // A string fact left empty, and one unset fact among several, leave the part out.
+    EXPECT_EQ(Template::compile("a[[ ({server_rst_stage})]]b[[ {syn_count} {client}]]c", Scope::kFlow, params_).render(flow_), "abc");
+}
+
+TEST_F(TextTemplateTest, ShowsTheFirstAlternativeWhoseFactsAreSet) {
+    const std::string t = "behind routers[[ (gateway {gateway_address})|| ({server_hops} routers)|| (address plan)]]; x || y";
+    EXPECT_EQ(error(t), "");
+    EXPECT_EQ(Template::compile(t, Scope::kFlow, params_).render(flow_), "behind routers (address plan); x || y");
+    flow_.set("server_hops", std::int64_t{3});
+    EXPECT_EQ(Template::compile(t, Scope::kFlow, params_).render(flow_), "behind routers (3 routers); x || y");
+    flow_.set("gateway_address", std::string("198.51.100.1"));
+    EXPECT_EQ(Template::compile(t, Scope::kFlow, params_).render(flow_), "behind routers (gateway 198.51.100.1); x || y");
+    // Without a fallback, nothing shows when no alternative has its facts.
+    EXPECT_EQ(Template::compile("a[[ {server_rst_ttl}|| {server_rst_hop}]]b", Scope::kFlow, params_).render(flow_), "ab");
+}
+
+TEST_F(TextTemplateTest, RejectsMalformedOptionalParts) {
+    EXPECT_EQ(error("[[ x || {syn_count}]]"), "5: an alternative before '||' names no fact: the ones after it would never show");
+    EXPECT_EQ(error("a [[b {syn_count} [[c]] d]]"), "18: optional parts '[[ ]]' do not nest");
+    EXPECT_EQ(error("a ]] b"), "2: ']]' closes no optional part");
+    EXPECT_EQ(error("a [[ {syn_count} b"), "2: '[[' is never closed by ']]'");
+    EXPECT_EQ(error("a [[ {param.banner_timeout_s} s]]"), "2: an optional part '[[ ]]' names no fact: it would always show");
+}
+
 TEST_F(TextTemplateTest, ListsTheNamesItUses) {
     EXPECT_EQ(Template::compile("{syn_count} {{x}} {param.banner_timeout_s} {syn_count}", Scope::kFlow, params_).names(),
               (std::vector<std::string>{"syn_count", "param.banner_timeout_s"}));
