@@ -756,10 +756,11 @@ void FlowTable::sweep() {
     next_sweep_ = now_ + std::min(1.0, options_.closed_idle_s);
     index_.erase_if([&](const Key&, Entry& e) {
         const double idle = now_ - e.last;
-        if (e.state == State::kIgnored) return idle >= (e.closing ? options_.closed_idle_s : options_.idle_s);
-        // A judged attempt's tombstone goes once nothing came for idle_s: a capture of millions
-        // of attempts must not keep one per attempt to its end.
-        if (e.state == State::kDone) return idle >= options_.idle_s;
+        // A tombstone goes once nothing came for idle_s, closed_idle_s once the connection was
+        // closing (a closed connection was already quiet that long before it was judged): a
+        // capture of millions of attempts must not keep one per attempt to its end, nor a server's
+        // capture the last two minutes' hundreds a second.
+        if (e.state != State::kLive) return idle >= (e.closing ? options_.closed_idle_s : options_.idle_s);
         // Only the entry is read until the connection is idle long enough: a sweep walks them all.
         if (e.closed) return idle >= options_.closed_idle_s && !retire(e);
         if (idle < options_.closed_idle_s) return false;

@@ -279,7 +279,7 @@ private:
     enum class State : std::uint8_t {
         kLive,     ///< flow holds the connection
         kIgnored,  ///< not an SSH attempt: forgotten; removed once idle for idle_s (closed_idle_s once closing)
-        kDone,     ///< an SSH attempt already summarised (in done_): removed once idle for idle_s
+        kDone,     ///< an SSH attempt already summarised (in done_): removed as kIgnored
     };
     struct Entry {
         std::unique_ptr<Flow> flow;
