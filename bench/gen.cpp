@@ -30,6 +30,7 @@
 #include <memory>
 #include <optional>
 #include <queue>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -637,43 +638,54 @@ enum class Kind {
     kLossyOtherPort,
     kProxyHttp403,
     kProxySocks5Refused,
+    kBruteForce,
+    kScannerSyn,
+    kScannerSynClosed,
+    kScannerSynAckRst,
+    kBannerGrab,
     kCount
 };
 
 struct KindInfo {
     const char* name;
     const char* cause;
-    int weight;
+    int weight;        // cards in the deck of 100 of the sparse (client-side) mix
+    int dense_weight;  // cards in the deck of 100 of the dense (server-side, mirror-port) mix
 };
 
 const KindInfo kKinds[] = {
-    {"healthy", "ok", 7},
-    {"healthy-split-banner", "ok", 3},
-    {"healthy-retransmitted-banner", "ok", 3},
-    {"healthy-pre-banner-lines", "ok", 3},
-    {"healthy-transfer", "ok", 3},
-    {"healthy-other-port", "ok", 3},
-    {"silent-drop", "silent-drop", 8},
-    {"icmp-admin-prohibited-router", "icmp-reject", 4},
-    {"icmp-port-unreachable-server", "icmp-reject", 4},
-    {"forged-reset-near-client", "forged-reset", 4},
-    {"forged-reset-near-server", "forged-reset", 3},
-    {"port-closed", "port-closed", 6},
-    {"local-firewall", "local-firewall", 6},
-    {"closed-before-banner-fin", "closed-before-banner", 3},
-    {"closed-before-banner-rst", "closed-before-banner", 2},
-    {"maxstartups-text", "closed-before-banner", 2},
-    {"banner-timeout", "banner-timeout", 6},
-    {"not-ssh-http", "not-ssh", 4},
-    {"not-ssh-tls", "not-ssh", 2},
-    {"pmtu-blackhole", "pmtu-blackhole", 5},
-    {"lossy-path", "lossy-path", 5},
-    {"kex-no-common-kex", "kex-failed", 3},
-    {"kex-no-common-cipher", "kex-failed", 2},
-    {"kex-disconnect", "kex-failed", 2},
-    {"lossy-path-other-port", "lossy-path", 1},
-    {"proxy-http-403", "proxy-refused", 4},
-    {"proxy-socks5-refused", "proxy-refused", 2},
+    {"healthy", "ok", 7, 8},
+    {"healthy-split-banner", "ok", 3, 1},
+    {"healthy-retransmitted-banner", "ok", 3, 0},
+    {"healthy-pre-banner-lines", "ok", 3, 1},
+    {"healthy-transfer", "ok", 3, 0},
+    {"healthy-other-port", "ok", 3, 0},
+    {"silent-drop", "silent-drop", 8, 0},
+    {"icmp-admin-prohibited-router", "icmp-reject", 4, 0},
+    {"icmp-port-unreachable-server", "icmp-reject", 4, 0},
+    {"forged-reset-near-client", "forged-reset", 4, 0},
+    {"forged-reset-near-server", "forged-reset", 3, 0},
+    {"port-closed", "port-closed", 6, 6},
+    {"local-firewall", "local-firewall", 6, 0},
+    {"closed-before-banner-fin", "closed-before-banner", 3, 0},
+    {"closed-before-banner-rst", "closed-before-banner", 2, 3},
+    {"maxstartups-text", "closed-before-banner", 2, 5},
+    {"banner-timeout", "banner-timeout", 6, 0},
+    {"not-ssh-http", "not-ssh", 4, 0},
+    {"not-ssh-tls", "not-ssh", 2, 0},
+    {"pmtu-blackhole", "pmtu-blackhole", 5, 0},
+    {"lossy-path", "lossy-path", 5, 3},
+    {"kex-no-common-kex", "kex-failed", 3, 3},
+    {"kex-no-common-cipher", "kex-failed", 2, 2},
+    {"kex-disconnect", "kex-failed", 2, 0},
+    {"lossy-path-other-port", "lossy-path", 1, 0},
+    {"proxy-http-403", "proxy-refused", 4, 0},
+    {"proxy-socks5-refused", "proxy-refused", 2, 0},
+    {"brute-force", "ok", 0, 40},
+    {"scanner-syn", "silent-drop", 0, 12},
+    {"scanner-syn-closed", "port-closed", 0, 4},
+    {"scanner-synack-rst", "unknown", 0, 8},
+    {"banner-grab", "unknown", 0, 4},
 };
 static_assert(std::size(kKinds) == static_cast<std::size_t>(Kind::kCount));
 
@@ -694,14 +706,17 @@ struct Source {
 
 class Generator {
 public:
-    Generator(std::uint64_t seed, std::uint64_t target_bytes, std::int64_t attempts, FILE* out, const std::vector<bool>& enabled)
-        : rng_(seed), target_(target_bytes), out_(out), enabled_(enabled) {
+    Generator(std::uint64_t seed, std::uint64_t target_bytes, std::int64_t attempts, FILE* out, const std::vector<bool>& enabled,
+              bool dense)
+        : rng_(seed), target_(target_bytes), out_(out), enabled_(enabled), dense_(dense) {
         pool_ = random_bytes(rng_, std::size_t{8} << 20);
         build_hosts();
+        if (dense_) build_dense_hosts();
         // Background byte rate of the simulated network: 100 Mbit/s on average.
         rate_ = 12.5e6;
         duration_ = static_cast<double>(target_) / rate_;
-        attempts_total_ = attempts >= 0 ? attempts : std::max<std::int64_t>(static_cast<std::int64_t>(static_cast<double>(target_) / 1e9 * 300.0), 100);
+        const double per_gb = dense_ ? 30000.0 : 300.0;
+        attempts_total_ = attempts >= 0 ? attempts : std::max<std::int64_t>(static_cast<std::int64_t>(static_cast<double>(target_) / 1e9 * per_gb), 100);
         buf_.reserve(std::size_t{4} << 20);
     }
 
@@ -719,6 +734,8 @@ private:
 
     // ---- hosts
     void build_hosts();
+    void build_dense_hosts();
+    Host& dense_client(Kind kind, bool v6);
     Host make_host(bool v6, std::uint32_t n, int net, int ttl);
     Host& client(bool v6) { return v6 ? clients6_[rng_.next() % clients6_.size()] : clients4_[rng_.next() % clients4_.size()]; }
     std::uint16_t port_of(Host& h) {
@@ -742,6 +759,7 @@ private:
 
     // ---- SSH scripts: each fills conv.out
     void ssh_healthy(Conv& cv, Usec t, Usec rtt, Kind kind);
+    void ssh_brute_force(Conv& cv, Usec t, Usec rtt, const std::string& cb, const std::string& sb);
     Usec ssh_kex_and_session(Conv& cv, Usec t, Usec rtt, bool transfer, int loss_events);
 
     // ---- output
@@ -752,6 +770,7 @@ private:
     std::uint64_t target_;
     FILE* out_;
     std::vector<bool> enabled_;
+    bool dense_ = false;
     Bytes pool_;
     double rate_ = 0, duration_ = 0;
 public:
@@ -763,6 +782,10 @@ private:
 
     std::vector<Host> clients4_, clients6_, servers4_, servers6_, ssh4_, ssh6_, web4_, web6_;
     Host router4_, router6_, proxy4_, resolver4_, resolver6_, dead_resolver4_;
+    // The dense mix: remote clients (many /24 and /64 networks, a few busy bots) and local SSH
+    // servers (a bastion host and a subnet of VMs behind the mirror port).
+    std::vector<Host> dclients4_, dclients6_, dservers4_, dservers6_;
+    std::vector<std::size_t> dbots4_, dbots6_;  // indices into dclients4_, dclients6_
 
     struct HeapItem {
         Usec t;
@@ -828,6 +851,49 @@ void Generator::build_hosts() {
     resolver4_ = make_host(false, 53, 2, 64);
     resolver6_ = make_host(true, 0x53, 1, 64);
     dead_resolver4_ = make_host(false, 54, 2, 64);
+}
+
+void Generator::build_dense_hosts() {
+    auto remote = [&](bool v6, std::uint32_t n, int net) {
+        Host h = make_host(v6, n, net, 64 - static_cast<int>(rng_.range(5, 25)));
+        h.mac = kGatewayMac;
+        return h;
+    };
+    // 198.18.16.0-198.18.255.255 and 2001:db8:5::/48: 240 /24 networks, 64 /64 networks; each
+    // address once (the same address twice would make two attempts share a connection).
+    std::set<std::array<std::uint8_t, 16>> taken;
+    while (dclients4_.size() < 6000) {
+        Host h = remote(false, 0, 0);
+        put32(h.addr.data(), 198u << 24 | 18u << 16 | static_cast<std::uint32_t>(16 + rng_.range(0, 239)) << 8 |
+                                 static_cast<std::uint32_t>(rng_.range(1, 254)));
+        if (taken.insert(h.addr).second) dclients4_.push_back(h);
+    }
+    while (dclients6_.size() < 800) {
+        Host h = remote(true, static_cast<std::uint32_t>(rng_.range(1, 0xffff)), 5);
+        h.addr[7] = static_cast<std::uint8_t>(rng_.range(0, 63));  // 2001:db8:5:NN::/64
+        if (taken.insert(h.addr).second) dclients6_.push_back(h);
+    }
+    for (std::size_t i = 0; i < 40; ++i) dbots4_.push_back(i * 37);
+    for (std::size_t i = 0; i < 8; ++i) dbots6_.push_back(i * 41);
+    // The bastion (203.0.113.200 and 2001:db8:13::200) and 160 VMs in 203.0.113.0/24 and 2001:db8:13::/64,
+    // on the captured segment: TTL 64 as captured, their own MAC addresses.
+    auto local = [&](bool v6, std::uint32_t n) {
+        Host h = make_host(v6, n, v6 ? 0x13 : 3, 64);
+        h.mac = {0x02, 0x56, 0x4d, static_cast<std::uint8_t>(v6), static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
+        return h;
+    };
+    dservers4_.push_back(local(false, 200));
+    dservers6_.push_back(local(true, 0x200));
+    for (std::uint32_t i = 61; i < 221; ++i)
+        if (i != 200) dservers4_.push_back(local(false, i));
+    for (std::uint32_t i = 1; i <= 40; ++i) dservers6_.push_back(local(true, 0x100 + i));
+}
+
+// Brute-force sessions come from a few busy bots half of the time; the rest from anywhere.
+Host& Generator::dense_client(Kind kind, bool v6) {
+    if (kind == Kind::kBruteForce && rng_.chance(0.5))
+        return v6 ? dclients6_[dbots6_[rng_.next() % dbots6_.size()]] : dclients4_[dbots4_[rng_.next() % dbots4_.size()]];
+    return v6 ? dclients6_[rng_.next() % dclients6_.size()] : dclients4_[rng_.next() % dclients4_.size()];
 }
 
 void Generator::add_source(std::unique_ptr<Source> s) {
@@ -1350,6 +1416,31 @@ void Generator::ssh_healthy(Conv& cv, Usec t, Usec rtt, Kind kind) {
     ssh_kex_and_session(cv, t, rtt, transfer, loss);
 }
 
+// A password-guessing bot: key exchange to NEWKEYS with real SSH binary packets, a few
+// encrypted authentication attempts, each refused after sshd's delay, then the close.
+void Generator::ssh_brute_force(Conv& cv, Usec t, Usec rtt, const std::string& cb, const std::string& sb) {
+    Rng& r = rng_;
+    t = cv.handshake(t, rtt);
+    t = cv.send(t + r.range(1, 5) * kMs, true, std::string_view(cb));
+    cv.ack(t + 60, false);
+    t = cv.send(t + r.range(1, 8) * kMs, false, std::string_view(sb));
+    cv.ack(t + rtt, true);
+    t = cv.send(t + rtt + 300, true, kexinit(r, kClientKex, kClientHostKey, kClientCiphers, kClientMacs));
+    t = cv.send(t + 2 * kMs, false, kexinit(r, kServerKex, kServerHostKey, kClientCiphers, kClientMacs));
+    cv.ack(t + rtt, true);
+    const bool pq = r.chance(0.3);
+    t = cv.send(t + rtt + 3 * kMs, true, kex_ecdh_init(r, pq));
+    t = cv.send(t + r.range(2, 15) * kMs, false, concat(kex_ecdh_reply(r, pq), ssh_msg(r, 21, 0)));
+    t = cv.send(t + rtt + 2 * kMs, true, concat(ssh_msg(r, 21, 0), random_bytes(r, 44)));
+    t = cv.send(t + 2 * kMs, false, random_bytes(r, 44));
+    const int tries = static_cast<int>(r.range(2, 6));
+    for (int i = 0; i < tries; ++i) {
+        t = cv.send(t + rtt + r.range(1, 20) * kMs, true, random_bytes(r, static_cast<std::size_t>(r.range(84, 148))));
+        t = cv.send(t + r.range(300, 2500) * kMs, false, random_bytes(r, 52));
+    }
+    cv.close(t + r.range(1, 30) * kMs, r.chance(0.5), rtt);
+}
+
 void Generator::spawn_attempt(Usec t) {
     Rng& r = rng_;
     // The kind: drawn from a shuffled deck holding each enabled kind `weight` times, so that
@@ -1357,7 +1448,11 @@ void Generator::spawn_attempt(Usec t) {
     if (deck_pos_ >= deck_.size()) {
         deck_.clear();
         for (std::size_t k = 0; k < std::size(kKinds); ++k)
-            if (enabled_[k]) deck_.insert(deck_.end(), static_cast<std::size_t>(kKinds[k].weight), k);
+            if (enabled_[k]) deck_.insert(deck_.end(), static_cast<std::size_t>(dense_ ? kKinds[k].dense_weight : kKinds[k].weight), k);
+        // --kinds may name only kinds the mix does not draw: one card each.
+        if (deck_.empty())
+            for (std::size_t k = 0; k < std::size(kKinds); ++k)
+                if (enabled_[k]) deck_.push_back(k);
         for (std::size_t i = deck_.size(); i > 1; --i) std::swap(deck_[i - 1], deck_[static_cast<std::size_t>(r.next() % i)]);
         deck_pos_ = 0;
     }
@@ -1365,8 +1460,11 @@ void Generator::spawn_attempt(Usec t) {
     const Kind kind = static_cast<Kind>(ki);
     const bool proxy = kind == Kind::kProxyHttp403 || kind == Kind::kProxySocks5Refused;
     const bool v6 = !proxy && r.chance(0.2);
-    Host& cl = client(v6);
-    Host& target = v6 ? ssh6_[r.next() % ssh6_.size()] : ssh4_[r.next() % ssh4_.size()];
+    // The dense mix: a remote client, a local server (the bastion for 40 % of the attempts).
+    Host& cl = dense_ ? dense_client(kind, v6) : client(v6);
+    Host& target = !dense_ ? (v6 ? ssh6_[r.next() % ssh6_.size()] : ssh4_[r.next() % ssh4_.size()])
+                   : r.chance(0.4) ? (v6 ? dservers6_[0] : dservers4_[0])
+                   : (v6 ? dservers6_[r.next() % dservers6_.size()] : dservers4_[r.next() % dservers4_.size()]);
     Host& sv = proxy ? proxy4_ : target;
     std::uint16_t sport = 22;
     if (kind == Kind::kHealthyOtherPort || kind == Kind::kLossyOtherPort) sport = r.chance(0.5) ? 2222 : 8022;
@@ -1507,7 +1605,9 @@ void Generator::spawn_attempt(Usec t) {
         t = cv.send(t + rtt + 100, false, std::string_view(resp));
         cv.fin(t + 50, false);
         cv.ack(t + 80, true);
-        cv.close(t + 2 * kMs, true, rtt);
+        // The client's FIN answers the server's, which is already acknowledged: one more ACK ends it.
+        cv.fin(t + 2 * kMs, true);
+        cv.ack(t + 2 * kMs + rtt, false);
         break;
     }
     case Kind::kNotSshTls: {
@@ -1517,7 +1617,8 @@ void Generator::spawn_attempt(Usec t) {
         t = cv.send(t + rtt + 100, false, alert);
         cv.fin(t + 20, false);
         cv.ack(t + 60, true);
-        cv.close(t + 1 * kMs, true, rtt);
+        cv.fin(t + 1 * kMs, true);
+        cv.ack(t + 1 * kMs + rtt, false);
         break;
     }
     case Kind::kPmtuBlackhole: {
@@ -1607,6 +1708,35 @@ void Generator::spawn_attempt(Usec t) {
         cv.rst(t + 200, true, true);
         break;
     }
+    case Kind::kBruteForce:
+        ssh_brute_force(cv, t, rtt, cb, sb);
+        break;
+    case Kind::kScannerSyn:
+        // A scanner's single SYN to an address where nothing answers.
+        cv.syn(t);
+        break;
+    case Kind::kScannerSynClosed:
+        // A scanner's single SYN to a VM without sshd: the VM's RST+ACK.
+        cv.syn(t);
+        cv.s.rcv = cv.c.isn + 1;
+        cv.s.nxt = 0;
+        cv.rst(t + 80, false, true);
+        break;
+    case Kind::kScannerSynAckRst:
+        // A stateless SYN scanner (masscan, zmap): one SYN, the server's SYN-ACK, the scanner's
+        // kernel resets the connection it never opened.
+        cv.syn(t);
+        cv.synack(t + 70);
+        cv.c.rcv = cv.s.isn + 1;
+        cv.rst(t + 70 + rtt, true, false);
+        break;
+    case Kind::kBannerGrab:
+        // A banner grabber: connects, reads the server's identification string, closes.
+        t = cv.handshake(t, rtt);
+        t = cv.send(t + 2 * kMs, false, std::string_view(sb));
+        cv.ack(t + rtt, true);
+        cv.close(t + rtt + 200, true, rtt);
+        break;
     case Kind::kCount: break;
     }
     cv.finish();
@@ -1756,19 +1886,22 @@ bool parse_size(const std::string& s, std::uint64_t& out) {
 }
 
 constexpr const char* kUsage =
-    "Usage: gen [--size SIZE] [--seed N] [--attempts N] [-o FILE|-] [--truth FILE] [--manifest FILE] [--quiet]\n"
+    "Usage: gen [--size SIZE] [--seed N] [--mix sparse|dense] [--attempts N] [-o FILE|-] [--truth FILE] [--manifest FILE] [--quiet]\n"
     "\n"
     "Writes a deterministic pcap (Ethernet, some 802.1Q, IPv4 and IPv6) of about SIZE bytes\n"
     "(K, M, G, T: powers of 1000; Ki, Mi, Gi: powers of 1024; default 1G) to FILE or standard output,\n"
     "with SSH attempts of every kind sshpath's rules know, drowned in unrelated traffic.\n"
     "  --seed N        the random seed (default 1); same size and seed, same bytes\n"
-    "  --attempts N    number of SSH attempts (default: 300 per GB, at least 100; every 100\n"
-    "                  attempts hold every kind, in proportion to its weight)\n"
+    "  --mix MIX       sparse (default): a capture on a busy client network, every kind of\n"
+    "                  failure; dense: a capture on a server network (a bastion host and a subnet\n"
+    "                  of VMs, as on a mirror port), remote clients, brute-force bots and scanners\n"
+    "  --attempts N    number of SSH attempts (default: 300 per GB sparse, 30000 per GB dense, at\n"
+    "                  least 100; every 100 attempts hold every kind of the mix, in proportion to its weight)\n"
     "  --truth FILE    write the expected per-cause counts as JSON {cause: count}\n"
     "  --manifest FILE write one line per attempt: kind, cause, client, server, start time\n"
     "  --kinds A,B     generate only these kinds of attempt (for testing the generator)\n"
     "  --probe-rate R  short connections to closed ports and health checks per second (default 120)\n"
-    "  --list-kinds    print the attempt kinds and their causes\n";
+    "  --list-kinds    print the attempt kinds, their causes and their weights (sparse, dense)\n";
 
 }  // namespace
 
@@ -1778,6 +1911,7 @@ int main(int argc, char** argv) {
     std::string out = "-", truth, manifest;
     bool quiet = false;
     double probe_rate = 120;
+    std::string mix = "sparse";
     std::vector<bool> enabled(std::size(kKinds), true);
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -1821,12 +1955,18 @@ int main(int argc, char** argv) {
                 }
                 start = comma + 1;
             }
+        } else if (a == "--mix") {
+            mix = value();
+            if (mix != "sparse" && mix != "dense") {
+                std::fprintf(stderr, "gen: --mix is sparse or dense\n");
+                return 2;
+            }
         } else if (a == "--probe-rate") {
             probe_rate = std::strtod(value().c_str(), nullptr);
         } else if (a == "--quiet" || a == "-q") {
             quiet = true;
         } else if (a == "--list-kinds") {
-            for (const auto& k : kKinds) std::printf("%-30s %s\n", k.name, k.cause);
+            for (const auto& k : kKinds) std::printf("%-30s %-22s %3d %3d\n", k.name, k.cause, k.weight, k.dense_weight);
             return 0;
         } else if (a == "-h" || a == "--help") {
             std::fputs(kUsage, stdout);
@@ -1845,7 +1985,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "gen: refusing to write a capture to a terminal (use -o FILE or a pipe)\n");
         return 2;
     }
-    Generator g(seed, size, attempts, f, enabled);
+    Generator g(seed, size, attempts, f, enabled, mix == "dense");
     g.probe_rate_ = probe_rate;
     g.run();
     if (f != stdout) std::fclose(f);

@@ -15,6 +15,7 @@
 #include "sshpath/packet/decoder.h"
 #include "sshpath/capture/live.h"
 #include "sshpath/core/error.h"
+#include "sshpath/posix/fd.h"
 
 namespace sshpath::capture {
 namespace {
@@ -37,11 +38,14 @@ std::string display_name(const std::string& path) {
     return path == "-" ? std::string("standard input") : "'" + path + "'";
 }
 
-// stdin outlives any Reader, so its buffer must too; it is set up once and never freed.
+// stdin outlives any Reader, so its buffer must too; it is set up once and never freed. A pipe
+// (tcpdump -w - | sshpath analyze -) gets a 1 MiB buffer in the kernel: a block is then one read
+// and one wake-up of each side, not sixteen.
 void buffer_stdin() {
     static char* buffer = [] {
         auto* b = new char[kSourceBuffer];
         std::setvbuf(stdin, b, _IOFBF, kSourceBuffer);
+        posix::widen_pipe(fileno(stdin), 1 << 20);
         return b;
     }();
     (void)buffer;

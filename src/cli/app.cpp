@@ -98,7 +98,8 @@ po::options_description analyze_description() {
         ("read,r", po::value<std::vector<std::string>>()->value_name("FILE"), "read FILE, as 'tcpdump -r' does (the same as giving FILE)")
         ("host", po::value<std::string>()->value_name("ADDR"), "only connections to this server address (or proxy requests for it)")
         ("port,p", po::value<std::string>()->default_value("22")->value_name("PORT"), "the SSH port")
-        ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json, markdown or html")
+        ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json, jsonl (one JSON object per attempt per line, then a summary object), markdown or html")
+        ("detail", po::value<std::string>()->default_value("auto")->value_name("WHICH"), "attempts shown in full: auto (all of them up to 10, else as for deciding), all or deciding (a summary, the attempts that answer for each cause in full, the others one line each)")
         ("rules", po::value<std::string>()->value_name("DIR"), "use the rules in DIR instead of the installed ones")
         ("explain", "list every rule that matched each connection and the facts its condition read")
         ("max-connections", po::value<std::string>()->value_name("N"), "connections that may be SSH attempts tracked at once per capture (default 10000)")
@@ -197,7 +198,12 @@ int cmd_analyze(const std::vector<std::string>& args) {
     }
     std::vector<std::string> files = analyze_files(vm);
     engine::AnalyzeOptions options = analyze_options(vm);
-    std::string format = check_format(vm["format"].as<std::string>());
+    std::string format = check_format(vm["format"].as<std::string>(), true);
+    const report::Detail detail = parse_detail(vm["detail"].as<std::string>());
+    // A report of many attempts shows most of them in one line: only that is stored of those
+    // (not for two captures, which may be paired attempt by attempt).
+    if (files.size() != 2 && detail != report::Detail::kAll)
+        options.brief_after = detail == report::Detail::kDeciding ? 0 : report::kAllInFullMax;
     rules::RuleSet rules = load_rules(vm);
     if (std::count(files.begin(), files.end(), "-") > 1)
         throw UsageError("analyze: '-' (standard input) can be given only once");

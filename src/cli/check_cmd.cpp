@@ -36,7 +36,7 @@ std::vector<client::SeenKey> capture_host_keys(const std::string& file, int port
     reader.for_each([&](const packet::Packet& p) { table.add(p); });
     std::vector<client::SeenKey> keys;
     for (const auto& f : table.finish())
-        if (f.ssh.server.host_key) keys.push_back({f.server, f.server_port, *f.ssh.server.host_key});
+        if (f.ssh->server.host_key) keys.push_back({f.server, f.server_port, *f.ssh->server.host_key});
     return keys;
 }
 

@@ -113,10 +113,17 @@ void parse_host(const std::string& text, engine::AnalyzeOptions& o) {
     o.host_address = resolve_host(text, "--host").front();
 }
 
-std::string check_format(const std::string& format) {
-    if (format != "text" && format != "json" && format != "markdown" && format != "html")
-        throw UsageError(fmt::format("--format: '{}' is not one of text, json, markdown, html", format));
+std::string check_format(const std::string& format, bool jsonl) {
+    if (format != "text" && format != "json" && format != "markdown" && format != "html" && !(jsonl && format == "jsonl"))
+        throw UsageError(fmt::format("--format: '{}' is not one of text, json, {}markdown, html", format, jsonl ? "jsonl, " : ""));
     return format;
+}
+
+report::Detail parse_detail(const std::string& text) {
+    if (text == "auto") return report::Detail::kAuto;
+    if (text == "all") return report::Detail::kAll;
+    if (text == "deciding") return report::Detail::kDeciding;
+    throw UsageError(fmt::format("--detail: '{}' is not one of auto, all, deciding", text));
 }
 
 po::variables_map parse_command_line(const std::vector<std::string>& args, const po::options_description& desc,
@@ -169,13 +176,17 @@ void print_report(const engine::Analysis& analysis, const std::string& format, c
     ro.explain = vm.count("explain") > 0;
     ro.version = SSHPATH_VERSION;
     set_text_layout(ro, vm, STDOUT_FILENO);
-    if (format == "json") {
+    ro.detail = vm.count("detail") ? parse_detail(vm["detail"].as<std::string>()) : report::Detail::kAuto;
+    if (format == "json")
         report::write_json(std::cout, analysis, ro);
-        std::cout.flush();
-        return;
-    }
-    std::string out = report::render(analysis, ro, format);
-    std::cout << out;
+    else if (format == "jsonl")
+        report::write_jsonl(std::cout, analysis, ro);
+    else if (format == "markdown")
+        report::write_markdown(std::cout, analysis, ro);
+    else if (format == "text")
+        report::write_text(std::cout, analysis, ro);
+    else
+        std::cout << report::render(analysis, ro, format);
     std::cout.flush();
 }
 

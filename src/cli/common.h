@@ -37,8 +37,10 @@ std::vector<packet::IpAddress> resolve_addresses(const std::string& name, int fa
 std::vector<packet::IpAddress> resolve_host(const std::string& text, const std::string& what);
 /// An IP address, or a host name resolved once (first address); UsageError when neither.
 void parse_host(const std::string& text, engine::AnalyzeOptions& o);
-/// text | json | markdown | html, or UsageError.
-std::string check_format(const std::string& format);
+/// text | json | markdown | html (and jsonl when `jsonl`), or UsageError.
+std::string check_format(const std::string& format, bool jsonl = false);
+/// --detail: auto | all | deciding, or UsageError.
+report::Detail parse_detail(const std::string& text);
 /// Parses a command's arguments: the options of `desc`, and every other word collected under
 /// the name `positional` (a list of strings).
 boost::program_options::variables_map parse_command_line(const std::vector<std::string>& args,
@@ -51,8 +53,8 @@ void add_color_option(boost::program_options::options_description& desc);
 /// terminal's (TIOCGWINSZ), else 80; colour per --color in vm: 'always', 'never', or 'auto'
 /// (a terminal, unless NO_COLOR is set or TERM is 'dumb').
 void set_text_layout(report::ReportOptions& ro, const boost::program_options::variables_map& vm, int fd);
-/// Renders the analysis in the format (--format, --explain and --color of vm) and writes it to
-/// standard output (std::cout).
+/// Renders the analysis in the format (--format, --explain, --detail and --color of vm) and writes
+/// it to standard output (std::cout), one connection at a time except for html.
 void print_report(const engine::Analysis& analysis, const std::string& format, const boost::program_options::variables_map& vm);
 
 }  // namespace sshpath::cli

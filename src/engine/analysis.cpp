@@ -1,18 +1,55 @@
 #include "sshpath/engine/analysis.h"
 
+#include <algorithm>
 #include <iterator>
+#include <map>
 #include <stdexcept>
 
 #include "sshpath/core/archive.h"
 
 namespace sshpath::engine {
 
-void StoredAttempts::put(const verdict::Attempt& a) {
-    file.put(archive::to_bytes(a));
-    ranks.push_back(a.rank);
+namespace {
+
+// What the one-line form of an attempt shows.
+verdict::Attempt brief_of(const verdict::Attempt& a) {
+    namespace F = facts::flow;
+    verdict::Attempt b;
+    b.file = a.file;
+    b.verdict = a.verdict;
+    b.rank = a.rank;
+    b.example = a.example;
+    b.conversation.first_packet = a.conversation.first_packet;
+    b.facts.set(F::client, a.facts.get(F::client));
+    b.facts.set(F::server, a.facts.get(F::server));
+    b.facts.set(F::start_time, a.facts.get(F::start_time));
+    b.facts.set(F::ssh_stage, a.facts.get(F::ssh_stage));
+    return b;
 }
 
-verdict::Attempt StoredAttempts::get(std::size_t i) const { return archive::from_bytes<verdict::Attempt>(file.get(i)); }
+}  // namespace
+
+void StoredAttempts::put(verdict::Attempt&& a) {
+    const AttemptKey key = AttemptKey::of(a);
+    if (!brief) {
+        archive::to_bytes(a, scratch);
+    } else {
+        archive::to_bytes(brief_of(a), scratch);
+        // The same choice as choose_examples(): the latest of the highest rank.
+        auto [it, added] = whole.try_emplace({key.cause, key.component});
+        if (added || key.rank >= it->second.second.rank) it->second = {keys.size(), std::move(a)};
+    }
+    file.put(scratch);
+    keys.push_back(key);
+}
+
+verdict::Attempt StoredAttempts::get(std::size_t i) const {
+    if (brief) {
+        const AttemptKey k = keys.at(i);
+        if (auto it = whole.find({k.cause, k.component}); it != whole.end() && it->second.first == i) return it->second.second;
+    }
+    return archive::from_bytes<verdict::Attempt>(file.get(i));
+}
 
 std::size_t AttemptList::size() const {
     std::size_t n = 0;
@@ -53,9 +90,9 @@ verdict::Attempt AttemptList::operator[](std::size_t i) const {
     return get(i, scratch);
 }
 
-int AttemptList::rank(std::size_t i) const {
+AttemptKey AttemptList::key(std::size_t i) const {
     for (const auto& p : parts_) {
-        if (i < p.size()) return p.stored ? p.stored->ranks[i] : p.memory[i].rank;
+        if (i < p.size()) return p.stored ? p.stored->keys[i] : AttemptKey::of(p.memory[i]);
         i -= p.size();
     }
     throw std::out_of_range("AttemptList: no attempt at that index");
@@ -79,8 +116,25 @@ int best_attempt(const AttemptList& attempts, std::size_t from, std::size_t to) 
     return found;
 }
 
+void choose_examples(Analysis& a) {
+    // The same choice as best_attempt within each cause and component: the attempt that answers for it.
+    std::map<std::pair<contract::Cause, contract::Component>, std::pair<std::size_t, AttemptKey>> group_best;
+    for (std::size_t i = 0; i < a.attempts.size(); ++i) {
+        const AttemptKey k = a.attempts.key(i);
+        auto [it, added] = group_best.try_emplace({k.cause, k.component}, i, k);
+        if (!added && k.rank >= it->second.second.rank) it->second = {i, k};
+    }
+    a.examples.clear();
+    for (const auto& [group, best_of] : group_best)
+        if (best_of.second.example) a.examples.push_back(best_of.first);
+    if (a.verdict_attempt >= 0) a.examples.push_back(static_cast<std::size_t>(a.verdict_attempt));
+    std::sort(a.examples.begin(), a.examples.end());
+    a.examples.erase(std::unique(a.examples.begin(), a.examples.end()), a.examples.end());
+}
+
 void choose_verdict(Analysis& a) {
     a.verdict_attempt = best_attempt(a.attempts, 0, a.attempts.size());
+    choose_examples(a);
     if (a.verdict_attempt >= 0) {
         verdict::Attempt scratch;  // used only when the attempt has to be read back from the temporary file
         a.verdict = a.attempts.get(static_cast<std::size_t>(a.verdict_attempt), scratch).verdict;

@@ -47,9 +47,9 @@ namespace {
 // More was sent in the clear than the flow table keeps (docs/fuzzing.md).
 bool over_stream_cap(const flow::Flow& f, std::size_t cap) {
     auto over = [&](const flow::Direction& d, const ssh::DirectionView& v) {
-        return d.stream_capped && d.kept >= cap && !v.newkeys && !f.ssh.ssh1;
+        return d.stream_capped && d.kept >= cap && !v.newkeys && !f.ssh->ssh1;
     };
-    return over(f.c2s, f.ssh.client) || over(f.s2c, f.ssh.server);
+    return over(f.c2s, f.ssh->client) || over(f.s2c, f.ssh->server);
 }
 
 // What limited the reading of one capture, one sentence each.
@@ -103,7 +103,7 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
     std::shared_ptr<StoredAttempts> stored;
     if (count > options_.keep_in_memory) {
         try {
-            stored = std::make_shared<StoredAttempts>();
+            stored = std::make_shared<StoredAttempts>(count > options_.brief_after);
         } catch (const Error&) {
             stored.reset();  // no temporary file: all stay in memory
         }
@@ -122,10 +122,14 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
         if (options_.flow_facts) a.beside = options_.flow_facts(a.facts);
         for (const auto& set : a.beside) judged.add(set);
         a.verdict = verdict::decide(rules_, judged, facts::Scope::kFlow, info.file, options_.explain);
-        a.rank = verdict::rank(rules_, a.verdict, a.facts, info.facts);
+        const verdict::Ranking ranking = verdict::ranking(rules_, a.verdict, a.facts, info.facts);
+        a.rank = ranking.rank;
+        a.example = ranking.example;
+        analysis_.summary.add(a.verdict.cause, a.verdict.component, a.facts.get(facts::flow::server), f.client,
+                              info.start_time + a.facts.get(facts::flow::start_time));
         a.conversation = evidence::conversation_of(std::move(f));
         if (stored)
-            stored->put(a);
+            stored->put(std::move(a));
         else
             analysis_.attempts.push_back(std::move(a));
     }
@@ -197,6 +201,7 @@ void judge_pair(Analysis& all, std::size_t first_attempts, const std::vector<pai
     all.verdict = answer.verdict;
     all.verdict_attempt = answer.client_attempt;
     all.pair = std::move(result);
+    choose_examples(all);
 }
 
 }  // namespace
@@ -250,6 +255,7 @@ Analysis analyze(const std::vector<std::string>& names, const AnalyzeOptions& op
     for (auto& part : std::span(parts).subspan(1)) {
         std::move(part.captures.begin(), part.captures.end(), std::back_inserter(all.captures));
         all.attempts.append(std::move(part.attempts));
+        all.summary.merge(part.summary);
         std::move(part.warnings.begin(), part.warnings.end(), std::back_inserter(all.warnings));
     }
     choose_verdict(all);

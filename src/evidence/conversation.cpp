@@ -21,8 +21,8 @@ SshSide side_of(ssh::DirectionView& d) {
 Conversation conversation_of(flow::Flow&& f) {
     Conversation c;
     c.first_packet = f.first.packet;
-    c.client = side_of(f.ssh.client);
-    c.server = side_of(f.ssh.server);
+    c.client = side_of(f.ssh->client);
+    c.server = side_of(f.ssh->server);
     c.timeline = std::move(f.timeline);
     c.timeline_omitted = f.timeline_omitted;
     return c;

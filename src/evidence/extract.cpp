@@ -75,7 +75,7 @@ struct Stage {
 };
 
 Stage stage_of(const Flow& f) {
-    const auto& v = f.ssh;
+    const auto& v = *f.ssh;
     if (v.client.newkeys && v.server.newkeys) return {"encrypted", 6};
     if (v.client.kex_messages || v.server.kex_messages || v.client.newkeys || v.server.newkeys) return {"kex", 5};
     if (v.ssh1 && v.server.data_after_banner) return {"kex", 5};  // SSH-1: the server's public key opens the key exchange
@@ -190,7 +190,7 @@ void connection_facts(const FlowExtraction& x) {
 // The HTTP CONNECT or SOCKS request the client sent to a proxy, and the proxy's answer.
 void proxy_facts(const FlowExtraction& x) {
     FactSet& fs = x.fs;
-    const auto& v = x.f.ssh;
+    const auto& v = *x.f.ssh;
     if (v.proxy_request.kind == ssh::ProxyKind::kNone) return;
     fs.set(F::via_proxy, true);
     fs.set(F::proxy_kind, std::string(ssh::proxy_kind_name(v.proxy_request.kind)));
@@ -304,7 +304,7 @@ ServerPlace topology_facts(const FlowExtraction& x) {
 // sequence number fits.
 void server_rst_facts(const FlowExtraction& x, const flow::RstEvent& r, const ServerPlace& place) {
     FactSet& fs = x.fs;
-    const auto& v = x.f.ssh;
+    const auto& v = *x.f.ssh;
     fs.set(F::server_rst_seen, true);
     fs.set(F::server_rst_packet, std::int64_t(r.ref.packet));
     std::string stage = r.before_synack                                                         ? "syn"
@@ -414,8 +414,8 @@ void data_facts(const FlowExtraction& x) {
     fs.set(F::client_stalled_segment, std::int64_t(f.client_unacked_max));
     fs.set(F::client_stalled_retransmits, std::int64_t(f.client_unacked_retransmits));
     fs.set(F::client_stalled_offset, f.client_unacked_offset);
-    fs.set(F::client_stalled_banner, f.client_unacked_offset >= 0 && f.ssh.client.banner &&
-                                         static_cast<std::uint64_t>(f.client_unacked_offset) < f.ssh.client.banner_end);
+    fs.set(F::client_stalled_banner, f.client_unacked_offset >= 0 && f.ssh->client.banner &&
+                                         static_cast<std::uint64_t>(f.client_unacked_offset) < f.ssh->client.banner_end);
     fs.set(F::server_max_segment, std::int64_t(f.s2c.max_segment));
 }
 
@@ -443,7 +443,7 @@ void gap_facts(const FlowExtraction& x) {
 // The identification strings, or the first line a server sent instead of one.
 void banner_facts(const FlowExtraction& x) {
     FactSet& fs = x.fs;
-    const auto& v = x.f.ssh;
+    const auto& v = *x.f.ssh;
     if (v.client.banner) {
         fs.set(F::client_banner, v.client.banner->text);
         fs.set(F::client_banner_seen, true);
@@ -473,7 +473,7 @@ void banner_facts(const FlowExtraction& x) {
 // The key exchange, the algorithms agreed, a disconnect message, and how far SSH got.
 void ssh_facts(const FlowExtraction& x) {
     FactSet& fs = x.fs;
-    const auto& v = x.f.ssh;
+    const auto& v = *x.f.ssh;
     fs.set(F::client_kexinit_seen, v.client.kexinit.has_value());
     fs.set(F::server_kexinit_seen, v.server.kexinit.has_value());
     if (v.client_kexinit_ref) x.observe(F::client_kexinit_seen, *v.client_kexinit_ref, "client KEXINIT");

@@ -73,7 +73,7 @@ TimelineEvent* add_event(Flow& f, const FlowOptions& o, const Packet& p, Side fr
     return &e;
 }
 
-SshView view_of(const Flow& f);
+SshView view_of(const Flow& f, bool details = true);
 
 // A RST, or a FIN each way: the connection is over.
 bool closed(const Flow& f) { return !f.rsts.empty() || (f.c2s.fin && f.s2c.fin); }
@@ -184,8 +184,7 @@ void FlowTable::add_tcp(const Packet& p) {
     --until_sweep_;
     Key key = key_of(p.src, t.sport, p.dst, t.dport);
     bool syn_only = t.has(packet::kSyn) && !t.has(packet::kAck);
-    auto [it, inserted] = index_.try_emplace(key);
-    Entry* entry = &it->second;
+    auto [entry, inserted] = index_.try_emplace(key);
     entry->last = p.time;
     Flow* f = nullptr;
     if (!inserted) {
@@ -194,7 +193,7 @@ void FlowTable::add_tcp(const Packet& p) {
             if (t.flags & (packet::kFin | packet::kRst)) entry->closing = true;
             if (!syn_only) return;
         } else {
-            f = entry->flow.get();
+            f = &flow_of(*entry);
             bool from_client = p.src == f->client && t.sport == f->client_port;
             // A SYN with another initial sequence number is a new connection on the same ports;
             // so is a SYN from the other side (roles reversed).
@@ -207,7 +206,7 @@ void FlowTable::add_tcp(const Packet& p) {
     if (!f) {
         if (live_ >= options_.max_flows) {
             flow_cap_hit_ = true;
-            if (entry->state == State::kLive) index_.erase(it);  // nothing was tracked for it
+            if (entry->state == State::kLive) index_.erase(key);  // nothing was tracked for it
             return;
         }
         bool sender_is_client;
@@ -223,7 +222,7 @@ void FlowTable::add_tcp(const Packet& p) {
             sender_is_client = t.dport < t.sport;
         entry->flow = new_flow(p, sender_is_client);
         entry->state = State::kLive;
-        entry->closing = false;
+        entry->closing = entry->closed = false;
         ++live_;
         f = entry->flow.get();
     }
@@ -486,11 +485,20 @@ void FlowTable::add_tcp(const Packet& p) {
             dir.max_end = std::max(dir.max_end, end);
         }
         // Past its key exchange (SSH_MSG_NEWKEYS) a direction is encrypted: nothing more in it
-        // to read, so no more of it is kept. Looked at as the kept bytes double from 8 KiB.
+        // to read, so no more of it is kept. Looked at as the kept bytes grow by half from 2 KiB. Once
+        // both directions are past it, the session is read for good and its bytes go at once (as
+        // for a session found idle): a server's capture holds thousands of such sessions at a time.
         if (flow.interesting && !dir.stream_capped && dir.stream.size() >= dir.parse_at) {
-            dir.parse_at *= 2;
-            const SshView v = view_of(flow);
-            if ((from_client ? v.client : v.server).newkeys) dir.stream_capped = true;
+            dir.parse_at += std::max<std::size_t>(1024, dir.parse_at / 2);
+            // How far it got is enough here; the whole view is read once both are past NEWKEYS.
+            const SshView reached = view_of(flow, false);
+            if ((from_client ? reached.client : reached.server).newkeys) {
+                dir.stream_capped = true;
+                // The other direction's NEWKEYS is a packet or two away: looked for at its next
+                // bytes, not when they have doubled (a session would hold both until then).
+                other.parse_at = std::min(other.parse_at, other.stream.size() + 1);
+            }
+            if (reached.client.newkeys && reached.server.newkeys) read_encrypted(flow);
         }
         if (dir.payload_bytes == 0 && dir.max_end > 0) {
             std::string_view first(reinterpret_cast<const char*>(p.payload.data()), p.payload.size());
@@ -514,8 +522,36 @@ void FlowTable::add_tcp(const Packet& p) {
     settle(*entry);
 }
 
+void FlowTable::read_encrypted(Flow& flow) {
+    if (flow.encrypted) return;
+    flow.ssh = view_of(flow);
+    flow.encrypted = true;
+    for (Direction* d : {&flow.c2s, &flow.s2c}) {
+        // The bytes only: segments and acknowledgements still count retransmissions.
+        d->stream_capped = true;
+        buffered_ -= std::min(buffered_, d->stream.size());
+        d->kept = d->stream.size();
+        std::vector<std::uint8_t>().swap(d->stream);
+    }
+}
+
 void FlowTable::settle(Entry& e) {
     Flow& f = *e.flow;
+    if (!e.closed && closed(f)) {
+        e.closed = true;
+        // A session that closes soon after its key exchange may not have crossed the next size
+        // at which NEWKEYS is looked for: looked for now, before it waits closed_idle_s.
+        if (f.interesting && !f.encrypted && !f.ignored) {
+            const SshView reached = view_of(f, false);
+            if (reached.client.newkeys && reached.server.newkeys) read_encrypted(f);
+        }
+        // It waits closed_idle_s for late packets: without the room its vectors grew into.
+        for (Direction* d : {&f.c2s, &f.s2c}) {
+            d->stream.shrink_to_fit();
+            d->segments.shrink_to_fit();
+        }
+        f.timeline.shrink_to_fit();
+    }
     // A connection that closed without a byte of payload, not on the SSH port, can never be an
     // SSH attempt (a port probe, a health check): forgotten now rather than when idle.
     if (!f.ignored && !f.interesting && closed(f) && f.c2s.max_end == 0 && f.s2c.max_end == 0) f.ignored = true;
@@ -563,9 +599,9 @@ void FlowTable::forget(Entry& e) {
 void FlowTable::add_icmp(const Packet& p) {
     const auto& q = p.icmp.quote;
     if (!q.valid || q.protocol != 6) return;
-    auto it = index_.find(key_of(q.src, q.sport, q.dst, q.dport));
-    if (it == index_.end() || it->second.state != State::kLive) return;
-    Flow& f = *it->second.flow;
+    Entry* entry = index_.find(key_of(q.src, q.sport, q.dst, q.dport));
+    if (entry == nullptr || entry->state != State::kLive) return;
+    Flow& f = flow_of(*entry);
     IcmpEvent ev;
     ev.ref = PacketRef{p.number, p.time};
     ev.source = p.src;
@@ -589,8 +625,9 @@ void FlowTable::add_icmp(const Packet& p) {
 
 namespace {
 
-// What the SSH layer of the flow shows so far (after any proxy handshake).
-SshView view_of(const Flow& f) {
+// What the SSH layer of the flow shows so far (after any proxy handshake); without `details`,
+// only how far each direction got (read_direction).
+SshView view_of(const Flow& f, bool details) {
     SshView v;
     // A subflow joining an MPTCP connection (MP_JOIN) carries the middle of that connection's
     // byte stream: no identification string, and its bytes are no lines before one.
@@ -611,12 +648,12 @@ SshView view_of(const Flow& f) {
         if (!v.proxy_reply.granted) c_off = cs.size();
     }
     auto c_stream = cs.subspan(std::min(c_off, cs.size())), s_stream = ss.subspan(std::min(s_off, ss.size()));
-    v.client = ssh::read_direction(c_stream, false);
-    v.server = ssh::read_direction(s_stream, true);
+    v.client = ssh::read_direction(c_stream, false, true, details);
+    v.server = ssh::read_direction(s_stream, true, true, details);
     if (v.client.banner && v.server.banner && ssh::is_ssh1_conversation(*v.client.banner, *v.server.banner)) {
         v.ssh1 = true;
-        v.client = ssh::read_direction(c_stream, false, false);
-        v.server = ssh::read_direction(s_stream, true, false);
+        v.client = ssh::read_direction(c_stream, false, false, details);
+        v.server = ssh::read_direction(s_stream, true, false, details);
     }
     if (v.client.banner) v.client_banner_ref = packet_at(f.c2s, c_off + v.client.banner_end - 1);
     if (v.server.banner) v.server_banner_ref = packet_at(f.s2c, s_off + v.server.banner_end - 1);
@@ -647,7 +684,7 @@ void read_ssh(Flow& f) {
 bool host_matches(const Flow& f, const FlowOptions& o) {
     if (!o.host && o.host_name.empty()) return true;
     if (o.host && f.server == *o.host) return true;
-    const auto& req = f.ssh.proxy_request;
+    const auto& req = f.ssh->proxy_request;
     if (req.kind == ssh::ProxyKind::kNone) return false;
     if (!o.host_name.empty() && req.target_host == o.host_name) return true;
     return o.host && req.target_host == o.host->to_string();
@@ -656,18 +693,21 @@ bool host_matches(const Flow& f, const FlowOptions& o) {
 }  // namespace
 
 bool FlowTable::retire(Entry& e) {
-    Flow& f = *e.flow;
+    Flow& f = flow_of(e);
     bool keep = false;
     if (!f.ignored) {
         read_ssh(f);
-        bool speaks_ssh = f.ssh.client.banner || f.ssh.server.banner;
-        const auto& req = f.ssh.proxy_request;
+        bool speaks_ssh = f.ssh->client.banner || f.ssh->server.banner;
+        const auto& req = f.ssh->proxy_request;
         bool proxied = req.kind != ssh::ProxyKind::kNone && req.target_port == options_.ssh_port;
         bool attempt = f.server_port == options_.ssh_port || speaks_ssh || proxied;
         keep = attempt && host_matches(f, options_);
-        if (attempt && !keep && ++other_.excluded_by_host == 1)
+        // The example is the earliest of them, whatever the order they finish in.
+        if (attempt && !keep && (++other_.excluded_by_host == 1 || f.first.packet < excluded_first_packet_)) {
+            excluded_first_packet_ = f.first.packet;
             other_.excluded_example = f.server.version == 6 ? "[" + f.server.to_string() + "]:" + std::to_string(f.server_port)
                                                             : f.server.to_string() + ":" + std::to_string(f.server_port);
+        }
     }
     e.closing = closing(f);
     release_buffers(f);
@@ -702,10 +742,10 @@ void FlowTable::keep(Flow&& f) {
 bool FlowTable::keep_as_session(Flow& f) {
     if (f.encrypted) return true;
     if (!f.interesting || closing(f)) return false;
-    SshView v = view_of(f);
-    if (!v.client.newkeys || !v.server.newkeys) return false;
+    const SshView reached = view_of(f, false);
+    if (!reached.client.newkeys || !reached.server.newkeys) return false;
     // Read now, for good: everything after NEWKEYS is encrypted.
-    f.ssh = std::move(v);
+    f.ssh = view_of(f);
     f.encrypted = true;
     f.c2s.stream_capped = f.s2c.stream_capped = true;
     release_buffers(f, true);  // acknowledgements still to come count
@@ -713,26 +753,40 @@ bool FlowTable::keep_as_session(Flow& f) {
 }
 
 void FlowTable::sweep() {
-    next_sweep_ = now_ + 10;
-    for (auto it = index_.begin(); it != index_.end();) {
-        Entry& e = it->second;
+    next_sweep_ = now_ + std::min(1.0, options_.closed_idle_s);
+    index_.erase_if([&](const Key&, Entry& e) {
         const double idle = now_ - e.last;
-        bool erase = false;
-        if (e.state == State::kIgnored) {
-            erase = idle >= (e.closing ? options_.closed_idle_s : options_.idle_s);
-        } else if (e.state == State::kLive) {
-            Flow& f = *e.flow;
-            const bool finished =
-                closed(f) ? idle >= options_.closed_idle_s : idle >= options_.idle_s && !keep_as_session(f);
-            if (finished) erase = !retire(e);
+        // A tombstone goes once nothing came for idle_s, closed_idle_s once the connection was
+        // closing (a closed connection was already quiet that long before it was judged): a
+        // capture of millions of attempts must not keep one per attempt to its end, nor a server's
+        // capture the last two minutes' hundreds a second.
+        if (e.state != State::kLive) return idle >= (e.closing ? options_.closed_idle_s : options_.idle_s);
+        // Only the entry is read until the connection is idle long enough: a sweep walks them all.
+        if (e.closed) return idle >= options_.closed_idle_s && !retire(e);
+        if (idle < options_.closed_idle_s) return false;
+        // A frozen connection sent no byte: never an encrypted session to keep.
+        if (idle >= options_.idle_s && (e.frozen || !keep_as_session(*e.flow))) return !retire(e);
+        if (!e.frozen && e.flow->s2c.packets == 0 && e.flow->c2s.max_end == 0) {
+            e.frozen = std::make_unique<std::vector<char>>(archive::pack_zeros(archive::to_bytes(*e.flow)));
+            e.frozen->shrink_to_fit();
+            e.flow.reset();
         }
-        it = erase ? index_.erase(it) : std::next(it);
+        return false;
+    });
+}
+
+Flow& FlowTable::flow_of(Entry& e) {
+    if (e.frozen) {
+        e.flow = std::make_unique<Flow>(archive::from_bytes<Flow>(archive::unpack_zeros(*e.frozen)));
+        e.frozen.reset();
     }
+    return *e.flow;
 }
 
 std::deque<Flow> FlowTable::finish() {
-    for (auto& [key, e] : index_)
+    index_.for_each([&](const Key&, Entry& e) {
         if (e.state == State::kLive) retire(e);
+    });
     index_.clear();
     std::deque<Flow> out = std::move(done_);
     done_.clear();

@@ -110,12 +110,12 @@ void WireTracker::observe_mptcp(Flow& f, const packet::Packet& p, bool from_clie
 void FlowTable::count_duplicate(const packet::Packet& p, bool ttl_changed) {
     Flow* f = nullptr;
     if (p.transport == packet::Transport::kTcp) {
-        auto it = index_.find(key_of(p.src, p.tcp.sport, p.dst, p.tcp.dport));
-        if (it != index_.end() && it->second.state == State::kLive) f = it->second.flow.get();
+        Entry* e = index_.find(key_of(p.src, p.tcp.sport, p.dst, p.tcp.dport));
+        if (e != nullptr && e->state == State::kLive) f = &flow_of(*e);
     } else if (p.transport == packet::Transport::kIcmp && p.icmp.quote.valid && p.icmp.quote.protocol == 6) {
         const auto& q = p.icmp.quote;
-        auto it = index_.find(key_of(q.src, q.sport, q.dst, q.dport));
-        if (it != index_.end() && it->second.state == State::kLive) f = it->second.flow.get();
+        Entry* e = index_.find(key_of(q.src, q.sport, q.dst, q.dport));
+        if (e != nullptr && e->state == State::kLive) f = &flow_of(*e);
     }
     if (f == nullptr) return;
     ++f->wire.duplicates;
@@ -129,8 +129,8 @@ void FlowTable::observe_wire(Flow& f, const packet::Packet& p, bool from_client)
     wire_.observe(f, p, from_client);
     const MptcpFlow& m = f.wire.mptcp;
     if (!m.joined_found || f.c2s.packets != 1 || !from_client) return;
-    auto it = index_.find(key_of(m.joined_client, m.joined_client_port, m.joined_server, m.joined_server_port));
-    if (it != index_.end() && it->second.state == State::kLive) ++it->second.flow->wire.mptcp.subflows;
+    Entry* e = index_.find(key_of(m.joined_client, m.joined_client_port, m.joined_server, m.joined_server_port));
+    if (e != nullptr && e->state == State::kLive) ++flow_of(*e).wire.mptcp.subflows;
 }
 
 }  // namespace sshpath::flow

@@ -1,6 +1,7 @@
 #include "sshpath/posix/fd.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -23,6 +24,14 @@ Pipe make_pipe(int extra_flags) {
 }
 
 void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
+void widen_pipe(int fd, int bytes) {
+    struct stat st {};
+    if (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode)) return;
+    // The kernel caps it at pipe-max-size for users without CAP_SYS_RESOURCE: try smaller.
+    for (int size = bytes; size >= (1 << 16); size /= 2)
+        if (fcntl(fd, F_SETPIPE_SZ, size) >= 0) return;
+}
 
 int write_all(int fd, std::string_view data) {
     while (!data.empty()) {

@@ -4,6 +4,7 @@
 #include "live_trailer.h"
 #include "pair_report.h"
 #include "report_util.h"
+#include "summary.h"
 #include "sshpath/report/report.h"
 #include "sshpath/report/timeline.h"
 
@@ -42,6 +43,7 @@ dl.pair dd { margin: 0; }
 .summary { font-weight: 600; font-size: 1.05rem; }
 .explanation { white-space: pre-line; }
 .warnings li { color: #7a4b00; }
+.brief { margin: .1rem 0; }
 tr.evidence td { background: #fdecea; font-weight: 600; }
 figure { margin: .5rem 0 1rem; overflow-x: auto; }
 figcaption { color: #555; font-size: .9em; }
@@ -181,6 +183,16 @@ void connection(std::string& out, const engine::Analysis& a, const verdict::Atte
     out += "</section>\n";
 }
 
+// An attempt in one line: who, its verdict and rule, when.
+void brief_connection(std::string& out, const engine::Analysis& a, const verdict::Attempt& f, int index) {
+    const auto& fv = f.verdict;
+    out += fmt::format("<p class=\"brief\" id=\"connection-{}\">[{}] {} &rarr; {}{}: <code>{}</code> / <code>{}</code> ({}), rule <code>{}</code>, "
+                       "at {:.3f} s</p>\n",
+                       index, index, html_escape(f.facts.get(F::client)), html_escape(f.facts.get(F::server)),
+                       a.captures.size() > 1 ? " in <code>" + html_escape(f.file) + "</code>" : "", name(fv.cause), name(fv.component),
+                       name(fv.confidence), html_escape(fv.rule.empty() ? "(none)" : fv.rule), f.facts.get(F::start_time));
+}
+
 }  // namespace
 
 std::string render_html(const engine::Analysis& a, const ReportOptions& o) {
@@ -205,11 +217,17 @@ std::string render_html(const engine::Analysis& a, const ReportOptions& o) {
         out += "<h2 id=\"ladder\">The deciding connection</h2>\n";
         out += figure(a, deciding, a.verdict_attempt + 1);
     }
-    out += fmt::format("<h2 id=\"connections\">Connections ({})</h2>\n", a.attempts.size());
+    const bool brief = summarised(a, o);
+    if (brief) summary_html(out, a);
+    out += fmt::format("<h2 id=\"connections\">Connections ({})</h2>\n", html_escape(connections_title(a, brief)));
     int index = 0;
-    std::size_t ladders = 0;
+    std::size_t ladders = 0, next = 0;
     for (const auto& f : a.attempts) {
         ++index;
+        if (!in_full(a, brief, static_cast<std::size_t>(index - 1), next)) {
+            brief_connection(out, a, f, index);
+            continue;
+        }
         const bool deciding = index - 1 == a.verdict_attempt;
         Diagram diagram = deciding ? Diagram::kAbove : ladders < kMaxLadders ? Diagram::kHere : Diagram::kNone;
         if (diagram == Diagram::kHere) ++ladders;

@@ -1,8 +1,11 @@
 #include <fmt/format.h>
 
+#include <sstream>
+
 #include "live_trailer.h"
 #include "pair_report.h"
 #include "report_util.h"
+#include "summary.h"
 #include "sshpath/report/report.h"
 #include "sshpath/report/timeline.h"
 
@@ -92,7 +95,7 @@ void connection(std::string& out, const engine::Analysis& a, const verdict::Atte
 
 }  // namespace
 
-std::string render_markdown(const engine::Analysis& a, const ReportOptions& o) {
+void write_markdown(std::ostream& os, const engine::Analysis& a, const ReportOptions& o) {
     std::string out;
     const bool many = a.captures.size() > 1;
     out += "# sshpath report\n\n";
@@ -101,18 +104,38 @@ std::string render_markdown(const engine::Analysis& a, const ReportOptions& o) {
                            c.end_time - c.start_time);
     out += fmt::format("- sshpath {}\n\n", md_text(o.version));
     verdict_part(out, a, o);
-    out += fmt::format("## Connections ({})\n\n", a.attempts.size());
+    const bool brief = summarised(a, o);
+    os << out;
+    out.clear();
+    if (brief) write_summary(os, a, true);
+    out += fmt::format("## Connections ({})\n\n", connections_title(a, brief));
     out += many ? "| # | capture | client | server | reached | verdict | component | confidence |\n|---:|---|---|---|---|---|---|---|\n"
                 : "| # | client | server | reached | verdict | component | confidence |\n|---:|---|---|---|---|---|---|\n";
     int index = 0;
-    for (const auto& f : a.attempts)
+    for (const auto& f : a.attempts) {
         out += fmt::format("| {} | {}{} | {} | {} | `{}` | `{}` | {} |\n", ++index, many ? md_text(f.file) + " | " : "",
                            md_text(f.facts.get(F::client)), md_text(f.facts.get(F::server)), md_text(f.facts.get(F::ssh_stage)),
                            name(f.verdict.cause), name(f.verdict.component), name(f.verdict.confidence));
-    index = 0;
-    for (const auto& f : a.attempts) connection(out, a, f, ++index, o);
+        os << out;
+        out.clear();
+    }
+    // In a summarised report only the examples are read back a second time.
+    verdict::Attempt scratch;
+    const std::size_t shown = brief ? a.examples.size() : a.attempts.size();
+    for (std::size_t k = 0; k < shown; ++k) {
+        const std::size_t i = brief ? a.examples[k] : k;
+        connection(out, a, a.attempts.get(i, scratch), static_cast<int>(i) + 1, o);
+        os << out;
+        out.clear();
+    }
     if (o.live != nullptr) out += live_section(*o.live, true);
-    return out;
+    os << out;
+}
+
+std::string render_markdown(const engine::Analysis& a, const ReportOptions& o) {
+    std::ostringstream os;
+    write_markdown(os, a, o);
+    return std::move(os).str();
 }
 
 }  // namespace sshpath::report

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <sstream>
 
 namespace sshpath::report {
 
@@ -107,6 +108,11 @@ namespace sshpath::report {
 
 std::string render(const engine::Analysis& a, const ReportOptions& o, const std::string& format) {
     if (format == "json") return render_json(a, o);
+    if (format == "jsonl") {
+        std::ostringstream os;
+        write_jsonl(os, a, o);
+        return std::move(os).str();
+    }
     if (format == "markdown") return render_markdown(a, o);
     if (format == "html") return render_html(a, o);
     return render_text(a, o);

@@ -6,6 +6,9 @@
 #include "live_trailer.h"
 #include "report_util.h"
 #include "pair_report.h"
+#include "summary.h"
+
+#include <sstream>
 
 namespace sshpath::report {
 
@@ -70,16 +73,15 @@ std::string packet_number(std::uint64_t packet, std::size_t columns, bool colour
     return paint(number, Colour::kCyan, colour) + std::string(columns > number.size() ? columns - number.size() : 0, ' ');
 }
 
-}  // namespace
-
-std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
-    std::string out;
+// Everything before the connections: the captures, the verdict, its evidence and next steps,
+// warnings, the pair's and the client's sections.
+void verdict_text(std::string& out, const engine::Analysis& a, const ReportOptions& o) {
     const auto& v = a.verdict;
     const std::size_t width = o.width;
     const bool colour = o.colour;
     // Each line is broken at the terminal's width; continuation rows start under the value.
     auto line = [&](const std::string& text, std::size_t hang) { out += wrap(text, width, hang); };
-    bool many = a.captures.size() > 1;
+    const bool many = a.captures.size() > 1;
     for (const auto& c : a.captures)
         line(fmt::format("sshpath {}: {} ({} packets, {}, {:.3f} s)", o.version, c.file, c.stats.packets, c.link_type,
                          c.end_time - c.start_time), 4);
@@ -126,56 +128,107 @@ std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
         if (a.client_findings.empty()) out += "  nothing found in the way\n";
         for (const auto& f : a.client_findings) line(fmt::format("  {}", f), 4);
     }
-    out += fmt::format("\nConnections ({})\n", a.attempts.size());
+}
+
+// One attempt in full: its verdict, how far it got, its timeline.
+void attempt_text(std::string& out, const engine::Analysis& a, const verdict::Attempt& f, int index, const ReportOptions& o) {
+    const std::size_t width = o.width;
+    const bool colour = o.colour;
+    const bool many = a.captures.size() > 1;
+    auto line = [&](const std::string& text, std::size_t hang) { out += wrap(text, width, hang); };
+    const auto& fv = f.verdict;
+    double t0 = start_of(a, f.file);
+    out += "\n";
+    line(fmt::format("[{}] {} -> {}{}{}", index, f.facts.get(F::client), f.facts.get(F::server), many ? "  in " + f.file : "",
+                     index - 1 == a.verdict_attempt ? "   (decides the verdict)" : ""),
+         4);
+    line(fmt::format("    verdict  {}, component {}; rule {}", cause_and_confidence(fv, colour), who(fv),
+                     fv.rule.empty() ? "(none)" : fv.rule),
+         13);
+    line(fmt::format("    summary  {}", fv.summary), 13);
+    std::string stage = f.facts.get(F::ssh_stage);
+    std::string reached = fmt::format("    reached  {}", stage.empty() ? "nothing" : stage);
+    if (f.facts.get(F::server_banner_seen)) reached += fmt::format("; server {}", f.facts.get(F::server_banner));
+    if (f.facts.get(F::client_banner_seen)) reached += fmt::format("; client {}", f.facts.get(F::client_banner));
+    line(reached, 13);
+    const auto& server = f.conversation.server;
+    const auto& pre = server.pre_banner_lines;
+    // Quotes of a packet stay whole, however wide.
+    for (std::size_t i = 0; i < pre.size() && i < 5; ++i)
+        out += fmt::format("    before   server line {}: \"{}\"\n", i + 1, pre[i]);
+    if (pre.size() > 5) line(fmt::format("    before   ... {} more lines before the identification string", pre.size() - 5), 13);
+    if (!server.identification_problem.empty())
+        line(fmt::format("    problem  server identification string: {}", server.identification_problem), 13);
+    if (!f.facts.get(F::kex_alg).empty())
+        line(fmt::format("    kex      {} / {} / {} / {}", f.facts.get(F::kex_alg), f.facts.get(F::host_key_alg),
+                         f.facts.get(F::cipher_alg), f.facts.get(F::mac_alg)),
+             13);
+    if (f.facts.get(F::server_hops) >= 0)
+        line(fmt::format("    hops     server {} hops away (ttl {})", f.facts.get(F::server_hops), f.facts.get(F::server_ttl)), 13);
+    for (const auto& [key, value] : wire_lines(f.facts)) line(fmt::format("    {:<8} {}", key, value), 13);
+    out += "    timeline\n";
+    for (const auto& e : f.conversation.timeline)
+        line(fmt::format("      {}{:>9.3f}  {:<6}  {}", packet_number(e.packet, 8, false), e.time - t0, flow::side_name(e.from),
+                         describe(e)),
+             33);
+    if (f.conversation.timeline_omitted)
+        out += fmt::format("      ... {} more packets not listed\n", f.conversation.timeline_omitted);
+    if (o.explain) {
+        out += "    rules that matched (* decided)\n";
+        std::string lines;
+        explain_lines(lines, fv, "      ");
+        out += wrap_lines(lines, width, 10);
+    }
+}
+
+// An attempt in one line: who, its verdict and rule, when.
+void attempt_line(std::string& out, const engine::Analysis& a, const verdict::Attempt& f, int index, const ReportOptions& o) {
+    const auto& fv = f.verdict;
+    out += wrap(fmt::format("[{}] {} -> {}{}  {} / {} ({}), rule {}, at {:.3f} s", index, f.facts.get(F::client),
+                            f.facts.get(F::server), a.captures.size() > 1 ? "  in " + f.file : "",
+                            paint(name(fv.cause), cause_colour(fv.cause), o.colour), name(fv.component), name(fv.confidence),
+                            fv.rule.empty() ? "(none)" : fv.rule, f.facts.get(F::start_time)),
+                o.width, 4);
+}
+
+}  // namespace
+
+void write_text(std::ostream& os, const engine::Analysis& a, const ReportOptions& o) {
+    std::string out;
+    verdict_text(out, a, o);
+    const bool brief = summarised(a, o);
+    os << out;
+    out.clear();
+    if (brief) {
+        std::ostringstream summary;
+        write_summary(summary, a, false);
+        os << wrap_lines(summary.str(), o.width, 12);
+    }
+    out += "\n" + wrap(fmt::format("Connections ({})", connections_title(a, brief)), o.width, 4);
     int index = 0;
+    std::size_t next = 0;
+    bool after_line = false;
     for (const auto& f : a.attempts) {
         ++index;
-        const auto& fv = f.verdict;
-        double t0 = start_of(a, f.file);
-        out += "\n";
-        line(fmt::format("[{}] {} -> {}{}{}", index, f.facts.get(F::client), f.facts.get(F::server), many ? "  in " + f.file : "",
-                         index - 1 == a.verdict_attempt ? "   (decides the verdict)" : ""),
-             4);
-        line(fmt::format("    verdict  {}, component {}; rule {}", cause_and_confidence(fv, colour), who(fv),
-                         fv.rule.empty() ? "(none)" : fv.rule),
-             13);
-        line(fmt::format("    summary  {}", fv.summary), 13);
-        std::string stage = f.facts.get(F::ssh_stage);
-        std::string reached = fmt::format("    reached  {}", stage.empty() ? "nothing" : stage);
-        if (f.facts.get(F::server_banner_seen)) reached += fmt::format("; server {}", f.facts.get(F::server_banner));
-        if (f.facts.get(F::client_banner_seen)) reached += fmt::format("; client {}", f.facts.get(F::client_banner));
-        line(reached, 13);
-        const auto& server = f.conversation.server;
-        const auto& pre = server.pre_banner_lines;
-        // Quotes of a packet stay whole, however wide.
-        for (std::size_t i = 0; i < pre.size() && i < 5; ++i)
-            out += fmt::format("    before   server line {}: \"{}\"\n", i + 1, pre[i]);
-        if (pre.size() > 5) line(fmt::format("    before   ... {} more lines before the identification string", pre.size() - 5), 13);
-        if (!server.identification_problem.empty())
-            line(fmt::format("    problem  server identification string: {}", server.identification_problem), 13);
-        if (!f.facts.get(F::kex_alg).empty())
-            line(fmt::format("    kex      {} / {} / {} / {}", f.facts.get(F::kex_alg), f.facts.get(F::host_key_alg),
-                             f.facts.get(F::cipher_alg), f.facts.get(F::mac_alg)),
-                 13);
-        if (f.facts.get(F::server_hops) >= 0)
-            line(fmt::format("    hops     server {} hops away (ttl {})", f.facts.get(F::server_hops), f.facts.get(F::server_ttl)), 13);
-        for (const auto& [key, value] : wire_lines(f.facts)) line(fmt::format("    {:<8} {}", key, value), 13);
-        out += "    timeline\n";
-        for (const auto& e : f.conversation.timeline)
-            line(fmt::format("      {}{:>9.3f}  {:<6}  {}", packet_number(e.packet, 8, false), e.time - t0, flow::side_name(e.from),
-                             describe(e)),
-                 33);
-        if (f.conversation.timeline_omitted)
-            out += fmt::format("      ... {} more packets not listed\n", f.conversation.timeline_omitted);
-        if (o.explain) {
-            out += "    rules that matched (* decided)\n";
-            std::string lines;
-            explain_lines(lines, fv, "      ");
-            out += wrap_lines(lines, width, 10);
+        if (in_full(a, brief, static_cast<std::size_t>(index - 1), next)) {
+            attempt_text(out, a, f, index, o);
+            after_line = false;
+        } else {
+            if (!after_line) out += "\n";
+            attempt_line(out, a, f, index, o);
+            after_line = true;
         }
+        os << out;
+        out.clear();
     }
-    if (o.live != nullptr) out += wrap_lines(live_section(*o.live, false), width, 14);
-    return out;
+    if (o.live != nullptr) out += wrap_lines(live_section(*o.live, false), o.width, 14);
+    os << out;
+}
+
+std::string render_text(const engine::Analysis& a, const ReportOptions& o) {
+    std::ostringstream os;
+    write_text(os, a, o);
+    return std::move(os).str();
 }
 
 }  // namespace sshpath::report

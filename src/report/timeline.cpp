@@ -30,13 +30,13 @@ std::string options_text(const packet::TcpOptions& o) {
     return fmt::format("{}", fmt::join(parts, ", "));
 }
 
-nlohmann::ordered_json options_json(const packet::TcpOptions& o) {
-    nlohmann::ordered_json j = nlohmann::ordered_json::object();
-    if (o.mss >= 0) j["mss"] = o.mss;
-    if (o.sack_permitted) j["sack_permitted"] = true;
-    if (o.timestamps) j["timestamps"] = true;
-    if (o.wscale >= 0) j["wscale"] = o.wscale;
-    return j;
+void options_json(JsonWriter& j, const packet::TcpOptions& o) {
+    j.begin_object();
+    if (o.mss >= 0) j.member("mss", o.mss);
+    if (o.sack_permitted) j.member("sack_permitted", true);
+    if (o.timestamps) j.member("timestamps", true);
+    if (o.wscale >= 0) j.member("wscale", o.wscale);
+    j.end_object();
 }
 
 }  // namespace
@@ -70,49 +70,51 @@ std::string describe(const flow::TimelineEvent& e) {
     return {};
 }
 
-void event_fields(nlohmann::ordered_json& j, const flow::TimelineEvent& e) {
-    j["event"] = flow::event_name(e.kind);
+void event_fields(JsonWriter& j, const flow::TimelineEvent& e) {
+    j.member("event", flow::event_name(e.kind));
     switch (e.kind) {
     case EventKind::kSyn:
-        j["ttl"] = e.ttl;
-        j["options"] = options_json(e.options);
+        j.member("ttl", e.ttl);
+        j.key("options");
+        options_json(j, e.options);
         break;
     case EventKind::kSynRetransmit:
-        j["retransmission"] = e.count;
-        j["after_first_s"] = std::round(e.after_s * 1000) / 1000;
-        j["after_synack"] = e.has(flow::kAfterSynack);
+        j.member("retransmission", e.count);
+        j.member("after_first_s", std::round(e.after_s * 1000) / 1000);
+        j.member("after_synack", e.has(flow::kAfterSynack));
         break;
     case EventKind::kSynAck:
-        j["ttl"] = e.ttl;
-        j["options"] = options_json(e.options);
-        j["again"] = e.has(flow::kAgain);
-        j["acknowledges_syn"] = !e.has(flow::kNotOurs);
+        j.member("ttl", e.ttl);
+        j.key("options");
+        options_json(j, e.options);
+        j.member("again", e.has(flow::kAgain));
+        j.member("acknowledges_syn", !e.has(flow::kNotOurs));
         break;
     case EventKind::kRst:
-        j["ttl"] = e.ttl;
-        j["seq"] = e.number;
-        j["ack_flag"] = e.has(flow::kHasAck);
-        j["in_window"] = !e.has(flow::kOutOfWindow);
+        j.member("ttl", e.ttl);
+        j.member("seq", e.number);
+        j.member("ack_flag", e.has(flow::kHasAck));
+        j.member("in_window", !e.has(flow::kOutOfWindow));
         break;
-    case EventKind::kDupAck: j["duplicate"] = e.count; break;
+    case EventKind::kDupAck: j.member("duplicate", e.count); break;
     case EventKind::kHoleFill:
     case EventKind::kRetransmit:
-        j["bytes"] = e.count;
-        j["offset"] = e.number;
+        j.member("bytes", e.count);
+        j.member("offset", e.number);
         break;
     case EventKind::kFirstData:
-        j["bytes"] = e.count;
-        j["first_line"] = e.text;
+        j.member("bytes", e.count);
+        j.member("first_line", e.text);
         break;
-    case EventKind::kFin: j["ttl"] = e.ttl; break;
+    case EventKind::kFin: j.member("ttl", e.ttl); break;
     case EventKind::kIcmp:
-        j["icmp_version"] = e.has(flow::kIcmpV6) ? 6 : 4;
-        j["type"] = e.icmp_type;
-        j["code"] = e.icmp_code;
-        j["source"] = e.source.to_string();
-        j["ttl"] = e.ttl;
-        if (e.mtu) j["mtu"] = e.mtu;
-        j["quotes"] = e.has(flow::kQuotesClient) ? "client" : "server";
+        j.member("icmp_version", e.has(flow::kIcmpV6) ? 6 : 4);
+        j.member("type", e.icmp_type);
+        j.member("code", e.icmp_code);
+        j.member("source", e.source.to_string());
+        j.member("ttl", e.ttl);
+        if (e.mtu) j.member("mtu", e.mtu);
+        j.member("quotes", e.has(flow::kQuotesClient) ? "client" : "server");
         break;
     case EventKind::kHandshakeAck: break;
     }

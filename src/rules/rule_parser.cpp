@@ -24,11 +24,12 @@ using facts::Scope;
 constexpr std::string_view kRuleKeys[] = {
     "id",          "title",     "status",     "disabled_reason", "description", "references",
     "scope",       "priority",  "cause",      "component",       "candidates",  "confidence",
-    "behaviour",   "rank",      "stop",       "condition",       "summary",     "explanation",
+    "behaviour",   "rank",      "detail",     "stop",       "condition",       "summary",     "explanation",
     "evidence",    "next_steps", "falsepositives", "segment", "keep_verdict"};
 // Keys that only rules yielding a verdict have.
 constexpr std::string_view kVerdictKeys[] = {"cause", "component", "candidates", "confidence", "behaviour", "evidence", "next_steps"};
 constexpr std::string_view kStatuses[] = {"stable", "experimental", "disabled"};
+constexpr std::string_view kDetails[] = {"full", "line"};
 
 std::vector<std::string_view> scope_words() {
     std::vector<std::string_view> out;
@@ -82,6 +83,7 @@ public:
         case Yields::kRank:
             not_for_scope(r.scope, "rank");
             r.rank = integer("rank");
+            if (has("detail")) r.detail_full = word_index("detail", kDetails, "detail") == 0;
             break;
         case Yields::kStop:
             not_for_scope(r.scope, "stop");
@@ -100,7 +102,7 @@ private:
 
     // The keys of a verdict: cause, component, candidates, confidence, evidence, next steps.
     void verdict_keys(Rule& r) {
-        for (std::string_view other : {"rank", "stop"})
+        for (std::string_view other : {"rank", "detail", "stop"})
             if (has(other))
                 src_.fail(line_of(entries_.at(std::string(other)).key),
                           fmt::format("'{}' is not for rules of scope {} (they give a verdict: cause, component, ...)",
@@ -199,6 +201,9 @@ private:
                 src_.fail(line_of(entries_.at(std::string(other)).key),
                           fmt::format("'{}' is not for rules of scope {} (they give '{}')", other, facts::scope_name(scope),
                                       yields_key));
+        if (yields_key != "rank" && has("detail"))
+            src_.fail(line_of(entries_.at("detail").key),
+                      "'detail' is only for rules of scope attempt (it says how a report shows the attempts they rank)");
     }
 
     [[noreturn]] void fail_value(std::string_view key, std::string_view problem) const {

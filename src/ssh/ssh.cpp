@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
+#include <unordered_map>
 
 namespace sshpath::ssh {
 
@@ -42,22 +44,13 @@ private:
     std::size_t pos_ = 0;
 };
 
-std::vector<std::string> split_list(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= s.size() && !s.empty()) {
-        auto comma = s.find(',', start);
-        if (comma == std::string::npos) comma = s.size();
-        if (comma > start) out.emplace_back(s.substr(start, comma - start));
-        start = comma + 1;
-    }
-    return out;
-}
-
-std::string first_common(const std::vector<std::string>& client, const std::vector<std::string>& server) {
-    for (const auto& c : client)
-        if (std::find(server.begin(), server.end(), c) != server.end()) return c;
-    return {};
+std::string_view first_common(const NameList& client, const NameList& server) {
+    std::string_view found;
+    bool done = false;
+    client.for_each([&](std::string_view c) {
+        if (!done && server.contains(c)) found = c, done = true;
+    });
+    return found;
 }
 
 bool starts_with(Bytes b, std::string_view prefix) {
@@ -67,7 +60,12 @@ bool starts_with(Bytes b, std::string_view prefix) {
 }  // namespace
 
 std::string printable(std::string_view s, std::size_t max_len) {
+    // Most text is printable and short enough: one copy.
+    if (s.size() <= max_len &&
+        std::all_of(s.begin(), s.end(), [](unsigned char c) { return c >= 0x20 && c < 0x7f; }))
+        return std::string(s);
     std::string out;
+    out.reserve(std::min(s.size(), max_len) + 8);
     for (unsigned char c : s) {
         if (out.size() >= max_len) {
             out += "...";
@@ -80,6 +78,90 @@ std::string printable(std::string_view s, std::size_t max_len) {
         else
             out += fmt::format("\\x{:02x}", c);
     }
+    return out;
+}
+
+namespace {
+
+// The lists this thread met, shared by every NameList that holds one of them. Bounded: lists
+// never seen twice (a fuzzer's, a hostile peer's) stop being remembered once it is full.
+constexpr std::size_t kInternedLists = 512;
+constexpr std::size_t kInternedLength = 4096;
+
+std::shared_ptr<const std::string> intern(std::string text) {
+    if (text.empty()) return nullptr;
+    thread_local std::unordered_map<std::string_view, std::shared_ptr<const std::string>> known;
+    if (auto it = known.find(text); it != known.end()) return it->second;
+    auto shared = std::make_shared<const std::string>(std::move(text));
+    if (known.size() < kInternedLists && shared->size() <= kInternedLength) known.emplace(*shared, shared);
+    return shared;
+}
+
+}  // namespace
+
+const std::string& NameList::empty_text() {
+    static const std::string empty;
+    return empty;
+}
+
+NameList::NameList(std::initializer_list<std::string_view> names) {
+    std::string text;
+    for (std::string_view n : names) {
+        if (n.empty()) continue;
+        if (!text.empty()) text += ',';
+        text += n;
+    }
+    text_ = intern(std::move(text));
+}
+
+NameList NameList::from_text(std::string text) {
+    NameList l;
+    const bool clean = !text.empty() && text.front() != ',' && text.back() != ',' && text.find(",,") == std::string::npos;
+    if (clean || text.empty()) {
+        l.text_ = intern(std::move(text));
+        return l;
+    }
+    std::string joined;
+    std::string_view rest = text;
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        const std::string_view name = rest.substr(0, comma);
+        if (!name.empty()) {
+            if (!joined.empty()) joined += ',';
+            joined += name;
+        }
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+    }
+    l.text_ = intern(std::move(joined));
+    return l;
+}
+
+std::size_t NameList::size() const {
+    const std::string& t = text();
+    return t.empty() ? 0 : 1 + static_cast<std::size_t>(std::count(t.begin(), t.end(), ','));
+}
+
+std::string_view NameList::at(std::size_t i) const {
+    std::string_view found;
+    std::size_t n = 0;
+    bool done = false;
+    for_each([&](std::string_view name) {
+        if (!done && n++ == i) found = name, done = true;
+    });
+    if (!done) throw std::out_of_range("NameList::at");
+    return found;
+}
+
+bool NameList::contains(std::string_view name) const {
+    bool found = false;
+    for_each([&](std::string_view n) { found = found || n == name; });
+    return found;
+}
+
+std::vector<std::string> NameList::names() const {
+    std::vector<std::string> out;
+    for_each([&](std::string_view n) { out.emplace_back(n); });
     return out;
 }
 
@@ -129,13 +211,13 @@ std::optional<KexInit> parse_kexinit(Bytes payload) {
     std::uint8_t msg = 0;
     if (!c.u8(msg) || msg != 20 || !c.skip(16)) return std::nullopt;
     KexInit k;
-    std::vector<std::string>* lists[] = {&k.kex,     &k.host_key, &k.cipher_c2s,      &k.cipher_s2c,
-                                         &k.mac_c2s, &k.mac_s2c,  &k.compression_c2s, &k.compression_s2c};
+    NameList* lists[] = {&k.kex,     &k.host_key, &k.cipher_c2s,      &k.cipher_s2c,
+                         &k.mac_c2s, &k.mac_s2c,  &k.compression_c2s, &k.compression_s2c};
+    std::string s;
     for (auto* l : lists) {
-        std::string s;
         if (!c.string(s)) return std::nullopt;
         // Names are US-ASCII (RFC 4251 5); other bytes are escaped before any report shows them.
-        *l = split_list(printable(s, std::string::npos));
+        *l = NameList::from_text(printable(s, std::string::npos));
     }
     std::string ignored;
     for (int i = 0; i < 2; ++i)  // languages
@@ -148,11 +230,11 @@ std::optional<KexInit> parse_kexinit(Bytes payload) {
 
 Negotiated negotiate(const KexInit& client, const KexInit& server) {
     Negotiated n;
-    n.kex = first_common(client.kex, server.kex);
-    n.host_key = first_common(client.host_key, server.host_key);
-    n.cipher = first_common(client.cipher_c2s, server.cipher_c2s);
-    n.mac = first_common(client.mac_c2s, server.mac_c2s);
-    n.compression = first_common(client.compression_c2s, server.compression_c2s);
+    n.kex = std::string(first_common(client.kex, server.kex));
+    n.host_key = std::string(first_common(client.host_key, server.host_key));
+    n.cipher = std::string(first_common(client.cipher_c2s, server.cipher_c2s));
+    n.mac = std::string(first_common(client.mac_c2s, server.mac_c2s));
+    n.compression = std::string(first_common(client.compression_c2s, server.compression_c2s));
     bool aead = n.cipher.find("gcm@openssh.com") != std::string::npos ||
                 n.cipher.find("poly1305@openssh.com") != std::string::npos;
     if (n.kex.empty())

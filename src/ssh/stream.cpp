@@ -18,9 +18,9 @@ bool is_ssh2(const Banner& b) { return b.proto_version == "2.0" || b.proto_versi
 
 }  // namespace
 
-DirectionView read_direction(Bytes stream, bool is_server, bool binary_packets) {
+DirectionView read_direction(Bytes stream, bool is_server, bool binary_packets, bool details) {
     DirectionView v;
-    v.first_bytes = classify_first_bytes(stream);
+    if (details) v.first_bytes = classify_first_bytes(stream);
     std::size_t pos = 0, lines = 0;
     while (pos < stream.size()) {
         auto begin = stream.begin() + static_cast<std::ptrdiff_t>(pos);
@@ -28,13 +28,13 @@ DirectionView read_direction(Bytes stream, bool is_server, bool binary_packets) 
         std::size_t len = static_cast<std::size_t>(lf - begin);
         if (lf == stream.end()) {
             // An unterminated line: keep the first line's text for the report, nothing more.
-            if (lines == 0)
+            if (lines == 0 && details)
                 v.first_line = printable(std::string_view(reinterpret_cast<const char*>(&*begin), len));
             if (len > kMaxLineLength) v.overlong_line = true;
             return v;
         }
         std::string_view line(reinterpret_cast<const char*>(&*begin), len);
-        if (lines == 0) {
+        if (lines == 0 && details) {
             std::string_view shown = line;
             if (!shown.empty() && shown.back() == '\r') shown.remove_suffix(1);
             v.first_line = printable(shown);
@@ -48,7 +48,7 @@ DirectionView read_direction(Bytes stream, bool is_server, bool binary_packets) 
             break;
         }
         if (!is_server) break;  // a client must start with its identification string
-        if (v.pre_banner_lines.size() < 64) {
+        if (details && v.pre_banner_lines.size() < 64) {
             std::string_view shown = line;
             if (!shown.empty() && shown.back() == '\r') shown.remove_suffix(1);
             v.pre_banner_lines.push_back(printable(shown));
@@ -74,7 +74,9 @@ DirectionView read_direction(Bytes stream, bool is_server, bool binary_packets) 
         std::uint8_t type = payload.empty() ? 0 : payload[0];
         v.message_types.push_back(type);
         bool whole = stream.size() - pos - 4 >= packet_length;
-        if (type == 20 && !v.kexinit) {
+        if (!details) {
+            v.newkeys = type == 21;
+        } else if (type == 20 && !v.kexinit) {
             v.kexinit = parse_kexinit(payload);
             if (v.kexinit) v.kexinit_end = pos + 4 + packet_length;
         } else if (type == 1 && !v.disconnect) {

@@ -104,12 +104,16 @@ facts::FactSet attempt_facts(const Verdict& v) {
 
 }  // namespace
 
-int rank(const rules::RuleSet& rules, const Verdict& v, const facts::FactSet& flow, const facts::FactSet& capture) {
+Ranking ranking(const rules::RuleSet& rules, const Verdict& v, const facts::FactSet& flow, const facts::FactSet& capture) {
     const facts::FactSet a = attempt_facts(v);
     facts::Context ctx(a);
     ctx.add(flow).add(capture);
     const rules::Rule* r = rules.best(ctx, facts::Scope::kAttempt);
-    return r ? r->rank : 0;
+    return r ? Ranking{r->rank, r->detail_full} : Ranking{};
+}
+
+int rank(const rules::RuleSet& rules, const Verdict& v, const facts::FactSet& flow, const facts::FactSet& capture) {
+    return ranking(rules, v, flow, capture).rank;
 }
 
 std::optional<StopDecision> may_stop(const rules::RuleSet& rules, const Verdict& v, const facts::FactSet& flow,

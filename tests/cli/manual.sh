@@ -73,10 +73,11 @@ expect_completion "commands" "analyze capture run probe cloud-verify rules facts
 expect_completion "command prefix" "capture cloud-verify" "analyze" -- sshpath c
 expect_completion "analyze options" "--format --host --port --read --explain --color --jobs" "--interface --duration" -- sshpath analyze --
 expect_completion "capture options" "--interface --until-verdict --duration --write" "--jobs" -- sshpath capture --
-expect_completion "--format values" "text json markdown" "" -- sshpath analyze x.pcap --format ""
+expect_completion "--format values" "text json jsonl markdown html" "" -- sshpath analyze x.pcap --format ""
 expect_completion "-f j" "json" "text" -- sshpath analyze -f j
 expect_completion "--format=" "text json markdown" "" -- sshpath analyze --format = ""
 expect_completion "cloud-verify formats" "text json" "markdown" -- sshpath cloud-verify --format ""
+expect_completion "--detail values" "auto all deciding" "" -- sshpath analyze --detail ""
 expect_completion "--color values" "auto always never" "" -- sshpath analyze --color ""
 expect_completion "interfaces for -i" "lo any" "" -- sshpath capture -i ""
 expect_completion "interfaces for --interface" "lo" "" -- sshpath run --interface l

@@ -4,6 +4,7 @@
 #   - a report written to a full disk (/dev/full) or to a closed pipe is one line on stderr and
 #     exit status 2, for analyze (text, JSON, Markdown), facts, rules list and --help;
 #   - an unknown option points to the command's --help; `run ssh -V` says to put '--' first;
+#   - --detail deciding gives the HTML page the summary and one-paragraph attempts;
 #   - `analyze -` stopped by SIGINT (sent to its process group, as Ctrl-C does) or SIGTERM reads
 #     what is already in the pipe, reports on it and exits 130 or 143.
 # Usage: output.sh SSHPATH_BIN
@@ -109,6 +110,19 @@ assert cut == (sys.argv[2] == "cut"), d["warnings"]' "$tmp/$name.json" "$cut" "$
 }
 interrupted ctrl-c INT 130 whole
 interrupted sigterm TERM 143 cut
+
+# --detail in the HTML page: with 'deciding' the summary's tables and the attempts not shown in
+# full one paragraph each (the ok attempt that does not decide); with 'all' neither.
+two="$root/captures/duplicate-bridge-any.pcap"
+"$bin" analyze --format html --detail deciding "$two" >"$tmp/deciding.html"
+"$bin" analyze --format html --detail all "$two" >"$tmp/all.html"
+if grep -q '<h2 id="summary">Summary</h2>' "$tmp/deciding.html" && [ "$(grep -c 'class="brief" id="connection-1"' "$tmp/deciding.html")" = 1 ] &&
+    grep -q 'id="connection-2"' "$tmp/deciding.html" && [ "$(grep -c 'class="connection"' "$tmp/deciding.html")" = 1 ] &&
+    ! grep -q 'id="summary"' "$tmp/all.html" && [ "$(grep -c 'class="connection"' "$tmp/all.html")" = 2 ]; then
+    pass "html --detail deciding: summary, 1 in full, 1 brief; --detail all: 2 in full"
+else
+    fail "html --detail: $(grep -c 'class="brief"' "$tmp/deciding.html") brief, $(grep -c 'class="connection"' "$tmp/all.html") in full with all"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

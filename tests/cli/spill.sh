@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Attempts written to the temporary file and read back (--keep-in-memory 0) give exactly the
 # report of attempts kept in memory: every capture of captures/, alone and all together, in the
-# three formats, with --explain.
+# formats, with --explain. All together they are many: a report that shows most of them in one
+# line, for which the temporary file keeps only that line of those.
 # Usage: spill.sh SSHPATH_BIN
 set -u
 bin=$1
@@ -16,5 +17,7 @@ check() {
 for f in "$root"/captures/*.pcap; do check --format json --explain "$f"; done
 for fmt in json text markdown; do check --format "$fmt" --explain "$root"/captures/*.pcap; done
 check --format json -j 2 "$root"/captures/*.pcap
+check --format jsonl --detail deciding "$root"/captures/*.pcap
+check --format html "$root"/captures/*.pcap
 echo "$passed passed, $failed failed"
 [ "$passed" -gt 30 ] && [ "$failed" -eq 0 ]

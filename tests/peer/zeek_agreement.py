@@ -37,7 +37,7 @@ def endpoint(addr, port):
 
 
 def analyze(binary, pcap):
-    out = subprocess.run([binary, "analyze", "--format", "json", pcap], capture_output=True, text=True, timeout=120)
+    out = subprocess.run([binary, "analyze", "--format", "json", "--detail", "all", pcap], capture_output=True, text=True, timeout=120)
     if out.returncode != 0:
         raise AssertionError(f"sshpath exited {out.returncode}: {out.stderr.strip()}")
     return json.loads(out.stdout)

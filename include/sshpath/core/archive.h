@@ -1,4 +1,5 @@
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -22,11 +23,14 @@
 namespace sshpath::archive {
 
 struct Out {
-    std::vector<char>& bytes;
+    std::vector<char>& bytes;   ///< holds at least `used` bytes; cut to `used` when done
+    std::size_t used = 0;
+    // Inline and with a plain memcpy, so that a field of a known size is a move or two.
     void raw(const void* p, std::size_t n) {
         if (n == 0) return;  // an empty container's data() may be null
-        const char* c = static_cast<const char*>(p);
-        bytes.insert(bytes.end(), c, c + n);
+        if (bytes.size() - used < n) bytes.resize(std::max(bytes.size() * 2, used + n + 1024));
+        std::memcpy(bytes.data() + used, p, n);
+        used += n;
     }
 };
 
@@ -126,10 +130,17 @@ void field(Ar& ar, std::map<K, V>& m) {
 
 /// The bytes of a value, and the value back (throws sshpath::Error on bytes cut short or left over).
 template <typename T>
-std::vector<char> to_bytes(const T& v) {
-    std::vector<char> bytes;
+void to_bytes(const T& v, std::vector<char>& bytes) {
+    // A buffer reused for every record allocates once.
+    bytes.resize(bytes.capacity());
     Out out{bytes};
     field(out, const_cast<T&>(v));  // Out only reads
+    bytes.resize(out.used);
+}
+template <typename T>
+std::vector<char> to_bytes(const T& v) {
+    std::vector<char> bytes;
+    to_bytes(v, bytes);
     return bytes;
 }
 template <typename T>
@@ -140,5 +151,11 @@ T from_bytes(const std::vector<char>& bytes) {
     if (in.p != in.end) throw Error("a record of the temporary file has trailing bytes");
     return v;
 }
+
+/// Bytes with their runs of zeros squeezed (a structure's unused fields are mostly zeros): a
+/// byte h < 128 is followed by h + 1 bytes as they are; h >= 128 stands for h - 126 zeros.
+std::vector<char> pack_zeros(const std::vector<char>& bytes);
+/// The bytes pack_zeros() was given (throws sshpath::Error on bytes it did not write).
+std::vector<char> unpack_zeros(const std::vector<char>& packed);
 
 }  // namespace sshpath::archive

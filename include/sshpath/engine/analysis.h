@@ -1,11 +1,14 @@
 #pragma once
 #include <cstddef>
+#include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "sshpath/capture/reader.h"
 #include "sshpath/core/record_file.h"
+#include "sshpath/engine/summary.h"
 #include "sshpath/facts/facts.h"
 #include "sshpath/pair/pair.h"
 #include "sshpath/rules/rule_set.h"
@@ -23,12 +26,33 @@ struct CaptureInfo {
     verdict::Verdict verdict;   ///< the capture-scope rules' verdict (what answers when it holds no attempt)
 };
 
+/// What stays in memory of a judged attempt, to choose the capture's answer and the attempts a
+/// report shows in full without reading them back.
+struct AttemptKey {
+    int rank = 0;
+    contract::Cause cause = contract::Cause::kUnknown;
+    contract::Component component = contract::Component::kUnknown;
+    bool example = true;
+    static AttemptKey of(const verdict::Attempt& a) { return {a.rank, a.verdict.cause, a.verdict.component, a.example}; }
+};
+
 /// Judged attempts stored in an unnamed temporary file (beyond --keep-in-memory), read back one
-/// at a time; their ranks stay in memory to choose the capture's answer without reading them.
+/// at a time; their keys stay in memory.
+///
+/// In a report of many attempts most are shown in one line. Stored `brief`, an attempt keeps
+/// only what that line shows (its verdict, file, first packet and the facts client, server,
+/// start_time and ssh_stage); the attempts that may be shown in full (the one that answers for
+/// each cause and component so far) are also kept whole in memory until another replaces them.
 struct StoredAttempts {
+    explicit StoredAttempts(bool brief = false) : brief(brief) {}
     RecordFile file;
-    std::vector<int> ranks;
-    void put(const verdict::Attempt& a);
+    std::deque<AttemptKey> keys;      ///< a deque: growing never copies (nor holds twice) them all
+    std::vector<char> scratch;  ///< the bytes of the attempt being put, reused
+    bool brief = false;
+    /// brief: the latest attempt of the highest rank of each cause and component, whole, by index.
+    std::map<std::pair<contract::Cause, contract::Component>, std::pair<std::size_t, verdict::Attempt>> whole;
+    /// Stores `a` (moved into `whole` when brief and it answers for its cause and component).
+    void put(verdict::Attempt&& a);
     verdict::Attempt get(std::size_t i) const;
 };
 
@@ -46,7 +70,9 @@ public:
     /// A copy of the i-th attempt.
     verdict::Attempt operator[](std::size_t i) const;
     /// The i-th attempt's rank, without reading it back.
-    int rank(std::size_t i) const;
+    int rank(std::size_t i) const { return key(i).rank; }
+    /// The i-th attempt's key, without reading it back.
+    AttemptKey key(std::size_t i) const;
 
     class const_iterator {
     public:
@@ -76,7 +102,7 @@ private:
     struct Part {
         std::vector<verdict::Attempt> memory;
         std::shared_ptr<const StoredAttempts> stored;
-        std::size_t size() const { return stored ? stored->ranks.size() : memory.size(); }
+        std::size_t size() const { return stored ? stored->keys.size() : memory.size(); }
     };
     std::vector<Part> parts_;
 };
@@ -87,6 +113,12 @@ struct Analysis {
     AttemptList attempts;
     verdict::Verdict verdict;        ///< the overall answer
     int verdict_attempt = -1;        ///< index into attempts of the attempt that decided, -1: a capture's own verdict
+    /// The attempts counted by verdict, server and client network (what a report of many opens with).
+    AttemptSummary summary;
+    /// Indices of the attempts that answer for their cause and component (the highest rank, the
+    /// latest among equals) whose ranking rule says `detail: full`, and the attempt that answers
+    /// for the capture; in order. A report of many attempts shows these in full.
+    std::vector<std::size_t> examples;
     std::vector<std::string> warnings;
     /// Two captures of one attempt, one on each end: their pairing, whose verdict is `verdict`.
     std::shared_ptr<const pair::PairAnalysis> pair;
@@ -100,8 +132,11 @@ struct Analysis {
 /// the range is empty.
 int best_attempt(const AttemptList& attempts, std::size_t from, std::size_t to);
 
+/// Sets Analysis::examples from the attempts' keys and `verdict_attempt`.
+void choose_examples(Analysis& a);
+
 /// Sets the overall verdict: the attempt of the highest rank (the latest among equals), or,
-/// without any attempt, the last capture's own verdict.
+/// without any attempt, the last capture's own verdict; and the examples.
 void choose_verdict(Analysis& a);
 
 }  // namespace sshpath::engine

@@ -27,6 +27,9 @@ struct AnalyzeOptions {
     unsigned jobs = 1;               ///< captures read at once by analyze() (each on its own thread)
     std::size_t keep_in_memory = flow::FlowOptions{}.spill_after;  ///< judged attempts per capture held in memory before they go to a temporary file
     bool explain = false;            ///< record every matching rule and its inputs (--explain)
+    /// A capture with more attempts than this that go to the temporary file stores them brief
+    /// (StoredAttempts): the report shows all but a few in one line (--detail). Never by default.
+    std::size_t brief_after = static_cast<std::size_t>(-1);
     /// Fact sets of other scopes that every verdict reads beside the packets' (e.g. scope client:
     /// `sshpath check`'s findings on the client computer).
     std::vector<facts::FactSet> context;

@@ -5,9 +5,10 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "sshpath/core/boxed.h"
+#include "sshpath/core/flat_map.h"
 #include "sshpath/flow/gaps.h"
 #include "sshpath/flow/wire.h"
 #include "sshpath/packet/packet.h"
@@ -134,7 +135,7 @@ struct Direction {
     std::optional<PacketRef> fin;
     bool stream_capped = false;
     std::size_t kept = 0;            ///< stream bytes kept (stream is released once the SSH layer is read)
-    std::size_t parse_at = 8192;     ///< stream size at which to look again whether the key exchange is over
+    std::size_t parse_at = 2048;     ///< stream size at which to look again whether the key exchange is over
     bool payload_cut = false;        ///< the snap length cut a segment
     std::uint64_t cut_bytes = 0;     ///< payload bytes the snap length cut away (retransmissions included)
     StreamGaps gaps;                 ///< bytes the receiver acknowledged that the capture never held
@@ -181,7 +182,7 @@ struct Flow {
     std::uint64_t timeline_omitted = 0;
     bool interesting = false;        ///< on the SSH port, speaks SSH, or asks a proxy for the SSH port
     bool ignored = false;            ///< decided not to be an SSH attempt: no more buffering
-    SshView ssh;                     ///< filled by FlowTable::finish() (or earlier, see encrypted)
+    Boxed<SshView> ssh;              ///< filled by FlowTable::finish() (or earlier, see encrypted)
     /// An established session found idle with both directions past NEWKEYS: its SSH view was
     /// read then and its byte buffers released, while the connection stays tracked.
     bool encrypted = false;
@@ -193,7 +194,7 @@ struct Flow {
 /// What the capture holds besides the SSH attempts kept: what an empty verdict reports.
 struct OtherTraffic {
     std::uint64_t excluded_by_host = 0;     ///< SSH attempts to another server than --host
-    std::string excluded_example;           ///< the first of them, as addr:port
+    std::string excluded_example;           ///< the first of them (by first packet), as addr:port
     std::uint64_t other_protocol_on_ssh_port = 0;  ///< connections to the SSH port whose client spoke another protocol first
     std::map<std::uint16_t, std::uint64_t> server_ports;  ///< other TCP connections by server port (capped)
     std::uint64_t packets_off_ssh_port = 0; ///< packets that are not TCP to or from the SSH port (ARP, ICMP, other ports)
@@ -217,9 +218,14 @@ struct FlowOptions {
     /// firewall's idle timeout) must still reach it. 120 s covers the longest gap between SYN
     /// retransmissions (64 s).
     double idle_s = 120;
-    /// The same, sooner, for a connection that has closed (a RST, or a FIN each way).
-    double closed_idle_s = 30;
-    std::uint32_t sweep_every = 65536;   ///< TCP packets between looks for idle connections (at most one per 10 s of capture time)
+    /// The same, sooner, for a connection that has closed (a RST, or a FIN each way). Short,
+    /// because a server's capture closes hundreds of attempts a second and each one held here
+    /// counts against max_flows.
+    double closed_idle_s = 5;
+    /// TCP packets between looks at the clock for idle connections; they are looked for at most
+    /// once per min(1 s, closed_idle_s) of capture time, so that closed ones go soon after
+    /// closed_idle_s (a server's capture closes hundreds a second).
+    std::uint32_t sweep_every = 4096;
     /// Finished SSH attempts kept in memory; beyond this many, all of them go to a temporary
     /// file (FlowSpill) and come back one at a time (0: from the first one on).
     std::size_t spill_after = 64;
@@ -273,13 +279,19 @@ private:
     enum class State : std::uint8_t {
         kLive,     ///< flow holds the connection
         kIgnored,  ///< not an SSH attempt: forgotten; removed once idle for idle_s (closed_idle_s once closing)
-        kDone,     ///< an SSH attempt already summarised (in done_): kept to the end
+        kDone,     ///< an SSH attempt already summarised (in done_): removed as kIgnored
     };
     struct Entry {
         std::unique_ptr<Flow> flow;
+        /// A live connection that sent only SYNs and has been quiet for closed_idle_s (a
+        /// scanner's probe, a SYN awaiting its retransmission), kept as its bytes in the
+        /// temporary-file format, runs of zeros squeezed (archive::pack_zeros), instead of a
+        /// whole Flow until a packet or its end comes.
+        std::unique_ptr<std::vector<char>> frozen;
         double last = 0;         ///< capture time of the connection's last packet
         State state = State::kLive;
         bool closing = false;    ///< a tombstone whose connection sent a FIN or RST: it goes sooner
+        bool closed = false;     ///< a live connection closed (a RST, or a FIN each way): finished sooner
     };
     Key key_of(const IpAddress& s, std::uint16_t sp, const IpAddress& d, std::uint16_t dp) const;
     void add_tcp(const packet::Packet& p);
@@ -295,14 +307,18 @@ private:
     bool retire(Entry& e);
     /// An idle connection that is an SSH session past its key exchange: lightened, kept.
     bool keep_as_session(Flow& f);
-    /// Retires idle connections and drops idle tombstones.
+    /// Both directions are past NEWKEYS: reads the SSH view for good and frees the bytes.
+    void read_encrypted(Flow& flow);
+    /// Retires idle connections, freezes quiet ones that only sent SYNs, drops idle tombstones.
     void sweep();
+    /// The live connection of an entry (thawed first if it was frozen).
+    Flow& flow_of(Entry& e);
     std::size_t room(std::size_t held, std::size_t want);
     /// Frees a connection's byte streams and maps (keep_acks: not the unacknowledged segments).
     void release_buffers(Flow& f, bool keep_acks = false);
 
     FlowOptions options_;
-    std::unordered_map<Key, Entry, KeyHash> index_;
+    FlatMap<Key, Entry, KeyHash> index_;
     std::deque<Flow> done_;          ///< finished SSH attempts, in no particular order
     std::shared_ptr<FlowSpill> spill_;  ///< where they go beyond spill_after
     bool spill_failed_ = false;      ///< no temporary file could be created: all stay in memory
@@ -317,6 +333,7 @@ private:
     double next_sweep_ = 0;
     std::uint64_t other_tcp_flows_ = 0;
     OtherTraffic other_;
+    std::uint64_t excluded_first_packet_ = 0;  ///< first packet of other_.excluded_example
     /// Counts a connection that is not kept as an SSH attempt.
     void count_other(const Flow& f);
     std::map<IpAddress, std::uint8_t> synack_ttls_;

@@ -27,6 +27,7 @@ public:
 
 private:
     RecordFile file_;
+    std::vector<char> scratch_;  ///< the bytes of the connection being put, reused
 };
 
 /// The bytes a finished connection is written as, and back (exposed for tests).

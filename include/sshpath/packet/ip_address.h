@@ -26,7 +26,14 @@ struct IpAddress {
     /// Parses dotted-quad or RFC 4291 text; returns false if it is neither.
     static bool parse(const std::string& text, IpAddress& out);
     std::string to_string() const;
-    bool operator==(const IpAddress&) const = default;
+    /// Two 8-byte words compared, not a call to memcmp: the flow index compares addresses for
+    /// every packet.
+    bool operator==(const IpAddress& o) const {
+        std::uint64_t a[2], b[2];
+        std::memcpy(a, bytes.data(), 16);
+        std::memcpy(b, o.bytes.data(), 16);
+        return a[0] == b[0] && a[1] == b[1] && version == o.version;
+    }
     auto operator<=>(const IpAddress&) const = default;
 };
 

@@ -48,6 +48,11 @@ Pipe make_pipe(int extra_flags = 0);
 /// Sets O_NONBLOCK on `fd`.
 void set_nonblocking(int fd);
 
+/// When `fd` reads from a pipe, asks the kernel for a pipe buffer of up to `bytes` (within
+/// /proc/sys/fs/pipe-max-size): a reader then gets that much per read and per wake-up instead
+/// of 64 KiB. Does nothing for anything else, or when the kernel refuses.
+void widen_pipe(int fd, int bytes);
+
 /// Writes all of `data`, going on after short writes and EINTR. Returns 0 when everything was
 /// written, else the errno of the failure (ENOSPC, EPIPE, ...).
 int write_all(int fd, std::string_view data);

@@ -1,9 +1,8 @@
 #pragma once
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "sshpath/flow/flow.h"
+#include "sshpath/report/json_writer.h"
 
 namespace sshpath::report {
 
@@ -12,6 +11,6 @@ std::string describe(const flow::TimelineEvent& e);
 
 /// A timeline event's own fields for the JSON report (event, ttl, options, ...), beside
 /// packet, time, from and what.
-void event_fields(nlohmann::ordered_json& j, const flow::TimelineEvent& e);
+void event_fields(JsonWriter& j, const flow::TimelineEvent& e);
 
 }  // namespace sshpath::report

@@ -52,6 +52,10 @@ struct Rule {
     bool keep_verdict = false;
     // Yields::kRank
     int rank = 0;
+    /// `detail: full` (the default) or `line`: in a report of many attempts, whether the attempt
+    /// that answers for its cause and component among those this rule ranks is shown in full
+    /// (an example) or, like the others, in one line.
+    bool detail_full = true;
     // Yields::kStop
     bool stop = false;
     std::shared_ptr<const Expression> condition;

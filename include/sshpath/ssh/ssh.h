@@ -1,6 +1,9 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <type_traits>
 #include <optional>
 #include <span>
 #include <string>
@@ -28,10 +31,54 @@ struct Banner {
 /// Checks one line (without its LF; a trailing CR is expected and removed) as an identification string.
 Banner parse_banner(std::string_view line);
 
+/// An SSH name-list (RFC 4251 5): names separated by commas, kept as one string (one
+/// allocation however many names) and split when read. Empty names are dropped. Lists met
+/// before are shared, not copied: the thousands of sessions of a server's capture send a handful
+/// of distinct lists (a few hundred per thread are remembered).
+class NameList {
+public:
+    NameList() = default;
+    NameList(std::initializer_list<std::string_view> names);
+    /// The list as sent: names separated by commas (empty names are dropped).
+    static NameList from_text(std::string text);
+
+    /// The names joined by commas.
+    const std::string& text() const { return text_ ? *text_ : empty_text(); }
+    bool empty() const { return text().empty(); }
+    std::size_t size() const;
+    std::string_view front() const { return at(0); }
+    /// The i-th name; throws std::out_of_range past the end.
+    std::string_view at(std::size_t i) const;
+    bool contains(std::string_view name) const;
+    /// Calls f(std::string_view) for each name, in order.
+    template <class F>
+    void for_each(F&& f) const {
+        std::string_view rest = text();
+        while (!rest.empty()) {
+            const auto comma = rest.find(',');
+            f(rest.substr(0, comma));
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+    }
+    std::vector<std::string> names() const;
+    bool operator==(const NameList& o) const { return text() == o.text(); }
+
+    template <typename Ar>
+    friend void field(Ar& ar, NameList& v) {
+        std::string text = v.text();
+        archive::field(ar, text);
+        if constexpr (std::is_same_v<Ar, archive::In>) v = from_text(std::move(text));
+    }
+
+private:
+    static const std::string& empty_text();
+    std::shared_ptr<const std::string> text_;
+};
+
 /// The algorithm name-lists of a KEXINIT (RFC 4253 7.1).
 struct KexInit {
-    std::vector<std::string> kex, host_key, cipher_c2s, cipher_s2c, mac_c2s, mac_s2c,
-        compression_c2s, compression_s2c;
+    NameList kex, host_key, cipher_c2s, cipher_s2c, mac_c2s, mac_s2c, compression_c2s, compression_s2c;
     bool first_kex_packet_follows = false;
 };
 

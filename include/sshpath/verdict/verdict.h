@@ -105,13 +105,25 @@ struct Attempt {
     std::vector<facts::FactSet> beside;
     Verdict verdict;
     int rank = 0;                    ///< how much it weighs in choosing the capture's answer (rank())
+    /// In a report of many attempts: shown in full when it answers for its cause and component
+    /// (the ranking rule's `detail: full`), else in one line.
+    bool example = true;
     evidence::Conversation conversation;
 };
 
 template <typename Ar>
 void field(Ar& ar, Attempt& a) {
-    archive::fields(ar, a.file, a.facts, a.beside, a.verdict, a.rank, a.conversation);
+    archive::fields(ar, a.file, a.facts, a.beside, a.verdict, a.rank, a.example, a.conversation);
 }
+
+/// What the `attempt` rules say of a judged connection: its rank and how a report shows it.
+struct Ranking {
+    int rank = 0;         ///< the best matching rule's `rank`; 0 when none matches
+    bool example = true;  ///< the best matching rule's `detail` is full (or none matches)
+};
+
+/// The ranking the `attempt` rules give a judged connection.
+Ranking ranking(const rules::RuleSet& rules, const Verdict& v, const facts::FactSet& flow, const facts::FactSet& capture);
 
 /// The rank the `attempt` rules give a judged connection (the best matching rule's `rank`; 0
 /// when none matches). The attempt with the highest rank answers for the capture; among equals

@@ -57,9 +57,9 @@ const Flow* expect_tunnelled(const Read& r, const std::string& server, packet::T
 void expect_healthy(const Flow& f, bool no_retransmissions = false) {
     EXPECT_EQ(f.syns.size(), 1u);
     EXPECT_EQ(f.synacks.size(), 1u);
-    EXPECT_TRUE(f.ssh.client.banner.has_value());
-    EXPECT_TRUE(f.ssh.server.banner.has_value());
-    EXPECT_TRUE(f.ssh.client.newkeys && f.ssh.server.newkeys);
+    EXPECT_TRUE(f.ssh->client.banner.has_value());
+    EXPECT_TRUE(f.ssh->server.banner.has_value());
+    EXPECT_TRUE(f.ssh->client.newkeys && f.ssh->server.newkeys);
     if (no_retransmissions) {
         EXPECT_EQ(f.c2s.retransmits + f.s2c.retransmits, 0u);
         EXPECT_EQ(f.c2s.dup_acks + f.s2c.dup_acks, 0u);
@@ -266,11 +266,11 @@ TEST(CapturesTest, JoinsAnMptcpSubflowToItsConnection) {
     EXPECT_EQ(sub.wire.mptcp.joined_server.to_string(), "198.18.10.7");
     EXPECT_EQ(sub.wire.mptcp.joined_client_port, first.client_port);
     EXPECT_EQ(sub.wire.mptcp.joined_first_packet, first.first.packet);
-    EXPECT_FALSE(sub.ssh.server.banner.has_value());  // the middle of the session: no banner of its own
+    EXPECT_FALSE(sub.ssh->server.banner.has_value());  // the middle of the session: no banner of its own
     // Its encrypted bytes are no lines before an identification string, nor a first line.
-    EXPECT_TRUE(sub.ssh.server.pre_banner_lines.empty());
-    EXPECT_TRUE(sub.ssh.server.first_line.empty());
-    EXPECT_TRUE(sub.ssh.client.first_line.empty());
+    EXPECT_TRUE(sub.ssh->server.pre_banner_lines.empty());
+    EXPECT_TRUE(sub.ssh->server.first_line.empty());
+    EXPECT_TRUE(sub.ssh->client.first_line.empty());
     EXPECT_EQ(r.table.wire_stats().mptcp_joins, 1u);
     EXPECT_EQ(r.table.wire_stats().mptcp_joins_unmatched, 0u);
 }

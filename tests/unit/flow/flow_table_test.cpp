@@ -94,8 +94,8 @@ TEST_F(FlowTableTest, ReassemblesReorderedAndOverlappingSegments) {
     ASSERT_EQ(flows.size(), 1u);
     const auto& f = flows[0];
     EXPECT_EQ(f.s2c.kept, banner.size());  // the stream itself is released once read
-    ASSERT_TRUE(f.ssh.server.banner);
-    EXPECT_EQ(f.ssh.server.banner->text, "SSH-2.0-OpenSSH_9.2p1 Debian");
+    ASSERT_TRUE(f.ssh->server.banner);
+    EXPECT_EQ(f.ssh->server.banner->text, "SSH-2.0-OpenSSH_9.2p1 Debian");
     EXPECT_EQ(f.s2c.hole_fills, 2u);
     EXPECT_EQ(f.s2c.retransmits, 1u);
     EXPECT_EQ(f.s2c.contiguous, banner.size());
@@ -204,7 +204,7 @@ TEST_F(FlowTableTest, FindsSshOnAnotherPort) {
     send(false, PA, 5001, 1001, "SSH-2.0-OpenSSH_9.2\r\n");
     auto flows = finish();
     ASSERT_EQ(flows.size(), 1u);
-    EXPECT_TRUE(flows[0].ssh.server.banner);
+    EXPECT_TRUE(flows[0].ssh->server.banner);
 }
 
 TEST_F(FlowTableTest, MatchesIcmpErrorByQuotedHeader) {
@@ -249,7 +249,7 @@ TEST_F(FlowTableTest, RetiresClosedAttemptsAndDropsTheirLatePackets) {
     auto flows = finish();
     ASSERT_EQ(flows.size(), 2u);
     EXPECT_EQ(flows[0].c2s.packets, 3u);  // SYN, ACK and FIN; not the late ACK
-    EXPECT_TRUE(flows[0].ssh.server.banner);
+    EXPECT_TRUE(flows[0].ssh->server.banner);
     EXPECT_EQ(flows[1].syns.front().seq, 9000u);
     EXPECT_EQ(table_.other_tcp_flows(), 1u);  // the connection to 443
 }
@@ -270,8 +270,8 @@ TEST_F(FlowTableTest, EstablishedSessionIsNeverRetiredForBeingIdle) {
     ASSERT_EQ(flows[0].rsts.size(), 1u);
     EXPECT_TRUE(flows[0].rsts[0].seq_ok);
     EXPECT_TRUE(flows[0].encrypted);
-    EXPECT_TRUE(flows[0].ssh.client.banner);
-    EXPECT_TRUE(flows[0].ssh.server.newkeys);
+    EXPECT_TRUE(flows[0].ssh->client.banner);
+    EXPECT_TRUE(flows[0].ssh->server.newkeys);
 }
 
 // Stuck before NEWKEYS, a connection is an attempt that failed, not a session: retired when idle.
@@ -283,7 +283,7 @@ TEST_F(FlowTableTest, AttemptStuckInItsKeyExchangeIsRetiredAfterIdleTime) {
     send(true, PA, 1001, 5022, "SSH-2.0-OpenSSH_9.6\r\n");  // after retirement: dropped
     auto flows = finish();
     ASSERT_EQ(flows.size(), 1u);
-    EXPECT_FALSE(flows[0].ssh.client.banner);
+    EXPECT_FALSE(flows[0].ssh->client.banner);
 }
 
 TEST_F(FlowTableTest, UnansweredAttemptIsRetiredAfterIdleTime) {
@@ -309,8 +309,8 @@ TEST_F(FlowTableTest, OneTimeStampFarAheadRetiresNothing) {
     send(true, PA, 1001, 5022, "SSH-2.0-OpenSSH_9.6\r\n");
     auto flows = finish();
     ASSERT_EQ(flows.size(), 1u);
-    EXPECT_TRUE(flows[0].ssh.server.banner);
-    EXPECT_TRUE(flows[0].ssh.client.banner);
+    EXPECT_TRUE(flows[0].ssh->server.banner);
+    EXPECT_TRUE(flows[0].ssh->client.banner);
 }
 
 // The connection cap counts connections tracked at once, not all connections of the capture.

@@ -26,11 +26,11 @@ flow::Flow sample(std::uint64_t first_packet) {
     f.c2s.segments.emplace_back(0, flow::PacketRef{first_packet + 3, 1700000000.5});
     f.c2s.pending[100] = {1, 2, 3};
     f.unacked[0] = {1400, 3};
-    f.ssh.server.banner = ssh::Banner{"SSH-2.0-OpenSSH_9.2", "2.0", "OpenSSH_9.2", "", true, ""};
-    f.ssh.server.kexinit = ssh::KexInit{{"curve25519-sha256"}, {"ssh-ed25519"}, {"aes128-ctr"}, {"aes128-ctr"}, {}, {}, {"none"}, {"none"}, false};
-    f.ssh.negotiated = ssh::Negotiated{"curve25519-sha256", "ssh-ed25519", "aes128-ctr", "", "none", "mac"};
-    f.ssh.proxy_request.target_host = "vm.example";
-    f.ssh.server.message_types = {20, 31, 21};
+    f.ssh->server.banner = ssh::Banner{"SSH-2.0-OpenSSH_9.2", "2.0", "OpenSSH_9.2", "", true, ""};
+    f.ssh->server.kexinit = ssh::KexInit{{"curve25519-sha256"}, {"ssh-ed25519"}, {"aes128-ctr"}, {"aes128-ctr"}, {}, {}, {"none"}, {"none"}, false};
+    f.ssh->negotiated = ssh::Negotiated{"curve25519-sha256", "ssh-ed25519", "aes128-ctr", "", "none", "mac"};
+    f.ssh->proxy_request.target_host = "vm.example";
+    f.ssh->server.message_types = {20, 31, 21};
     return f;
 }
 
@@ -43,11 +43,11 @@ TEST(FlowSpillTest, RoundTripKeepsEveryByte) {
     EXPECT_EQ(flow::serialize(back), bytes);
     EXPECT_EQ(back.server.to_string(), "2001:db8::7");
     EXPECT_EQ(back.timeline.at(0).text, "SSH-2.0-OpenSSH_9.2");
-    EXPECT_EQ(back.ssh.server.kexinit->kex.at(0), "curve25519-sha256");
-    EXPECT_EQ(back.ssh.negotiated->no_common, "mac");
+    EXPECT_EQ(back.ssh->server.kexinit->kex.at(0), "curve25519-sha256");
+    EXPECT_EQ(back.ssh->negotiated->no_common, "mac");
     EXPECT_EQ(back.c2s.pending.at(100).size(), 3u);
     EXPECT_EQ(back.unacked.at(0).second, 3u);
-    EXPECT_EQ(back.ssh.server.message_types.size(), 3u);
+    EXPECT_EQ(back.ssh->server.message_types.size(), 3u);
 }
 
 TEST(FlowSpillTest, GivesConnectionsBackInOrderOfFirstPacket) {
@@ -58,7 +58,7 @@ TEST(FlowSpillTest, GivesConnectionsBackInOrderOfFirstPacket) {
     EXPECT_EQ(spill.get(0).first.packet, 10u);
     EXPECT_EQ(spill.get(2).first.packet, 30u);
     EXPECT_EQ(spill.get(1).first.packet, 20u);
-    EXPECT_EQ(spill.get(1).ssh.server.banner->text, "SSH-2.0-OpenSSH_9.2");
+    EXPECT_EQ(spill.get(1).ssh->server.banner->text, "SSH-2.0-OpenSSH_9.2");
 }
 
 TEST(FlowSpillTest, DamagedBytesAreAnErrorNotACrash) {

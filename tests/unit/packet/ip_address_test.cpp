@@ -26,6 +26,13 @@ TEST_F(IpAddressTest, BuildsV4FromFourBytes) {
     EXPECT_EQ(a.bytes[4], 0);
 }
 
+TEST_F(IpAddressTest, PrintsEveryWidthOfV4Byte) {
+    const std::uint8_t raw[] = {0, 9, 10, 99};
+    EXPECT_EQ(IpAddress::v4(raw).to_string(), "0.9.10.99");
+    const std::uint8_t wide[] = {100, 109, 250, 255};
+    EXPECT_EQ(IpAddress::v4(wide).to_string(), "100.109.250.255");
+}
+
 TEST_F(IpAddressTest, BuildsV6FromSixteenBytes) {
     const std::uint8_t raw[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
     const IpAddress a = IpAddress::v6(raw);

@@ -274,6 +274,16 @@ TEST_F(RuleParserTest, ParsesRankRulesOfTheAttemptScope) {
     EXPECT_TRUE(r.summary.empty());
 }
 
+TEST_F(RuleParserTest, ParsesTheDetailOfRankRules) {
+    EXPECT_TRUE(parse_rule(kAttemptHead + "rank: 2\ncondition: cause != 'ok'\n", "a.yaml", {}).detail_full);
+    EXPECT_FALSE(parse_rule(kAttemptHead + "rank: 0\ndetail: line\ncondition: cause == 'ok'\n", "a.yaml", {}).detail_full);
+    EXPECT_TRUE(parse_rule(kAttemptHead + "rank: 1\ndetail: full\ncondition: cause == 'ok'\n", "a.yaml", {}).detail_full);
+    EXPECT_EQ(error(kAttemptHead + "rank: 1\ndetail: some\ncondition: cause == 'ok'\n"),
+              at(8) + "detail 'some' is not a detail (one of: full, line)");
+    EXPECT_EQ(error(kHead + "detail: line\ncondition: syn_seen\nsummary: x\n"),
+              at(10) + "'detail' is not for rules of scope flow (they give a verdict: cause, component, ...)");
+}
+
 TEST_F(RuleParserTest, RejectsVerdictKeysOutsideVerdictScopes) {
     EXPECT_EQ(error(kAttemptHead + "rank: 1\ncause: ok\ncondition: cause == 'ok'\n"),
               at(8) + "'cause' is not for rules of scope attempt (they give 'rank')");

@@ -149,6 +149,29 @@ TEST(StreamTest, StopsAtNewkeys) {
     EXPECT_EQ(v.message_types, std::vector<std::uint8_t>{21});
 }
 
+TEST(StreamTest, WithoutDetailsReadsOnlyHowFarItGot) {
+    auto s = bytes("banner line\r\nSSH-2.0-x\r\n");
+    for (const auto& body : {kexinit_payload("curve25519-sha256", "ssh-ed25519", "aes128-ctr"), std::vector<std::uint8_t>{21}}) {
+        auto p = packet(body);
+        s.insert(s.end(), p.begin(), p.end());
+    }
+    const DirectionView full = read_direction(s, true);
+    const DirectionView brief = read_direction(s, true, true, false);
+    ASSERT_TRUE(full.kexinit);
+    EXPECT_TRUE(full.newkeys);
+    EXPECT_EQ(full.pre_banner_lines.size(), 1u);
+    EXPECT_TRUE(brief.newkeys);
+    ASSERT_TRUE(brief.banner);
+    EXPECT_EQ(brief.message_types, full.message_types);
+    EXPECT_FALSE(brief.kexinit);
+    EXPECT_TRUE(brief.pre_banner_lines.empty());
+    EXPECT_TRUE(brief.first_line.empty());
+    // NEWKEYS cut to its first 4 bytes (of 16): neither sees it.
+    s.resize(s.size() - 12);
+    EXPECT_FALSE(read_direction(s, true).newkeys);
+    EXPECT_FALSE(read_direction(s, true, true, false).newkeys);
+}
+
 TEST(StreamTest, LimitsLinesBeforeIdentification) {
     std::string s;
     for (int i = 0; i < 1100; ++i) s += "x\r\n";
