@@ -2,6 +2,7 @@
 
 #include <boost/program_options.hpp>
 #include <cstdio>
+#include <unistd.h>
 #include <iostream>
 
 #include "cli/cloud_options.h"
@@ -90,7 +91,9 @@ int cmd_cloud_verify(const std::vector<std::string>& args) {
     const cloud::Context context = cloud_context(vm);
     const cloud::Policy policy = cloud::load_files(vm["file"].as<std::vector<std::string>>());
     const cloud::Decision decision = cloud::evaluate(policy, flow, context);
-    const std::string out = format == "json" ? cloud::render_json(decision, SSHPATH_VERSION) : cloud::render_text(decision);
+    report::ReportOptions layout;
+    set_text_layout(layout, vm, STDOUT_FILENO);
+    const std::string out = format == "json" ? cloud::render_json(decision, SSHPATH_VERSION) : cloud::render_text(decision, layout.width);
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
     return 0;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "sshpath/core/terminal.h"
+
 #include <nlohmann/json.hpp>
 #include <variant>
 
@@ -53,10 +55,26 @@ ordered_json rules_json(const std::vector<RuleRef>& rules) {
     return a;
 }
 
+// Each line wrapped to `width`, its continuation rows two columns in from the line's own indent
+// (past "- " for a note).
+std::string wrap_rows(std::string_view text, std::size_t width) {
+    std::string out;
+    while (!text.empty()) {
+        const std::size_t nl = text.find('\n');
+        const std::string_view line = text.substr(0, nl);
+        const std::size_t indent = line.find_first_not_of(' ');
+        const std::size_t base = indent == std::string_view::npos ? 0 : indent;
+        out += terminal::wrap(line, width, base + 2);
+        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    }
+    return out;
+}
+
 }  // namespace
 
-std::string render_text(const Decision& d) {
+std::string render_text(const Decision& d, std::size_t width) {
     std::string out = fmt::format("Access: {}\n", access_words(d.access));
+    std::string commands;  // to copy: never broken
     if (d.rule) {
         out += fmt::format("Rule: {}\n", d.rule->head());
         if (!d.rule->text.empty()) out += fmt::format("  {}\n", d.rule->text);
@@ -91,10 +109,10 @@ std::string render_text(const Decision& d) {
         for (const auto& n : d.notes) out += "  - " + n + "\n";
     }
     if (!d.change_commands.empty()) {
-        out += "To let it through:\n";
-        for (const auto& c : d.change_commands) out += "  " + c + "\n";
+        commands += "To let it through:\n";
+        for (const auto& c : d.change_commands) commands += "  " + c + "\n";
     }
-    return out;
+    return wrap_rows(out, width) + commands;
 }
 
 std::string render_json(const Decision& d, std::string_view version) {

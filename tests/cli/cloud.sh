@@ -110,6 +110,11 @@ for f in "$fx"/*.json; do
     case $(basename "$f") in classic-*) to=203.0.113.50:22 ;; esac
     expect 0 "$want" -- cloud-verify "$f" --from 198.51.100.10 --to "$to"
     timeout 30 "$bin" cloud-verify "$f" --from 198.51.100.10 --to "$to" --format json > "$tmp/out-$(basename "$f")"
+    # At 60 columns no row is wider, but a command to copy (under "To let it through:") or one
+    # word that alone is wider.
+    COLUMNS=60 timeout 30 "$bin" cloud-verify "$f" --from 198.51.100.10 --to "$to" > "$tmp/narrow.txt"
+    wide=$(awk '/^To let it through:/ { cmds = 1; next } !cmds && length($0) > 60 && NF > 1 { print }' "$tmp/narrow.txt")
+    if [ -z "$wide" ] && [ -s "$tmp/narrow.txt" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $(basename "$f") at 60 columns: $wide"; fi
 done
 # One interpreter for every JSON answer (starting Python is the slow part of this test).
 if python3 - "$tmp"/out-*.json <<'PY'

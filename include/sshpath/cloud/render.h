@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -9,7 +10,9 @@
 /// lives, the rules that would have matched next, the return path and what to change.
 namespace sshpath::cloud {
 
-std::string render_text(const Decision& d);
+/// The answer as text, each line wrapped to `width` columns (0: not wrapped); the commands to
+/// copy are kept whole.
+std::string render_text(const Decision& d, std::size_t width = 0);
 /// One JSON object (docs/cloud.md, "JSON"), with the `cloud` facts under "facts".
 std::string render_json(const Decision& d, std::string_view version);
 
