@@ -16,6 +16,7 @@
 #include "sshpath/capture/live.h"
 #include "sshpath/core/error.h"
 #include "sshpath/posix/fd.h"
+#include "sshpath/posix/mapped_window.h"
 
 namespace sshpath::capture {
 namespace {
@@ -24,8 +25,10 @@ namespace {
 // blocks of 1 MiB go straight from the kernel into one buffer and the records are walked in
 // place (libpcap does two freads and one extra copy per record). Anything else (pcapng, old pcap
 // versions, unusual link types) goes to libpcap, through a FILE that replays the bytes already
-// read, so both paths accept and reject exactly the same files.
+// read, so both paths accept and reject exactly the same files. A regular file is not even
+// copied: its pages are mapped, a window of kWindow bytes at a time.
 constexpr std::size_t kBlock = std::size_t{1} << 20;
+constexpr std::size_t kWindow = std::size_t{4} << 20;
 // The source FILE's own stdio buffer: small, so that block reads bypass it.
 constexpr std::size_t kSourceBuffer = std::size_t{64} << 10;
 // The FILE handed to libpcap: large, because libpcap reads record by record.
@@ -187,6 +190,8 @@ struct Reader::Impl {
     // classic pcap path
     ClassicHeader header;
     std::unique_ptr<std::uint8_t[]> block;
+    std::unique_ptr<posix::MappedWindow> window;  ///< a regular file's pages, instead of `block`
+    const std::uint8_t* base = nullptr;           ///< the bytes read: block or window
     std::size_t pos = 0, end = 0;
     ReadStats stats;
     packet::Packet packet;
@@ -204,8 +209,9 @@ struct Reader::Impl {
 
     // Reads more of the file behind the bytes not yet used. Returns the number of bytes added.
     std::size_t refill() {
+        if (window) return slide();
         if (pos > 0) {
-            std::memmove(block.get(), block.get() + pos, end - pos);
+            std::memmove(block.get(), base + pos, end - pos);
             end -= pos;
             pos = 0;
         }
@@ -216,6 +222,24 @@ struct Reader::Impl {
         }
         end += n;
         return n;
+    }
+
+    // refill() for a mapped file: the window moves to the first byte not yet used.
+    std::size_t slide() {
+        if (stats.stopped || (stop && stop())) {
+            stats.stopped = true;
+            return 0;
+        }
+        std::size_t added = 0;
+        try {
+            added = window->advance(pos);
+        } catch (const InputError& e) {
+            throw InputError(fmt::format("cannot read {}: {}", display_name(path), e.what()));
+        }
+        base = window->data();
+        pos = 0;
+        end = window->size();
+        return added;
     }
 
     // Makes `want` bytes available at pos, unless the file ends first. Returns the bytes available.
@@ -279,7 +303,7 @@ struct Reader::Impl {
                                                  kRecordHeader, have));
                 }
             }
-            const std::uint8_t* h = block.get() + pos;
+            const std::uint8_t* h = base + pos;
             const std::uint32_t sec = load32(h, sw);
             // libpcap reads both time stamp fields as signed 32-bit numbers.
             std::int32_t frac = static_cast<std::int32_t>(load32(h + 4, sw));
@@ -301,7 +325,7 @@ struct Reader::Impl {
                     return truncated(fmt::format("truncated dump file; tried to read {} captured bytes, only got {}",
                                                  have < snapshot ? tried : caplen, have));
                 }
-                h = block.get() + pos;
+                h = base + pos;
             }
             // A record longer than the file's snapshot length is cut to it, as libpcap does.
             if (caplen > snapshot) caplen = snapshot;
@@ -347,7 +371,15 @@ Reader::Reader(std::FILE* fp, const std::string& path, StopReading stop) : impl_
     if (m.stats.stopped && got < sizeof head)
         throw InputError(fmt::format("{}: interrupted before the capture's header arrived", display_name(path)));
     if (got == sizeof head && parse_classic_header(head, m.header)) {
-        m.block.reset(new std::uint8_t[kBlock]);
+        const off_t at = ftello(fp);
+        if (at >= 0) m.window = posix::MappedWindow::open(fileno(fp), static_cast<std::uint64_t>(at), kWindow);
+        if (m.window) {
+            m.base = m.window->data();
+            m.end = m.window->size();
+        } else {
+            m.block.reset(new std::uint8_t[kBlock]);
+            m.base = m.block.get();
+        }
         m.stats.link_type = m.header.link_type;
         m.stats.snaplen = static_cast<int>(m.header.snapshot);
     } else {

@@ -25,6 +25,7 @@
 #include "cli/common.h"
 #include "cli/manual.h"
 #include "sshpath/core/error.h"
+#include "sshpath/core/parallel.h"
 #include "sshpath/facts/facts.h"
 #include "sshpath/posix/clock.h"
 #include "sshpath/posix/fd.h"
@@ -145,8 +146,7 @@ engine::AnalyzeOptions analyze_options(const po::variables_map& vm) {
     if (vm.count("keep-in-memory"))
         options.keep_in_memory = parse_count(vm["keep-in-memory"].as<std::string>(), "--keep-in-memory", "attempts", 0, 999999999);
     if (vm.count("jobs")) {
-        options.jobs = static_cast<unsigned>(parse_count(vm["jobs"].as<std::string>(), "--jobs", "files to read at once", 0, 999));
-        if (options.jobs == 0) options.jobs = std::max(1u, std::thread::hardware_concurrency());
+        options.jobs = thread_count(static_cast<unsigned>(parse_count(vm["jobs"].as<std::string>(), "--jobs", "files to read at once", 0, 999)));
     }
     return options;
 }

@@ -14,6 +14,7 @@
 #include "sshpath/evidence/conversation.h"
 #include "sshpath/evidence/extract.h"
 #include "sshpath/core/error.h"
+#include "sshpath/core/parallel.h"
 #include "sshpath/flow/spill.h"
 
 namespace sshpath::engine {
@@ -79,6 +80,26 @@ void capture_warnings(const CaptureInfo& info, const flow::FlowTable& table, std
 
 }  // namespace
 
+Analyzer::Judged Analyzer::judge(flow::Flow f, const evidence::CaptureContext& ctx, const CaptureInfo& info) const {
+    Judged j;
+    j.over_cap = over_stream_cap(f, table_->options().stream_cap);
+    j.client = f.client;
+    verdict::Attempt& a = j.attempt;
+    a.file = info.file;
+    a.facts = evidence::extract_flow(f, ctx);
+    facts::Context judged(a.facts);
+    judged.add(info.facts);
+    for (const auto& set : options_.context) judged.add(set);
+    if (options_.flow_facts) a.beside = options_.flow_facts(a.facts);
+    for (const auto& set : a.beside) judged.add(set);
+    a.verdict = verdict::decide(rules_, judged, facts::Scope::kFlow, info.file, options_.explain);
+    const verdict::Ranking ranking = verdict::ranking(rules_, a.verdict, a.facts, info.facts);
+    a.rank = ranking.rank;
+    a.example = ranking.example;
+    a.conversation = evidence::conversation_of(std::move(f));
+    return j;
+}
+
 void Analyzer::end_capture(const capture::ReadStats& stats) {
     CaptureInfo info = std::move(current_);
     info.stats = stats;
@@ -99,7 +120,6 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
     capture_warnings(info, *table_, analysis_.warnings);
 
     // Each attempt is judged once, here; beyond keep_in_memory they all go to a temporary file.
-    const std::size_t stream_cap = table_->options().stream_cap;
     std::shared_ptr<StoredAttempts> stored;
     if (count > options_.keep_in_memory) {
         try {
@@ -110,30 +130,19 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
     }
     std::size_t over_cap = 0;
     for (std::size_t i = 0; i < count; ++i) {
-        flow::Flow f = raw ? raw->get(i) : std::move(flows.front());
+        Judged j = judge(raw ? raw->get(i) : std::move(flows.front()), ctx, info);
         if (!raw) flows.pop_front();
-        if (over_stream_cap(f, stream_cap)) ++over_cap;
-        verdict::Attempt a;
-        a.file = info.file;
-        a.facts = evidence::extract_flow(f, ctx);
-        facts::Context judged(a.facts);
-        judged.add(info.facts);
-        for (const auto& set : options_.context) judged.add(set);
-        if (options_.flow_facts) a.beside = options_.flow_facts(a.facts);
-        for (const auto& set : a.beside) judged.add(set);
-        a.verdict = verdict::decide(rules_, judged, facts::Scope::kFlow, info.file, options_.explain);
-        const verdict::Ranking ranking = verdict::ranking(rules_, a.verdict, a.facts, info.facts);
-        a.rank = ranking.rank;
-        a.example = ranking.example;
-        analysis_.summary.add(a.verdict.cause, a.verdict.component, a.facts.get(facts::flow::server), f.client,
+        if (j.over_cap) ++over_cap;
+        verdict::Attempt& a = j.attempt;
+        analysis_.summary.add(a.verdict.cause, a.verdict.component, a.facts.get(facts::flow::server), j.client,
                               info.start_time + a.facts.get(facts::flow::start_time));
-        a.conversation = evidence::conversation_of(std::move(f));
         if (stored)
             stored->put(std::move(a));
         else
             analysis_.attempts.push_back(std::move(a));
     }
     if (stored) analysis_.attempts.append(std::move(stored));
+    const std::size_t stream_cap = table_->options().stream_cap;
     if (over_cap)
         analysis_.warnings.push_back(fmt::format("{}: {} connection{} sent more than {} KiB in the clear (before any key exchange "
                                                  "finished); sshpath kept only the first {} KiB of each direction",
@@ -223,32 +232,10 @@ Analysis analyze(const std::vector<std::string>& names, const AnalyzeOptions& op
     if (files.empty()) return Analyzer(options, rules).finish();
     std::vector<Analysis> parts(files.size());
     std::vector<std::exception_ptr> errors(files.size());
-    const unsigned workers = std::min<std::size_t>(std::max(options.jobs, 1u), files.size());
-    if (workers <= 1) {
-        for (std::size_t i = 0; i < files.size(); ++i) parts[i] = analyze_file(files[i], options, rules, log_of(i));
-    } else {
-        // Workers take files in the order given; after a failure no new file is started, and
-        // every file before the failing one has already been taken, so the first error in that
-        // order is always known.
-        std::atomic<std::size_t> next{0};
-        std::atomic<bool> failed{false};
-        auto work = [&] {
-            for (std::size_t i; !failed && (i = next++) < files.size();) {
-                try {
-                    parts[i] = analyze_file(files[i], options, rules, log_of(i));
-                } catch (...) {
-                    errors[i] = std::current_exception();
-                    failed = true;
-                }
-            }
-        };
-        std::vector<std::thread> threads;
-        for (unsigned t = 1; t < workers; ++t) threads.emplace_back(work);
-        work();
-        for (auto& t : threads) t.join();
-        for (const auto& e : errors)
-            if (e) std::rethrow_exception(e);
-    }
+    // Files are taken in the order given; after a failure no new file is started, and every file
+    // before the failing one has already been taken, so the first error in that order is known.
+    const unsigned workers = static_cast<unsigned>(std::min<std::size_t>(std::max(options.jobs, 1u), files.size()));
+    parallel_for(files.size(), workers, [&](std::size_t i) { parts[i] = analyze_file(files[i], options, rules, log_of(i)); });
     // Each attempt is moved once.
     const std::size_t first_attempts = parts.front().attempts.size();
     Analysis all = std::move(parts.front());

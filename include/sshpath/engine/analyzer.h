@@ -8,6 +8,7 @@
 #include "sshpath/packet/packet.h"
 #include "sshpath/capture/reader.h"
 #include "sshpath/engine/analysis.h"
+#include "sshpath/evidence/extract.h"
 #include "sshpath/flow/flow.h"
 #include "sshpath/rules/rule_set.h"
 
@@ -84,6 +85,14 @@ private:
     bool first_packet_ = true;
     std::vector<std::pair<const facts::Spec*, facts::Value>> extra_facts_;
     double capture_end_ = 0;
+
+    /// One connection judged: its attempt, and what the capture's summary and warnings count.
+    struct Judged {
+        verdict::Attempt attempt;
+        packet::IpAddress client;
+        bool over_cap = false;  ///< more sent in the clear than the flow table keeps
+    };
+    Judged judge(flow::Flow f, const evidence::CaptureContext& ctx, const CaptureInfo& info) const;
 };
 
 /// Reads each capture file, reconstructs the connections, extracts the evidence and applies the
