@@ -3,14 +3,17 @@
 #include <algorithm>
 #include <cstring>
 
-#include "sshpath/flow/flow.h"
-
+#include "flow_table.h"
 #include "sshpath/core/error.h"
 #include "sshpath/flow/spill.h"
 
 namespace sshpath::flow {
 
 using packet::Packet;
+using detail::add_event;
+using detail::closed;
+using detail::closing;
+using detail::view_of;
 
 std::string_view side_name(Side s) {
     switch (s) {
@@ -58,42 +61,8 @@ bool speaks_other_protocol(std::span<const std::uint8_t> b) {
     return false;
 }
 
-// The event of a notable packet, or nullptr when the timeline is full (the packet is counted).
-TimelineEvent* add_event(Flow& f, const FlowOptions& o, const Packet& p, Side from, EventKind kind) {
-    if (f.timeline.size() >= o.timeline_cap) {
-        ++f.timeline_omitted;
-        return nullptr;
-    }
-    TimelineEvent& e = f.timeline.emplace_back();
-    e.packet = p.number;
-    e.time = p.time;
-    e.from = from;
-    e.kind = kind;
-    e.ttl = p.ttl;
-    return &e;
-}
-
-SshView view_of(const Flow& f, bool details = true);
-
-// A RST, or a FIN each way: the connection is over.
-bool closed(const Flow& f) { return !f.rsts.empty() || (f.c2s.fin && f.s2c.fin); }
-// A FIN or RST was seen: what is left of the connection is not worth remembering for long.
-bool closing(const Flow& f) { return !f.rsts.empty() || f.c2s.fin || f.s2c.fin; }
-
 std::int64_t rel_offset(const Direction& d, std::uint32_t seq) {
     return static_cast<std::int32_t>(seq - d.base);
-}
-
-// The packet that carried stream byte `offset`.
-std::optional<PacketRef> packet_at(const Direction& d, std::uint64_t offset) {
-    std::optional<PacketRef> found;
-    for (const auto& [off, ref] : d.segments) {
-        if (off <= offset)
-            found = ref;
-        else
-            break;
-    }
-    return found;
 }
 
 }  // namespace
@@ -624,50 +593,6 @@ void FlowTable::add_icmp(const Packet& p) {
 }
 
 namespace {
-
-// What the SSH layer of the flow shows so far (after any proxy handshake); without `details`,
-// only how far each direction got (read_direction).
-SshView view_of(const Flow& f, bool details) {
-    SshView v;
-    // A subflow joining an MPTCP connection (MP_JOIN) carries the middle of that connection's
-    // byte stream: no identification string, and its bytes are no lines before one.
-    if (f.wire.mptcp.join) return v;
-    std::span<const std::uint8_t> cs(f.c2s.stream), ss(f.s2c.stream);
-    std::size_t c_off = 0, s_off = 0;
-    v.proxy_request = ssh::parse_proxy_request(cs);
-    if (v.proxy_request.kind != ssh::ProxyKind::kNone) {
-        v.proxy_request_ref = packet_at(f.c2s, 0);
-        if (v.proxy_request.complete) c_off = v.proxy_request.consumed;
-        v.proxy_reply = ssh::parse_proxy_reply(v.proxy_request.kind, ss);
-        if (v.proxy_reply.complete) {
-            v.proxy_reply_ref = packet_at(f.s2c, 0);
-            s_off = v.proxy_reply.granted ? v.proxy_reply.consumed : ss.size();
-        } else {
-            s_off = ss.size();
-        }
-        if (!v.proxy_reply.granted) c_off = cs.size();
-    }
-    auto c_stream = cs.subspan(std::min(c_off, cs.size())), s_stream = ss.subspan(std::min(s_off, ss.size()));
-    v.client = ssh::read_direction(c_stream, false, true, details);
-    v.server = ssh::read_direction(s_stream, true, true, details);
-    if (v.client.banner && v.server.banner && ssh::is_ssh1_conversation(*v.client.banner, *v.server.banner)) {
-        v.ssh1 = true;
-        v.client = ssh::read_direction(c_stream, false, false, details);
-        v.server = ssh::read_direction(s_stream, true, false, details);
-    }
-    if (v.client.banner) v.client_banner_ref = packet_at(f.c2s, c_off + v.client.banner_end - 1);
-    if (v.server.banner) v.server_banner_ref = packet_at(f.s2c, s_off + v.server.banner_end - 1);
-    if (v.client.kexinit) v.client_kexinit_ref = packet_at(f.c2s, c_off + v.client.kexinit_end - 1);
-    if (v.server.kexinit) v.server_kexinit_ref = packet_at(f.s2c, s_off + v.server.kexinit_end - 1);
-    if (v.client.kexinit && v.server.kexinit) v.negotiated = ssh::negotiate(*v.client.kexinit, *v.server.kexinit);
-    if (v.server.disconnect) {
-        v.disconnect_ref = packet_at(f.s2c, s_off + v.server.disconnect_end - 1);
-        v.disconnect_from_server = true;
-    } else if (v.client.disconnect) {
-        v.disconnect_ref = packet_at(f.c2s, c_off + v.client.disconnect_end - 1);
-    }
-    return v;
-}
 
 void read_ssh(Flow& f) {
     if (!f.encrypted) f.ssh = view_of(f);
