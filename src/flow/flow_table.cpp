@@ -1,16 +1,12 @@
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cstring>
 
-#include "sshpath/flow/flow.h"
-
-#include "sshpath/core/error.h"
-#include "sshpath/flow/spill.h"
+#include "flow_table.h"
 
 namespace sshpath::flow {
 
 using packet::Packet;
+using detail::add_event;
 
 std::string_view side_name(Side s) {
     switch (s) {
@@ -37,66 +33,6 @@ std::string_view event_name(EventKind k) {
     }
     return "";
 }
-
-namespace {
-
-constexpr std::size_t kMaxSegmentsMapped = 4096;
-constexpr std::size_t kMaxUnackedTracked = 512;
-constexpr std::size_t kMaxPendingSegments = 1024;
-constexpr int kMaxRetransmitLines = 5;
-
-bool bytes_start_with(std::span<const std::uint8_t> b, std::string_view prefix) {
-    return b.size() >= prefix.size() && std::memcmp(b.data(), prefix.data(), prefix.size()) == 0;
-}
-
-// A client's first bytes that are another protocol's opening: a TLS handshake record or an HTTP
-// request other than CONNECT (a proxy request is read as such).
-bool speaks_other_protocol(std::span<const std::uint8_t> b) {
-    if (b.size() >= 3 && b[0] == 0x16 && b[1] == 0x03 && b[2] <= 0x04) return true;
-    for (std::string_view method : {"GET ", "HEAD ", "POST ", "PUT ", "DELETE ", "OPTIONS ", "PRI * HTTP/2"})
-        if (bytes_start_with(b, method)) return true;
-    return false;
-}
-
-// The event of a notable packet, or nullptr when the timeline is full (the packet is counted).
-TimelineEvent* add_event(Flow& f, const FlowOptions& o, const Packet& p, Side from, EventKind kind) {
-    if (f.timeline.size() >= o.timeline_cap) {
-        ++f.timeline_omitted;
-        return nullptr;
-    }
-    TimelineEvent& e = f.timeline.emplace_back();
-    e.packet = p.number;
-    e.time = p.time;
-    e.from = from;
-    e.kind = kind;
-    e.ttl = p.ttl;
-    return &e;
-}
-
-SshView view_of(const Flow& f, bool details = true);
-
-// A RST, or a FIN each way: the connection is over.
-bool closed(const Flow& f) { return !f.rsts.empty() || (f.c2s.fin && f.s2c.fin); }
-// A FIN or RST was seen: what is left of the connection is not worth remembering for long.
-bool closing(const Flow& f) { return !f.rsts.empty() || f.c2s.fin || f.s2c.fin; }
-
-std::int64_t rel_offset(const Direction& d, std::uint32_t seq) {
-    return static_cast<std::int32_t>(seq - d.base);
-}
-
-// The packet that carried stream byte `offset`.
-std::optional<PacketRef> packet_at(const Direction& d, std::uint64_t offset) {
-    std::optional<PacketRef> found;
-    for (const auto& [off, ref] : d.segments) {
-        if (off <= offset)
-            found = ref;
-        else
-            break;
-    }
-    return found;
-}
-
-}  // namespace
 
 std::size_t FlowTable::KeyHash::operator()(const Key& k) const noexcept {
     auto word = [](const std::uint8_t* p) {
@@ -147,13 +83,6 @@ std::unique_ptr<Flow> FlowTable::new_flow(const Packet& p, bool sender_is_client
     return f;
 }
 
-std::size_t FlowTable::room(std::size_t held, std::size_t want) {
-    const std::size_t own = options_.stream_cap - std::min(options_.stream_cap, held);
-    const std::size_t shared = options_.buffer_cap - std::min(options_.buffer_cap, buffered_);
-    if (want > shared && shared < own) buffer_cap_hit_ = true;
-    return std::min({want, own, shared});
-}
-
 void FlowTable::advance_clock(double t) {
     // Capture time only moves forward. One packet with a time stamp far ahead (a damaged or
     // forged record) must not make every connection look idle: a jump of more than kMaxJump is
@@ -174,7 +103,6 @@ void FlowTable::advance_clock(double t) {
 }
 
 void FlowTable::add_tcp(const Packet& p) {
-    const auto& t = p.tcp;
     advance_clock(p.time);
     // Idle connections are retired now and then, by capture time, not per packet.
     if (until_sweep_ == 0) {
@@ -182,418 +110,57 @@ void FlowTable::add_tcp(const Packet& p) {
         if (now_ >= next_sweep_) sweep();
     }
     --until_sweep_;
-    Key key = key_of(p.src, t.sport, p.dst, t.dport);
-    bool syn_only = t.has(packet::kSyn) && !t.has(packet::kAck);
+    Key key = key_of(p.src, p.tcp.sport, p.dst, p.tcp.dport);
     auto [entry, inserted] = index_.try_emplace(key);
     entry->last = p.time;
-    Flow* f = nullptr;
+    if (Flow* f = connection_of(*entry, key, inserted, p)) add_segment(*entry, *f, p);
+}
+
+Flow* FlowTable::connection_of(Entry& entry, const Key& key, bool inserted, const Packet& p) {
+    const auto& t = p.tcp;
+    bool syn_only = t.has(packet::kSyn) && !t.has(packet::kAck);
     if (!inserted) {
-        if (entry->state != State::kLive) {
+        if (entry.state != State::kLive) {
             // Already judged: only a new connection on the same ports matters.
-            if (t.flags & (packet::kFin | packet::kRst)) entry->closing = true;
-            if (!syn_only) return;
+            if (t.flags & (packet::kFin | packet::kRst)) entry.closing = true;
+            if (!syn_only) return nullptr;
         } else {
-            f = &flow_of(*entry);
-            bool from_client = p.src == f->client && t.sport == f->client_port;
+            Flow& f = flow_of(entry);
+            bool from_client = p.src == f.client && t.sport == f.client_port;
             // A SYN with another initial sequence number is a new connection on the same ports;
             // so is a SYN from the other side (roles reversed).
-            if (syn_only && (!from_client || (!f->syns.empty() && f->syns.front().seq != t.seq))) {
-                retire(*entry);
-                f = nullptr;
-            }
+            if (syn_only && (!from_client || (!f.syns.empty() && f.syns.front().seq != t.seq)))
+                retire(entry);
+            else
+                return &f;
         }
     }
-    if (!f) {
-        if (live_ >= options_.max_flows) {
-            flow_cap_hit_ = true;
-            if (entry->state == State::kLive) index_.erase(key);  // nothing was tracked for it
-            return;
-        }
-        bool sender_is_client;
-        if (syn_only)
-            sender_is_client = true;
-        else if (t.has(packet::kSyn))
-            sender_is_client = false;
-        else if (t.dport == options_.ssh_port)
-            sender_is_client = true;
-        else if (t.sport == options_.ssh_port)
-            sender_is_client = false;
-        else
-            sender_is_client = t.dport < t.sport;
-        entry->flow = new_flow(p, sender_is_client);
-        entry->state = State::kLive;
-        entry->closing = entry->closed = false;
-        ++live_;
-        f = entry->flow.get();
-    }
-    Flow& flow = *f;
-    bool from_client = p.src == flow.client && t.sport == flow.client_port;
-    Side side = from_client ? Side::kClient : Side::kServer;
-    Direction& dir = from_client ? flow.c2s : flow.s2c;
-    Direction& other = from_client ? flow.s2c : flow.c2s;
-    PacketRef ref{p.number, p.time};
-    flow.last = ref;
-    ++dir.packets;
-    observe_wire(flow, p, from_client);
-    if (p.payload_truncated) {
-        dir.payload_cut = true;
-        dir.cut_bytes += p.payload_wire_len - std::min<std::size_t>(p.payload.size(), p.payload_wire_len);
-    }
-
-    if (!t.has(packet::kRst)) {
-        if (dir.first_ttl < 0)
-            dir.first_ttl = p.ttl;
-        else if (dir.first_ttl != p.ttl)
-            dir.ttl_varies = true;
-    }
-
-    if (t.has(packet::kSyn)) {
-        SynEvent ev{ref, t.seq, p.ttl, t.options};
-        if (from_client && !t.has(packet::kAck)) {
-            if (!flow.synacks.empty()) ++flow.syns_after_synack;
-            flow.syns.push_back(ev);
-            if (!dir.isn_known) {
-                dir.isn_known = dir.base_known = true;
-                dir.isn = t.seq;
-                dir.base = t.seq + 1;
-            }
-            const std::size_t n = flow.syns.size();
-            if (auto* e = add_event(flow, options_, p, side, n == 1 ? EventKind::kSyn : EventKind::kSynRetransmit)) {
-                e->options = t.options;
-                e->count = static_cast<std::uint32_t>(n - 1);
-                e->after_s = p.time - flow.syns.front().ref.time;
-                if (!flow.synacks.empty()) e->flags |= kAfterSynack;
-            }
-        } else if (!from_client && t.has(packet::kAck)) {
-            flow.synacks.push_back(ev);
-            synack_ttls_.emplace(p.src, p.ttl);
-            if (!dir.isn_known) {
-                dir.isn_known = dir.base_known = true;
-                dir.isn = t.seq;
-                dir.base = t.seq + 1;
-            }
-            bool ours = flow.c2s.isn_known && t.ack == flow.c2s.isn + 1;
-            if (auto* e = add_event(flow, options_, p, side, EventKind::kSynAck)) {
-                e->options = t.options;
-                if (flow.synacks.size() > 1) e->flags |= kAgain;
-                if (flow.c2s.isn_known && !ours) e->flags |= kNotOurs;
-            }
-        }
-        return;
-    }
-
-    if (t.has(packet::kRst)) {
-        RstEvent ev;
-        ev.ref = ref;
-        ev.from = side;
-        ev.ttl = p.ttl;
-        ev.ip_id = p.ip_id;
-        ev.seq = t.seq;
-        ev.ack = t.ack;
-        ev.has_ack = t.has(packet::kAck);
-        ev.before_synack = flow.synacks.empty();
-        ev.server_bytes_before = flow.s2c.max_end;
-        ev.client_bytes_before = flow.c2s.max_end;
-        if (flow.c2s.last_data) ev.after_client_data = p.time - flow.c2s.last_data->time;
-        if (!from_client) {
-            if (flow.synacks.empty())
-                ev.seq_ok = ev.has_ack && flow.c2s.isn_known && t.ack == flow.c2s.isn + 1;
-            else if (flow.s2c.base_known) {
-                // RFC 5961 3.2: acceptable if within the window the client advertised.
-                std::int64_t off = rel_offset(flow.s2c, t.seq);
-                std::int64_t expected = static_cast<std::int64_t>(flow.s2c.max_end);
-                std::int64_t window = std::max<std::int64_t>(flow.c2s.last_window, 1) << 14;
-                ev.seq_ok = off >= expected - 1 && off <= expected + window;
-            }
-        } else {
-            ev.seq_ok = true;
-        }
-        flow.rsts.push_back(ev);
-        if (auto* e = add_event(flow, options_, p, side, EventKind::kRst)) {
-            e->number = flow.s2c.base_known && !from_client ? rel_offset(flow.s2c, t.seq) : std::int64_t(t.seq);
-            if (ev.has_ack) e->flags |= kHasAck;
-            if (!from_client && !ev.seq_ok) e->flags |= kOutOfWindow;
-        }
-        settle(*entry);
-        return;
-    }
-
-    // Acknowledgements.
-    if (t.has(packet::kAck)) {
-        if (from_client && !flow.handshake_ack && !flow.synacks.empty() && flow.s2c.isn_known &&
-            t.ack == flow.s2c.isn + 1) {
-            flow.handshake_ack = ref;
-            if (p.payload.empty()) add_event(flow, options_, p, side, EventKind::kHandshakeAck);
-        }
-        if (other.base_known) {
-            std::int64_t acked = rel_offset(other, t.ack);
-            std::int64_t seen = static_cast<std::int64_t>(other.max_end) + (other.fin ? 1 : 0);
-            if (acked > seen) (from_client ? flow.client_acks_unseen : flow.server_acks_unseen) = true;
-            if (other.gaps.acked(acked) > 0 && !other.gap_ack) other.gap_ack = ref;
-            if (!from_client) {
-                for (auto u = flow.unacked.begin(); u != flow.unacked.end();) {
-                    if (static_cast<std::int64_t>(u->first + u->second.first) <= acked) {
-                        flow.client_max_acked_segment = std::max(flow.client_max_acked_segment, u->second.first);
-                        u = flow.unacked.erase(u);
-                    } else {
-                        ++u;
-                    }
-                }
-            }
-        } else if (!dir.isn_known || from_client) {
-            // An ACK of a direction not seen yet: its SYN or data is missing if it never shows up.
-            (from_client ? flow.client_acked_early : flow.server_acked_early) = true;
-        }
-        bool pure = p.payload_wire_len == 0 && !t.has(packet::kFin);
-        if (pure && dir.acked_anything && t.ack == dir.last_ack && t.window == dir.last_window &&
-            other.max_end > 0 && rel_offset(other, t.ack) < static_cast<std::int64_t>(other.max_end)) {
-            ++dir.dup_acks;
-            if (dir.dup_acks <= 3)
-                if (auto* e = add_event(flow, options_, p, side, EventKind::kDupAck))
-                    e->count = static_cast<std::uint32_t>(dir.dup_acks);
-        }
-        dir.acked_anything = true;
-        dir.last_ack = t.ack;
-        dir.last_window = t.window;
-    }
-
-    // Payload.
-    if (p.payload_wire_len > 0) {
-        if (!dir.base_known) {
-            dir.base_known = true;
-            dir.base = t.seq;
-        }
-        std::int64_t rel = rel_offset(dir, t.seq);
-        std::uint32_t len = p.payload_wire_len;
-        dir.max_segment = std::max(dir.max_segment, len);
-        if (!dir.first_data) dir.first_data = ref;
-        dir.last_data = ref;
-        if (rel < 0) {
-            ++dir.retransmits;
-        } else {
-            auto off = static_cast<std::uint64_t>(rel), end = off + len;
-            bool retransmit = false;
-            if (end <= dir.contiguous) {
-                retransmit = true;
-                ++dir.retransmits;
-            } else if (off < dir.max_end) {
-                auto pend = dir.pending.find(off);
-                if (off >= dir.contiguous && pend != dir.pending.end() && pend->second.size() >= len) {
-                    retransmit = true;
-                    ++dir.retransmits;
-                } else {
-                    ++dir.hole_fills;
-                    if (dir.hole_fills <= kMaxRetransmitLines)
-                        if (auto* e = add_event(flow, options_, p, side, EventKind::kHoleFill)) {
-                            e->count = static_cast<std::uint32_t>(len);
-                            e->number = static_cast<std::int64_t>(off);
-                        }
-                }
-            }
-            if (retransmit && dir.retransmits <= kMaxRetransmitLines)
-                if (auto* e = add_event(flow, options_, p, side, EventKind::kRetransmit)) {
-                    e->count = static_cast<std::uint32_t>(len);
-                    e->number = static_cast<std::int64_t>(off);
-                    if (dir.retransmits == kMaxRetransmitLines) e->flags |= kLastListed;
-                }
-            if (from_client) {
-                auto u = flow.unacked.find(off);
-                if (u != flow.unacked.end())
-                    ++u->second.second;
-                else if (flow.unacked.size() < kMaxUnackedTracked)
-                    flow.unacked.emplace(off, std::make_pair(len, 1u));
-            }
-            // A client must open with its identification string (RFC 4253 4.2) or a proxy request: one
-            // that opens with a TLS record or an HTTP request is not an SSH client, whatever the port
-            // (a port shared with HTTPS through sslh, a health check).
-            if (flow.interesting && !flow.ignored && from_client && off == 0 && speaks_other_protocol(p.payload)) {
-                flow.ignored = true;
-                ++other_.other_protocol_on_ssh_port;
-            }
-            // Decide early whether this flow is worth buffering.
-            if (!flow.interesting && !flow.ignored && off == 0) {
-                bool ssh_like = bytes_start_with(p.payload, "SSH-");
-                bool proxy_like = from_client && ssh::parse_proxy_request(p.payload).kind != ssh::ProxyKind::kNone;
-                if (ssh_like || proxy_like)
-                    flow.interesting = true;
-                else if (from_client || flow.c2s.max_end > 0)
-                    flow.ignored = true;  // forgotten at the end of this packet
-            }
-            bool buffer = !flow.ignored;
-            if (off == 0 && !dir.first_data.has_value()) dir.first_data = ref;
-            if (dir.segments.size() < kMaxSegmentsMapped && off < options_.stream_cap &&
-                (dir.segments.empty() || dir.segments.back().first < off))
-                dir.segments.emplace_back(off, ref);
-            if (end > dir.contiguous) {
-                if (off <= dir.contiguous) {
-                    std::uint64_t skip = dir.contiguous - off;
-                    if (buffer && dir.stream.size() == dir.contiguous && !dir.stream_capped) {
-                        std::size_t have = p.payload.size();
-                        std::size_t take_end = std::min<std::size_t>(have, len);
-                        // Of a segment the snap length cut, only whole lines count: a cut prefix such
-                        // as "SS" would read as text, not as the start of "SSH-". Buffering stops there.
-                        if (p.payload_truncated) {
-                            std::string_view kept(reinterpret_cast<const char*>(p.payload.data()), take_end);
-                            auto lf = kept.rfind('\n');
-                            take_end = lf == std::string_view::npos ? 0 : lf + 1;
-                        }
-                        if (skip < take_end) {
-                            std::size_t n = room(dir.stream.size(), take_end - skip);
-                            dir.stream.insert(dir.stream.end(), p.payload.begin() + skip, p.payload.begin() + skip + n);
-                            buffered_ += n;
-                            if (n < len - skip) dir.stream_capped = true;
-                        } else if (skip < len) {
-                            dir.stream_capped = true;
-                        }
-                    }
-                    dir.contiguous = end;
-                    // Merge out-of-order segments now in order.
-                    for (auto pit = dir.pending.begin(); pit != dir.pending.end() && pit->first <= dir.contiguous;) {
-                        std::uint64_t pend_end = pit->first + pit->second.size();
-                        if (pend_end > dir.contiguous) {
-                            std::uint64_t s = dir.contiguous - pit->first;
-                            if (buffer && dir.stream.size() == dir.contiguous && !dir.stream_capped) {
-                                std::size_t n = room(dir.stream.size(), pit->second.size() - s);
-                                dir.stream.insert(dir.stream.end(), pit->second.begin() + s, pit->second.begin() + s + n);
-                                buffered_ += n;
-                                if (n < pit->second.size() - s) dir.stream_capped = true;
-                            }
-                            dir.contiguous = pend_end;
-                        }
-                        buffered_ -= std::min(buffered_, pit->second.size());
-                        pit = dir.pending.erase(pit);
-                    }
-                } else if (dir.pending.size() < kMaxPendingSegments && off < options_.stream_cap &&
-                           p.payload.size() == len) {
-                    // Out-of-order bytes held: at most what segments starting below stream_cap
-                    // can hold without overlapping (2 x stream_cap), and within buffer_cap.
-                    std::size_t held = 0;
-                    for (const auto& e : dir.pending) held += e.second.size();
-                    auto slot = dir.pending.find(off);
-                    std::size_t old = slot == dir.pending.end() ? 0 : slot->second.size();
-                    if (old < len && held - old + len <= 2 * options_.stream_cap) {
-                        if (len - old <= options_.buffer_cap - std::min(options_.buffer_cap, buffered_)) {
-                            buffered_ += len - old;
-                            dir.pending[off].assign(p.payload.begin(), p.payload.end());
-                        } else {
-                            buffer_cap_hit_ = true;
-                        }
-                    }
-                }
-            }
-            dir.gaps.seen(off, end);
-            dir.max_end = std::max(dir.max_end, end);
-        }
-        // Past its key exchange (SSH_MSG_NEWKEYS) a direction is encrypted: nothing more in it
-        // to read, so no more of it is kept. Looked at as the kept bytes grow by half from 2 KiB. Once
-        // both directions are past it, the session is read for good and its bytes go at once (as
-        // for a session found idle): a server's capture holds thousands of such sessions at a time.
-        if (flow.interesting && !dir.stream_capped && dir.stream.size() >= dir.parse_at) {
-            dir.parse_at += std::max<std::size_t>(1024, dir.parse_at / 2);
-            // How far it got is enough here; the whole view is read once both are past NEWKEYS.
-            const SshView reached = view_of(flow, false);
-            if ((from_client ? reached.client : reached.server).newkeys) {
-                dir.stream_capped = true;
-                // The other direction's NEWKEYS is a packet or two away: looked for at its next
-                // bytes, not when they have doubled (a session would hold both until then).
-                other.parse_at = std::min(other.parse_at, other.stream.size() + 1);
-            }
-            if (reached.client.newkeys && reached.server.newkeys) read_encrypted(flow);
-        }
-        if (dir.payload_bytes == 0 && dir.max_end > 0) {
-            std::string_view first(reinterpret_cast<const char*>(p.payload.data()), p.payload.size());
-            auto nl = first.find('\n');
-            std::string_view line = first.substr(0, nl);
-            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-            if (auto* e = add_event(flow, options_, p, side, EventKind::kFirstData)) {
-                e->count = static_cast<std::uint32_t>(len);
-                e->text = ssh::printable(line, 80);
-            }
-        }
-        dir.payload_bytes = dir.max_end;
-    }
-
-    if (t.has(packet::kFin) && !dir.fin) {
-        dir.fin = ref;
-        if (const std::int64_t at = dir.base_known ? rel_offset(dir, t.seq) + p.payload_wire_len : -1; at >= 0)
-            dir.gaps.seen(static_cast<std::uint64_t>(at), static_cast<std::uint64_t>(at) + 1);
-        add_event(flow, options_, p, side, EventKind::kFin);
-    }
-    settle(*entry);
+    return open_flow(entry, key, p, syn_only);
 }
 
-void FlowTable::read_encrypted(Flow& flow) {
-    if (flow.encrypted) return;
-    flow.ssh = view_of(flow);
-    flow.encrypted = true;
-    for (Direction* d : {&flow.c2s, &flow.s2c}) {
-        // The bytes only: segments and acknowledgements still count retransmissions.
-        d->stream_capped = true;
-        buffered_ -= std::min(buffered_, d->stream.size());
-        d->kept = d->stream.size();
-        std::vector<std::uint8_t>().swap(d->stream);
+Flow* FlowTable::open_flow(Entry& entry, const Key& key, const Packet& p, bool syn_only) {
+    const auto& t = p.tcp;
+    if (live_ >= options_.max_flows) {
+        flow_cap_hit_ = true;
+        if (entry.state == State::kLive) index_.erase(key);  // nothing was tracked for it
+        return nullptr;
     }
-}
-
-void FlowTable::settle(Entry& e) {
-    Flow& f = *e.flow;
-    if (!e.closed && closed(f)) {
-        e.closed = true;
-        // A session that closes soon after its key exchange may not have crossed the next size
-        // at which NEWKEYS is looked for: looked for now, before it waits closed_idle_s.
-        if (f.interesting && !f.encrypted && !f.ignored) {
-            const SshView reached = view_of(f, false);
-            if (reached.client.newkeys && reached.server.newkeys) read_encrypted(f);
-        }
-        // It waits closed_idle_s for late packets: without the room its vectors grew into.
-        for (Direction* d : {&f.c2s, &f.s2c}) {
-            d->stream.shrink_to_fit();
-            d->segments.shrink_to_fit();
-        }
-        f.timeline.shrink_to_fit();
-    }
-    // A connection that closed without a byte of payload, not on the SSH port, can never be an
-    // SSH attempt (a port probe, a health check): forgotten now rather than when idle.
-    if (!f.ignored && !f.interesting && closed(f) && f.c2s.max_end == 0 && f.s2c.max_end == 0) f.ignored = true;
-    if (f.ignored) forget(e);
-}
-
-void FlowTable::release_buffers(Flow& f, bool keep_acks) {
-    for (Direction* d : {&f.c2s, &f.s2c}) {
-        std::size_t held = d->stream.size();
-        for (const auto& e : d->pending) held += e.second.size();
-        buffered_ -= std::min(buffered_, held);
-        d->kept = d->stream.size();
-        std::vector<std::uint8_t>().swap(d->stream);
-        decltype(d->pending)().swap(d->pending);
-        decltype(d->segments)().swap(d->segments);
-    }
-    if (!keep_acks) decltype(f.unacked)().swap(f.unacked);
-}
-
-std::pair<int, std::uint64_t> OtherTraffic::top_port() const {
-    std::pair<int, std::uint64_t> best{-1, 0};
-    for (const auto& [port, n] : server_ports)
-        if (n > best.second) best = {port, n};
-    return best;
-}
-
-void FlowTable::count_other(const Flow& f) {
-    ++other_tcp_flows_;
-    constexpr std::size_t kMaxPortsCounted = 1024;
-    if (other_.server_ports.size() < kMaxPortsCounted || other_.server_ports.count(f.server_port))
-        ++other_.server_ports[f.server_port];
-}
-
-void FlowTable::forget(Entry& e) {
-    // A connection that cannot be an SSH attempt: its key stays known so its later packets are
-    // skipped, and it no longer counts against max_flows.
-    e.closing = closing(*e.flow);
-    release_buffers(*e.flow);
-    count_other(*e.flow);
-    e.flow.reset();
-    e.state = State::kIgnored;
-    --live_;
+    bool sender_is_client;
+    if (syn_only)
+        sender_is_client = true;
+    else if (t.has(packet::kSyn))
+        sender_is_client = false;
+    else if (t.dport == options_.ssh_port)
+        sender_is_client = true;
+    else if (t.sport == options_.ssh_port)
+        sender_is_client = false;
+    else
+        sender_is_client = t.dport < t.sport;
+    entry.flow = new_flow(p, sender_is_client);
+    entry.state = State::kLive;
+    entry.closing = entry.closed = false;
+    ++live_;
+    return entry.flow.get();
 }
 
 void FlowTable::add_icmp(const Packet& p) {
@@ -623,176 +190,12 @@ void FlowTable::add_icmp(const Packet& p) {
     }
 }
 
-namespace {
-
-// What the SSH layer of the flow shows so far (after any proxy handshake); without `details`,
-// only how far each direction got (read_direction).
-SshView view_of(const Flow& f, bool details) {
-    SshView v;
-    // A subflow joining an MPTCP connection (MP_JOIN) carries the middle of that connection's
-    // byte stream: no identification string, and its bytes are no lines before one.
-    if (f.wire.mptcp.join) return v;
-    std::span<const std::uint8_t> cs(f.c2s.stream), ss(f.s2c.stream);
-    std::size_t c_off = 0, s_off = 0;
-    v.proxy_request = ssh::parse_proxy_request(cs);
-    if (v.proxy_request.kind != ssh::ProxyKind::kNone) {
-        v.proxy_request_ref = packet_at(f.c2s, 0);
-        if (v.proxy_request.complete) c_off = v.proxy_request.consumed;
-        v.proxy_reply = ssh::parse_proxy_reply(v.proxy_request.kind, ss);
-        if (v.proxy_reply.complete) {
-            v.proxy_reply_ref = packet_at(f.s2c, 0);
-            s_off = v.proxy_reply.granted ? v.proxy_reply.consumed : ss.size();
-        } else {
-            s_off = ss.size();
-        }
-        if (!v.proxy_reply.granted) c_off = cs.size();
-    }
-    auto c_stream = cs.subspan(std::min(c_off, cs.size())), s_stream = ss.subspan(std::min(s_off, ss.size()));
-    v.client = ssh::read_direction(c_stream, false, true, details);
-    v.server = ssh::read_direction(s_stream, true, true, details);
-    if (v.client.banner && v.server.banner && ssh::is_ssh1_conversation(*v.client.banner, *v.server.banner)) {
-        v.ssh1 = true;
-        v.client = ssh::read_direction(c_stream, false, false, details);
-        v.server = ssh::read_direction(s_stream, true, false, details);
-    }
-    if (v.client.banner) v.client_banner_ref = packet_at(f.c2s, c_off + v.client.banner_end - 1);
-    if (v.server.banner) v.server_banner_ref = packet_at(f.s2c, s_off + v.server.banner_end - 1);
-    if (v.client.kexinit) v.client_kexinit_ref = packet_at(f.c2s, c_off + v.client.kexinit_end - 1);
-    if (v.server.kexinit) v.server_kexinit_ref = packet_at(f.s2c, s_off + v.server.kexinit_end - 1);
-    if (v.client.kexinit && v.server.kexinit) v.negotiated = ssh::negotiate(*v.client.kexinit, *v.server.kexinit);
-    if (v.server.disconnect) {
-        v.disconnect_ref = packet_at(f.s2c, s_off + v.server.disconnect_end - 1);
-        v.disconnect_from_server = true;
-    } else if (v.client.disconnect) {
-        v.disconnect_ref = packet_at(f.c2s, c_off + v.client.disconnect_end - 1);
-    }
-    return v;
-}
-
-void read_ssh(Flow& f) {
-    if (!f.encrypted) f.ssh = view_of(f);
-    // Client segments retransmitted and never acknowledged.
-    for (const auto& [off, u] : f.unacked) {
-        if (u.second >= 2 && u.first > f.client_unacked_max) {
-            f.client_unacked_max = u.first;
-            f.client_unacked_retransmits = u.second - 1;
-            f.client_unacked_offset = static_cast<std::int64_t>(off);
-        }
-    }
-}
-
-bool host_matches(const Flow& f, const FlowOptions& o) {
-    if (!o.host && o.host_name.empty()) return true;
-    if (o.host && f.server == *o.host) return true;
-    const auto& req = f.ssh->proxy_request;
-    if (req.kind == ssh::ProxyKind::kNone) return false;
-    if (!o.host_name.empty() && req.target_host == o.host_name) return true;
-    return o.host && req.target_host == o.host->to_string();
-}
-
-}  // namespace
-
-bool FlowTable::retire(Entry& e) {
-    Flow& f = flow_of(e);
-    bool keep = false;
-    if (!f.ignored) {
-        read_ssh(f);
-        bool speaks_ssh = f.ssh->client.banner || f.ssh->server.banner;
-        const auto& req = f.ssh->proxy_request;
-        bool proxied = req.kind != ssh::ProxyKind::kNone && req.target_port == options_.ssh_port;
-        bool attempt = f.server_port == options_.ssh_port || speaks_ssh || proxied;
-        keep = attempt && host_matches(f, options_);
-        // The example is the earliest of them, whatever the order they finish in.
-        if (attempt && !keep && (++other_.excluded_by_host == 1 || f.first.packet < excluded_first_packet_)) {
-            excluded_first_packet_ = f.first.packet;
-            other_.excluded_example = f.server.version == 6 ? "[" + f.server.to_string() + "]:" + std::to_string(f.server_port)
-                                                            : f.server.to_string() + ":" + std::to_string(f.server_port);
-        }
-    }
-    e.closing = closing(f);
-    release_buffers(f);
-    if (keep)
-        this->keep(std::move(f));
-    else
-        count_other(f);
-    e.flow.reset();
-    e.state = keep ? State::kDone : State::kIgnored;
-    --live_;
-    return keep;
-}
-
-void FlowTable::keep(Flow&& f) {
-    if (!spill_ && !spill_failed_ && done_.size() >= options_.spill_after) {
-        try {
-            spill_ = std::make_shared<FlowSpill>();
-        } catch (const Error&) {
-            spill_failed_ = true;  // no temporary file: memory it is
-        }
-        if (spill_) {
-            for (const auto& d : done_) spill_->put(d);
-            done_.clear();
-        }
-    }
-    if (spill_)
-        spill_->put(f);
-    else
-        done_.push_back(std::move(f));
-}
-
-bool FlowTable::keep_as_session(Flow& f) {
-    if (f.encrypted) return true;
-    if (!f.interesting || closing(f)) return false;
-    const SshView reached = view_of(f, false);
-    if (!reached.client.newkeys || !reached.server.newkeys) return false;
-    // Read now, for good: everything after NEWKEYS is encrypted.
-    f.ssh = view_of(f);
-    f.encrypted = true;
-    f.c2s.stream_capped = f.s2c.stream_capped = true;
-    release_buffers(f, true);  // acknowledgements still to come count
-    return true;
-}
-
-void FlowTable::sweep() {
-    next_sweep_ = now_ + std::min(1.0, options_.closed_idle_s);
-    index_.erase_if([&](const Key&, Entry& e) {
-        const double idle = now_ - e.last;
-        // A tombstone goes once nothing came for idle_s, closed_idle_s once the connection was
-        // closing (a closed connection was already quiet that long before it was judged): a
-        // capture of millions of attempts must not keep one per attempt to its end, nor a server's
-        // capture the last two minutes' hundreds a second.
-        if (e.state != State::kLive) return idle >= (e.closing ? options_.closed_idle_s : options_.idle_s);
-        // Only the entry is read until the connection is idle long enough: a sweep walks them all.
-        if (e.closed) return idle >= options_.closed_idle_s && !retire(e);
-        if (idle < options_.closed_idle_s) return false;
-        // A frozen connection sent no byte: never an encrypted session to keep.
-        if (idle >= options_.idle_s && (e.frozen || !keep_as_session(*e.flow))) return !retire(e);
-        if (!e.frozen && e.flow->s2c.packets == 0 && e.flow->c2s.max_end == 0) {
-            e.frozen = std::make_unique<std::vector<char>>(archive::pack_zeros(archive::to_bytes(*e.flow)));
-            e.frozen->shrink_to_fit();
-            e.flow.reset();
-        }
-        return false;
-    });
-}
-
 Flow& FlowTable::flow_of(Entry& e) {
     if (e.frozen) {
         e.flow = std::make_unique<Flow>(archive::from_bytes<Flow>(archive::unpack_zeros(*e.frozen)));
         e.frozen.reset();
     }
     return *e.flow;
-}
-
-std::deque<Flow> FlowTable::finish() {
-    index_.for_each([&](const Key&, Entry& e) {
-        if (e.state == State::kLive) retire(e);
-    });
-    index_.clear();
-    std::deque<Flow> out = std::move(done_);
-    done_.clear();
-    if (spill_) spill_->sort();
-    std::sort(out.begin(), out.end(), [](const Flow& a, const Flow& b) { return a.first.packet < b.first.packet; });
-    return out;
 }
 
 }  // namespace sshpath::flow

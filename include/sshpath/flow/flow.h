@@ -295,6 +295,46 @@ private:
     };
     Key key_of(const IpAddress& s, std::uint16_t sp, const IpAddress& d, std::uint16_t dp) const;
     void add_tcp(const packet::Packet& p);
+    // The functions declared inline below are defined in the one source that calls them
+    // (flow_table.cpp, tcp_segment.cpp), on the path of every TCP packet.
+
+    /// The live connection a TCP segment belongs to: the entry's, or a new one (a first segment,
+    /// or a new connection on the same ports); nullptr when the segment is not followed (its
+    /// connection was already judged, or max_flows is reached).
+    inline Flow* connection_of(Entry& e, const Key& key, bool inserted, const packet::Packet& p);
+    /// Starts a connection in its entry, unless max_flows connections are live (then nullptr).
+    inline Flow* open_flow(Entry& e, const Key& key, const packet::Packet& p, bool syn_only);
+
+    // One segment of a live connection through the TCP state machine (tcp_segment.cpp).
+    struct Segment;
+    void add_segment(Entry& e, Flow& f, const packet::Packet& p);
+    /// What every segment counts: packets, TTLs, the wire, bytes the snap length cut.
+    inline void count_segment(const Segment& s);
+    inline void on_syn(const Segment& s);
+    inline void on_synack(const Segment& s);
+    inline void on_rst(const Segment& s);
+    /// The acknowledgement of a segment: the handshake's, bytes the capture missed, duplicates.
+    inline void on_ack(const Segment& s);
+    /// What an acknowledgement up to stream offset `acked` says of the other direction.
+    inline void note_acked(const Segment& s, std::int64_t acked);
+    inline void on_data(const Segment& s);
+    /// Payload at stream offset `off` and on: retransmissions, the first bytes, reassembly.
+    inline void stream_bytes(const Segment& s, std::uint64_t off, std::uint32_t len);
+    /// Counts a segment sent again, or one that filled a hole the capture missed.
+    inline void count_resent(const Segment& s, std::uint64_t off, std::uint32_t len);
+    /// Whether the connection may be an SSH attempt, from the first bytes of a direction.
+    inline void judge_first_bytes(const Segment& s, std::uint64_t off);
+    /// A segment that continues the bytes received in order (`buffer`: its bytes are kept).
+    inline void append_in_order(const Segment& s, std::uint64_t off, bool buffer);
+    /// Out-of-order segments that now continue the bytes in order.
+    inline void merge_pending(Direction& dir, bool buffer);
+    /// A segment beyond a hole: held until the hole is filled.
+    inline void hold_out_of_order(const Segment& s, std::uint64_t off);
+    /// Whether the sender's direction is past its key exchange, as its kept bytes grow.
+    inline void look_for_newkeys(const Segment& s);
+    inline void first_data_event(const Segment& s, std::uint32_t len);
+    inline void on_fin(const Segment& s);
+
     void add_icmp(const packet::Packet& p);
     std::unique_ptr<Flow> new_flow(const packet::Packet& p, bool from_a_is_client);
     /// Forgets a live connection that cannot be an SSH attempt; its entry becomes a tombstone.
@@ -313,7 +353,7 @@ private:
     void sweep();
     /// The live connection of an entry (thawed first if it was frozen).
     Flow& flow_of(Entry& e);
-    std::size_t room(std::size_t held, std::size_t want);
+    inline std::size_t room(std::size_t held, std::size_t want);
     /// Frees a connection's byte streams and maps (keep_acks: not the unacknowledged segments).
     void release_buffers(Flow& f, bool keep_acks = false);
 
