@@ -55,21 +55,6 @@ ordered_json rules_json(const std::vector<RuleRef>& rules) {
     return a;
 }
 
-// Each line wrapped to `width`, its continuation rows two columns in from the line's own indent
-// (past "- " for a note).
-std::string wrap_rows(std::string_view text, std::size_t width) {
-    std::string out;
-    while (!text.empty()) {
-        const std::size_t nl = text.find('\n');
-        const std::string_view line = text.substr(0, nl);
-        const std::size_t indent = line.find_first_not_of(' ');
-        const std::size_t base = indent == std::string_view::npos ? 0 : indent;
-        out += terminal::wrap(line, width, base + 2);
-        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-    }
-    return out;
-}
-
 }  // namespace
 
 std::string render_text(const Decision& d, std::size_t width) {
@@ -112,7 +97,8 @@ std::string render_text(const Decision& d, std::size_t width) {
         commands += "To let it through:\n";
         for (const auto& c : d.change_commands) commands += "  " + c + "\n";
     }
-    return wrap_rows(out, width) + commands;
+    // Continuation rows two columns in from their line (past "- " for a note).
+    return terminal::wrap_indented(out, width, 2) + commands;
 }
 
 std::string render_json(const Decision& d, std::string_view version) {

@@ -152,17 +152,34 @@ std::string reflow(std::string_view text, std::size_t width) {
     return out;
 }
 
-std::string wrap_lines(std::string_view text, std::size_t width, std::size_t hang) {
+namespace {
+
+// Every line of `text` wrapped by `wrap`, with the hang hang_of(line) gives.
+template <class HangOf>
+std::string wrap_each(std::string_view text, std::size_t width, HangOf hang_of) {
     std::string out;
     std::size_t pos = 0;
     while (pos < text.size()) {
         std::size_t end = text.find('\n', pos);
         if (end == std::string_view::npos) end = text.size();
-        std::string_view line = text.substr(pos, end - pos);
-        out += wrap(line, width, !line.empty() && line.front() == ' ' ? hang : 0);
+        const std::string_view line = text.substr(pos, end - pos);
+        out += wrap(line, width, hang_of(line));
         pos = end + 1;
     }
     return out;
+}
+
+}  // namespace
+
+std::string wrap_lines(std::string_view text, std::size_t width, std::size_t hang) {
+    return wrap_each(text, width, [hang](std::string_view line) { return !line.empty() && line.front() == ' ' ? hang : 0; });
+}
+
+std::string wrap_indented(std::string_view text, std::size_t width, std::size_t extra) {
+    return wrap_each(text, width, [extra](std::string_view line) {
+        const std::size_t indent = line.find_first_not_of(' ');
+        return (indent == std::string_view::npos ? 0 : indent) + extra;
+    });
 }
 
 }  // namespace sshpath::terminal

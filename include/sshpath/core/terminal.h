@@ -31,4 +31,8 @@ std::string reflow(std::string_view text, std::size_t width);
 /// 0 for the others.
 std::string wrap_lines(std::string_view text, std::size_t width, std::size_t hang);
 
+/// Every line of `text` wrapped by `wrap`, its rows after the first `extra` columns in from the
+/// line's own indent (a list's items and their notes keep their place).
+std::string wrap_indented(std::string_view text, std::size_t width, std::size_t extra);
+
 }  // namespace sshpath::terminal

@@ -53,3 +53,12 @@ TEST(TerminalTest, ReflowJoinsParagraphsAndKeepsListsAndBlankLines) {
     EXPECT_EQ(terminal::reflow("a b c d e f g h i j k l m n o p q r s t u v w x y z\nnext", 40),
               "a b c d e f g h i j k l m n o p q r s t\nu v w x y z next\n");
 }
+
+TEST(TerminalTest, WrapLinesHangsIndentedLinesAndWrapIndentedKeepsEachLinesIndent) {
+    const std::string text =
+        "Access: denied by the rule deny-ssh-in of the group\n  - a note that goes on well past the width\n";
+    EXPECT_EQ(terminal::wrap_lines(text, 40, 6),
+              "Access: denied by the rule deny-ssh-in\nof the group\n  - a note that goes on well past the\n      width\n");
+    EXPECT_EQ(terminal::wrap_indented(text, 40, 2),
+              "Access: denied by the rule deny-ssh-in\n  of the group\n  - a note that goes on well past the\n    width\n");
+}
