@@ -47,8 +47,6 @@ bool MappedWindow::map(std::uint64_t offset, std::uint64_t file_size) {
     map_len_ = len;
     data_ = static_cast<const std::uint8_t*>(p) + skew;
     size_ = len - skew;
-    // Have the next window's pages read from the disk while this one is used.
-    (void)posix_fadvise(fd_, static_cast<off_t>(start + len), static_cast<off_t>(window_), POSIX_FADV_WILLNEED);
     return true;
 }
 
