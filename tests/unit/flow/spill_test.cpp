@@ -55,10 +55,14 @@ TEST(FlowSpillTest, GivesConnectionsBackInOrderOfFirstPacket) {
     for (std::uint64_t first : {30u, 10u, 20u}) spill.put(sample(first));
     spill.sort();
     ASSERT_EQ(spill.size(), 3u);
-    EXPECT_EQ(spill.get(0).first.packet, 10u);
-    EXPECT_EQ(spill.get(2).first.packet, 30u);
-    EXPECT_EQ(spill.get(1).first.packet, 20u);
-    EXPECT_EQ(spill.get(1).ssh->server.banner->text, "SSH-2.0-OpenSSH_9.2");
+    flow::FlowSpill::Reader reader(spill);
+    EXPECT_EQ(reader.next().value().first.packet, 10u);
+    const std::optional<flow::Flow> second = reader.next();
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->first.packet, 20u);
+    EXPECT_EQ(second->ssh->server.banner->text, "SSH-2.0-OpenSSH_9.2");
+    EXPECT_EQ(reader.next().value().first.packet, 30u);
+    EXPECT_FALSE(reader.next());
 }
 
 TEST(FlowSpillTest, DamagedBytesAreAnErrorNotACrash) {
