@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 
 #include "sshpath/core/error.h"
@@ -18,6 +19,10 @@ constexpr std::size_t kBlock = std::size_t{1} << 20;
 // And read back in blocks this large, this many of them cached.
 constexpr std::size_t kReadBlock = std::size_t{32} << 10;
 constexpr std::size_t kReadBlocks = 64;
+// Index blocks read back and kept (get() and key() walk the records mostly in order).
+constexpr std::size_t kIndexBlocksCached = 4;
+// Index entries a sorted run is read ahead by while merging.
+constexpr std::size_t kRunBuffer = 128;
 
 }  // namespace
 
@@ -43,19 +48,46 @@ void RecordFile::flush() const {
     pending_.clear();
 }
 
-void RecordFile::put(std::span<const char> bytes, std::uint64_t key) {
+std::uint64_t RecordFile::append(std::span<const char> bytes) {
     if (end_ >> 40) throw Error("cannot write a temporary file: more than 1 TiB");
     if (pending_.size() + bytes.size() > kBlock && !pending_.empty()) flush();
     if (pending_.capacity() < kBlock) pending_.reserve(kBlock);
     pending_.insert(pending_.end(), bytes.begin(), bytes.end());
-    const std::uint64_t size = bytes.size();
-    if (size >= kBigRecord) big_[end_] = size;
-    index_.push_back(Slot{key, end_ << 24 | std::min(size, kBigRecord)});
+    const std::uint64_t offset = end_;
     end_ += bytes.size();
+    return offset;
+}
+
+void RecordFile::put(std::span<const char> bytes, std::uint64_t key) {
+    const std::uint64_t offset = append(bytes);
+    const std::uint64_t size = bytes.size();
+    if (size >= kBigRecord) big_[offset] = size;
+    if (tail_.capacity() < kIndexBlock) tail_.reserve(kIndexBlock);
+    tail_.push_back(Slot{key, offset << 24 | std::min(size, kBigRecord)});
+    ++count_;
+    if (tail_.size() == kIndexBlock) {
+        index_blocks_.push_back(append({reinterpret_cast<const char*>(tail_.data()), tail_.size() * sizeof(Slot)}));
+        tail_.clear();
+    }
 }
 
 void RecordFile::sort() {
-    std::stable_sort(index_.begin(), index_.end(), [](const Slot& a, const Slot& b) { return a.key < b.key; });
+    runs_.clear();
+    std::vector<Slot> run;
+    auto write_run = [&] {
+        std::stable_sort(run.begin(), run.end(), [](const Slot& a, const Slot& b) { return a.key < b.key; });
+        runs_.emplace_back(append({reinterpret_cast<const char*>(run.data()), run.size() * sizeof(Slot)}), run.size());
+    };
+    for (const std::uint64_t offset : index_blocks_) {
+        run.resize(kIndexBlock);
+        read_back(reinterpret_cast<char*>(run.data()), kIndexBlock * sizeof(Slot), offset);
+        write_run();
+    }
+    if (!tail_.empty()) {
+        run = tail_;
+        write_run();
+    }
+    sorted_count_ = count_;
 }
 
 void RecordFile::read_at(char* out, std::size_t size, std::uint64_t offset) const {
@@ -66,6 +98,16 @@ void RecordFile::read_at(char* out, std::size_t size, std::uint64_t offset) cons
         if (n <= 0) throw Error(std::string("cannot read back a temporary file: ") + std::strerror(n < 0 ? errno : EIO));
         done += static_cast<std::size_t>(n);
     }
+}
+
+void RecordFile::read_back(char* out, std::size_t size, std::uint64_t offset) const {
+    if (size == 0) return;
+    if (offset >= written_) {  // still in the block not yet written
+        std::memcpy(out, pending_.data() + (offset - written_), size);
+        return;
+    }
+    if (offset + size > written_) flush();
+    read_at(out, size, offset);
 }
 
 const char* RecordFile::cached(std::uint64_t offset, std::size_t size) const {
@@ -92,13 +134,12 @@ const char* RecordFile::cached(std::uint64_t offset, std::size_t size) const {
     return found->bytes.data() + (offset - start);
 }
 
-const std::vector<char>& RecordFile::get(std::size_t i) const {
-    const Slot& s = index_.at(i);
+const std::vector<char>& RecordFile::read_record(const Slot& s) const {
     const std::uint64_t offset = s.offset();
     const std::size_t size = size_of(s);
     buffer_.resize(size);
-    if (offset >= written_) {  // still in the block not yet written
-        std::memcpy(buffer_.data(), pending_.data() + (offset - written_), size);
+    if (size == 0 || offset >= written_) {
+        read_back(buffer_.data(), size, offset);
         return buffer_;
     }
     if (offset + size > written_) flush();
@@ -107,6 +148,78 @@ const std::vector<char>& RecordFile::get(std::size_t i) const {
     else
         read_at(buffer_.data(), size, offset);
     return buffer_;
+}
+
+const RecordFile::Slot& RecordFile::slot(std::size_t i) const {
+    if (i >= count_) throw std::out_of_range("RecordFile: no record at that index");
+    const std::size_t number = i / kIndexBlock;
+    if (number == index_blocks_.size()) return tail_[i % kIndexBlock];
+    IndexBlock* found = nullptr;
+    for (IndexBlock& b : index_cache_)
+        if (b.number == number) found = &b;
+    if (found == nullptr) {
+        if (index_cache_.size() < kIndexBlocksCached) {
+            found = &index_cache_.emplace_back();
+        } else {
+            found = &*std::min_element(index_cache_.begin(), index_cache_.end(),
+                                       [](const IndexBlock& a, const IndexBlock& b) { return a.used < b.used; });
+        }
+        found->number = static_cast<std::size_t>(-1);  // not valid while it is being read
+        found->slots.resize(kIndexBlock);
+        read_back(reinterpret_cast<char*>(found->slots.data()), kIndexBlock * sizeof(Slot), index_blocks_[number]);
+        found->number = number;
+    }
+    found->used = ++clock_;
+    return found->slots[i % kIndexBlock];
+}
+
+const std::vector<char>& RecordFile::get(std::size_t i) const {
+    const Slot s = slot(i);
+    return read_record(s);
+}
+
+std::uint64_t RecordFile::key(std::size_t i) const { return slot(i).key; }
+
+RecordFile::SortedReader::SortedReader(const RecordFile& file) : file_(file) {
+    if (file.sorted_count_ != file.count_) throw std::logic_error("RecordFile: records put since the last sort()");
+    runs_.resize(file.runs_.size());
+    for (std::size_t r = 0; r < runs_.size(); ++r) {
+        runs_[r].offset = file.runs_[r].first;
+        runs_[r].left = file.runs_[r].second;
+        fill(runs_[r]);
+        if (!runs_[r].buffer.empty()) heap_.push_back(static_cast<std::uint32_t>(r));
+    }
+    std::make_heap(heap_.begin(), heap_.end(), [this](std::uint32_t a, std::uint32_t b) { return less(b, a); });
+}
+
+bool RecordFile::SortedReader::less(std::uint32_t a, std::uint32_t b) const {
+    // Runs hold records in the order they were put: among equal keys the earlier run comes first.
+    const std::uint64_t ka = runs_[a].buffer[runs_[a].at].key, kb = runs_[b].buffer[runs_[b].at].key;
+    return ka < kb || (ka == kb && a < b);
+}
+
+void RecordFile::SortedReader::fill(Run& r) const {
+    const std::size_t n = std::min(kRunBuffer, r.left);
+    r.buffer.resize(n);
+    r.at = 0;
+    file_.read_back(reinterpret_cast<char*>(r.buffer.data()), n * sizeof(Slot), r.offset);
+    r.offset += n * sizeof(Slot);
+    r.left -= n;
+}
+
+const std::vector<char>* RecordFile::SortedReader::next() {
+    if (heap_.empty()) return nullptr;
+    auto later = [this](std::uint32_t a, std::uint32_t b) { return less(b, a); };
+    std::pop_heap(heap_.begin(), heap_.end(), later);
+    Run& run = runs_[heap_.back()];
+    const Slot s = run.buffer[run.at++];
+    if (run.at == run.buffer.size()) fill(run);
+    if (run.buffer.empty())
+        heap_.pop_back();
+    else
+        std::push_heap(heap_.begin(), heap_.end(), later);
+    key_ = s.key;
+    return &file_.read_record(s);
 }
 
 }  // namespace sshpath

@@ -27,6 +27,17 @@ verdict::Attempt brief_of(const verdict::Attempt& a) {
     return b;
 }
 
+// An attempt's key as the 64 bits a record's key holds: rank, cause, component, example.
+std::uint64_t packed(const AttemptKey& k) {
+    return std::uint64_t{static_cast<std::uint32_t>(k.rank)} | std::uint64_t{static_cast<std::uint8_t>(k.cause)} << 32 |
+           std::uint64_t{static_cast<std::uint8_t>(k.component)} << 40 | std::uint64_t{k.example} << 48;
+}
+
+AttemptKey unpacked(std::uint64_t v) {
+    return {static_cast<int>(static_cast<std::uint32_t>(v)), static_cast<contract::Cause>(static_cast<std::uint8_t>(v >> 32)),
+            static_cast<contract::Component>(static_cast<std::uint8_t>(v >> 40)), ((v >> 48) & 1) != 0};
+}
+
 }  // namespace
 
 void StoredAttempts::put(verdict::Attempt&& a) {
@@ -37,19 +48,20 @@ void StoredAttempts::put(verdict::Attempt&& a) {
         archive::to_bytes(brief_of(a), scratch);
         // The same choice as choose_examples(): the latest of the highest rank.
         auto [it, added] = whole.try_emplace({key.cause, key.component});
-        if (added || key.rank >= it->second.second.rank) it->second = {keys.size(), std::move(a)};
+        if (added || key.rank >= it->second.second.rank) it->second = {file.size(), std::move(a)};
     }
-    file.put(scratch);
-    keys.push_back(key);
+    file.put(scratch, packed(key));
 }
 
 verdict::Attempt StoredAttempts::get(std::size_t i) const {
     if (brief) {
-        const AttemptKey k = keys.at(i);
+        const AttemptKey k = key(i);
         if (auto it = whole.find({k.cause, k.component}); it != whole.end() && it->second.first == i) return it->second.second;
     }
     return archive::from_bytes<verdict::Attempt>(file.get(i));
 }
+
+AttemptKey StoredAttempts::key(std::size_t i) const { return unpacked(file.key(i)); }
 
 std::size_t AttemptList::size() const {
     std::size_t n = 0;
@@ -92,7 +104,7 @@ verdict::Attempt AttemptList::operator[](std::size_t i) const {
 
 AttemptKey AttemptList::key(std::size_t i) const {
     for (const auto& p : parts_) {
-        if (i < p.size()) return p.stored ? p.stored->keys[i] : AttemptKey::of(p.memory[i]);
+        if (i < p.size()) return p.stored ? p.stored->key(i) : AttemptKey::of(p.memory[i]);
         i -= p.size();
     }
     throw std::out_of_range("AttemptList: no attempt at that index");

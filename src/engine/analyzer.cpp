@@ -129,8 +129,10 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
         }
     }
     std::size_t over_cap = 0;
+    std::optional<flow::FlowSpill::Reader> spilled;  // read in order of first packet, one at a time
+    if (raw) spilled.emplace(*raw);
     for (std::size_t i = 0; i < count; ++i) {
-        Judged j = judge(raw ? raw->get(i) : std::move(flows.front()), ctx, info);
+        Judged j = judge(raw ? spilled->next().value() : std::move(flows.front()), ctx, info);
         if (!raw) flows.pop_front();
         if (j.over_cap) ++over_cap;
         verdict::Attempt& a = j.attempt;

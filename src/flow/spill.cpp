@@ -11,6 +11,10 @@ void FlowSpill::put(const Flow& f) {
     file_.put(scratch_, f.first.packet);
 }
 
-Flow FlowSpill::get(std::size_t i) const { return deserialize(file_.get(i)); }
+std::optional<Flow> FlowSpill::Reader::next() {
+    const std::vector<char>* bytes = sorted_.next();
+    if (bytes == nullptr) return std::nullopt;
+    return deserialize(*bytes);
+}
 
 }  // namespace sshpath::flow

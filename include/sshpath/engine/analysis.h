@@ -1,6 +1,5 @@
 #pragma once
 #include <cstddef>
-#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -37,7 +36,7 @@ struct AttemptKey {
 };
 
 /// Judged attempts stored in an unnamed temporary file (beyond --keep-in-memory), read back one
-/// at a time; their keys stay in memory.
+/// at a time; their keys go with them, as the records' keys (read without the attempts).
 ///
 /// In a report of many attempts most are shown in one line. Stored `brief`, an attempt keeps
 /// only what that line shows (its verdict, file, first packet and the facts client, server,
@@ -46,14 +45,16 @@ struct AttemptKey {
 struct StoredAttempts {
     explicit StoredAttempts(bool brief = false) : brief(brief) {}
     RecordFile file;
-    std::deque<AttemptKey> keys;      ///< a deque: growing never copies (nor holds twice) them all
     std::vector<char> scratch;  ///< the bytes of the attempt being put, reused
     bool brief = false;
     /// brief: the latest attempt of the highest rank of each cause and component, whole, by index.
     std::map<std::pair<contract::Cause, contract::Component>, std::pair<std::size_t, verdict::Attempt>> whole;
     /// Stores `a` (moved into `whole` when brief and it answers for its cause and component).
     void put(verdict::Attempt&& a);
+    std::size_t size() const { return file.size(); }
     verdict::Attempt get(std::size_t i) const;
+    /// The i-th attempt's key, without reading the attempt back.
+    AttemptKey key(std::size_t i) const;
 };
 
 /// The judged attempts in order: in memory, or read back one at a time while iterating.
@@ -102,7 +103,7 @@ private:
     struct Part {
         std::vector<verdict::Attempt> memory;
         std::shared_ptr<const StoredAttempts> stored;
-        std::size_t size() const { return stored ? stored->keys.size() : memory.size(); }
+        std::size_t size() const { return stored ? stored->size() : memory.size(); }
     };
     std::vector<Part> parts_;
 };

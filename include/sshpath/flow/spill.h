@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "sshpath/core/record_file.h"
@@ -19,11 +20,22 @@ public:
     /// Appends a finished connection. Throws sshpath::Error on a write error (disk full).
     void put(const Flow& f);
     std::size_t size() const { return file_.size(); }
-    /// Orders the connections by their first packet (as FlowTable::finish() does).
+    /// Prepares reading the connections in order of their first packet (as FlowTable::finish()
+    /// orders those in memory); call after the last put().
     void sort() { file_.sort(); }
-    /// The i-th connection (after sort(): in order of first packet). Throws sshpath::Error on a
-    /// read error.
-    Flow get(std::size_t i) const;
+
+    /// The connections in order of their first packet (those with the same first packet in the
+    /// order they were put), one at a time. Valid while the FlowSpill lives and is not put to.
+    class Reader {
+    public:
+        /// Throws std::logic_error if connections were put since the last sort().
+        explicit Reader(const FlowSpill& spill) : sorted_(spill.file_) {}
+        /// The next connection, or nothing after the last. Throws sshpath::Error on a read error.
+        std::optional<Flow> next();
+
+    private:
+        RecordFile::SortedReader sorted_;
+    };
 
 private:
     RecordFile file_;

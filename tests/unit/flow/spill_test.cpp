@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
+#include <utility>
+#include <vector>
+
 #include "sshpath/core/error.h"
 
 using namespace sshpath;
@@ -55,10 +60,45 @@ TEST(FlowSpillTest, GivesConnectionsBackInOrderOfFirstPacket) {
     for (std::uint64_t first : {30u, 10u, 20u}) spill.put(sample(first));
     spill.sort();
     ASSERT_EQ(spill.size(), 3u);
-    EXPECT_EQ(spill.get(0).first.packet, 10u);
-    EXPECT_EQ(spill.get(2).first.packet, 30u);
-    EXPECT_EQ(spill.get(1).first.packet, 20u);
-    EXPECT_EQ(spill.get(1).ssh->server.banner->text, "SSH-2.0-OpenSSH_9.2");
+    flow::FlowSpill::Reader reader(spill);
+    EXPECT_EQ(reader.next().value().first.packet, 10u);
+    const std::optional<flow::Flow> second = reader.next();
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->first.packet, 20u);
+    EXPECT_EQ(second->ssh->server.banner->text, "SSH-2.0-OpenSSH_9.2");
+    EXPECT_EQ(reader.next().value().first.packet, 30u);
+    EXPECT_FALSE(reader.next());
+}
+
+TEST(FlowSpillTest, OrderOfFirstPacketKeepsTiesInTheOrderPutAcrossRuns) {
+    // More connections than one sorted run holds, retired out of order, some sharing a first
+    // packet: the order is FlowTable::finish()'s (by first packet, ties as they were put).
+    flow::FlowSpill spill;
+    const std::size_t count = 2 * RecordFile::kIndexBlock + 300;
+    std::vector<std::pair<std::uint64_t, std::uint16_t>> put;  // first packet, client port
+    for (std::size_t i = 0; i < count; ++i) {
+        flow::Flow f;
+        f.first.packet = (i * 7919) % 1000 + (i % 3 == 0 ? 0 : i);
+        f.client_port = static_cast<std::uint16_t>(i);
+        put.emplace_back(f.first.packet, f.client_port);
+        spill.put(f);
+    }
+    spill.sort();
+    std::stable_sort(put.begin(), put.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    flow::FlowSpill::Reader reader(spill);
+    for (const auto& [first, port] : put) {
+        const std::optional<flow::Flow> f = reader.next();
+        ASSERT_TRUE(f);
+        ASSERT_EQ(f->first.packet, first);
+        ASSERT_EQ(f->client_port, port);
+    }
+    EXPECT_FALSE(reader.next());
+}
+
+TEST(FlowSpillTest, EmptySpillReadsNothing) {
+    flow::FlowSpill spill;
+    spill.sort();
+    EXPECT_FALSE(flow::FlowSpill::Reader(spill).next());
 }
 
 TEST(FlowSpillTest, DamagedBytesAreAnErrorNotACrash) {
