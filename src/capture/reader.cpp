@@ -425,8 +425,7 @@ void Reader::for_each_frame(const std::function<void(const packet::Packet&, cons
         else
             m.read_classic(to);
     };
-    // A mapped file costs no copy to read: a thread of its own would only add one.
-    if (!m.read_ahead || m.rewrite || m.window) return read_all(fn);
+    if (!m.read_ahead || m.rewrite) return read_all(fn);
     // The reading thread also stops when the caller gave up (an exception from `fn`).
     std::atomic<bool> cancelled{false};
     const StopReading asked = m.stop;
