@@ -17,7 +17,6 @@
 #include "sshpath/core/error.h"
 #include "sshpath/posix/fd.h"
 #include "sshpath/posix/mapped_window.h"
-#include "read_ahead.h"
 
 namespace sshpath::capture {
 namespace {
@@ -199,8 +198,6 @@ struct Reader::Impl {
     StopReading stop;
     RewriteFrame rewrite;
     std::vector<std::uint8_t> scratch;  ///< the rewritten frame
-    bool read_ahead = false;            ///< read and decode on a thread of their own
-    ReadAhead* ahead = nullptr;         ///< while they do: where decoded packets go
     using FrameFn = std::function<void(const packet::Packet&, const RawFrame&)>;
 
     ~Impl() {
@@ -278,12 +275,6 @@ struct Reader::Impl {
     // Hands one record to the decoder (with the same accounting as a live capture) and the callback.
     void deliver(const std::uint8_t* data, std::uint32_t caplen, std::uint32_t wirelen, std::int64_t sec,
                  std::int32_t usec, const FrameFn& fn) {
-        if (ahead != nullptr) {
-            const ReadAhead::Slot slot = ahead->add(data, caplen);
-            slot.frame = RawFrame{sec, usec, caplen, wirelen, slot.frame.data};
-            decode_frame(stats.link_type, slot.frame, slot.packet, stats);
-            return;
-        }
         std::span<const std::uint8_t> bytes(data, caplen);
         if (rewrite) {
             scratch.assign(data, data + caplen);
@@ -415,35 +406,11 @@ void Reader::for_each(const std::function<void(const packet::Packet&)>& fn) {
     for_each_frame([&fn](const packet::Packet& p, const RawFrame&) { fn(p); });
 }
 
-void Reader::set_read_ahead(bool on) { impl_->read_ahead = on; }
-
 void Reader::for_each_frame(const std::function<void(const packet::Packet&, const RawFrame&)>& fn) {
-    Impl& m = *impl_;
-    auto read_all = [&m](const Impl::FrameFn& to) {
-        if (m.pcap != nullptr)
-            m.read_libpcap(to);
-        else
-            m.read_classic(to);
-    };
-    if (!m.read_ahead || m.rewrite) return read_all(fn);
-    // The reading thread also stops when the caller gave up (an exception from `fn`).
-    std::atomic<bool> cancelled{false};
-    const StopReading asked = m.stop;
-    m.stop = [&cancelled, asked] { return cancelled.load() || (asked && asked()); };
-    try {
-        ReadAhead::run(
-            [&](ReadAhead& ra) {
-                m.ahead = &ra;
-                read_all(fn);
-            },
-            fn, cancelled);
-    } catch (...) {
-        m.ahead = nullptr;
-        m.stop = asked;
-        throw;
-    }
-    m.ahead = nullptr;
-    m.stop = asked;
+    if (impl_->pcap != nullptr)
+        impl_->read_libpcap(fn);
+    else
+        impl_->read_classic(fn);
 }
 
 }  // namespace sshpath::capture

@@ -171,7 +171,6 @@ Analysis analyze_file(const std::string& file, const AnalyzeOptions& options, co
     Analyzer analyzer(options, rules);
     capture::Reader reader(file, options.stop_reading);
     if (options.rewrite_for) reader.set_rewrite(options.rewrite_for(file));
-    reader.set_read_ahead(options.read_ahead);
     analyzer.begin_capture(file == "-" ? "standard input" : file, reader.link_type());
     reader.for_each([&](const packet::Packet& p) {
         analyzer.add(p);

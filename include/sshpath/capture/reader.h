@@ -66,11 +66,6 @@ public:
     void for_each_frame(const std::function<void(const packet::Packet&, const RawFrame&)>& fn);
     /// Rewrites every frame before it is decoded and handed on (set before reading).
     void set_rewrite(RewriteFrame rewrite);
-    /// Reads and decodes on a thread of their own, ahead of the callback (not with a rewrite):
-    /// the callback gets the same packets in the same order, and stats() is complete once
-    /// for_each returns. While reading, the calling thread leaves SIGINT, SIGTERM, SIGHUP and
-    /// SIGALRM to the reading thread, so that they interrupt a read from a quiet pipe.
-    void set_read_ahead(bool on);
     const ReadStats& stats() const;
 
 private:

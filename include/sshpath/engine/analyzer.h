@@ -26,8 +26,6 @@ struct AnalyzeOptions {
     std::optional<packet::IpAddress> host_address;
     std::size_t max_connections = flow::FlowOptions{}.max_flows;  ///< connections tracked per capture
     unsigned jobs = 1;               ///< captures read at once by analyze() (each on its own thread)
-    /// analyze(): each file read and decoded on a thread of its own, ahead of the flow table.
-    bool read_ahead = true;
     std::size_t keep_in_memory = flow::FlowOptions{}.spill_after;  ///< judged attempts per capture held in memory before they go to a temporary file
     bool explain = false;            ///< record every matching rule and its inputs (--explain)
     /// A capture with more attempts than this that go to the temporary file stores them brief
