@@ -88,8 +88,18 @@ interrupted() {
         _ "$cap" "$bin" "$tmp/$name" </dev/null &
     group=$!
     pids+=("$group")
-    for _ in $(seq 100); do pgrep -g "$group" -x sshpath >/dev/null && break; sleep 0.05; done
-    sleep 0.3
+    # The signal goes once sshpath has read all the writer sent: the writer is done (its shell is
+    # the sleep now) and sshpath waits in a read of the empty pipe (not still loading its rules,
+    # which takes longer under the sanitizers and a loaded machine).
+    local reader=""
+    for _ in $(seq 200); do
+        reader=$(pgrep -g "$group" -x sshpath || true)
+        if [ -n "$reader" ] && pgrep -g "$group" -x sleep >/dev/null &&
+            [[ "$(cat "/proc/$reader/wchan" 2>/dev/null)" == *pipe_read ]]; then
+            break
+        fi
+        sleep 0.05
+    done
     start=$SECONDS
     # Ctrl-C reaches the whole group; SIGTERM only sshpath (found in the group: its id).
     if [ "$sig" = INT ]; then kill -INT -- "-$group"; else kill -TERM "$(pgrep -g "$group" -x sshpath)"; fi
