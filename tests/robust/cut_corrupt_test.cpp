@@ -67,7 +67,7 @@ constexpr std::size_t kAllOffsets = kSanitized ? 2 * 1024 : 64 * 1024;
 constexpr std::size_t kRecordHead = kSanitized ? 18 : 24;
 constexpr std::size_t kRecordTail = kSanitized ? 2 : 8;
 constexpr std::size_t kStride = kSanitized ? 211 : 53;
-constexpr int kFlipVariants = 200;
+constexpr int kFlipVariants = kSanitized ? 50 : 200;
 
 std::vector<std::string> capture_names() {
     std::vector<std::string> names;
