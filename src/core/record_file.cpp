@@ -119,6 +119,10 @@ const char* RecordFile::cached(std::uint64_t offset, std::size_t size) const {
     // A block read while the file ended inside it lacks what was written after.
     if (found != nullptr && offset + size > start + found->bytes.size()) found->offset = ~std::uint64_t{0}, found = nullptr;
     if (found == nullptr) {
+        // Out of order, a record of more than a few hundred bytes is read alone: a block read
+        // for it would mostly be thrown away before its other records are asked for.
+        if (start != next_block_ && size > kReadBlock / 64) return nullptr;
+        next_block_ = start + kReadBlock;
         if (blocks_.size() < kReadBlocks) {
             found = &blocks_.emplace_back();
         } else {

@@ -11,6 +11,9 @@ inline TimelineEvent* add_event(Flow& f, const FlowOptions& o, const packet::Pac
         ++f.timeline_omitted;
         return nullptr;
     }
+    // A connection past its SYN gets room for a handshake's and a session's events at once (a
+    // SYN alone keeps its one slot).
+    if (f.timeline.size() == 1 && f.timeline.capacity() == 1) f.timeline.reserve(8);
     TimelineEvent& e = f.timeline.emplace_back();
     e.packet = p.number;
     e.time = p.time;

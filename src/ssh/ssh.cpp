@@ -60,6 +60,7 @@ bool starts_with(Bytes b, std::string_view prefix) {
 }  // namespace
 
 std::string printable(std::string_view s, std::size_t max_len) {
+    static constexpr char kHexDigits[] = "0123456789abcdef";
     // Most text is printable and short enough: one copy.
     if (s.size() <= max_len &&
         std::all_of(s.begin(), s.end(), [](unsigned char c) { return c >= 0x20 && c < 0x7f; }))
@@ -76,7 +77,7 @@ std::string printable(std::string_view s, std::size_t max_len) {
         else if (c == '\t')
             out += "\\t";
         else
-            out += fmt::format("\\x{:02x}", c);
+            out += {'\\', 'x', kHexDigits[c >> 4], kHexDigits[c & 0xf]};
     }
     return out;
 }

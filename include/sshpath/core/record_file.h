@@ -59,8 +59,9 @@ private:
     void read_back(char* out, std::size_t size, std::uint64_t offset) const;
     const std::vector<char>& read_record(const Slot& s) const;
     const Slot& slot(std::size_t i) const;
-    /// The cached block holding [offset, offset + size), read in if needed; nullptr when the
-    /// range crosses a block boundary.
+    /// The cached block holding [offset, offset + size), read in if needed (when reading goes
+    /// on in order, or the record is small); nullptr when the range crosses a block boundary or
+    /// the record is better read alone.
     const char* cached(std::uint64_t offset, std::size_t size) const;
 
     std::FILE* file_ = nullptr;
@@ -91,6 +92,9 @@ private:
     };
     mutable std::vector<Block> blocks_;
     mutable std::uint64_t clock_ = 0;
+    /// The block after the last one read in whole: a miss there reads on in order (a block),
+    /// a miss elsewhere reads only the record (records taken in key order jump about the file).
+    mutable std::uint64_t next_block_ = 0;
 };
 
 /// The records in order of their keys, equal keys in the order they were put: a merge of the
