@@ -120,9 +120,10 @@ const char* RecordFile::cached(std::uint64_t offset, std::size_t size) const {
     if (found != nullptr && offset + size > start + found->bytes.size()) found->offset = ~std::uint64_t{0}, found = nullptr;
     if (found == nullptr) {
         // Out of order, a record of more than a few hundred bytes is read alone: a block read
-        // for it would mostly be thrown away before its other records are asked for.
-        if (start != next_block_ && size > kReadBlock / 64) return nullptr;
-        next_block_ = start + kReadBlock;
+        // for it would mostly be thrown away before its other records are asked for. In order
+        // is at most a few blocks past the last record (an index block may lie between).
+        const bool in_order = offset >= last_end_ && offset - last_end_ <= 4 * kReadBlock;
+        if (!in_order && size > kReadBlock / 64) return nullptr;
         if (blocks_.size() < kReadBlocks) {
             found = &blocks_.emplace_back();
         } else {
@@ -151,6 +152,7 @@ const std::vector<char>& RecordFile::read_record(const Slot& s) const {
         std::memcpy(buffer_.data(), p, size);
     else
         read_at(buffer_.data(), size, offset);
+    last_end_ = offset + size;
     return buffer_;
 }
 

@@ -92,9 +92,9 @@ private:
     };
     mutable std::vector<Block> blocks_;
     mutable std::uint64_t clock_ = 0;
-    /// The block after the last one read in whole: a miss there reads on in order (a block),
-    /// a miss elsewhere reads only the record (records taken in key order jump about the file).
-    mutable std::uint64_t next_block_ = 0;
+    /// Where the last record read ends: a miss just after it reads on in order (a block), a
+    /// miss elsewhere reads only the record (records taken in key order jump about the file).
+    mutable std::uint64_t last_end_ = 0;
 };
 
 /// The records in order of their keys, equal keys in the order they were put: a merge of the
