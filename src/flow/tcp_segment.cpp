@@ -27,8 +27,6 @@ constexpr std::size_t kMaxSegmentsMapped = 4096;
 constexpr std::size_t kMaxUnackedTracked = 512;
 constexpr std::size_t kMaxPendingSegments = 1024;
 constexpr int kMaxRetransmitLines = 5;
-// Bytes reserved for a direction's stream at its first bytes (see append_in_order).
-constexpr std::size_t kFirstStreamReserve = 4096;
 
 bool bytes_start_with(std::span<const std::uint8_t> b, std::string_view prefix) {
     return b.size() >= prefix.size() && std::memcmp(b.data(), prefix.data(), prefix.size()) == 0;
@@ -334,10 +332,6 @@ void FlowTable::append_in_order(const Segment& s, std::uint64_t off, bool buffer
         }
         if (skip < take_end) {
             std::size_t n = room(dir.stream.size(), take_end - skip);
-            // Room at once for what an SSH direction holds before its key exchange ends (the
-            // identification string, KEXINIT, the key exchange's packets): one allocation, not
-            // one per doubling.
-            if (dir.stream.capacity() == 0) dir.stream.reserve(std::min(kFirstStreamReserve, options_.stream_cap));
             dir.stream.insert(dir.stream.end(), p.payload.begin() + skip, p.payload.begin() + skip + n);
             buffered_ += n;
             if (n < len - skip) dir.stream_capped = true;
