@@ -76,7 +76,9 @@ live_cleanup() {
 live_summary() {
     echo "$LIVE_NAME: $((SECONDS - LIVE_START))s"
     echo "$LIVE_PASSED passed, $LIVE_FAILED failed"
-    [ "$LIVE_FAILED" -eq 0 ]
+    # A run that checked nothing (no scenario ran, its output lost) fails too.
+    [ "$LIVE_PASSED" -gt 0 ] || echo "$LIVE_NAME: no check ran"
+    [ "$LIVE_FAILED" -eq 0 ] && [ "$LIVE_PASSED" -gt 0 ]
 }
 
 # live_lab_begin: the five namespaces of the lab (prefix sp<BASHPID>), in the current shell.
