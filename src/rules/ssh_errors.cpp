@@ -8,6 +8,7 @@
 #include <map>
 
 #include "sshpath/core/error.h"
+#include "yaml_source.h"
 
 namespace sshpath::rules {
 
@@ -17,17 +18,6 @@ constexpr std::string_view kKeys = "contains, regex, kind, note";
 // ssh's own lines are short; a longer one (a remote program's output) is not searched with the
 // regular expressions: std::regex recurses per character and backtracks.
 constexpr std::size_t kRegexLineMax = 2048;
-
-int line_of(const YAML::Node& n) {
-    const YAML::Mark m = n.Mark();
-    return m.is_null() ? 1 : m.line + 1;
-}
-
-std::string in_quotes(std::string_view s) {
-    std::string out = "'";
-    for (char c : s.substr(0, 60)) out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
-    return out + (s.size() > 60 ? "...'" : "'");
-}
 
 bool valid_kind(std::string_view k) {
     if (k.empty() || k.front() < 'a' || k.front() > 'z' || k.back() == '-') return false;

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 
+#include "be32.h"
+
 namespace sshpath::ssh {
 
 namespace {
 
-std::uint32_t be32(const std::uint8_t* p) {
-    return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3];
-}
+using detail::be32;
 
 // A key type is a short printable name ("ssh-ed25519", "ecdsa-sha2-nistp256",
 // "sk-ssh-ed25519@openssh.com"): this is what tells a key blob from an mpint.

@@ -2,17 +2,17 @@
 
 #include <algorithm>
 
+#include "be32.h"
+
 namespace sshpath::ssh {
 
 namespace {
 
+using detail::be32;
+
 constexpr std::size_t kMaxPreBannerLines = 1024;  // OpenSSH's limit (ssh_exchange_identification)
 constexpr std::size_t kMaxLineLength = 8192;
 constexpr std::uint32_t kMaxPacketLength = 256 * 1024;  // RFC 4253 6.1 requires 35000; be lenient
-
-std::uint32_t be32(const std::uint8_t* p) {
-    return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3];
-}
 
 bool is_ssh2(const Banner& b) { return b.proto_version == "2.0" || b.proto_version == "1.99"; }
 
