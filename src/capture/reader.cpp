@@ -16,7 +16,6 @@
 #include "sshpath/capture/live.h"
 #include "sshpath/core/error.h"
 #include "sshpath/posix/fd.h"
-#include "sshpath/posix/mapped_window.h"
 
 namespace sshpath::capture {
 namespace {
@@ -25,11 +24,11 @@ namespace {
 // blocks of 1 MiB go straight from the kernel into one buffer and the records are walked in
 // place (libpcap does two freads and one extra copy per record). Anything else (pcapng, old pcap
 // versions, unusual link types) goes to libpcap, through a FILE that replays the bytes already
-// read, so both paths accept and reject exactly the same files. A regular file is not even
-// copied: its pages are mapped, a window of kWindow bytes at a time.
+// read, so both paths accept and reject exactly the same files. A regular file is read the same way
+// as a pipe: mapping its pages instead saves the kernel's copy, but each new page then costs a TLB
+// miss and a cache miss at first use, which under a hypervisor's shadow or nested page tables made
+// reading slower, not faster (bench/README.md).
 constexpr std::size_t kBlock = std::size_t{1} << 20;
-constexpr std::size_t kWindow = std::size_t{4} << 20;
-constexpr std::size_t kPrefetchAhead = std::size_t{8} << 10;
 // The source FILE's own stdio buffer: small, so that block reads bypass it.
 constexpr std::size_t kSourceBuffer = std::size_t{64} << 10;
 // The FILE handed to libpcap: large, because libpcap reads record by record.
@@ -191,8 +190,7 @@ struct Reader::Impl {
     // classic pcap path
     ClassicHeader header;
     std::unique_ptr<std::uint8_t[]> block;
-    std::unique_ptr<posix::MappedWindow> window;  ///< a regular file's pages, instead of `block`
-    const std::uint8_t* base = nullptr;           ///< the bytes read: block or window
+    const std::uint8_t* base = nullptr;  ///< block, where the bytes read are
     std::size_t pos = 0, end = 0;
     ReadStats stats;
     packet::Packet packet;
@@ -210,7 +208,6 @@ struct Reader::Impl {
 
     // Reads more of the file behind the bytes not yet used. Returns the number of bytes added.
     std::size_t refill() {
-        if (window) return slide();
         if (pos > 0) {
             std::memmove(block.get(), base + pos, end - pos);
             end -= pos;
@@ -223,34 +220,6 @@ struct Reader::Impl {
         }
         end += n;
         return n;
-    }
-
-    // A mapped file's next bytes are asked for ahead of use: the hardware does not fetch across a
-    // page boundary on its own, and the kernel's copy no longer brings them in (`fread` did).
-    std::size_t prefetched = 0;
-    void prefetch_to(std::size_t to) {
-        to = std::min(to, end);
-        prefetched = std::max(prefetched, pos);
-        for (; prefetched < to; prefetched += 64) __builtin_prefetch(base + prefetched);
-    }
-
-    // refill() for a mapped file: the window moves to the first byte not yet used.
-    std::size_t slide() {
-        if (stats.stopped || (stop && stop())) {
-            stats.stopped = true;
-            return 0;
-        }
-        std::size_t added = 0;
-        try {
-            added = window->advance(pos);
-        } catch (const InputError& e) {
-            throw InputError(fmt::format("cannot read {}: {}", display_name(path), e.what()));
-        }
-        base = window->data();
-        pos = 0;
-        prefetched = 0;
-        end = window->size();
-        return added;
     }
 
     // Makes `want` bytes available at pos, unless the file ends first. Returns the bytes available.
@@ -341,7 +310,6 @@ struct Reader::Impl {
             // A record longer than the file's snapshot length is cut to it, as libpcap does.
             if (caplen > snapshot) caplen = snapshot;
             pos += record;
-            if (window) prefetch_to(pos + kPrefetchAhead);
             deliver(h + kRecordHeader, caplen, wirelen, static_cast<std::int32_t>(sec), frac, fn);
         }
     }
@@ -383,15 +351,8 @@ Reader::Reader(std::FILE* fp, const std::string& path, StopReading stop) : impl_
     if (m.stats.stopped && got < sizeof head)
         throw InputError(fmt::format("{}: interrupted before the capture's header arrived", display_name(path)));
     if (got == sizeof head && parse_classic_header(head, m.header)) {
-        const off_t at = ftello(fp);
-        if (at >= 0) m.window = posix::MappedWindow::open(fileno(fp), static_cast<std::uint64_t>(at), kWindow);
-        if (m.window) {
-            m.base = m.window->data();
-            m.end = m.window->size();
-        } else {
-            m.block.reset(new std::uint8_t[kBlock]);
-            m.base = m.block.get();
-        }
+        m.block.reset(new std::uint8_t[kBlock]);  // not make_unique: no need to zero 1 MiB
+        m.base = m.block.get();
         m.stats.link_type = m.header.link_type;
         m.stats.snaplen = static_cast<int>(m.header.snapshot);
     } else {
