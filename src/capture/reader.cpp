@@ -18,7 +18,22 @@
 #include "sshpath/posix/fd.h"
 
 namespace sshpath::capture {
+
+namespace detail {
+// The classic pcap header the fast path reads: version 2.4, micro- or nanosecond time stamps,
+// either byte order, and a link type whose LINKTYPE_ number libpcap passes on unchanged (or,
+// for LINKTYPE_RAW, maps to DLT_RAW). Everything else is left to libpcap.
+struct ClassicHeader {
+    bool swapped = false;
+    bool nano = false;
+    std::uint32_t snapshot = 0;
+    int link_type = -1;
+};
+}  // namespace detail
+
 namespace {
+
+using detail::ClassicHeader;
 
 // Classic pcap files, by far the most common large input, are read here without libpcap: whole
 // blocks of 1 MiB go straight from the kernel into one buffer and the records are walked in
@@ -93,15 +108,6 @@ std::uint16_t load16(const std::uint8_t* p, bool swapped) {
     return swapped ? __builtin_bswap16(v) : v;
 }
 
-// The classic pcap header the fast path reads: version 2.4, micro- or nanosecond time stamps,
-// either byte order, and a link type whose LINKTYPE_ number libpcap passes on unchanged (or,
-// for LINKTYPE_RAW, maps to DLT_RAW). Everything else is left to libpcap.
-struct ClassicHeader {
-    bool swapped = false;
-    bool nano = false;
-    std::uint32_t snapshot = 0;
-    int link_type = -1;
-};
 
 bool parse_classic_header(const std::uint8_t* h, ClassicHeader& out) {
     std::uint32_t magic;

@@ -39,20 +39,6 @@ std::uint32_t pseudo(const IpAddress& src, const IpAddress& dst, std::uint8_t pr
     return sum + proto + static_cast<std::uint32_t>(length & 0xffff) + static_cast<std::uint32_t>(length >> 16);
 }
 
-struct Key {
-    IpAddress src, dst;
-    std::uint16_t sport = 0, dport = 0;
-    bool operator<(const Key& o) const { return std::tie(src, dst, sport, dport) < std::tie(o.src, o.dst, o.sport, o.dport); }
-};
-
-// One direction of a TCP connection: its first bytes, then which of them are kept.
-struct Stream {
-    bool base_known = false, client = false, syn_seen = false;
-    std::uint32_t base = 0;
-    std::vector<std::uint8_t> data, have;
-    std::vector<std::uint8_t> keep;  // after decide(): 1 where data (as rewritten) is kept
-};
-
 bool printable_line(std::span<const std::uint8_t> line) {
     for (auto c : line)
         if (c < 0x20 && c != '\t' && c != '\r') return false;
@@ -62,6 +48,20 @@ bool printable_line(std::span<const std::uint8_t> line) {
 }  // namespace
 
 struct CaptureAnonymizer::Impl {
+    struct Key {
+        IpAddress src, dst;
+        std::uint16_t sport = 0, dport = 0;
+        bool operator<(const Key& o) const { return std::tie(src, dst, sport, dport) < std::tie(o.src, o.dst, o.sport, o.dport); }
+    };
+
+    // One direction of a TCP connection: its first bytes, then which of them are kept.
+    struct Stream {
+        bool base_known = false, client = false, syn_seen = false;
+        std::uint32_t base = 0;
+        std::vector<std::uint8_t> data, have;
+        std::vector<std::uint8_t> keep;  // after decide(): 1 where data (as rewritten) is kept
+    };
+
     const AddressMap& map;
     std::map<Key, Stream> streams;
 

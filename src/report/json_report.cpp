@@ -178,11 +178,8 @@ namespace {
 
 // The report is written piece by piece, each flow as its own small document, so that its size
 // never has to fit in memory at once; the bytes are those of one document dumped with indent 2.
-// A capture can put any bytes in a string: never let invalid UTF-8 abort the report.
-constexpr auto kReplace = ordered_json::error_handler_t::replace;
-
 void put(std::ostream& os, const ordered_json& v, int level) {
-    const std::string text = v.dump(2, ' ', false, kReplace);
+    const std::string text = v.dump(2, ' ', false, kJsonReplace);
     const std::string pad(static_cast<std::size_t>(2 * level), ' ');
     std::size_t from = 0;
     for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', from)) {
@@ -333,7 +330,7 @@ void write_json(std::ostream& os, const engine::Analysis& a, const ReportOptions
 
 void write_jsonl(std::ostream& os, const engine::Analysis& a, const ReportOptions& o) {
     const bool brief = summarised(a, o);
-    auto line = [&](const ordered_json& j) { os << j.dump(-1, ' ', false, kReplace) << '\n'; };
+    auto line = [&](const ordered_json& j) { os << j.dump(-1, ' ', false, kJsonReplace) << '\n'; };
     std::string text;
     each_attempt(a, brief, [&](const verdict::Attempt& f, std::size_t i, bool full) {
         text.clear();

@@ -10,9 +10,6 @@ namespace sshpath::report {
 
 namespace {
 
-// A capture can put any bytes in a string: never let invalid UTF-8 abort the report.
-constexpr auto kReplace = nlohmann::ordered_json::error_handler_t::replace;
-
 // Bytes that nlohmann writes as they are (with ensure_ascii off): all printable ASCII but the
 // quote and the backslash. Anything else goes through nlohmann itself, for the same escapes and
 // the same replacement of invalid UTF-8.
@@ -29,7 +26,7 @@ void quoted(std::string& out, std::string_view s) {
         out += s;
         out += '"';
     } else {
-        out += nlohmann::ordered_json(std::string(s)).dump(-1, ' ', false, kReplace);
+        out += nlohmann::ordered_json(std::string(s)).dump(-1, ' ', false, kJsonReplace);
     }
 }
 
@@ -119,10 +116,10 @@ JsonWriter& JsonWriter::null() {
 JsonWriter& JsonWriter::value(const nlohmann::ordered_json& j) {
     before_value();
     if (indent_ < 0) {
-        out_ += j.dump(-1, ' ', false, kReplace);
+        out_ += j.dump(-1, ' ', false, kJsonReplace);
         return *this;
     }
-    const std::string text = j.dump(indent_, ' ', false, kReplace);
+    const std::string text = j.dump(indent_, ' ', false, kJsonReplace);
     const std::string pad((static_cast<std::size_t>(base_) + stack_.size()) * static_cast<std::size_t>(indent_), ' ');
     std::size_t from = 0;
     for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', from)) {

@@ -13,7 +13,6 @@ namespace sshpath::report {
 namespace {
 
 using nlohmann::ordered_json;
-namespace F = facts::pair;
 
 ordered_json number_or_null(std::uint64_t packet) { return packet ? ordered_json(packet) : ordered_json(nullptr); }
 

@@ -5,18 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "expression_lexer.h"
 #include "sshpath/rules/suggest.h"
 
 namespace sshpath::rules {
 
 namespace {
-
-std::string shown(std::string_view s) {
-    std::string out;
-    for (char c : s.substr(0, 60)) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
-    if (s.size() > 60) out += "...";
-    return out;
-}
 
 // Every name a rule of `scope` may write: its own facts bare, readable scopes' as SCOPE.NAME.
 std::vector<std::string> readable_names(facts::Scope scope) {

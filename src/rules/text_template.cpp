@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "expression_lexer.h"
 #include "fact_names.h"
 #include "sshpath/rules/suggest.h"
 
@@ -38,13 +39,6 @@ void walk(std::string_view tmpl, Text&& text, Name&& name) {
         name(tmpl.substr(brace + 1, close - brace - 1), brace + 1);
         i = close + 1;
     }
-}
-
-std::string shown(std::string_view s) {
-    std::string out;
-    for (char c : s.substr(0, 60)) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
-    if (s.size() > 60) out += "...";
-    return out;
 }
 
 }  // namespace

@@ -10,6 +10,9 @@
 
 namespace sshpath::report {
 
+/// Text that is not UTF-8 is written with U+FFFD in its place, by every JSON report.
+inline constexpr auto kJsonReplace = nlohmann::ordered_json::error_handler_t::replace;
+
 /// Writes JSON text straight into a string, byte for byte as nlohmann::ordered_json::dump()
 /// writes the same document (indent 2, or compact), without building the document first: a
 /// report of thousands of attempts writes each one this way. Strings are escaped once, on the
