@@ -51,7 +51,11 @@ std::uint64_t key_of(const packet::Packet& p) {
 // Microseconds modulo 2^32, defined for any time stamp a file can hold (far future, negative, NaN).
 std::uint32_t usec_mod32(double t) {
     if (!std::isfinite(t)) return 0;
-    double m = std::fmod(t * 1e6, 4294967296.0);
+    const double us = t * 1e6;
+    // Any time stamp of this millennium: whole microseconds fit an int64_t exactly, and its low
+    // 32 bits are the remainder (fmod costs more than the rest of the filter).
+    if (std::fabs(us) < 0x1p53) return static_cast<std::uint32_t>(static_cast<std::int64_t>(std::floor(us)));
+    double m = std::fmod(us, 4294967296.0);
     if (m < 0) m += 4294967296.0;
     if (!(m < 4294967296.0)) m = 0;
     return static_cast<std::uint32_t>(m);
