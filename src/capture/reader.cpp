@@ -4,6 +4,7 @@
 #include <pcap/pcap.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -196,6 +197,7 @@ struct Reader::Impl {
     // classic pcap path
     ClassicHeader header;
     std::unique_ptr<std::uint8_t[]> block;
+    std::size_t block_size = kBlock;  ///< a file smaller than kBlock gets a block its size
     const std::uint8_t* base = nullptr;  ///< block, where the bytes read are
     std::size_t pos = 0, end = 0;
     ReadStats stats;
@@ -218,8 +220,15 @@ struct Reader::Impl {
             std::memmove(block.get(), base + pos, end - pos);
             end -= pos;
             pos = 0;
+        } else if (end == block_size && block_size < kBlock) {
+            // The file grew after it was opened (a capture still being written): a whole block.
+            auto bigger = std::unique_ptr<std::uint8_t[]>(new std::uint8_t[kBlock]);
+            std::memcpy(bigger.get(), block.get(), end);
+            block = std::move(bigger);
+            base = block.get();
+            block_size = kBlock;
         }
-        const std::size_t n = read_some(source, block.get() + end, kBlock - end, stop, stats.stopped);
+        const std::size_t n = read_some(source, block.get() + end, block_size - end, stop, stats.stopped);
         if (n == 0 && std::ferror(source)) {
             throw InputError(fmt::format("cannot read {}: error reading dump file: {}", display_name(path),
                                          std::strerror(errno)));
@@ -357,7 +366,12 @@ Reader::Reader(std::FILE* fp, const std::string& path, StopReading stop) : impl_
     if (m.stats.stopped && got < sizeof head)
         throw InputError(fmt::format("{}: interrupted before the capture's header arrived", display_name(path)));
     if (got == sizeof head && parse_classic_header(head, m.header)) {
-        m.block.reset(new std::uint8_t[kBlock]);  // not make_unique: no need to zero 1 MiB
+        // A small file (a test's, a support case's) gets a block its size: not 1 MiB per file.
+        struct stat st {};
+        const off_t at = ftello(fp);
+        if (at >= 0 && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
+            m.block_size = static_cast<std::size_t>(std::clamp<off_t>(st.st_size - at, 1, static_cast<off_t>(kBlock)));
+        m.block.reset(new std::uint8_t[m.block_size]);  // not make_unique: no need to zero 1 MiB
         m.base = m.block.get();
         m.stats.link_type = m.header.link_type;
         m.stats.snaplen = static_cast<int>(m.header.snapshot);

@@ -459,6 +459,27 @@ TEST_F(ReaderTest, ClassicPcapReadsAsLibpcapDoes) {
     EXPECT_EQ(with_reader(swapped).records, with_libpcap(files.front()).records);
 }
 
+TEST_F(ReaderTest, ReadsRecordsAppendedAfterOpening) {
+    // A file still being written (tcpdump -w): its block is sized by the file when opened, and
+    // grows when later records do not fit in it.
+    const Bytes syn = ethernet_syn(), big = ethernet_data(std::string(5000, 'z'));
+    const Bytes whole = pcap_file(kLinkEthernet, {{syn}, {big}, {syn}, {big}}, 65535);
+    const std::size_t first = 24 + 16 + syn.size();
+    const std::string path = dir_.write("growing.pcap", Bytes(whole.begin(), whole.begin() + first));
+    Reader reader(path);
+    {
+        std::FILE* f = std::fopen(path.c_str(), "ab");
+        ASSERT_NE(f, nullptr);
+        ASSERT_EQ(std::fwrite(whole.data() + first, 1, whole.size() - first, f), whole.size() - first);
+        std::fclose(f);
+    }
+    const std::vector<Packet> packets = read_all(reader);
+    ASSERT_EQ(packets.size(), 4u);
+    EXPECT_EQ(packets[1].payload.size(), 5000u);
+    EXPECT_EQ(packets[3].payload.size(), 5000u);
+    EXPECT_EQ(reader.stats().packets, 4u);
+}
+
 TEST_F(ReaderTest, RecordLongerThanSnaplenIsCutAsLibpcapCutsIt) {
     const Bytes data = ethernet_data(std::string(200, 'y'));
     // A record claiming more captured bytes than the file's snapshot length (96).
