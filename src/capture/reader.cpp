@@ -109,7 +109,6 @@ std::uint16_t load16(const std::uint8_t* p, bool swapped) {
     return swapped ? __builtin_bswap16(v) : v;
 }
 
-
 bool parse_classic_header(const std::uint8_t* h, ClassicHeader& out) {
     std::uint32_t magic;
     std::memcpy(&magic, h, 4);
@@ -222,7 +221,7 @@ struct Reader::Impl {
             pos = 0;
         } else if (end == block_size && block_size < kBlock) {
             // The file grew after it was opened (a capture still being written): a whole block.
-            auto bigger = std::unique_ptr<std::uint8_t[]>(new std::uint8_t[kBlock]);
+            auto bigger = std::make_unique_for_overwrite<std::uint8_t[]>(kBlock);
             std::memcpy(bigger.get(), block.get(), end);
             block = std::move(bigger);
             base = block.get();
@@ -371,7 +370,7 @@ Reader::Reader(std::FILE* fp, const std::string& path, StopReading stop) : impl_
         const off_t at = ftello(fp);
         if (at >= 0 && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
             m.block_size = static_cast<std::size_t>(std::clamp<off_t>(st.st_size - at, 1, static_cast<off_t>(kBlock)));
-        m.block.reset(new std::uint8_t[m.block_size]);  // not make_unique: no need to zero 1 MiB
+        m.block = std::make_unique_for_overwrite<std::uint8_t[]>(m.block_size);  // not zeroed
         m.base = m.block.get();
         m.stats.link_type = m.header.link_type;
         m.stats.snaplen = static_cast<int>(m.header.snapshot);
