@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <exception>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
 #include <system_error>
 
 #include "sshpath/core/error.h"
+#include "sshpath/core/parallel.h"
 #include "components.h"
 #include "sshpath/rules/rule_parser.h"
 
@@ -17,6 +19,9 @@ namespace sshpath::rules {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Loading a rule set of a few hundred files gains nothing from more.
+constexpr unsigned kParseThreads = 4;
 
 bool is_parameters_file(const std::string& name) { return name == "parameters.yaml" || name == "parameters.yml"; }
 bool is_components_file(const std::string& name) { return name == "components.yaml" || name == "components.yml"; }
@@ -95,8 +100,20 @@ RuleSet RuleSet::from_sources(const std::vector<RuleSource>& rule_files, const s
     if (parameters_file) set.parameters_ = parse_parameters(parameters_file->text, parameters_file->file);
     if (components_file) set.components_ = parse_components(components_file->text, components_file->file);
     for (const auto& [name, p] : set.parameters_) set.parameter_values_[name] = p.value;
-    for (const auto& source : rule_files) {
-        Rule rule = parse_rule(source.text, source.file, set.parameters_);
+    // The files are parsed side by side (most of loading is yaml-cpp reading them), then taken
+    // in name order: the first file in that order with a problem is the one reported.
+    std::vector<std::optional<Rule>> parsed(rule_files.size());
+    std::vector<std::exception_ptr> failed(rule_files.size());
+    parallel_for(rule_files.size(), std::min(thread_count(0), kParseThreads), [&](std::size_t i) {
+        try {
+            parsed[i] = parse_rule(rule_files[i].text, rule_files[i].file, set.parameters_);
+        } catch (...) {
+            failed[i] = std::current_exception();
+        }
+    });
+    for (std::size_t i = 0; i < rule_files.size(); ++i) {
+        if (failed[i]) std::rethrow_exception(failed[i]);
+        Rule rule = std::move(*parsed[i]);
         apply_behaviour(rule, set.components_);
         if (const Rule* first = set.find(rule.id))
             throw RuleError(rule.file, rule.line,

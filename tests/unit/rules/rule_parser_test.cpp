@@ -1,6 +1,12 @@
 #include "sshpath/rules/rule_parser.h"
 
 #include <gtest/gtest.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "temp_rule_dir.h"
 
@@ -57,6 +63,95 @@ TEST_F(RuleParserTest, ReportsInputThatStallsYamlCppAsASyntaxError) {
     EXPECT_EQ(error(","), at(1) + "YAML syntax error: unexpected character (column 1)");
     EXPECT_EQ(error("\n\n  ,:e:"), at(3) + "YAML syntax error: unexpected character (column 3)");
     EXPECT_THROW(parse_parameters(",", "p.yaml"), RuleError);
+}
+
+// What yaml-cpp's parser, run over the whole text, finds after the first document: whether it
+// throws or sees a second document start (yaml-cpp 0.7 also "finds" one where the first started
+// when it left tokens unread).
+bool whole_text_pass_objects(const std::string& text) {
+    struct Starts : YAML::EventHandler {
+        int count = 0;
+        void OnDocumentStart(const YAML::Mark&) override { ++count; }
+        void OnDocumentEnd() override {}
+        void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+        void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+        void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+        void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+        void OnSequenceEnd() override {}
+        void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+        void OnMapEnd() override {}
+    } starts;
+    try {
+        std::istringstream in(text);
+        YAML::Parser parser(in);
+        for (int i = 0; i < 2 && parser.HandleNextDocument(starts); ++i) {
+        }
+    } catch (const YAML::Exception&) {
+        return true;
+    }
+    return starts.count > 1;
+}
+
+bool loads(const std::string& text) {
+    try {
+        YAML::Load(text);
+        return true;
+    } catch (const YAML::Exception&) {
+        return false;
+    }
+}
+
+// The loader reads a rule file once where nothing can follow its mapping, and counts the
+// documents where something can. Checked on a valid rule cut and grown in many ways: wherever
+// yaml-cpp, reading the whole text, sees a second document or an error that Load alone does not,
+// the rule must fail to load with that.
+TEST_F(RuleParserTest, FindsWhatFollowsTheFirstDocumentInMutatedRules) {
+    const std::string rule = flow_rule("m", "syn_seen", 50, "evidence: [syn_seen]\n");
+    std::vector<std::string> lines;
+    for (std::size_t at = 0; at < rule.size();) {
+        const auto nl = rule.find('\n', at);
+        lines.push_back(rule.substr(at, nl - at + 1));
+        at = nl + 1;
+    }
+    const std::vector<std::string> pieces = {",",     ",x",    "{a: 1}", "[1]",   "---\n", "--- x\n", "...\n", "%YAML 1.2\n",
+                                             "]",     "}",     "- x",    "? x",   ": x",   "&a ",     "*a",    "!t ",
+                                             "'q'",   "\"q\"", "|\n x", "  ",    "\n",    "#",       "\t",    "x"};
+    std::vector<std::string> texts;
+    std::string indented;
+    for (const auto& line : lines) indented += "  " + line;
+    for (const auto& piece : pieces) {
+        texts.push_back(piece + "\n" + rule);
+        texts.push_back(indented + piece);
+        texts.push_back(indented + piece + "\n");
+        texts.push_back("{id: m} " + piece);
+        texts.push_back("scalar\n" + piece);
+        for (std::size_t l = 0; l <= lines.size(); ++l) {
+            std::string before, after;
+            for (std::size_t i = 0; i < lines.size(); ++i) (i < l ? before : after) += lines[i];
+            texts.push_back(before + piece + "\n" + after);  // a line of its own
+            texts.push_back(before + piece + after);          // the start of the next line
+            if (l < lines.size()) {
+                const std::string& line = lines[l];
+                const std::size_t mid = line.find(' ') + 1;  // after "key:"
+                texts.push_back(before + line.substr(0, mid) + piece + line.substr(mid) + after.substr(line.size()));
+            }
+        }
+    }
+    int objected = 0, objected_without_markers = 0;
+    for (const auto& text : texts) {
+        if (!loads(text) || !whole_text_pass_objects(text)) continue;
+        ++objected;
+        if (text.find("---") == std::string::npos && text.find("...") == std::string::npos &&
+            text.find('%') == std::string::npos)
+            ++objected_without_markers;
+        const std::string e = error(text);
+        EXPECT_TRUE(e.find("YAML syntax error") != std::string::npos ||
+                    e.find("found a second YAML document") != std::string::npos)
+            << "text:\n" << text << "\nerror: " << e;
+    }
+    // The mutations reach both kinds: after a document marker and after a root that leaves text.
+    EXPECT_GT(objected, 20);
+    EXPECT_GT(objected_without_markers, 10);
 }
 
 TEST_F(RuleParserTest, RejectsEmptyFilesAndSecondDocuments) {
