@@ -4,9 +4,6 @@
 
 namespace sshpath::packet {
 
-using detail::be16;
-using detail::be32;
-
 const char* read_ip_header(Bytes b, IpFields& h) {
     h = IpFields{};
     if (b.empty()) return "not an IPv4 or IPv6 header";

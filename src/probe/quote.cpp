@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "sshpath/core/byte_order.h"
 #include "sshpath/packet/headers.h"
 
 namespace sshpath::probe {
@@ -11,12 +12,6 @@ namespace sshpath::probe {
 namespace {
 
 using Bytes = std::span<const std::uint8_t>;
-
-std::uint16_t be16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
-std::uint32_t be32(const std::uint8_t* p) {
-    return static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |
-           static_cast<std::uint32_t>(p[2]) << 8 | p[3];
-}
 
 constexpr std::uint8_t kOptEol = 0, kOptNop = 1, kOptMss = 2, kOptWscale = 3, kOptSackPermitted = 4, kOptTimestamps = 8;
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "sshpath/capture/reader.h"
+#include "sshpath/core/byte_order.h"
 #include "sshpath/report/anonymize.h"
 
 namespace sshpath::report {
@@ -16,8 +17,6 @@ using Span = std::span<std::uint8_t>;
 
 constexpr std::size_t kStreamCap = 64 * 1024;  // bytes of each TCP stream read for what to keep
 
-std::uint16_t be16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
-std::uint32_t be32(const std::uint8_t* p) { return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3]; }
 void put16(std::uint8_t* p, std::uint16_t v) { p[0] = static_cast<std::uint8_t>(v >> 8), p[1] = static_cast<std::uint8_t>(v); }
 
 void zero(Span s) { std::memset(s.data(), 0, s.size()); }

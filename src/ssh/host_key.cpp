@@ -2,13 +2,11 @@
 
 #include <algorithm>
 
-#include "be32.h"
+#include "sshpath/core/byte_order.h"
 
 namespace sshpath::ssh {
 
 namespace {
-
-using detail::be32;
 
 // A key type is a short printable name ("ssh-ed25519", "ecdsa-sha2-nistp256",
 // "sk-ssh-ed25519@openssh.com"): this is what tells a key blob from an mpint.

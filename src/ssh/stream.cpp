@@ -2,13 +2,11 @@
 
 #include <algorithm>
 
-#include "be32.h"
+#include "sshpath/core/byte_order.h"
 
 namespace sshpath::ssh {
 
 namespace {
-
-using detail::be32;
 
 constexpr std::size_t kMaxPreBannerLines = 1024;  // OpenSSH's limit (ssh_exchange_identification)
 constexpr std::size_t kMaxLineLength = 8192;
