@@ -44,7 +44,13 @@ std::uint64_t key_of(const packet::Packet& p) {
         h = mix(h, word(p.dst.bytes.data() + 8, 8));
     }
     const std::size_t n = std::min(p.transport_bytes.size(), kHashedBytes);
-    for (std::size_t i = 0; i < n; i += 8) h = mix(h, word(p.transport_bytes.data() + i, std::min<std::size_t>(8, n - i)));
+    const std::uint8_t* bytes = p.transport_bytes.data();
+    // Whole words read as words: a copy of a variable length goes byte by byte through the
+    // stack, and reading the word back from there waits for every byte store (a fifth of the
+    // filter's time).
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) h = mix(h, word(bytes + i, 8));
+    if (i < n) h = mix(h, word(bytes + i, n - i));
     return h | 0x100;  // never 0 in the top 56 bits
 }
 
