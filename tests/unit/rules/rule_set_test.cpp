@@ -140,6 +140,22 @@ TEST_F(RuleSetTest, ReadsYamlAndYmlFilesInNameOrderSkippingOthers) {
     EXPECT_EQ(set.rules()[1].file, dir_.file("b.yml"));
 }
 
+// The files are parsed side by side; the problem reported is still that of the first file, in
+// name order, that has one, whichever kind it is and whichever thread met it first.
+TEST_F(RuleSetTest, ReportsTheFirstProblemInNameOrder) {
+    auto name = [](int i) { return "r" + std::string(i < 10 ? "0" : "") + std::to_string(i) + ".yaml"; };
+    for (int i = 0; i < 40; ++i) dir_.write(name(i), flow_rule("rule-" + std::to_string(i), "syn_seen"));
+    dir_.write(name(35), "id: [unclosed\n");
+    EXPECT_EQ(dir_.load_error(), dir_.file(name(35)) + ":2: YAML syntax error: end of sequence flow not found (column 1)");
+    dir_.write(name(30), flow_rule("rule-30", "no_such_fact"));
+    EXPECT_NE(dir_.load_error().find(dir_.file(name(30)) + ":10: "), std::string::npos) << dir_.load_error();
+    // A duplicate id is found only once the files before it are taken: it still comes first.
+    dir_.write(name(7), flow_rule("rule-3", "syn_seen"));
+    EXPECT_EQ(dir_.load_error(), dir_.file(name(7)) + ":1: duplicate id 'rule-3' (already used in " + dir_.file(name(3)) + ":1)");
+    dir_.write(name(2), "id: a\n  title: b\n");
+    EXPECT_EQ(dir_.load_error(), dir_.file(name(2)) + ":2: YAML syntax error: illegal map value (column 8)");
+}
+
 TEST_F(RuleSetTest, EvaluatesMatchingRulesWithTheirInputs) {
     dir_.write("silent-drop.yaml", kFullRule);
     dir_.write("parameters.yaml", kParameters);
