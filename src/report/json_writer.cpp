@@ -6,6 +6,8 @@
 #include <array>
 #include <cmath>
 
+#include "sshpath/core/ascii.h"
+
 namespace sshpath::report {
 
 namespace {
@@ -13,12 +15,7 @@ namespace {
 // Bytes that nlohmann writes as they are (with ensure_ascii off): all printable ASCII but the
 // quote and the backslash. Anything else goes through nlohmann itself, for the same escapes and
 // the same replacement of invalid UTF-8.
-bool plain(std::string_view s) {
-    return std::all_of(s.begin(), s.end(), [](char ch) {
-        const auto c = static_cast<unsigned char>(ch);
-        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-    });
-}
+bool plain(std::string_view s) { return ascii::printable(s, '"', '\\'); }
 
 void quoted(std::string& out, std::string_view s) {
     if (plain(s)) {

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "sshpath/core/ascii.h"
+
 namespace sshpath::ssh {
 
 namespace {
@@ -27,9 +29,16 @@ public:
         return true;
     }
     bool string(std::string& s) {
+        std::string_view v;
+        if (!string(v)) return false;
+        s.assign(v);
+        return true;
+    }
+    /// The string where it lies in the bytes (valid as long as they are).
+    bool string(std::string_view& s) {
         std::uint32_t n = 0;
         if (!u32(n) || n > b_.size() - pos_) return false;
-        s.assign(reinterpret_cast<const char*>(b_.data() + pos_), n);
+        s = std::string_view(reinterpret_cast<const char*>(b_.data() + pos_), n);
         pos_ += n;
         return true;
     }
@@ -59,12 +68,11 @@ bool starts_with(Bytes b, std::string_view prefix) {
 
 }  // namespace
 
+
 std::string printable(std::string_view s, std::size_t max_len) {
     static constexpr char kHexDigits[] = "0123456789abcdef";
     // Most text is printable and short enough: one copy.
-    if (s.size() <= max_len &&
-        std::all_of(s.begin(), s.end(), [](unsigned char c) { return c >= 0x20 && c < 0x7f; }))
-        return std::string(s);
+    if (s.size() <= max_len && ascii::printable(s)) return std::string(s);
     std::string out;
     out.reserve(std::min(s.size(), max_len) + 8);
     for (unsigned char c : s) {
@@ -89,11 +97,11 @@ namespace {
 constexpr std::size_t kInternedLists = 512;
 constexpr std::size_t kInternedLength = 4096;
 
-std::shared_ptr<const std::string> intern(std::string text) {
+std::shared_ptr<const std::string> intern(std::string_view text) {
     if (text.empty()) return nullptr;
     thread_local std::unordered_map<std::string_view, std::shared_ptr<const std::string>> known;
     if (auto it = known.find(text); it != known.end()) return it->second;
-    auto shared = std::make_shared<const std::string>(std::move(text));
+    auto shared = std::make_shared<const std::string>(text);
     if (known.size() < kInternedLists && shared->size() <= kInternedLength) known.emplace(*shared, shared);
     return shared;
 }
@@ -112,14 +120,14 @@ NameList::NameList(std::initializer_list<std::string_view> names) {
         if (!text.empty()) text += ',';
         text += n;
     }
-    text_ = intern(std::move(text));
+    text_ = intern(text);
 }
 
-NameList NameList::from_text(std::string text) {
+NameList NameList::from_text(std::string_view text) {
     NameList l;
-    const bool clean = !text.empty() && text.front() != ',' && text.back() != ',' && text.find(",,") == std::string::npos;
+    const bool clean = !text.empty() && text.front() != ',' && text.back() != ',' && text.find(",,") == std::string_view::npos;
     if (clean || text.empty()) {
-        l.text_ = intern(std::move(text));
+        l.text_ = intern(text);
         return l;
     }
     std::string joined;
@@ -134,7 +142,7 @@ NameList NameList::from_text(std::string text) {
         if (comma == std::string_view::npos) break;
         rest.remove_prefix(comma + 1);
     }
-    l.text_ = intern(std::move(joined));
+    l.text_ = intern(joined);
     return l;
 }
 
@@ -214,11 +222,12 @@ std::optional<KexInit> parse_kexinit(Bytes payload) {
     KexInit k;
     NameList* lists[] = {&k.kex,     &k.host_key, &k.cipher_c2s,      &k.cipher_s2c,
                          &k.mac_c2s, &k.mac_s2c,  &k.compression_c2s, &k.compression_s2c};
-    std::string s;
+    std::string_view s;
     for (auto* l : lists) {
         if (!c.string(s)) return std::nullopt;
         // Names are US-ASCII (RFC 4251 5); other bytes are escaped before any report shows them.
-        *l = NameList::from_text(printable(s, std::string::npos));
+        // Read in place: a list met before is found without a copy.
+        *l = ascii::printable(s) ? NameList::from_text(s) : NameList::from_text(printable(s, std::string::npos));
     }
     std::string ignored;
     for (int i = 0; i < 2; ++i)  // languages

@@ -40,7 +40,7 @@ public:
     NameList() = default;
     NameList(std::initializer_list<std::string_view> names);
     /// The list as sent: names separated by commas (empty names are dropped).
-    static NameList from_text(std::string text);
+    static NameList from_text(std::string_view text);
 
     /// The names joined by commas.
     const std::string& text() const { return text_ ? *text_ : empty_text(); }
@@ -68,7 +68,7 @@ public:
     friend void field(Ar& ar, NameList& v) {
         std::string text = v.text();
         archive::field(ar, text);
-        if constexpr (std::is_same_v<Ar, archive::In>) v = from_text(std::move(text));
+        if constexpr (std::is_same_v<Ar, archive::In>) v = from_text(text);
     }
 
 private:
