@@ -42,15 +42,14 @@ AttemptKey unpacked(std::uint64_t v) {
 
 void StoredAttempts::put(verdict::Attempt&& a) {
     const AttemptKey key = AttemptKey::of(a);
-    if (!brief) {
-        archive::to_bytes(a, scratch);
-    } else {
-        archive::to_bytes(brief_of(a), scratch);
+    // Written before `a` may be moved into `whole`.
+    const std::span<const char> bytes = brief ? archive::to_bytes(brief_of(a), scratch) : archive::to_bytes(a, scratch);
+    if (brief) {
         // The same choice as choose_examples(): the latest of the highest rank.
         auto [it, added] = whole.try_emplace({key.cause, key.component});
         if (added || key.rank >= it->second.second.rank) it->second = {file.size(), std::move(a)};
     }
-    file.put(scratch, packed(key));
+    file.put(bytes, packed(key));
 }
 
 verdict::Attempt StoredAttempts::get(std::size_t i) const {

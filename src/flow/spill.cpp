@@ -7,8 +7,7 @@ std::vector<char> serialize(const Flow& f) { return archive::to_bytes(f); }
 Flow deserialize(const std::vector<char>& bytes) { return archive::from_bytes<Flow>(bytes); }
 
 void FlowSpill::put(const Flow& f) {
-    archive::to_bytes(f, scratch_);
-    file_.put(scratch_, f.first.packet);
+    file_.put(archive::to_bytes(f, scratch_), f.first.packet);
 }
 
 std::optional<Flow> FlowSpill::Reader::next() {

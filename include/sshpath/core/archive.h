@@ -4,6 +4,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -129,18 +130,19 @@ void field(Ar& ar, std::map<K, V>& m) {
 }
 
 /// The bytes of a value, and the value back (throws sshpath::Error on bytes cut short or left over).
+/// The overload with a buffer writes into it and returns the bytes written: a buffer reused for
+/// every record allocates once, and is never cut back to the record (growing it again would clear
+/// the bytes beyond the record each time).
 template <typename T>
-void to_bytes(const T& v, std::vector<char>& bytes) {
-    // A buffer reused for every record allocates once.
-    bytes.resize(bytes.capacity());
-    Out out{bytes};
+std::span<const char> to_bytes(const T& v, std::vector<char>& buffer) {
+    Out out{buffer};
     field(out, const_cast<T&>(v));  // Out only reads
-    bytes.resize(out.used);
+    return std::span<const char>(buffer.data(), out.used);
 }
 template <typename T>
 std::vector<char> to_bytes(const T& v) {
     std::vector<char> bytes;
-    to_bytes(v, bytes);
+    bytes.resize(to_bytes(v, bytes).size());
     return bytes;
 }
 template <typename T>
