@@ -28,12 +28,6 @@ public:
         pos_ += 4;
         return true;
     }
-    bool string(std::string& s) {
-        std::string_view v;
-        if (!string(v)) return false;
-        s.assign(v);
-        return true;
-    }
     /// The string where it lies in the bytes (valid as long as they are).
     bool string(std::string_view& s) {
         std::uint32_t n = 0;
@@ -67,7 +61,6 @@ bool starts_with(Bytes b, std::string_view prefix) {
 }
 
 }  // namespace
-
 
 std::string printable(std::string_view s, std::size_t max_len) {
     static constexpr char kHexDigits[] = "0123456789abcdef";
@@ -229,7 +222,7 @@ std::optional<KexInit> parse_kexinit(Bytes payload) {
         // Read in place: a list met before is found without a copy.
         *l = ascii::printable(s) ? NameList::from_text(s) : NameList::from_text(printable(s, std::string::npos));
     }
-    std::string ignored;
+    std::string_view ignored;
     for (int i = 0; i < 2; ++i)  // languages
         if (!c.string(ignored)) return std::nullopt;
     std::uint8_t follows = 0;
@@ -265,7 +258,7 @@ std::optional<Disconnect> parse_disconnect(Bytes payload) {
     std::uint8_t msg = 0;
     Disconnect d;
     if (!c.u8(msg) || msg != 1 || !c.u32(d.reason)) return std::nullopt;
-    std::string text;
+    std::string_view text;
     if (c.string(text)) d.description = printable(text, 200);
     return d;
 }
