@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 
 namespace sshpath::evidence {
 
@@ -55,18 +56,35 @@ CaptureContext make_context(const std::map<packet::IpAddress, std::uint8_t>& syn
 }
 
 std::string endpoint(const packet::IpAddress& a, int port) {
-    return a.version == 6 ? fmt::format("[{}]:{}", a.to_string(), port) : fmt::format("{}:{}", a.to_string(), port);
+    // By hand: two of every attempt's facts, where fmt's parsing of the format was a visible cost.
+    const std::string address = a.to_string();
+    char digits[16];
+    const auto port_end = std::to_chars(digits, digits + sizeof digits, port).ptr;
+    std::string s;
+    s.reserve(address.size() + 3 + static_cast<std::size_t>(port_end - digits));
+    if (a.version == 6) s += '[';
+    s += address;
+    if (a.version == 6) s += ']';
+    s += ':';
+    s.append(digits, port_end);
+    return s;
 }
 
 namespace {
 
+// The options a SYN or SYN-ACK carried, by name, comma-separated ("mss,sack,ts,wscale").
 std::string syn_options(const packet::TcpOptions& o) {
-    std::vector<std::string> parts;
-    if (o.mss >= 0) parts.push_back("mss");
-    if (o.sack_permitted) parts.push_back("sack");
-    if (o.timestamps) parts.push_back("ts");
-    if (o.wscale >= 0) parts.push_back("wscale");
-    return fmt::format("{}", fmt::join(parts, ","));
+    std::string s;
+    auto add = [&](bool present, std::string_view name) {
+        if (!present) return;
+        if (!s.empty()) s += ',';
+        s += name;
+    };
+    add(o.mss >= 0, "mss");
+    add(o.sack_permitted, "sack");
+    add(o.timestamps, "ts");
+    add(o.wscale >= 0, "wscale");
+    return s;
 }
 
 struct Stage {
@@ -105,11 +123,14 @@ std::string tunnel_text(const packet::TunnelStack& stack) {
 }
 
 // What every group of a flow's facts reads and writes: the facts being filled, the flow, the
-// capture around it, and the helpers that date an observation relative to the capture's start.
+// capture around it, its two ends as text, and the helpers that date an observation relative to
+// the capture's start.
 struct FlowExtraction {
     FactSet& fs;
     const Flow& f;
     const CaptureContext& ctx;
+    std::string client = endpoint(f.client, f.client_port);  ///< "address:port", "[address]:port"
+    std::string server = endpoint(f.server, f.server_port);
 
     double rel(double t) const { return t - ctx.start_time; }
     template <Scope S, class T>
@@ -173,8 +194,8 @@ std::string link_layer(const FlowExtraction& x) {
 void connection_facts(const FlowExtraction& x) {
     FactSet& fs = x.fs;
     const Flow& f = x.f;
-    fs.set(F::client, endpoint(f.client, f.client_port));
-    fs.set(F::server, endpoint(f.server, f.server_port));
+    fs.set(F::client, x.client);
+    fs.set(F::server, x.server);
     fs.set(F::server_address, f.server.to_string());
     fs.set(F::server_port, std::int64_t(f.server_port));
     fs.set(F::ip_version, std::int64_t(f.client.version));
@@ -223,7 +244,7 @@ void syn_facts(const FlowExtraction& x) {
     fs.set(F::client_mss, std::int64_t(first.options.mss));
     fs.set(F::client_syn_options, syn_options(first.options));
     x.observe(F::syn_count, first.ref,
-              fmt::format("SYN from {} to {}", endpoint(f.client, f.client_port), endpoint(f.server, f.server_port)));
+              fmt::format("SYN from {} to {}", x.client, x.server));
     double growth = -1;
     for (std::size_t i = 1; i < f.syns.size(); ++i) {
         const double gap = f.syns[i].ref.time - f.syns[i - 1].ref.time;

@@ -14,6 +14,16 @@ constexpr std::uint32_t kMaxPacketLength = 256 * 1024;  // RFC 4253 6.1 requires
 
 bool is_ssh2(const Banner& b) { return b.proto_version == "2.0" || b.proto_version == "1.99"; }
 
+// Of an identification string, only what decides how the bytes after it are read: the protocol
+// version, as parse_banner() finds it.
+Banner banner_version(std::string_view line) {
+    Banner b;
+    const std::string_view rest = line.substr(4);
+    if (const auto dash = rest.find('-'); dash != std::string_view::npos)
+        b.proto_version = printable(rest.substr(0, dash), std::string::npos);
+    return b;
+}
+
 }  // namespace
 
 DirectionView read_direction(Bytes stream, bool is_server, bool binary_packets, bool details) {
@@ -41,7 +51,7 @@ DirectionView read_direction(Bytes stream, bool is_server, bool binary_packets, 
         pos += len + 1;
         if (len > kMaxLineLength) v.overlong_line = true;
         if (line.substr(0, 4) == "SSH-") {
-            v.banner = parse_banner(line);
+            v.banner = details ? parse_banner(line) : banner_version(line);
             v.banner_end = pos;
             break;
         }

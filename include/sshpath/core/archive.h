@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -69,6 +70,19 @@ void field(Ar& ar, std::string& s) {
     const std::uint64_t n = count(ar, s.size());
     if constexpr (std::is_same_v<Ar, In>) s.resize(n);
     ar.raw(s.data(), s.size());
+}
+
+/// A string's bytes as field(std::string) writes them, without copying it first; and back, as a
+/// view of the record's bytes (valid while they are).
+inline void put_text(Out& ar, std::string_view s) {
+    count(ar, s.size());
+    ar.raw(s.data(), s.size());
+}
+inline std::string_view get_text(In& ar) {
+    const std::uint64_t n = count(ar, 0);
+    const std::string_view s(ar.p, n);
+    ar.p += n;
+    return s;
 }
 
 template <typename Ar, typename A, typename B>

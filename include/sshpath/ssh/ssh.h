@@ -64,12 +64,9 @@ public:
     std::vector<std::string> names() const;
     bool operator==(const NameList& o) const { return text() == o.text(); }
 
-    template <typename Ar>
-    friend void field(Ar& ar, NameList& v) {
-        std::string text = v.text();
-        archive::field(ar, text);
-        if constexpr (std::is_same_v<Ar, archive::In>) v = from_text(text);
-    }
+    // Written as a string; read back in place, and found among the lists already met.
+    friend void field(archive::Out& ar, NameList& v) { archive::put_text(ar, v.text()); }
+    friend void field(archive::In& ar, NameList& v) { v = from_text(archive::get_text(ar)); }
 
 private:
     static const std::string& empty_text();

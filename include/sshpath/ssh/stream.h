@@ -33,8 +33,9 @@ struct DirectionView {
 /// Reads one direction. `is_server` allows lines before the identification string (a client
 /// must start with it, RFC 4253 4.2). `binary_packets` false skips the SSH-2 binary packet
 /// layer (for an SSH-1 conversation, whose packets have another format). `details` false reads
-/// only how far the direction got: the identification string, the message numbers and NEWKEYS
-/// (no lines before it, first line, KEXINIT, DISCONNECT or host key).
+/// only how far the direction got: where the identification string ends and its protocol version
+/// (its other parts left empty), the message numbers and NEWKEYS (no lines before it, first line,
+/// KEXINIT, DISCONNECT or host key).
 DirectionView read_direction(Bytes stream, bool is_server, bool binary_packets = true, bool details = true);
 
 /// True when the two identification strings lead to protocol 1 (one side speaks only 1.x).

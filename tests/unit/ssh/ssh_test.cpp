@@ -162,6 +162,10 @@ TEST(StreamTest, WithoutDetailsReadsOnlyHowFarItGot) {
     EXPECT_EQ(full.pre_banner_lines.size(), 1u);
     EXPECT_TRUE(brief.newkeys);
     ASSERT_TRUE(brief.banner);
+    EXPECT_EQ(brief.banner->proto_version, "2.0");
+    EXPECT_TRUE(brief.banner->software_version.empty());
+    EXPECT_TRUE(brief.banner->text.empty());
+    EXPECT_EQ(brief.banner_end, full.banner_end);
     EXPECT_EQ(brief.message_types, full.message_types);
     EXPECT_FALSE(brief.kexinit);
     EXPECT_TRUE(brief.pre_banner_lines.empty());
@@ -170,6 +174,23 @@ TEST(StreamTest, WithoutDetailsReadsOnlyHowFarItGot) {
     s.resize(s.size() - 12);
     EXPECT_FALSE(read_direction(s, true).newkeys);
     EXPECT_FALSE(read_direction(s, true, true, false).newkeys);
+}
+
+TEST(StreamTest, WithoutDetailsFindsTheProtocolVersionAsParseBannerDoes) {
+    // The version decides whether binary packets follow (SSH-2) or not (SSH-1, anything else).
+    for (const char* line : {"SSH-2.0-OpenSSH_9.2", "SSH-1.99-Cisco-1.25", "SSH-1.5-x", "SSH-2.0", "SSH--x", "SSH-\x012.0-x",
+                             "SSH-2.0-x y\tz", "SSH-", "SSH-3.0-x"}) {
+        auto s = bytes(std::string(line) + "\r\n");
+        auto nk = packet({21});
+        s.insert(s.end(), nk.begin(), nk.end());
+        const DirectionView full = read_direction(s, true);
+        const DirectionView brief = read_direction(s, true, true, false);
+        ASSERT_TRUE(full.banner && brief.banner) << line;
+        EXPECT_EQ(brief.banner->proto_version, full.banner->proto_version) << line;
+        EXPECT_EQ(brief.banner->proto_version, parse_banner(line).proto_version) << line;
+        EXPECT_EQ(brief.newkeys, full.newkeys) << line;
+        EXPECT_EQ(brief.message_types, full.message_types) << line;
+    }
 }
 
 TEST(StreamTest, LimitsLinesBeforeIdentification) {
