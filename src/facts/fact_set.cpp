@@ -38,6 +38,18 @@ const std::vector<std::uint64_t>& default_slots(Scope scope) {
     return slots[static_cast<std::size_t>(scope)];
 }
 
+// How many of a scope's facts are strings: room for all of them at once, rather than moving
+// every string set so far each time the list grows (thousands of attempts each fill a set).
+std::size_t string_facts(Scope scope) {
+    static const auto counts = [] {
+        std::array<std::size_t, kScopeCount> out{};
+        for (const auto& f : catalogue())
+            if (f.type == Type::kString) ++out[static_cast<std::size_t>(f.scope)];
+        return out;
+    }();
+    return counts[static_cast<std::size_t>(scope)];
+}
+
 }  // namespace
 
 void FactSet::check_scope(Scope s) const {
@@ -53,7 +65,10 @@ void FactSet::put(std::uint16_t index, Value v) {
     const Spec& spec = facts_of(scope_)[index];
     if (spec.type == Type::kReal && std::holds_alternative<std::int64_t>(v))
         v = static_cast<double>(std::get<std::int64_t>(v));
-    if (slots_.empty()) slots_ = default_slots(scope_);
+    if (slots_.empty()) {
+        slots_ = default_slots(scope_);
+        strings_.reserve(string_facts(scope_));
+    }
     std::uint64_t& s = slots_[index];
     if (spec.type != Type::kString) {
         s = to_slot(v);
@@ -96,6 +111,29 @@ double FactSet::real_at(std::uint16_t index) const {
 std::string_view FactSet::string_at(std::uint16_t index) const {
     const std::uint64_t s = slot(index);
     return s == 0 ? std::string_view() : std::string_view(strings_[s - 1]);
+}
+
+bool FactSet::is_default(const Spec& spec) const {
+    check_scope(spec.scope);
+    switch (spec.type) {
+    case Type::kString: return string_at(spec.index).empty();
+    case Type::kReal: {
+        double unset = 0;
+        std::memcpy(&unset, &default_slots(scope_)[spec.index], sizeof unset);
+        return real_at(spec.index) == unset;
+    }
+    case Type::kBool:
+    case Type::kInt: return slot(spec.index) == default_slots(scope_)[spec.index];
+    }
+    return false;
+}
+
+std::string FactSet::text(const Spec& spec) const {
+    if (spec.type == Type::kString) {
+        check_scope(spec.scope);
+        return std::string(string_at(spec.index));
+    }
+    return format_value(get(spec));
 }
 
 Value FactSet::get(const Spec& spec) const {

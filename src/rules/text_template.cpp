@@ -117,33 +117,34 @@ Template Template::compile(std::string_view text, facts::Scope scope, const Para
 }
 
 std::string Template::render(const facts::Context& ctx) const {
-    // For each optional part, the alternatives that name a fact holding its unset value; the first
-    // other one shows (none: the part is left out).
+    // An optional part's pieces follow one another, its alternatives in order: the first
+    // alternative none of whose facts holds its unset value shows (none: the part is left out).
+    auto unset = [&](const Piece& p) { return p.fact && ctx.get(p.fact->scope).is_default(*p.fact); };
     constexpr std::size_t kNone = static_cast<std::size_t>(-1);
-    std::vector<std::vector<bool>> unset(optional_parts_ + 1);
-    for (const auto& p : pieces_) {
-        if (!p.optional) continue;
-        auto& alts = unset[p.optional];
-        if (alts.size() <= p.alternative) alts.resize(p.alternative + 1, false);
-        if (p.fact && ctx.get(p.fact->scope).get(*p.fact) == facts::default_value(*p.fact)) alts[p.alternative] = true;
-    }
-    std::vector<std::size_t> shown_alternative(optional_parts_ + 1, kNone);
-    for (std::size_t part = 1; part <= optional_parts_; ++part) {
-        const auto& alts = unset[part];
-        for (std::size_t a = 0; a < alts.size(); ++a) {
-            if (!alts[a]) {
-                shown_alternative[part] = a;
-                break;
-            }
-        }
-    }
     std::string out;
-    for (const auto& p : pieces_) {
-        if (p.optional && shown_alternative[p.optional] != p.alternative) continue;
-        if (p.fact)
-            out += ctx.get(p.fact->scope).text(*p.fact);
-        else
-            out += p.text;
+    out.reserve(text_.size() + 64);
+    for (std::size_t i = 0; i < pieces_.size();) {
+        const Piece& first = pieces_[i];
+        if (!first.optional) {
+            out += first.fact ? ctx.get(first.fact->scope).text(*first.fact) : first.text;
+            ++i;
+            continue;
+        }
+        std::size_t end = i, shown = kNone;
+        bool alternative_unset = false;
+        for (; end < pieces_.size() && pieces_[end].optional == first.optional; ++end) {
+            const Piece& p = pieces_[end];
+            if (end > i && p.alternative != pieces_[end - 1].alternative) {
+                if (shown == kNone && !alternative_unset) shown = pieces_[end - 1].alternative;
+                alternative_unset = false;
+            }
+            alternative_unset = alternative_unset || unset(p);
+        }
+        if (shown == kNone && !alternative_unset) shown = pieces_[end - 1].alternative;
+        for (; i < end; ++i) {
+            const Piece& p = pieces_[i];
+            if (p.alternative == shown) out += p.fact ? ctx.get(p.fact->scope).text(*p.fact) : p.text;
+        }
     }
     return out;
 }

@@ -134,8 +134,10 @@ public:
     void set(const Spec& spec, Value v);
     /// A fact's value (its default when never set).
     Value get(const Spec& spec) const;
+    /// Whether get(spec) equals the fact's default value, without a copy of it.
+    bool is_default(const Spec& spec) const;
     /// The value as text, for templates and reports ("true", "3", "1.25", "SSH-2.0-...").
-    std::string text(const Spec& spec) const { return format_value(get(spec)); }
+    std::string text(const Spec& spec) const;
 
     /// Values by slot (spec.index), for the rule evaluator: no look-up by name, no copy.
     bool bool_at(std::uint16_t index) const { return slot(index) != 0; }

@@ -26,6 +26,40 @@ TEST(FactSetTest, SetsAndGetsByTypedId) {
     EXPECT_EQ(fs.get(flow::server_banner), "SSH-2.0-other");
 }
 
+TEST(FactSetTest, TellsAValueEqualToItsDefaultAsGetWould) {
+    const FactSet none(Scope::kFlow);
+    FactSet fs(Scope::kFlow);
+    auto same_as_get = [&](const FactSet& set, const Spec& spec) {
+        return set.is_default(spec) == (set.get(spec) == default_value(spec));
+    };
+    const Spec* specs[] = {&flow::syn_count.spec(), &flow::server_port.spec(), &flow::synack_seen.spec(),
+                           &flow::start_time.spec(), &flow::duration_s.spec(), &flow::client_banner.spec()};
+    for (const Spec* spec : specs) {
+        EXPECT_TRUE(none.is_default(*spec)) << spec->name;
+        EXPECT_TRUE(same_as_get(none, *spec)) << spec->name;
+    }
+    fs.set(flow::syn_count, 0);        // set to its default: still the default
+    fs.set(flow::server_port, 0);      // default -1
+    fs.set(flow::synack_seen, true);
+    fs.set(flow::start_time, -1.0);    // the default, set
+    fs.set(flow::duration_s, -0.0);    // equal to 0.0 as a number, not as bits
+    fs.set(flow::client_banner, "");   // the empty default, set
+    EXPECT_TRUE(fs.is_default(flow::syn_count.spec()));
+    EXPECT_FALSE(fs.is_default(flow::server_port.spec()));
+    EXPECT_FALSE(fs.is_default(flow::synack_seen.spec()));
+    EXPECT_TRUE(fs.is_default(flow::start_time.spec()));
+    EXPECT_TRUE(fs.is_default(flow::duration_s.spec()));
+    EXPECT_TRUE(fs.is_default(flow::client_banner.spec()));
+    fs.set(flow::client_banner, "SSH-2.0-x");
+    fs.set(flow::duration_s, 0.5);
+    EXPECT_FALSE(fs.is_default(flow::client_banner.spec()));
+    EXPECT_FALSE(fs.is_default(flow::duration_s.spec()));
+    for (const Spec* spec : specs) EXPECT_TRUE(same_as_get(fs, *spec)) << spec->name;
+    EXPECT_EQ(fs.text(flow::client_banner.spec()), "SSH-2.0-x");
+    EXPECT_EQ(fs.text(flow::duration_s.spec()), "0.5");
+    EXPECT_EQ(fs.text(flow::synack_seen.spec()), "true");
+}
+
 TEST(FactSetTest, RefusesAnIdOfAnotherScope) {
     FactSet fs(Scope::kCapture);
     EXPECT_THROW(fs.set(flow::syn_count, 1), std::logic_error);
