@@ -27,25 +27,30 @@ namespace sshpath::archive {
 struct Out {
     std::vector<char>& bytes;   ///< holds at least `used` bytes; cut to `used` when done
     std::size_t used = 0;
-    // Inline and with a plain memcpy, so that a field of a known size is a move or two.
-    void raw(const void* p, std::size_t n) {
+    // Inline, with the growing out of line: a field of a known size is then a compare and a move
+    // or two (a record is hundreds of fields).
+    [[gnu::always_inline]] void raw(const void* p, std::size_t n) {
         if (n == 0) return;  // an empty container's data() may be null
-        if (bytes.size() - used < n) bytes.resize(std::max(bytes.size() * 2, used + n + 1024));
+        if (bytes.size() - used < n) [[unlikely]]
+            grow(n);
         std::memcpy(bytes.data() + used, p, n);
         used += n;
     }
+    [[gnu::noinline]] void grow(std::size_t n) { bytes.resize(std::max(bytes.size() * 2, used + n + 1024)); }
 };
 
 struct In {
     const char* p;
     const char* end;
-    void raw(void* dst, std::size_t n) {
+    [[gnu::always_inline]] void raw(void* dst, std::size_t n) {
         if (n == 0) return;  // an empty container's data() may be null
-        if (static_cast<std::size_t>(end - p) < n) throw Error("a record of the temporary file is cut short");
+        if (static_cast<std::size_t>(end - p) < n) [[unlikely]]
+            cut_short();
         std::memcpy(dst, p, n);
         p += n;
     }
     std::size_t left() const { return static_cast<std::size_t>(end - p); }
+    [[noreturn, gnu::noinline]] static void cut_short() { throw Error("a record of the temporary file is cut short"); }
 };
 
 template <typename T>
@@ -58,10 +63,11 @@ void field(Ar& ar, T& v) {
 }
 
 template <typename Ar>
-std::uint64_t count(Ar& ar, std::uint64_t n) {
+[[gnu::always_inline]] inline std::uint64_t count(Ar& ar, std::uint64_t n) {
     ar.raw(&n, sizeof n);
     if constexpr (std::is_same_v<Ar, In>)
-        if (n > ar.left()) throw Error("a record of the temporary file is cut short");
+        if (n > ar.left()) [[unlikely]]
+            In::cut_short();
     return n;
 }
 

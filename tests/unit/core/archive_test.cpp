@@ -1,0 +1,107 @@
+#include "sshpath/core/archive.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sshpath/core/error.h"
+
+namespace sshpath {
+namespace {
+
+struct Plain {
+    int a = 0;
+    double b = 0;
+    bool c = false;
+};
+
+struct Record {
+    std::uint16_t port = 0;
+    Plain plain;
+    std::string name;
+    std::string list;  // written with put_text, read back with get_text
+    std::vector<std::string> lines;
+    std::vector<Plain> plains;
+    std::optional<std::string> maybe;
+    std::map<int, std::string> by_number;
+};
+
+template <typename Ar>
+void field(Ar& ar, Record& r) {
+    archive::fields(ar, r.port, r.plain, r.name);
+    if constexpr (std::is_same_v<Ar, archive::Out>)
+        archive::put_text(ar, r.list);
+    else
+        r.list = std::string(archive::get_text(ar));
+    archive::fields(ar, r.lines, r.plains, r.maybe, r.by_number);
+}
+
+Record sample() {
+    Record r;
+    r.port = 22;
+    r.plain = {7, 2.5, true};
+    r.name = "a name longer than the fifteen bytes a string holds in place";
+    r.list = "curve25519-sha256,ecdh-sha2-nistp256";
+    r.lines = {"", "one", std::string(300, 'x')};
+    r.plains = {{1, 1.5, false}, {2, -0.0, true}};
+    r.maybe = "present";
+    r.by_number = {{1, "first"}, {-4, ""}};
+    return r;
+}
+
+bool same(const Record& x, const Record& y) {
+    auto plain_eq = [](const Plain& p, const Plain& q) { return p.a == q.a && p.b == q.b && p.c == q.c; };
+    if (x.plains.size() != y.plains.size()) return false;
+    for (std::size_t i = 0; i < x.plains.size(); ++i)
+        if (!plain_eq(x.plains[i], y.plains[i])) return false;
+    return x.port == y.port && plain_eq(x.plain, y.plain) && x.name == y.name && x.list == y.list && x.lines == y.lines &&
+           x.maybe == y.maybe && x.by_number == y.by_number;
+}
+
+TEST(ArchiveTest, RoundTripsEveryKindOfField) {
+    const Record r = sample();
+    EXPECT_TRUE(same(archive::from_bytes<Record>(archive::to_bytes(r)), r));
+    const Record empty;
+    EXPECT_TRUE(same(archive::from_bytes<Record>(archive::to_bytes(empty)), empty));
+}
+
+TEST(ArchiveTest, AReusedBufferGrowsAndHoldsOnlyTheLastRecord) {
+    std::vector<char> buffer;
+    const Record big = sample();
+    Record small;
+    small.name = "x";
+    const auto big_bytes = archive::to_bytes(big);
+    EXPECT_EQ(archive::to_bytes(big, buffer).size(), big_bytes.size());
+    const std::size_t capacity = buffer.size();
+    const auto written = archive::to_bytes(small, buffer);
+    EXPECT_EQ(buffer.size(), capacity);  // never cut back
+    const std::vector<char> bytes(written.begin(), written.end());
+    EXPECT_TRUE(same(archive::from_bytes<Record>(bytes), small));
+}
+
+TEST(ArchiveTest, EveryCutAndTrailingByteIsAnError) {
+    const std::vector<char> bytes = archive::to_bytes(sample());
+    for (std::size_t n = 0; n < bytes.size(); ++n) {
+        const std::vector<char> cut(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n));
+        EXPECT_THROW(archive::from_bytes<Record>(cut), Error) << n << " of " << bytes.size() << " bytes";
+    }
+    std::vector<char> longer = bytes;
+    longer.push_back(0);
+    EXPECT_THROW(archive::from_bytes<Record>(longer), Error);
+}
+
+TEST(ArchiveTest, ACountLargerThanTheRecordIsAnError) {
+    // A string's length of 2^40 in a record of a few bytes: refused before any allocation.
+    std::vector<char> bytes;
+    archive::Out out{bytes};
+    std::uint64_t huge = std::uint64_t{1} << 40;
+    archive::field(out, huge);
+    bytes.resize(out.used);
+    EXPECT_THROW(archive::from_bytes<std::string>(bytes), Error);
+}
+
+}  // namespace
+}  // namespace sshpath
