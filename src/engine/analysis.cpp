@@ -11,20 +11,27 @@ namespace sshpath::engine {
 
 namespace {
 
-// What the one-line form of an attempt shows.
-verdict::Attempt brief_of(const verdict::Attempt& a) {
+// The bytes of an attempt as a report of many shows it in one line: its verdict, where and when;
+// not its other facts, SSH details or timeline. The verdict is lent to the record being written,
+// not copied, and given back.
+std::span<const char> brief_bytes(verdict::Attempt& a, std::vector<char>& scratch) {
     namespace F = facts::flow;
     verdict::Attempt b;
     b.file = a.file;
-    b.verdict = a.verdict;
     b.rank = a.rank;
     b.example = a.example;
     b.conversation.first_packet = a.conversation.first_packet;
-    b.facts.set(F::client, a.facts.get(F::client));
-    b.facts.set(F::server, a.facts.get(F::server));
+    b.facts.set(F::client, std::string(a.facts.string_at(F::client.index)));
+    b.facts.set(F::server, std::string(a.facts.string_at(F::server.index)));
     b.facts.set(F::start_time, a.facts.get(F::start_time));
-    b.facts.set(F::ssh_stage, a.facts.get(F::ssh_stage));
-    return b;
+    b.facts.set(F::ssh_stage, std::string(a.facts.string_at(F::ssh_stage.index)));
+    struct Lent {
+        verdict::Verdict& owner;
+        verdict::Verdict& borrower;
+        ~Lent() { owner = std::move(borrower); }
+    } lent{a.verdict, b.verdict};
+    b.verdict = std::move(a.verdict);
+    return archive::to_bytes(b, scratch);
 }
 
 // An attempt's key as the 64 bits a record's key holds: rank, cause, component, example.
@@ -43,7 +50,7 @@ AttemptKey unpacked(std::uint64_t v) {
 void StoredAttempts::put(verdict::Attempt&& a) {
     const AttemptKey key = AttemptKey::of(a);
     // Written before `a` may be moved into `whole`.
-    const std::span<const char> bytes = brief ? archive::to_bytes(brief_of(a), scratch) : archive::to_bytes(a, scratch);
+    const std::span<const char> bytes = brief ? brief_bytes(a, scratch) : archive::to_bytes(a, scratch);
     if (brief) {
         // The same choice as choose_examples(): the latest of the highest rank.
         auto [it, added] = whole.try_emplace({key.cause, key.component});

@@ -116,6 +116,16 @@ Template Template::compile(std::string_view text, facts::Scope scope, const Para
     return t;
 }
 
+void Template::append(std::string& out, const Piece& p, const facts::Context& ctx) {
+    if (!p.fact) {
+        out += p.text;
+    } else if (p.fact->type == facts::Type::kString) {
+        out += ctx.get(p.fact->scope).string_at(p.fact->index);  // as text() would give it, without a copy
+    } else {
+        out += ctx.get(p.fact->scope).text(*p.fact);
+    }
+}
+
 std::string Template::render(const facts::Context& ctx) const {
     // An optional part's pieces follow one another, its alternatives in order: the first
     // alternative none of whose facts holds its unset value shows (none: the part is left out).
@@ -126,7 +136,7 @@ std::string Template::render(const facts::Context& ctx) const {
     for (std::size_t i = 0; i < pieces_.size();) {
         const Piece& first = pieces_[i];
         if (!first.optional) {
-            out += first.fact ? ctx.get(first.fact->scope).text(*first.fact) : first.text;
+            append(out, first, ctx);
             ++i;
             continue;
         }
@@ -143,7 +153,7 @@ std::string Template::render(const facts::Context& ctx) const {
         if (shown == kNone && !alternative_unset) shown = pieces_[end - 1].alternative;
         for (; i < end; ++i) {
             const Piece& p = pieces_[i];
-            if (p.alternative == shown) out += p.fact ? ctx.get(p.fact->scope).text(*p.fact) : p.text;
+            if (p.alternative == shown) append(out, p, ctx);
         }
     }
     return out;

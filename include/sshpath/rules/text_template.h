@@ -41,6 +41,8 @@ private:
         std::size_t optional = 0;           ///< the optional part it belongs to (1, 2, ...), 0: none
         std::size_t alternative = 0;        ///< which alternative of that part (0, 1, ...)
     };
+    static void append(std::string& out, const Piece& p, const facts::Context& ctx);
+
     std::string text_;
     std::vector<Piece> pieces_;
     std::size_t optional_parts_ = 0;
