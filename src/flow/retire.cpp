@@ -16,11 +16,11 @@ namespace {
 void read_ssh(Flow& f) {
     if (!f.encrypted) f.ssh = view_of(f);
     // Client segments retransmitted and never acknowledged.
-    for (const auto& [off, u] : f.unacked) {
-        if (u.second >= 2 && u.first > f.client_unacked_max) {
-            f.client_unacked_max = u.first;
-            f.client_unacked_retransmits = u.second - 1;
-            f.client_unacked_offset = static_cast<std::int64_t>(off);
+    for (const UnackedSegment& u : f.unacked) {
+        if (u.sends >= 2 && u.length > f.client_unacked_max) {
+            f.client_unacked_max = u.length;
+            f.client_unacked_retransmits = u.sends - 1;
+            f.client_unacked_offset = static_cast<std::int64_t>(u.offset);
         }
     }
 }

@@ -26,6 +26,9 @@ namespace {
 constexpr std::size_t kMaxSegmentsMapped = 4096;
 constexpr std::size_t kMaxUnackedTracked = 512;
 constexpr std::size_t kMaxPendingSegments = 1024;
+// Segments mapped at once when a direction's first one is: a key exchange takes a handful, grown
+// into once rather than one allocation each time the count doubles.
+constexpr std::size_t kFirstSegmentsMapped = 8;
 constexpr int kMaxRetransmitLines = 5;
 
 bool bytes_start_with(std::span<const std::uint8_t> b, std::string_view prefix) {
@@ -64,11 +67,16 @@ bool reset_seq_ok(const Flow& flow, const packet::TcpHeader& t, bool from_client
 }
 
 void track_unacked(Flow& flow, std::uint64_t off, std::uint32_t len) {
-    auto u = flow.unacked.find(off);
-    if (u != flow.unacked.end())
-        ++u->second.second;
-    else if (flow.unacked.size() < kMaxUnackedTracked)
-        flow.unacked.emplace(off, std::make_pair(len, 1u));
+    auto& unacked = flow.unacked;
+    // Segments go out in order: a new one belongs at the end, a resent one is searched for.
+    auto u = unacked.empty() || unacked.back().offset < off
+                 ? unacked.end()
+                 : std::lower_bound(unacked.begin(), unacked.end(), off,
+                                    [](const UnackedSegment& x, std::uint64_t o) { return x.offset < o; });
+    if (u != unacked.end() && u->offset == off)
+        ++u->sends;
+    else if (unacked.size() < kMaxUnackedTracked)
+        unacked.insert(u, UnackedSegment{off, len, 1});
 }
 
 }  // namespace
@@ -212,14 +220,10 @@ void FlowTable::note_acked(const Segment& s, std::int64_t acked) {
     if (acked > seen) (s.from_client ? flow.client_acks_unseen : flow.server_acks_unseen) = true;
     if (other.gaps.acked(acked) > 0 && !other.gap_ack) other.gap_ack = s.ref;
     if (s.from_client) return;
-    for (auto u = flow.unacked.begin(); u != flow.unacked.end();) {
-        if (static_cast<std::int64_t>(u->first + u->second.first) <= acked) {
-            flow.client_max_acked_segment = std::max(flow.client_max_acked_segment, u->second.first);
-            u = flow.unacked.erase(u);
-        } else {
-            ++u;
-        }
-    }
+    auto is_acked = [acked](const UnackedSegment& u) { return static_cast<std::int64_t>(u.offset + u.length) <= acked; };
+    for (const UnackedSegment& u : flow.unacked)
+        if (is_acked(u)) flow.client_max_acked_segment = std::max(flow.client_max_acked_segment, u.length);
+    std::erase_if(flow.unacked, is_acked);
 }
 
 void FlowTable::on_data(const Segment& s) {
@@ -253,8 +257,10 @@ void FlowTable::stream_bytes(const Segment& s, std::uint64_t off, std::uint32_t 
     bool buffer = !flow.ignored;
     if (off == 0 && !dir.first_data.has_value()) dir.first_data = s.ref;
     if (dir.segments.size() < kMaxSegmentsMapped && off < options_.stream_cap &&
-        (dir.segments.empty() || dir.segments.back().first < off))
+        (dir.segments.empty() || dir.segments.back().first < off)) {
+        if (dir.segments.capacity() == 0) dir.segments.reserve(kFirstSegmentsMapped);
         dir.segments.emplace_back(off, s.ref);
+    }
     if (end > dir.contiguous) {
         if (off <= dir.contiguous)
             append_in_order(s, off, buffer);

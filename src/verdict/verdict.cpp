@@ -47,12 +47,20 @@ void take_verdict(const rules::Rule& r, const facts::Context& ctx, Verdict& v) {
 Verdict decide(const rules::RuleSet& rules, const facts::Context& ctx, facts::Scope scope, const std::string& file,
                bool explain) {
     Verdict v;
-    const std::vector<const rules::Rule*> matched = rules.matching(ctx, scope);
-    if (matched.empty()) {
+    // Every rule that matches only when they are all shown; else the rules stop at the first.
+    std::vector<const rules::Rule*> matched;
+    const rules::Rule* best = nullptr;
+    if (explain) {
+        matched = rules.matching(ctx, scope);
+        if (!matched.empty()) best = matched.front();
+    } else {
+        best = rules.best(ctx, scope);
+    }
+    if (best == nullptr) {
         v.summary = "no rule matched the evidence";
         return v;
     }
-    const rules::Rule& r = *matched.front();
+    const rules::Rule& r = *best;
     take_verdict(r, ctx, v);
     v.rule = r.id;
     v.rule_priority = r.priority;

@@ -155,6 +155,14 @@ struct SshView {
     bool ssh1 = false;               ///< the identification strings lead to protocol 1
 };
 
+/// A client segment not yet acknowledged (or resent): a segment sent again and again and never
+/// acknowledged is data lost on the way.
+struct UnackedSegment {
+    std::uint64_t offset = 0;  ///< stream offset of its first byte
+    std::uint32_t length = 0;  ///< payload bytes
+    std::uint32_t sends = 0;   ///< times sent
+};
+
 /// One TCP connection: the client is the side that sent the SYN (or, without a SYN, the side
 /// not on the SSH port).
 struct Flow {
@@ -186,8 +194,8 @@ struct Flow {
     /// An established session found idle with both directions past NEWKEYS: its SSH view was
     /// read then and its byte buffers released, while the connection stays tracked.
     bool encrypted = false;
-    // Per client segment awaiting acknowledgement: stream start -> (length, times sent).
-    std::map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> unacked;
+    /// Client segments awaiting acknowledgement, by stream start (ascending, each start once).
+    std::vector<UnackedSegment> unacked;
     Wire wire;                       ///< link-layer addresses, tunnels, duplicate copies, MPTCP (wire.h)
 };
 

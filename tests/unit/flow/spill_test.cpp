@@ -30,7 +30,7 @@ flow::Flow sample(std::uint64_t first_packet) {
     e.text = "SSH-2.0-OpenSSH_9.2";
     f.c2s.segments.emplace_back(0, flow::PacketRef{first_packet + 3, 1700000000.5});
     f.c2s.pending[100] = {1, 2, 3};
-    f.unacked[0] = {1400, 3};
+    f.unacked.push_back({0, 1400, 3});
     f.ssh->server.banner = ssh::Banner{"SSH-2.0-OpenSSH_9.2", "2.0", "OpenSSH_9.2", "", true, ""};
     f.ssh->server.kexinit = ssh::KexInit{{"curve25519-sha256"}, {"ssh-ed25519"}, {"aes128-ctr"}, {"aes128-ctr"}, {}, {}, {"none"}, {"none"}, false};
     f.ssh->negotiated = ssh::Negotiated{"curve25519-sha256", "ssh-ed25519", "aes128-ctr", "", "none", "mac"};
@@ -51,7 +51,7 @@ TEST(FlowSpillTest, RoundTripKeepsEveryByte) {
     EXPECT_EQ(back.ssh->server.kexinit->kex.at(0), "curve25519-sha256");
     EXPECT_EQ(back.ssh->negotiated->no_common, "mac");
     EXPECT_EQ(back.c2s.pending.at(100).size(), 3u);
-    EXPECT_EQ(back.unacked.at(0).second, 3u);
+    EXPECT_EQ(back.unacked.at(0).sends, 3u);
     EXPECT_EQ(back.ssh->server.message_types.size(), 3u);
 }
 
