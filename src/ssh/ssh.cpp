@@ -156,9 +156,15 @@ std::string_view NameList::at(std::size_t i) const {
 }
 
 bool NameList::contains(std::string_view name) const {
-    bool found = false;
-    for_each([&](std::string_view n) { found = found || n == name; });
-    return found;
+    // A search of the joined text, where a match counts only between commas: no name is empty
+    // or holds a comma.
+    if (name.empty() || name.find(',') != std::string_view::npos) return false;
+    const std::string_view t = text();
+    for (std::size_t at = t.find(name); at != std::string_view::npos; at = t.find(name, at + 1)) {
+        const std::size_t end = at + name.size();
+        if ((at == 0 || t[at - 1] == ',') && (end == t.size() || t[end] == ',')) return true;
+    }
+    return false;
 }
 
 std::vector<std::string> NameList::names() const {

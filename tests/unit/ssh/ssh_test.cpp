@@ -266,3 +266,32 @@ TEST(PrintableTest, EscapesControlBytes) {
     EXPECT_EQ(printable(std::string_view("a\x01" "b\tc", 5)), "a\\x01b\\tc");
     EXPECT_EQ(printable(std::string(200, 'x'), 10), std::string(10, 'x') + "...");
 }
+
+namespace sshpath::ssh {
+namespace {
+
+TEST(NameListTest, ContainsOnlyWholeNames) {
+    const std::vector<std::string> lists = {"",
+                                            "a",
+                                            "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256",
+                                            "aes128-ctr,aes128-gcm@openssh.com,aes256-ctr",
+                                            "x,,y,",
+                                            "ssh-ed25519-cert-v01@openssh.com,ssh-ed25519"};
+    const std::vector<std::string> probes = {"",          "a",          "curve25519-sha256", "curve25519",   "sha256",
+                                             "ecdh-sha2-nistp256", "nistp256", "aes128-ctr", "aes128",   "aes256-ctr",
+                                             "x",         "y",          "x,y",               ",",            "ssh-ed25519",
+                                             "ssh-ed25519-cert", "aes128-gcm@openssh.com", "c"};
+    for (const auto& text : lists) {
+        const NameList list = NameList::from_text(text);
+        for (const auto& probe : probes) {
+            bool expected = false;  // the names one by one
+            list.for_each([&](std::string_view n) { expected = expected || n == probe; });
+            EXPECT_EQ(list.contains(probe), expected) << "'" << text << "' contains '" << probe << "'";
+        }
+    }
+    EXPECT_TRUE(NameList::from_text("aes128-ctr,aes128-gcm@openssh.com").contains("aes128-gcm@openssh.com"));
+    EXPECT_FALSE(NameList::from_text("aes128-ctr2,xaes128-ctr").contains("aes128-ctr"));
+}
+
+}  // namespace
+}  // namespace sshpath::ssh
