@@ -59,12 +59,13 @@ void StoredAttempts::put(verdict::Attempt&& a) {
     file.put(bytes, packed(key));
 }
 
-verdict::Attempt StoredAttempts::get(std::size_t i) const {
+const verdict::Attempt& StoredAttempts::get(std::size_t i, verdict::Attempt& scratch) const {
     if (brief) {
         const AttemptKey k = key(i);
         if (auto it = whole.find({k.cause, k.component}); it != whole.end() && it->second.first == i) return it->second.second;
     }
-    return archive::from_bytes<verdict::Attempt>(file.get(i));
+    archive::from_bytes(std::span<const char>(file.get(i)), scratch);
+    return scratch;
 }
 
 AttemptKey StoredAttempts::key(std::size_t i) const { return unpacked(file.key(i)); }
@@ -95,8 +96,7 @@ const verdict::Attempt& AttemptList::get(std::size_t i, verdict::Attempt& scratc
     for (const auto& p : parts_) {
         if (i < p.size()) {
             if (!p.stored) return p.memory[i];
-            scratch = p.stored->get(i);
-            return scratch;
+            return p.stored->get(i, scratch);
         }
         i -= p.size();
     }

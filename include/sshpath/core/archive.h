@@ -125,8 +125,10 @@ template <typename Ar, typename T>
 void field(Ar& ar, std::optional<T>& o) {
     bool has = o.has_value();
     field(ar, has);
-    if constexpr (std::is_same_v<Ar, In>)
-        if (has) o.emplace();
+    if constexpr (std::is_same_v<Ar, In>) {
+        if (!has) o.reset();
+        if (has && !o) o.emplace();  // a value read into before is written over, its room kept
+    }
     if (has) field(ar, *o);
 }
 
@@ -134,6 +136,7 @@ template <typename Ar, typename K, typename V>
 void field(Ar& ar, std::map<K, V>& m) {
     const std::uint64_t n = count(ar, m.size());
     if constexpr (std::is_same_v<Ar, In>) {
+        m.clear();
         for (std::uint64_t i = 0; i < n; ++i) {
             std::pair<K, V> e;
             field(ar, e.first);
@@ -150,6 +153,8 @@ void field(Ar& ar, std::map<K, V>& m) {
 }
 
 /// The bytes of a value, and the value back (throws sshpath::Error on bytes cut short or left over).
+/// Every field() of a structure lists all of its members: a value read into is then the value
+/// written, whatever it held before.
 /// The overload with a buffer writes into it and returns the bytes written: a buffer reused for
 /// every record allocates once, and is never cut back to the record (growing it again would clear
 /// the bytes beyond the record each time).
@@ -165,12 +170,18 @@ std::vector<char> to_bytes(const T& v) {
     bytes.resize(to_bytes(v, bytes).size());
     return bytes;
 }
+/// The value read into `v`, every field written over: strings and vectors keep their room, so a
+/// value read into again and again (one record after another) allocates little.
 template <typename T>
-T from_bytes(const std::vector<char>& bytes) {
-    T v{};
+void from_bytes(std::span<const char> bytes, T& v) {
     In in{bytes.data(), bytes.data() + bytes.size()};
     field(in, v);
     if (in.p != in.end) throw Error("a record of the temporary file has trailing bytes");
+}
+template <typename T>
+T from_bytes(const std::vector<char>& bytes) {
+    T v{};
+    from_bytes(std::span<const char>(bytes), v);
     return v;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 #include <memory>
+#include <type_traits>
 #include <utility>
 
 #include "sshpath/core/archive.h"
@@ -49,6 +50,8 @@ public:
         if (has) {
             using archive::field;
             field(ar, *b);
+        } else if constexpr (std::is_same_v<Ar, archive::In>) {
+            b.reset();
         }
     }
 

@@ -52,7 +52,9 @@ struct StoredAttempts {
     /// Stores `a` (moved into `whole` when brief and it answers for its cause and component).
     void put(verdict::Attempt&& a);
     std::size_t size() const { return file.size(); }
-    verdict::Attempt get(std::size_t i) const;
+    /// The i-th attempt: one kept whole, or read back into `scratch` (an attempt read into
+    /// before keeps the room of its strings and lists).
+    const verdict::Attempt& get(std::size_t i, verdict::Attempt& scratch) const;
     /// The i-th attempt's key, without reading the attempt back.
     AttemptKey key(std::size_t i) const;
 };

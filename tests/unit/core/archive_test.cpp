@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -66,6 +67,30 @@ TEST(ArchiveTest, RoundTripsEveryKindOfField) {
     EXPECT_TRUE(same(archive::from_bytes<Record>(archive::to_bytes(r)), r));
     const Record empty;
     EXPECT_TRUE(same(archive::from_bytes<Record>(archive::to_bytes(empty)), empty));
+}
+
+TEST(ArchiveTest, AValueReadIntoAgainHoldsOnlyTheLastRecord) {
+    const Record full = sample();
+    Record sparse;  // absent optional, fewer lines, an empty map
+    sparse.name = "short";
+    sparse.lines = {"only"};
+    Record other = sample();
+    other.maybe = "another";
+    other.by_number = {{9, "nine"}};
+    other.plains.clear();
+    for (const Record* next : std::initializer_list<const Record*>{&sparse, &full, &other, &sparse}) {
+        Record into = sample();
+        into.by_number[100] = "left over";
+        const std::vector<char> bytes = archive::to_bytes(*next);
+        archive::from_bytes(std::span<const char>(bytes), into);
+        EXPECT_TRUE(same(into, *next));
+    }
+    Record reused;
+    for (const Record* next : std::initializer_list<const Record*>{&full, &sparse, &other, &full, &sparse}) {
+        const std::vector<char> bytes = archive::to_bytes(*next);
+        archive::from_bytes(std::span<const char>(bytes), reused);
+        EXPECT_TRUE(same(reused, *next));
+    }
 }
 
 TEST(ArchiveTest, AReusedBufferGrowsAndHoldsOnlyTheLastRecord) {

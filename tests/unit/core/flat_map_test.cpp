@@ -102,6 +102,11 @@ TEST(BoxedTest, RoundTripsThroughTheArchive) {
     ASSERT_TRUE(back_full.has_value());
     EXPECT_EQ(back_full->text, "kept");
     EXPECT_EQ(back_full->number, 3);
+    // Read into a box that holds a value: an empty one empties it.
+    Boxed<Big> into = full;
+    const std::vector<char> bytes = archive::to_bytes(empty);
+    archive::from_bytes(std::span<const char>(bytes), into);
+    EXPECT_FALSE(into.has_value());
 }
 
 TEST(PackZerosTest, GivesBackWhatItWasGiven) {

@@ -55,8 +55,9 @@ TEST(StoredAttemptsTest, KeysComeBackWithoutReadingTheAttempts) {
     for (std::size_t i = 0; i < count; ++i) stored.put(attempt(i));
     ASSERT_EQ(stored.size(), count);
     for (std::size_t i = 0; i < count; ++i) ASSERT_TRUE(same_key(stored.key(i), AttemptKey::of(attempt(i)))) << i;
+    verdict::Attempt scratch;
     for (std::size_t i : {std::size_t{0}, std::size_t{4095}, std::size_t{4096}, count - 1}) {
-        const verdict::Attempt a = stored.get(i);
+        const verdict::Attempt& a = stored.get(i, scratch);
         EXPECT_EQ(a.file, attempt(i).file);
         EXPECT_EQ(a.verdict.summary, attempt(i).verdict.summary);
         EXPECT_EQ(a.rank, attempt(i).rank);
@@ -78,10 +79,14 @@ TEST(StoredAttemptsTest, BriefKeepsWholeTheAttemptThatAnswersForEachVerdict) {
             if (expected == count || a.rank >= attempt(expected).rank) expected = i;
         }
         EXPECT_EQ(kept.first, expected);
-        EXPECT_EQ(stored.get(kept.first).beside.size(), 1u) << kept.first;
+        verdict::Attempt scratch;
+        EXPECT_EQ(stored.get(kept.first, scratch).beside.size(), 1u) << kept.first;
     }
-    EXPECT_TRUE(stored.get(1).beside.empty());  // rank -2000: never the best of its verdict
-    EXPECT_EQ(stored.get(1).file, attempt(1).file);
+    verdict::Attempt scratch = attempt(7);  // read into: nothing of what it held stays
+    const verdict::Attempt& one = stored.get(1, scratch);
+    EXPECT_TRUE(one.beside.empty());  // rank -2000: never the best of its verdict
+    EXPECT_EQ(one.file, attempt(1).file);
+    EXPECT_EQ(one.verdict.summary, attempt(1).verdict.summary);
 }
 
 TEST(AttemptListTest, StoredAttemptsChooseAsInMemory) {
