@@ -72,6 +72,8 @@ DirectionView read_direction(Bytes stream, bool is_server, bool binary_packets, 
 
     // Binary packets (RFC 4253 6) until NEWKEYS: packet_length, padding_length, payload.
     pos = v.banner_end;
+    // A key exchange is a handful of messages: room for them at once, not at each doubling.
+    if (stream.size() - pos >= 6) v.message_types.reserve(16);
     while (!v.newkeys && stream.size() - pos >= 6) {
         std::uint32_t packet_length = be32(&stream[pos]);
         std::uint8_t padding = stream[pos + 4];

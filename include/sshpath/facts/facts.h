@@ -148,6 +148,7 @@ public:
     template <Scope S, class T>
     void observe(Id<S, T> id, std::uint64_t packet, double time, std::string what) {
         check_scope(S);
+        if (observations_.empty()) observations_.reserve(kFirstObservations);
         observations_.push_back(Observation{id.index, packet, time, std::move(what), 0, 0});
     }
     /// Scope pair: a packet cited with its number in each capture (0 where it is missing).
@@ -166,6 +167,9 @@ public:
     }
 
 private:
+    /// Room made at the first observation: an attempt's facts cite a handful of packets.
+    static constexpr std::size_t kFirstObservations = 8;
+
     void check_scope(Scope s) const;
     void put(std::uint16_t index, Value v);
     std::uint64_t slot(std::uint16_t index) const;
