@@ -39,6 +39,7 @@ void take_verdict(const rules::Rule& r, const facts::Context& ctx, Verdict& v) {
     v.confidence = r.confidence;
     v.summary = r.summary.render(ctx);
     if (!r.explanation.empty()) v.explanation = r.explanation.render(ctx);
+    v.next_steps.reserve(r.next_steps.size());
     for (const auto& step : r.next_steps) v.next_steps.push_back(step.render(ctx));
 }
 

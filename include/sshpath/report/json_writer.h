@@ -21,7 +21,9 @@ class JsonWriter {
 public:
     /// indent: 2 for the indented layout, -1 for one line; level: the nesting the first value
     /// is written at (its continuation lines are indented as if it were that deep).
-    JsonWriter(std::string& out, int indent, int level = 0) : out_(out), indent_(indent), base_(level) {}
+    JsonWriter(std::string& out, int indent, int level = 0) : out_(out), indent_(indent), base_(level) {
+        stack_.reserve(kUsualDepth);
+    }
 
     JsonWriter& begin_object() { return open('{'); }
     JsonWriter& end_object() { return close('}'); }
@@ -57,6 +59,8 @@ public:
     }
 
 private:
+    /// Nesting made room for at once: an attempt's object is a few levels deep (one writer each).
+    static constexpr std::size_t kUsualDepth = 8;
     struct Level {
         bool array;
         bool empty = true;
