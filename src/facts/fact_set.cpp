@@ -129,11 +129,18 @@ bool FactSet::is_default(const Spec& spec) const {
 }
 
 std::string FactSet::text(const Spec& spec) const {
+    std::string out;
+    append_text(spec, out);
+    return out;
+}
+
+void FactSet::append_text(const Spec& spec, std::string& out) const {
     if (spec.type == Type::kString) {
         check_scope(spec.scope);
-        return std::string(string_at(spec.index));
+        out += string_at(spec.index);
+    } else {
+        out += format_value(get(spec));
     }
-    return format_value(get(spec));
 }
 
 Value FactSet::get(const Spec& spec) const {

@@ -117,13 +117,10 @@ Template Template::compile(std::string_view text, facts::Scope scope, const Para
 }
 
 void Template::append(std::string& out, const Piece& p, const facts::Context& ctx) {
-    if (!p.fact) {
+    if (!p.fact)
         out += p.text;
-    } else if (p.fact->type == facts::Type::kString) {
-        out += ctx.get(p.fact->scope).string_at(p.fact->index);  // as text() would give it, without a copy
-    } else {
-        out += ctx.get(p.fact->scope).text(*p.fact);
-    }
+    else
+        ctx.get(p.fact->scope).append_text(*p.fact, out);
 }
 
 std::string Template::render(const facts::Context& ctx) const {

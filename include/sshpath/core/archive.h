@@ -71,15 +71,8 @@ template <typename Ar>
     return n;
 }
 
-template <typename Ar>
-void field(Ar& ar, std::string& s) {
-    const std::uint64_t n = count(ar, s.size());
-    if constexpr (std::is_same_v<Ar, In>) s.resize(n);
-    ar.raw(s.data(), s.size());
-}
-
-/// A string's bytes as field(std::string) writes them, without copying it first; and back, as a
-/// view of the record's bytes (valid while they are).
+/// A string's bytes (a count, then the bytes), written without copying it first; and read back
+/// as a view of the record's bytes (valid while they are). field(std::string) is these two.
 inline void put_text(Out& ar, std::string_view s) {
     count(ar, s.size());
     ar.raw(s.data(), s.size());
@@ -90,6 +83,9 @@ inline std::string_view get_text(In& ar) {
     ar.p += n;
     return s;
 }
+
+inline void field(Out& ar, std::string& s) { put_text(ar, s); }
+inline void field(In& ar, std::string& s) { s = get_text(ar); }
 
 template <typename Ar, typename A, typename B>
 void field(Ar& ar, std::pair<A, B>& p);

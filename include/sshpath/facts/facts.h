@@ -138,6 +138,8 @@ public:
     bool is_default(const Spec& spec) const;
     /// The value as text, for templates and reports ("true", "3", "1.25", "SSH-2.0-...").
     std::string text(const Spec& spec) const;
+    /// Appends text(spec) to `out`; a string fact without a copy of it.
+    void append_text(const Spec& spec, std::string& out) const;
 
     /// Values by slot (spec.index), for the rule evaluator: no look-up by name, no copy.
     bool bool_at(std::uint16_t index) const { return slot(index) != 0; }
