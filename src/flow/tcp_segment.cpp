@@ -148,7 +148,7 @@ void FlowTable::on_synack(const Segment& s) {
     const auto& t = p.tcp;
     Flow& flow = s.flow;
     flow.synacks.push_back(SynEvent{s.ref, t.seq, p.ttl, t.options});
-    synack_ttls_.emplace(p.src, p.ttl);
+    synack_ttls_.try_emplace(p.src, p.ttl);  // the first one stays; no node made for the others
     learn_isn(s.dir, t.seq);
     bool ours = flow.c2s.isn_known && t.ack == flow.c2s.isn + 1;
     if (auto* e = add_event(flow, options_, p, s.side, EventKind::kSynAck)) {
