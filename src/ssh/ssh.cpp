@@ -5,9 +5,14 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <mutex>
+#include <tuple>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "sshpath/core/ascii.h"
+#include "sshpath/core/error.h"
 
 namespace sshpath::ssh {
 
@@ -85,21 +90,59 @@ std::string printable(std::string_view s, std::size_t max_len) {
 
 namespace {
 
-// The lists this thread met, shared by every NameList that holds one of them. Bounded: lists
-// never seen twice (a fuzzer's, a hostile peer's) stop being remembered once it is full.
+// The lists the process met, shared by every NameList that holds one of them, each with its number
+// (its place in `lists`), which a temporary file may hold instead of the text. Bounded: lists never
+// seen twice (a fuzzer's, a hostile peer's) stop being remembered once it is full; never freed, so
+// that a number stays valid to the end, whichever thread reads it back.
 constexpr std::size_t kInternedLists = 512;
 constexpr std::size_t kInternedLength = 4096;
 
-std::shared_ptr<const std::string> intern(std::string_view text) {
-    if (text.empty()) return nullptr;
-    thread_local std::unordered_map<std::string_view, std::shared_ptr<const std::string>> known;
-    if (auto it = known.find(text); it != known.end()) return it->second;
+using Interned = std::pair<std::shared_ptr<const std::string>, std::uint32_t>;
+
+struct Remembered {
+    std::mutex mutex;
+    std::unordered_map<std::string_view, std::uint32_t> numbers;
+    std::vector<std::shared_ptr<const std::string>> lists;
+};
+
+Remembered& remembered() {
+    static Remembered* r = new Remembered;  // never destroyed: see above
+    return *r;
+}
+
+Interned intern(std::string_view text, std::uint32_t unlisted) {
+    if (text.empty()) return {nullptr, unlisted};
+    Remembered& r = remembered();
+    std::lock_guard lock(r.mutex);
+    if (auto it = r.numbers.find(text); it != r.numbers.end()) return {r.lists[it->second], it->second};
     auto shared = std::make_shared<const std::string>(text);
-    if (known.size() < kInternedLists && shared->size() <= kInternedLength) known.emplace(*shared, shared);
-    return shared;
+    if (r.lists.size() >= kInternedLists || shared->size() > kInternedLength) return {shared, unlisted};
+    const auto number = static_cast<std::uint32_t>(r.lists.size());
+    r.lists.push_back(shared);
+    r.numbers.emplace(*shared, number);
+    return {shared, number};
 }
 
 }  // namespace
+
+void field(archive::Out& ar, NameList& v) {
+    archive::field(ar, v.number_);
+    if (v.number_ == NameList::kUnlisted) archive::put_text(ar, v.text());
+}
+
+void field(archive::In& ar, NameList& v) {
+    std::uint32_t number = NameList::kUnlisted;
+    archive::field(ar, number);
+    if (number == NameList::kUnlisted) {
+        v = NameList::from_text(archive::get_text(ar));
+        return;
+    }
+    Remembered& r = remembered();
+    std::lock_guard lock(r.mutex);
+    if (number >= r.lists.size()) throw Error("a record of the temporary file names a list never met");
+    v.text_ = r.lists[number];
+    v.number_ = number;
+}
 
 const std::string& NameList::empty_text() {
     static const std::string empty;
@@ -113,14 +156,14 @@ NameList::NameList(std::initializer_list<std::string_view> names) {
         if (!text.empty()) text += ',';
         text += n;
     }
-    text_ = intern(text);
+    std::tie(text_, number_) = intern(text, kUnlisted);
 }
 
 NameList NameList::from_text(std::string_view text) {
     NameList l;
     const bool clean = !text.empty() && text.front() != ',' && text.back() != ',' && text.find(",,") == std::string_view::npos;
     if (clean || text.empty()) {
-        l.text_ = intern(text);
+        std::tie(l.text_, l.number_) = intern(text, kUnlisted);
         return l;
     }
     std::string joined;
@@ -135,7 +178,7 @@ NameList NameList::from_text(std::string_view text) {
         if (comma == std::string_view::npos) break;
         rest.remove_prefix(comma + 1);
     }
-    l.text_ = intern(joined);
+    std::tie(l.text_, l.number_) = intern(joined, kUnlisted);
     return l;
 }
 

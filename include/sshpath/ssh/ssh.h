@@ -34,7 +34,7 @@ Banner parse_banner(std::string_view line);
 /// An SSH name-list (RFC 4251 5): names separated by commas, kept as one string (one
 /// allocation however many names) and split when read. Empty names are dropped. Lists met
 /// before are shared, not copied: the thousands of sessions of a server's capture send a handful
-/// of distinct lists (a few hundred per thread are remembered).
+/// of distinct lists (the first few hundred the process meets are remembered, each with a number).
 class NameList {
 public:
     NameList() = default;
@@ -64,13 +64,16 @@ public:
     std::vector<std::string> names() const;
     bool operator==(const NameList& o) const { return text() == o.text(); }
 
-    // Written as a string; read back in place, and found among the lists already met.
-    friend void field(archive::Out& ar, NameList& v) { archive::put_text(ar, v.text()); }
-    friend void field(archive::In& ar, NameList& v) { v = from_text(archive::get_text(ar)); }
+    // In the process's temporary files, a remembered list is written as its number, any other
+    // as its text; read back, the number is the same list again (sshpath::Error when no list has it).
+    friend void field(archive::Out& ar, NameList& v);
+    friend void field(archive::In& ar, NameList& v);
 
 private:
+    static constexpr std::uint32_t kUnlisted = UINT32_MAX;  ///< not among the remembered lists
     static const std::string& empty_text();
     std::shared_ptr<const std::string> text_;
+    std::uint32_t number_ = kUnlisted;  ///< its number among the remembered lists
 };
 
 /// The algorithm name-lists of a KEXINIT (RFC 4253 7.1).

@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "sshpath/core/archive.h"
+#include "sshpath/core/error.h"
 #include "sshpath/ssh/ssh.h"
 #include "sshpath/ssh/stream.h"
 
@@ -291,6 +294,30 @@ TEST(NameListTest, ContainsOnlyWholeNames) {
     }
     EXPECT_TRUE(NameList::from_text("aes128-ctr,aes128-gcm@openssh.com").contains("aes128-gcm@openssh.com"));
     EXPECT_FALSE(NameList::from_text("aes128-ctr2,xaes128-ctr").contains("aes128-ctr"));
+}
+
+// In a temporary file a list met before is its number, any other its text; both read back as the
+// same list, on any thread, and a number no list has is an error, not a crash.
+TEST(NameListTest, ComesBackFromARecordAsTheSameList) {
+    const std::string long_list = std::string(5000, 'k');  // too long to be remembered: written as text
+    const std::vector<std::string> lists = {"", "aes128-ctr,aes256-ctr", "x,,y,", long_list};
+    for (const auto& text : lists) {
+        NameList list = NameList::from_text(text);
+        const std::vector<char> bytes = archive::to_bytes(list);
+        const bool remembered = !list.empty() && text.size() <= 4096;  // the number alone
+        EXPECT_EQ(bytes.size() == sizeof(std::uint32_t), remembered) << text.substr(0, 20);
+        NameList back = NameList::from_text("something,else");
+        archive::from_bytes(std::span<const char>(bytes), back);
+        EXPECT_EQ(back.text(), list.text());
+        NameList elsewhere;
+        std::thread([&] { archive::from_bytes(std::span<const char>(bytes), elsewhere); }).join();
+        EXPECT_EQ(elsewhere, list);
+        const std::vector<char> again = archive::to_bytes(back);
+        EXPECT_EQ(again, bytes);
+    }
+    std::vector<char> unknown(4, '\xee');  // a number far beyond the lists met
+    NameList l;
+    EXPECT_THROW(archive::from_bytes(std::span<const char>(unknown), l), Error);
 }
 
 }  // namespace
