@@ -3,6 +3,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "sshpath/core/error.h"
 #include "sshpath/facts/facts.h"
 
 namespace sshpath::facts {
@@ -59,6 +60,48 @@ void FactSet::check_scope(Scope s) const {
 
 std::uint64_t FactSet::slot(std::uint16_t index) const {
     return slots_.empty() ? default_slots(scope_)[index] : slots_[index];
+}
+
+// A record's slots: kNoSlots (none set yet), or how many differ from their defaults, then each
+// one's index and value.
+constexpr std::uint32_t kNoSlots = UINT32_MAX;
+
+void FactSet::slots_field(archive::Out& ar) {
+    std::uint32_t n = slots_.empty() ? kNoSlots : 0;
+    const std::size_t at = ar.used;
+    archive::field(ar, n);
+    if (n == kNoSlots) return;
+    const std::uint64_t* defaults = default_slots(scope_).data();
+    const std::size_t count = slots_.size();
+    for (std::size_t i = 0; i < count; ++i) {
+        if (slots_[i] == defaults[i]) continue;
+        char pair[sizeof(std::uint16_t) + sizeof(std::uint64_t)];
+        const auto index = static_cast<std::uint16_t>(i);
+        std::memcpy(pair, &index, sizeof index);
+        std::memcpy(pair + sizeof index, &slots_[i], sizeof(std::uint64_t));
+        ar.raw(pair, sizeof pair);
+        ++n;
+    }
+    std::memcpy(ar.bytes.data() + at, &n, sizeof n);  // the count, now known
+}
+
+void FactSet::slots_field(archive::In& ar) {
+    if (static_cast<std::size_t>(scope_) >= kScopeCount) throw Error("a record of the temporary file has an unknown scope");
+    std::uint32_t n = 0;
+    archive::field(ar, n);
+    if (n == kNoSlots) {
+        slots_.clear();
+        return;
+    }
+    slots_ = default_slots(scope_);
+    if (n > slots_.size()) throw Error("a record of the temporary file sets more facts than there are");
+    for (std::uint32_t k = 0; k < n; ++k) {
+        std::uint16_t index = 0;
+        std::uint64_t value = 0;
+        archive::fields(ar, index, value);
+        if (index >= slots_.size()) throw Error("a record of the temporary file sets an unknown fact");
+        slots_[index] = value;
+    }
 }
 
 void FactSet::put(std::uint16_t index, Value v) {

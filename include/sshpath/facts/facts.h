@@ -162,10 +162,13 @@ public:
     }
     const std::vector<Observation>& observations() const { return observations_; }
 
-    /// Field list for temporary files (sshpath/core/archive.h).
+    /// Field list for temporary files (sshpath/core/archive.h). Of the slots only those that
+    /// differ from their default are written (an attempt shown in one line keeps four facts).
     template <typename Ar>
     friend void field(Ar& ar, FactSet& f) {
-        archive::fields(ar, f.scope_, f.slots_, f.strings_, f.observations_);
+        archive::field(ar, f.scope_);
+        f.slots_field(ar);
+        archive::fields(ar, f.strings_, f.observations_);
     }
 
 private:
@@ -174,6 +177,8 @@ private:
 
     void check_scope(Scope s) const;
     void put(std::uint16_t index, Value v);
+    void slots_field(archive::Out& ar);
+    void slots_field(archive::In& ar);
     std::uint64_t slot(std::uint16_t index) const;
 
     Scope scope_;

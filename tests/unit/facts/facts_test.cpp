@@ -1,10 +1,14 @@
 #include "sshpath/facts/facts.h"
 
+#include "sshpath/core/archive.h"
+#include "sshpath/core/error.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace sshpath::facts {
 namespace {
@@ -58,6 +62,42 @@ TEST(FactSetTest, TellsAValueEqualToItsDefaultAsGetWould) {
     EXPECT_EQ(fs.text(flow::client_banner.spec()), "SSH-2.0-x");
     EXPECT_EQ(fs.text(flow::duration_s.spec()), "0.5");
     EXPECT_EQ(fs.text(flow::synack_seen.spec()), "true");
+}
+
+// In a temporary file only the slots that differ from their defaults are written; read back into
+// a set that held other values, every fact is as it was, and a set never set stays so.
+TEST(FactSetTest, ComesBackFromARecordWithOnlyItsSetSlots) {
+    const FactSet none(Scope::kFlow);
+    FactSet some(Scope::kFlow);
+    some.set(flow::syn_count, 4);
+    some.set(flow::server_banner, "SSH-2.0-x");
+    some.set(flow::client_banner, "");  // the empty default, set
+    some.set(flow::duration_s, -0.0);   // not the bits of the default 0.0
+    some.set(flow::start_time, -1.0);   // the default, set
+    for (const FactSet* fs : {&none, static_cast<const FactSet*>(&some)}) {
+        const std::vector<char> bytes = archive::to_bytes(*fs);
+        FactSet back(Scope::kFlow);
+        back.set(flow::syn_count, 9);
+        back.set(flow::server_port, 2222);
+        back.set(flow::client_banner, "old");
+        archive::from_bytes(std::span<const char>(bytes), back);
+        for (const Spec& spec : facts_of(Scope::kFlow)) {
+            EXPECT_EQ(back.get(spec), fs->get(spec)) << spec.name;
+            EXPECT_EQ(back.text(spec), fs->text(spec)) << spec.name;
+            EXPECT_EQ(back.is_default(spec), fs->is_default(spec)) << spec.name;
+        }
+        EXPECT_EQ(archive::to_bytes(back), bytes);
+    }
+    std::vector<char> bytes = archive::to_bytes(some);
+    EXPECT_LT(bytes.size(), facts_of(Scope::kFlow).size());  // not 8 bytes per fact of the scope
+    // A record that sets a fact the scope does not have, or names no scope, is refused.
+    std::vector<char> bad = bytes;
+    bad[sizeof(Scope) + sizeof(std::uint32_t)] = bad[sizeof(Scope) + sizeof(std::uint32_t) + 1] = '\xff';
+    FactSet into(Scope::kFlow);
+    EXPECT_THROW(archive::from_bytes(std::span<const char>(bad), into), Error);
+    bad = bytes;
+    bad[0] = '\x7f';
+    EXPECT_THROW(archive::from_bytes(std::span<const char>(bad), into), Error);
 }
 
 TEST(FactSetTest, RefusesAnIdOfAnotherScope) {
