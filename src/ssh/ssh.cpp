@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cstring>
 #include <stdexcept>
 #include <mutex>
@@ -99,10 +101,13 @@ constexpr std::size_t kInternedLength = 4096;
 
 using Interned = std::pair<std::shared_ptr<const std::string>, std::uint32_t>;
 
+// A list is added under the mutex, its slot written before `count` passes it: reading a list back
+// by its number (once per list of every record) takes no lock.
 struct Remembered {
     std::mutex mutex;
-    std::unordered_map<std::string_view, std::uint32_t> numbers;
-    std::vector<std::shared_ptr<const std::string>> lists;
+    std::unordered_map<std::string_view, std::uint32_t> numbers;  ///< under the mutex
+    std::array<std::shared_ptr<const std::string>, kInternedLists> lists;
+    std::atomic<std::uint32_t> count{0};
 };
 
 Remembered& remembered() {
@@ -116,10 +121,11 @@ Interned intern(std::string_view text, std::uint32_t unlisted) {
     std::lock_guard lock(r.mutex);
     if (auto it = r.numbers.find(text); it != r.numbers.end()) return {r.lists[it->second], it->second};
     auto shared = std::make_shared<const std::string>(text);
-    if (r.lists.size() >= kInternedLists || shared->size() > kInternedLength) return {shared, unlisted};
-    const auto number = static_cast<std::uint32_t>(r.lists.size());
-    r.lists.push_back(shared);
+    const std::uint32_t number = r.count.load(std::memory_order_relaxed);
+    if (number >= kInternedLists || shared->size() > kInternedLength) return {shared, unlisted};
+    r.lists[number] = shared;
     r.numbers.emplace(*shared, number);
+    r.count.store(number + 1, std::memory_order_release);
     return {shared, number};
 }
 
@@ -138,8 +144,7 @@ void field(archive::In& ar, NameList& v) {
         return;
     }
     Remembered& r = remembered();
-    std::lock_guard lock(r.mutex);
-    if (number >= r.lists.size()) throw Error("a record of the temporary file names a list never met");
+    if (number >= r.count.load(std::memory_order_acquire)) throw Error("a record of the temporary file names a list never met");
     v.text_ = r.lists[number];
     v.number_ = number;
 }
