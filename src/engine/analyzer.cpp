@@ -80,7 +80,7 @@ void capture_warnings(const CaptureInfo& info, const flow::FlowTable& table, std
 
 }  // namespace
 
-Analyzer::Judged Analyzer::judge(flow::Flow f, const evidence::CaptureContext& ctx, const CaptureInfo& info) const {
+Analyzer::Judged Analyzer::judge(flow::Flow& f, const evidence::CaptureContext& ctx, const CaptureInfo& info) const {
     Judged j;
     j.over_cap = over_stream_cap(f, table_->options().stream_cap);
     j.client = f.client;
@@ -130,9 +130,11 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
     }
     std::size_t over_cap = 0;
     std::optional<flow::FlowSpill::Reader> spilled;  // read in order of first packet, one at a time
+    flow::Flow read;                                 // each read into the last one's room
     if (raw) spilled.emplace(*raw);
     for (std::size_t i = 0; i < count; ++i) {
-        Judged j = judge(raw ? spilled->next().value() : std::move(flows.front()), ctx, info);
+        if (raw && !spilled->next(read)) throw Error("the temporary file holds fewer connections than were put");
+        Judged j = judge(raw ? read : flows.front(), ctx, info);
         if (!raw) flows.pop_front();
         if (j.over_cap) ++over_cap;
         verdict::Attempt& a = j.attempt;

@@ -11,9 +11,16 @@ void FlowSpill::put(const Flow& f) {
 }
 
 std::optional<Flow> FlowSpill::Reader::next() {
+    std::optional<Flow> f(std::in_place);
+    if (!next(*f)) return std::nullopt;
+    return f;
+}
+
+bool FlowSpill::Reader::next(Flow& into) {
     const std::vector<char>* bytes = sorted_.next();
-    if (bytes == nullptr) return std::nullopt;
-    return deserialize(*bytes);
+    if (bytes == nullptr) return false;
+    archive::from_bytes(std::span<const char>(*bytes), into);
+    return true;
 }
 
 }  // namespace sshpath::flow

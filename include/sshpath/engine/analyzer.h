@@ -92,7 +92,7 @@ private:
         packet::IpAddress client;
         bool over_cap = false;  ///< more sent in the clear than the flow table keeps
     };
-    Judged judge(flow::Flow f, const evidence::CaptureContext& ctx, const CaptureInfo& info) const;
+    Judged judge(flow::Flow& f, const evidence::CaptureContext& ctx, const CaptureInfo& info) const;
 };
 
 /// Reads each capture file, reconstructs the connections, extracts the evidence and applies the

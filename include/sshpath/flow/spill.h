@@ -32,6 +32,9 @@ public:
         explicit Reader(const FlowSpill& spill) : sorted_(spill.file_) {}
         /// The next connection, or nothing after the last. Throws sshpath::Error on a read error.
         std::optional<Flow> next();
+        /// The same, read into `into` (its every field written over, the room of its lists and
+        /// strings kept for the next one); false after the last, `into` then unchanged.
+        bool next(Flow& into);
 
     private:
         RecordFile::SortedReader sorted_;

@@ -95,6 +95,35 @@ TEST(FlowSpillTest, OrderOfFirstPacketKeepsTiesInTheOrderPutAcrossRuns) {
     EXPECT_FALSE(reader.next());
 }
 
+// Read into one Flow again and again, each connection comes back whole: nothing of the one before
+// stays (its timeline, SSH view, SYNs), and after the last `into` is left as it was.
+TEST(FlowSpillTest, ReadsEachConnectionIntoTheRoomOfTheLast) {
+    flow::FlowSpill spill;
+    flow::Flow rich;
+    rich.first.packet = 1;
+    rich.timeline.resize(7);
+    rich.timeline[3].text = "SSH-2.0-OpenSSH_9.2";
+    rich.syns.resize(3);
+    rich.ssh = flow::SshView{};
+    rich.ssh->client.message_types = {20, 30, 21};
+    flow::Flow plain;
+    plain.first.packet = 2;
+    plain.client_port = 40000;
+    spill.put(rich);
+    spill.put(plain);
+    spill.sort();
+    flow::FlowSpill::Reader reader(spill);
+    flow::Flow into;
+    ASSERT_TRUE(reader.next(into));
+    EXPECT_EQ(flow::serialize(into), flow::serialize(rich));
+    ASSERT_TRUE(reader.next(into));
+    EXPECT_EQ(flow::serialize(into), flow::serialize(plain));
+    EXPECT_TRUE(into.timeline.empty());
+    EXPECT_TRUE(into.syns.empty());
+    EXPECT_FALSE(reader.next(into));
+    EXPECT_EQ(into.client_port, 40000);
+}
+
 TEST(FlowSpillTest, EmptySpillReadsNothing) {
     flow::FlowSpill spill;
     spill.sort();
