@@ -75,11 +75,8 @@ void FactSet::slots_field(archive::Out& ar) {
     const std::size_t count = slots_.size();
     for (std::size_t i = 0; i < count; ++i) {
         if (slots_[i] == defaults[i]) continue;
-        char pair[sizeof(std::uint16_t) + sizeof(std::uint64_t)];
-        const auto index = static_cast<std::uint16_t>(i);
-        std::memcpy(pair, &index, sizeof index);
-        std::memcpy(pair + sizeof index, &slots_[i], sizeof(std::uint64_t));
-        ar.raw(pair, sizeof pair);
+        auto index = static_cast<std::uint16_t>(i);
+        archive::fields(ar, index, slots_[i]);
         ++n;
     }
     std::memcpy(ar.bytes.data() + at, &n, sizeof n);  // the count, now known
