@@ -98,18 +98,32 @@ bool FlowTable::keep_as_session(Flow& f) {
 
 void FlowTable::sweep() {
     next_sweep_ = now_ + std::min(1.0, options_.closed_idle_s);
+    due_.clear();
+    index_.for_each([&](const Key&, Entry& e) {
+        if (e.state != State::kLive) return;
+        const double idle = now_ - e.last;
+        // Only the entry is read until the connection is idle long enough: a sweep walks them all.
+        if (e.closed) {
+            if (idle >= options_.closed_idle_s) due_.push_back(&e);
+        } else if (idle >= options_.closed_idle_s && idle >= options_.idle_s) {
+            // A frozen connection sent no byte: never an encrypted session to keep.
+            if (e.frozen || !keep_as_session(*e.flow)) due_.push_back(&e);
+        }
+    });
+    retire_in_order(due_);
     index_.erase_if([&](const Key&, Entry& e) {
         const double idle = now_ - e.last;
+        // Retired now: an attempt's entry stays as a tombstone, any other goes.
+        if (e.swept) {
+            e.swept = false;
+            return e.state == State::kIgnored;
+        }
         // A tombstone goes once nothing came for idle_s, closed_idle_s once the connection was
         // closing (a closed connection was already quiet that long before it was judged): a
         // capture of millions of attempts must not keep one per attempt to its end, nor a server's
         // capture the last two minutes' hundreds a second.
         if (e.state != State::kLive) return idle >= (e.closing ? options_.closed_idle_s : options_.idle_s);
-        // Only the entry is read until the connection is idle long enough: a sweep walks them all.
-        if (e.closed) return idle >= options_.closed_idle_s && !retire(e);
-        if (idle < options_.closed_idle_s) return false;
-        // A frozen connection sent no byte: never an encrypted session to keep.
-        if (idle >= options_.idle_s && (e.frozen || !keep_as_session(*e.flow))) return !retire(e);
+        if (e.closed || idle < options_.closed_idle_s) return false;
         if (!e.frozen && e.flow->s2c.packets == 0 && e.flow->c2s.max_end == 0) {
             e.frozen = std::make_unique<std::vector<char>>(archive::pack_zeros(archive::to_bytes(*e.flow)));
             e.frozen->shrink_to_fit();
@@ -119,11 +133,23 @@ void FlowTable::sweep() {
     });
 }
 
+void FlowTable::retire_in_order(std::vector<Entry*>& entries) {
+    for (Entry* e : entries) flow_of(*e);  // thawed: a frozen one's first packet is in its bytes
+    std::sort(entries.begin(), entries.end(), [](const Entry* a, const Entry* b) { return a->flow->first.packet < b->flow->first.packet; });
+    for (Entry* e : entries) {
+        retire(*e);
+        e->swept = true;
+    }
+}
+
 std::deque<Flow> FlowTable::finish() {
+    due_.clear();
     index_.for_each([&](const Key&, Entry& e) {
-        if (e.state == State::kLive) retire(e);
+        if (e.state == State::kLive) due_.push_back(&e);
     });
+    retire_in_order(due_);
     index_.clear();
+    std::vector<Entry*>().swap(due_);
     std::deque<Flow> out = std::move(done_);
     done_.clear();
     if (spill_) spill_->sort();

@@ -300,6 +300,7 @@ private:
         State state = State::kLive;
         bool closing = false;    ///< a tombstone whose connection sent a FIN or RST: it goes sooner
         bool closed = false;     ///< a live connection closed (a RST, or a FIN each way): finished sooner
+        bool swept = false;      ///< retired by the sweep under way
     };
     Key key_of(const IpAddress& s, std::uint16_t sp, const IpAddress& d, std::uint16_t dp) const;
     void add_tcp(const packet::Packet& p);
@@ -359,6 +360,10 @@ private:
     void read_encrypted(Flow& flow);
     /// Retires idle connections, freezes quiet ones that only sent SYNs, drops idle tombstones.
     void sweep();
+    /// Retires the connections of these entries in order of their first packet, the order they
+    /// are read back in: the temporary file is then read mostly front to back, a block at a time.
+    void retire_in_order(std::vector<Entry*>& entries);
+    std::vector<Entry*> due_;  ///< the entries a sweep retires (the room kept)
     /// The live connection of an entry (thawed first if it was frozen).
     Flow& flow_of(Entry& e);
     inline std::size_t room(std::size_t held, std::size_t want);
