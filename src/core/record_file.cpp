@@ -94,6 +94,7 @@ void RecordFile::read_at(char* out, std::size_t size, std::uint64_t offset) cons
     std::size_t done = 0;
     while (done < size) {
         const ssize_t n = ::pread(fileno(file_), out + done, size - done, static_cast<off_t>(offset + done));
+        ++reads_;
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) throw Error(std::string("cannot read back a temporary file: ") + std::strerror(n < 0 ? errno : EIO));
         done += static_cast<std::size_t>(n);
@@ -111,32 +112,31 @@ void RecordFile::read_back(char* out, std::size_t size, std::uint64_t offset) co
 }
 
 const char* RecordFile::cached(std::uint64_t offset, std::size_t size) const {
-    const std::uint64_t start = offset - offset % kReadBlock;
-    if (offset + size > start + kReadBlock) return nullptr;
+    if (size > kReadBlock) return nullptr;
     Block* found = nullptr;
+    // A block holds the bytes from its offset on, as far as they were written when it was read
+    // (the file's bytes never change once written).
     for (Block& b : blocks_)
-        if (b.offset == start) found = &b;
-    // A block read while the file ended inside it lacks what was written after.
-    if (found != nullptr && offset + size > start + found->bytes.size()) found->offset = ~std::uint64_t{0}, found = nullptr;
+        if (b.offset <= offset && offset + size <= b.offset + b.bytes.size()) found = &b;
     if (found == nullptr) {
         // Out of order, a record of more than a few hundred bytes is read alone: a block read
         // for it would mostly be thrown away before its other records are asked for. In order
-        // is at most a few blocks past the last record (an index block may lie between).
-        const bool in_order = offset >= last_end_ && offset - last_end_ <= 4 * kReadBlock;
-        if (!in_order && size > kReadBlock / 64) return nullptr;
+        // (a few blocks at most past where a run of records read ends: an index block may lie
+        // between), the block read starts at the record, so the run goes on in it.
+        if (head_before(offset) == nullptr && size > kReadBlock / 64) return nullptr;
         if (blocks_.size() < kReadBlocks) {
             found = &blocks_.emplace_back();
         } else {
             found = &*std::min_element(blocks_.begin(), blocks_.end(), [](const Block& a, const Block& b) { return a.used < b.used; });
         }
-        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kReadBlock, written_ - start));
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kReadBlock, written_ - offset));
         found->offset = ~std::uint64_t{0};  // not valid while it is being read
         found->bytes.resize(n);
-        read_at(found->bytes.data(), n, start);
-        found->offset = start;
+        read_at(found->bytes.data(), n, offset);
+        found->offset = offset;
     }
     found->used = ++clock_;
-    return found->bytes.data() + (offset - start);
+    return found->bytes.data() + (offset - found->offset);
 }
 
 const std::vector<char>& RecordFile::read_record(const Slot& s) const {
@@ -152,8 +152,17 @@ const std::vector<char>& RecordFile::read_record(const Slot& s) const {
         std::memcpy(buffer_.data(), p, size);
     else
         read_at(buffer_.data(), size, offset);
-    last_end_ = offset + size;
+    if (std::uint64_t* head = head_before(offset))
+        *head = offset + size;
+    else
+        read_heads_[next_head_++ % kReadHeads] = offset + size;
     return buffer_;
+}
+
+std::uint64_t* RecordFile::head_before(std::uint64_t offset) const {
+    for (std::uint64_t& h : read_heads_)
+        if (offset >= h && offset - h <= 4 * kReadBlock) return &h;
+    return nullptr;
 }
 
 const RecordFile::Slot& RecordFile::slot(std::size_t i) const {

@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -35,6 +36,8 @@ public:
     const std::vector<char>& get(std::size_t i) const;
     /// The i-th record's key, without reading the record (its index block is read, cached).
     std::uint64_t key(std::size_t i) const;
+    /// Reads from the file so far (each a system call): what the block cache saves.
+    std::size_t reads() const { return reads_; }
     /// Prepares reading in order of key (SortedReader): each index block is written again sorted
     /// by key (stable), as one sorted run. Call after the last put(); get() is unchanged.
     void sort();
@@ -59,9 +62,9 @@ private:
     void read_back(char* out, std::size_t size, std::uint64_t offset) const;
     const std::vector<char>& read_record(const Slot& s) const;
     const Slot& slot(std::size_t i) const;
-    /// The cached block holding [offset, offset + size), read in if needed (when reading goes
-    /// on in order, or the record is small); nullptr when the range crosses a block boundary or
-    /// the record is better read alone.
+    /// A cached block holding [offset, offset + size), read in from `offset` on if needed (when
+    /// reading goes on in order, or the record is small); nullptr when the record is better read
+    /// alone (larger than a block, or out of order and more than a few hundred bytes).
     const char* cached(std::uint64_t offset, std::size_t size) const;
 
     std::FILE* file_ = nullptr;
@@ -83,8 +86,8 @@ private:
         std::vector<Slot> slots;
     };
     mutable std::vector<IndexBlock> index_cache_;
-    /// Blocks of the file read back whole: records are read in nearly the order they were
-    /// written in (or their keys), so one read serves many records.
+    /// Stretches of the file read back whole (32 KiB from where a record starts): records are
+    /// read in nearly the order they were written in (or their keys), so one read serves many.
     struct Block {
         std::uint64_t offset = ~std::uint64_t{0};
         std::uint64_t used = 0;   ///< when it was last read from (for replacement)
@@ -92,9 +95,16 @@ private:
     };
     mutable std::vector<Block> blocks_;
     mutable std::uint64_t clock_ = 0;
-    /// Where the last record read ends: a miss just after it reads on in order (a block), a
-    /// miss elsewhere reads only the record (records taken in key order jump about the file).
-    mutable std::uint64_t last_end_ = 0;
+    mutable std::size_t reads_ = 0;
+    /// Where the last records read end, one per run of records read in order: records taken in
+    /// key order jump about the file, but mostly as a few such runs interleaved (connections of
+    /// different lengths were written at different times). A miss just after one of them reads
+    /// on in order (a block); a miss elsewhere reads only the record.
+    static constexpr std::size_t kReadHeads = 16;
+    mutable std::array<std::uint64_t, kReadHeads> read_heads_{};
+    mutable std::size_t next_head_ = 0;  ///< the head replaced when a record starts a new run
+    /// The head a record at `offset` continues (at most a few blocks past it), or nullptr.
+    std::uint64_t* head_before(std::uint64_t offset) const;
 };
 
 /// The records in order of their keys, equal keys in the order they were put: a merge of the

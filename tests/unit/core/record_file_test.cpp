@@ -65,6 +65,32 @@ TEST(RecordFileTest, GivesBackEveryRecordInKeyOrder) {
     EXPECT_EQ(reader.next(), nullptr);
 }
 
+// Connections of a few lengths, retired in order of their first packet: the file holds one run
+// per length, and reading them back in order of first packet interleaves the runs. Each run is
+// read a block at a time, not a system call per record.
+TEST(RecordFileTest, ReadsInterleavedRunsABlockAtATime) {
+    constexpr std::size_t kRuns = 10, kPerRun = 2000, kSize = 2900;
+    RecordFile f;
+    for (std::size_t run = 0; run < kRuns; ++run)
+        for (std::size_t i = 0; i < kPerRun; ++i) {
+            const std::size_t key = i * kRuns + run;  // the runs' keys interleave
+            f.put(numbered(key, kSize), key);
+        }
+    f.sort();
+    const std::size_t before = f.reads();
+    RecordFile::SortedReader reader(f);
+    std::size_t expected = 0;
+    while (const std::vector<char>* r = reader.next()) {
+        ASSERT_EQ(number_of(*r), expected);
+        ASSERT_EQ(r->size(), kSize);
+        ++expected;
+    }
+    EXPECT_EQ(expected, kRuns * kPerRun);
+    // 58 MB in 32 KiB blocks is under 2,000 reads (and some for the index); a read per record
+    // would be 20,000.
+    EXPECT_LT(f.reads() - before, 2500u);
+}
+
 TEST(RecordFileTest, KeyOrderKeepsEqualKeysInTheOrderPutAcrossManyRuns) {
     // Many runs, few distinct keys (ties within and across runs), a partial last run; keys that
     // drift upwards like the first packets of retired connections, some far behind.
