@@ -29,6 +29,8 @@ constexpr std::size_t kMaxPendingSegments = 1024;
 // Segments mapped at once when a direction's first one is: a key exchange takes a handful, grown
 // into once rather than one allocation each time the count doubles.
 constexpr std::size_t kFirstSegmentsMapped = 8;
+// Bytes a direction's stream has room for when its first bytes come: a banner and a KEXINIT.
+constexpr std::size_t kFirstStreamRoom = 2048;
 constexpr int kMaxRetransmitLines = 5;
 
 bool bytes_start_with(std::span<const std::uint8_t> b, std::string_view prefix) {
@@ -338,6 +340,10 @@ void FlowTable::append_in_order(const Segment& s, std::uint64_t off, bool buffer
         }
         if (skip < take_end) {
             std::size_t n = room(dir.stream.size(), take_end - skip);
+            // Room for a banner and a key exchange at once: a stream grown segment by segment
+            // would be copied to a new place two or three times on its way there.
+            if (const std::size_t need = dir.stream.size() + n; need > dir.stream.capacity())
+                dir.stream.reserve(std::max({need, 2 * dir.stream.capacity(), kFirstStreamRoom}));
             dir.stream.insert(dir.stream.end(), p.payload.begin() + skip, p.payload.begin() + skip + n);
             buffered_ += n;
             if (n < len - skip) dir.stream_capped = true;
