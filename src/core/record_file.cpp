@@ -111,7 +111,7 @@ void RecordFile::read_back(char* out, std::size_t size, std::uint64_t offset) co
     read_at(out, size, offset);
 }
 
-const char* RecordFile::cached(std::uint64_t offset, std::size_t size) const {
+const char* RecordFile::cached(std::uint64_t offset, std::size_t size, bool in_order) const {
     if (size > kReadBlock) return nullptr;
     Block* found = nullptr;
     // A block holds the bytes from its offset on, as far as they were written when it was read
@@ -123,7 +123,7 @@ const char* RecordFile::cached(std::uint64_t offset, std::size_t size) const {
         // for it would mostly be thrown away before its other records are asked for. In order
         // (a few blocks at most past where a run of records read ends: an index block may lie
         // between), the block read starts at the record, so the run goes on in it.
-        if (head_before(offset) == nullptr && size > kReadBlock / 64) return nullptr;
+        if (!in_order && size > kReadBlock / 64) return nullptr;
         if (blocks_.size() < kReadBlocks) {
             found = &blocks_.emplace_back();
         } else {
@@ -148,14 +148,13 @@ const std::vector<char>& RecordFile::read_record(const Slot& s) const {
         return buffer_;
     }
     if (offset + size > written_) flush();
-    if (const char* p = cached(offset, size))
+    std::uint64_t* head = head_before(offset);
+    if (const char* p = cached(offset, size, head != nullptr))
         std::memcpy(buffer_.data(), p, size);
     else
         read_at(buffer_.data(), size, offset);
-    if (std::uint64_t* head = head_before(offset))
-        *head = offset + size;
-    else
-        read_heads_[next_head_++ % kReadHeads] = offset + size;
+    if (head == nullptr) head = &read_heads_[next_head_++ % kReadHeads];  // a new run starts here
+    *head = offset + size;
     return buffer_;
 }
 

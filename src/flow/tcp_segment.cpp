@@ -342,8 +342,7 @@ void FlowTable::append_in_order(const Segment& s, std::uint64_t off, bool buffer
             std::size_t n = room(dir.stream.size(), take_end - skip);
             // Room for a banner and a key exchange at once: a stream grown segment by segment
             // would be copied to a new place two or three times on its way there.
-            if (const std::size_t need = dir.stream.size() + n; need > dir.stream.capacity())
-                dir.stream.reserve(std::max({need, 2 * dir.stream.capacity(), kFirstStreamRoom}));
+            if (dir.stream.capacity() == 0) dir.stream.reserve(std::max(n, kFirstStreamRoom));
             dir.stream.insert(dir.stream.end(), p.payload.begin() + skip, p.payload.begin() + skip + n);
             buffered_ += n;
             if (n < len - skip) dir.stream_capped = true;

@@ -63,9 +63,9 @@ private:
     const std::vector<char>& read_record(const Slot& s) const;
     const Slot& slot(std::size_t i) const;
     /// A cached block holding [offset, offset + size), read in from `offset` on if needed (when
-    /// reading goes on in order, or the record is small); nullptr when the record is better read
+    /// reading goes on `in_order`, or the record is small); nullptr when the record is better read
     /// alone (larger than a block, or out of order and more than a few hundred bytes).
-    const char* cached(std::uint64_t offset, std::size_t size) const;
+    const char* cached(std::uint64_t offset, std::size_t size, bool in_order) const;
 
     std::FILE* file_ = nullptr;
     std::uint64_t end_ = 0;                ///< bytes put so far (written or pending)
