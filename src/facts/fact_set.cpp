@@ -58,9 +58,7 @@ void FactSet::check_scope(Scope s) const {
         throw std::logic_error(fmt::format("a {} fact set on {} facts", scope_name(s), scope_name(scope_)));
 }
 
-std::uint64_t FactSet::slot(std::uint16_t index) const {
-    return slots_.empty() ? default_slots(scope_)[index] : slots_[index];
-}
+std::uint64_t FactSet::default_slot(std::uint16_t index) const { return default_slots(scope_)[index]; }
 
 // A record's slots: kNoSlots (none set yet), or how many differ from their defaults, then each
 // one's index and value.
@@ -209,14 +207,13 @@ std::string format_value(const Value& v) {
     return std::visit(Visitor{}, v);
 }
 
-const FactSet& Context::get(Scope scope) const {
-    static const auto defaults = [] {
+const FactSet& Context::defaults(Scope scope) {
+    static const auto sets = [] {
         std::array<FactSet, kScopeCount> out;
         for (std::size_t i = 0; i < kScopeCount; ++i) out[i] = FactSet(static_cast<Scope>(i));
         return out;
     }();
-    const FactSet* s = sets_[static_cast<std::size_t>(scope)];
-    return s ? *s : defaults[static_cast<std::size_t>(scope)];
+    return sets[static_cast<std::size_t>(scope)];
 }
 
 }  // namespace sshpath::facts

@@ -480,6 +480,7 @@ std::shared_ptr<const Expression> Expression::compile(std::string_view text, fac
     e->scope_ = scope;
     ExpressionBuilder builder(*e, parameters);
     e->root_ = builder.build();
+    e->find_guards();
     return e;
 }
 

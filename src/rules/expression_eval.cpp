@@ -9,6 +9,33 @@ namespace sshpath::rules {
 
 namespace {
 
+// x CMP y: integers as integers, anything else as reals (never true when one is NaN).
+bool holds(const Num& x, Cmp cmp, const Num& y) {
+    int order;  // -1, 0, 1; 2 when unordered (NaN)
+    if (x.is_int && y.is_int) {
+        order = x.i < y.i ? -1 : x.i > y.i ? 1 : 0;
+    } else {
+        const double p = x.real(), q = y.real();
+        order = p < q ? -1 : p > q ? 1 : p == q ? 0 : 2;
+    }
+    if (order == 2) return false;
+    switch (cmp) {
+    case Cmp::kEq: return order == 0;
+    case Cmp::kNe: return order != 0;
+    case Cmp::kLt: return order < 0;
+    case Cmp::kLe: return order <= 0;
+    case Cmp::kGt: return order > 0;
+    case Cmp::kGe: return order >= 0;
+    }
+    return false;
+}
+
+// A number fact as the evaluator reads it.
+Num fact_number(const facts::FactSet& set, const facts::Spec& spec) {
+    if (spec.type == facts::Type::kInt) return Num{true, set.int_at(spec.index), 0};
+    return Num{false, 0, set.real_at(spec.index)};
+}
+
 class Evaluator {
 public:
     Evaluator(const std::vector<Node>& nodes, const facts::Context& ctx) : nodes_(nodes), ctx_(ctx) {}
@@ -61,9 +88,7 @@ private:
         switch (n.kind) {
         case Kind::kLiteral:
         case Kind::kParam: return n.num;
-        case Kind::kFact:
-            if (n.fact->type == facts::Type::kInt) return Num{true, of(n).int_at(n.fact->index), 0};
-            return Num{false, 0, of(n).real_at(n.fact->index)};
+        case Kind::kFact: return fact_number(of(n), *n.fact);
         case Kind::kNeg: {
             auto v = number(n.kids[0]);
             if (!v) return v;
@@ -114,23 +139,7 @@ private:
         }
         auto x = number(a), y = number(b);
         if (!x || !y) return false;
-        int order;  // -1, 0, 1; 2 when unordered (NaN)
-        if (x->is_int && y->is_int) {
-            order = x->i < y->i ? -1 : x->i > y->i ? 1 : 0;
-        } else {
-            const double p = x->real(), q = y->real();
-            order = p < q ? -1 : p > q ? 1 : p == q ? 0 : 2;
-        }
-        if (order == 2) return false;
-        switch (n.cmp) {
-        case Cmp::kEq: return order == 0;
-        case Cmp::kNe: return order != 0;
-        case Cmp::kLt: return order < 0;
-        case Cmp::kLe: return order <= 0;
-        case Cmp::kGt: return order > 0;
-        case Cmp::kGe: return order >= 0;
-        }
-        return false;
+        return holds(*x, n.cmp, *y);
     }
 
     const std::vector<Node>& nodes_;
@@ -139,7 +148,57 @@ private:
 
 }  // namespace
 
-bool Expression::evaluate(const facts::Context& ctx) const { return Evaluator(nodes_, ctx).truth(root_); }
+bool Expression::evaluate(const facts::Context& ctx) const {
+    // A conjunct that fails fails the whole condition; conditions have no side effects, so
+    // which conjunct is read first changes nothing but the time taken.
+    return guards_hold(ctx) && Evaluator(nodes_, ctx).truth(root_);
+}
+
+bool Expression::guards_hold(const facts::Context& ctx) const {
+    for (const Guard& g : guards_) {
+        const facts::FactSet& set = ctx.get(g.fact->scope);
+        if (g.constant < 0) {
+            if (set.bool_at(g.fact->index) != g.expected) return false;
+            continue;
+        }
+        const Node& c = nodes_[static_cast<std::size_t>(g.constant)];
+        if (g.fact->type == facts::Type::kString) {
+            if ((set.string_at(g.fact->index) == c.str) != g.expected) return false;
+        } else if (!holds(fact_number(set, *g.fact), static_cast<Cmp>(g.cmp), c.num)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void Expression::find_guards() {
+    const Node& root = nodes_[static_cast<std::size_t>(root_)];
+    const std::vector<int> parts = root.kind == Kind::kAnd ? root.kids : std::vector<int>{root_};
+    auto node = [&](int i) -> const Node& { return nodes_[static_cast<std::size_t>(i)]; };
+    std::vector<Guard> compared;  // read after the bool facts, which cost less
+    for (int i : parts) {
+        const Node* n = &node(i);
+        bool expected = true;
+        if (n->kind == Kind::kNot) {
+            n = &node(n->kids[0]);
+            expected = false;
+        }
+        if (n->kind == Kind::kFact && n->fact->type == facts::Type::kBool) {
+            guards_.push_back(Guard{n->fact, -1, expected, 0});
+            continue;
+        }
+        if (n->kind != Kind::kCompare || !expected) continue;
+        const Node& left = node(n->kids[0]);
+        const Node& right = node(n->kids[1]);
+        if (left.kind != Kind::kFact || (right.kind != Kind::kLiteral && right.kind != Kind::kParam)) continue;
+        const facts::Type type = left.fact->type;
+        if (type == facts::Type::kString && right.type == ValueType::kString)
+            compared.push_back(Guard{left.fact, n->kids[1], n->cmp == Cmp::kEq, 0});
+        else if ((type == facts::Type::kInt || type == facts::Type::kReal) && right.type == ValueType::kNumber)
+            compared.push_back(Guard{left.fact, n->kids[1], true, static_cast<int>(n->cmp)});
+    }
+    guards_.insert(guards_.end(), compared.begin(), compared.end());
+}
 
 std::size_t Expression::conjunct_count() const {
     const Node& root = nodes_[static_cast<std::size_t>(root_)];

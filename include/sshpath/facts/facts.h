@@ -179,7 +179,9 @@ private:
     void put(std::uint16_t index, Value v);
     void slots_field(archive::Out& ar);
     void slots_field(archive::In& ar);
-    std::uint64_t slot(std::uint16_t index) const;
+    // Read for every condition of every rule: inline while the set holds its values.
+    std::uint64_t slot(std::uint16_t index) const { return slots_.empty() ? default_slot(index) : slots_[index]; }
+    std::uint64_t default_slot(std::uint16_t index) const;
 
     Scope scope_;
     /// One 8-byte slot per fact of the scope (by index): a bool, an int or a real as such, a
@@ -200,10 +202,14 @@ public:
         return *this;
     }
     /// The facts of a scope: those given, or a set holding every default.
-    const FactSet& get(Scope scope) const;
+    const FactSet& get(Scope scope) const {
+        const FactSet* s = sets_[static_cast<std::size_t>(scope)];
+        return s ? *s : defaults(scope);
+    }
     bool has(Scope scope) const { return sets_[static_cast<std::size_t>(scope)] != nullptr; }
 
 private:
+    static const FactSet& defaults(Scope scope);
     std::array<const FactSet*, kScopeCount> sets_{};
 };
 

@@ -114,11 +114,23 @@ public:
 private:
     Expression();
     friend class ExpressionBuilder;
+    void find_guards();
 
     std::string text_;
     facts::Scope scope_ = facts::Scope::kFlow;
     std::vector<Node> nodes_;
     int root_ = -1;
+    /// Top-level conjuncts that compare one fact with a constant (`fact`, `not fact`,
+    /// `fact == 'text'`, `fact >= param.NAME`): read first, straight from the fact's slot, so that
+    /// most rules are ruled out without walking the nodes.
+    struct Guard {
+        const facts::Spec* fact = nullptr;
+        int constant = -1;     ///< the node of the literal or parameter compared with; -1: a bool fact
+        bool expected = true;  ///< a bool fact's value; for a string, whether it must equal
+        int cmp = 0;           ///< a number's comparison (Cmp)
+    };
+    bool guards_hold(const facts::Context& ctx) const;
+    std::vector<Guard> guards_;
     std::vector<std::string> inputs_;
     std::vector<Input> bound_inputs_;
 };

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <stdexcept>
 
 namespace sshpath::rules {
@@ -145,6 +146,61 @@ TEST_F(ExpressionTest, ReadsFactsOfReadableScopesByQualifiedName) {
     EXPECT_EQ(e->inputs(), (std::vector<std::string>{"syn_count", "capture.client_error_kind"}));
     EXPECT_EQ(e->input_values(ctx),
               (std::vector<std::pair<std::string, std::string>>{{"syn_count", "3"}, {"capture.client_error_kind", "refused"}}));
+}
+
+// Conjuncts that compare one fact with a constant are read first, straight from the slots. The
+// same conditions written so that none of them is (`not not`, `or false`) must agree on every
+// combination of the facts, NaN and a scope not given included.
+TEST_F(ExpressionTest, ConjunctsReadFirstAgreeWithTheWholeCondition) {
+    const std::pair<std::string_view, std::string_view> conditions[] = {
+        {"synack_seen and not server_rst_seen and syn_count >= param.silent_drop_min_syns",
+         "not not synack_seen and not not not server_rst_seen and (syn_count >= param.silent_drop_min_syns or false)"},
+        {"icmp_kind == 'admin-prohibited' and syn_span_s < param.ratio * 10",
+         "(icmp_kind == 'admin-prohibited' or false) and syn_span_s < param.ratio * 10"},
+        {"icmp_kind != 'admin-prohibited' and syn_span_s > 2.5", "(icmp_kind != 'admin-prohibited' or false) and (syn_span_s > 2.5 or false)"},
+        {"server_rst_hops == -1 and syn_span_s >= param.ratio and capture.client_error_kind == 'refused'",
+         "(server_rst_hops == -1 or false) and (syn_span_s >= param.ratio or false) and (capture.client_error_kind == 'refused' or false)"},
+        {"syn_span_s != 3", "(syn_span_s != 3 or false)"},
+        {"syn_seen", "not not syn_seen"},
+    };
+    std::vector<facts::FactSet> flows;
+    for (int i = 0; i < 32; ++i) {
+        FactSet f(Scope::kFlow);
+        if (i & 1) f.set("synack_seen", true);
+        if (i & 2) f.set("server_rst_seen", true);
+        f.set("syn_count", std::int64_t{i % 4});
+        f.set("syn_span_s", i & 4 ? 3.0 : (i & 8 ? std::numeric_limits<double>::quiet_NaN() : 0.25));
+        if (i & 16) f.set("icmp_kind", std::string("admin-prohibited"));
+        if (i & 8) f.set("server_rst_hops", std::int64_t{-1});
+        if (i & 4) f.set("syn_seen", true);
+        flows.push_back(std::move(f));
+    }
+    FactSet refused(Scope::kCapture);
+    refused.set("client_error_kind", std::string("refused"));
+    int held = 0, cases = 0;
+    for (const auto& [guarded, plain] : conditions) {
+        const auto a = Expression::compile(guarded, Scope::kFlow, params_);
+        const auto b = Expression::compile(plain, Scope::kFlow, params_);
+        for (const FactSet& f : flows) {
+            for (bool with_capture : {false, true}) {
+                facts::Context ctx(f);
+                if (with_capture) ctx.add(refused);
+                const bool r = a->evaluate(ctx);
+                EXPECT_EQ(r, b->evaluate(ctx)) << guarded;
+                held += r;
+                ++cases;
+            }
+        }
+    }
+    // Both outcomes occur: the comparison is not between two constants.
+    EXPECT_GT(held, 0);
+    EXPECT_LT(held, cases);
+    // Each by hand on one set: 3 SYNs over 3 s, an ICMP error, no SYN-ACK.
+    EXPECT_FALSE(holds("synack_seen and syn_count >= 2"));
+    EXPECT_TRUE(holds("not synack_seen and syn_count >= param.silent_drop_min_syns and icmp_kind == 'admin-prohibited'"));
+    EXPECT_FALSE(holds("icmp_kind == 'port-unreachable' and syn_count == 3"));
+    EXPECT_TRUE(holds("icmp_kind != 'port-unreachable' and syn_span_s > 2.5 and server_rst_hops == -1"));
+    EXPECT_FALSE(holds("syn_span_s > 3 and syn_count == 3"));
 }
 
 TEST_F(ExpressionTest, EvaluatesCaptureFacts) {
