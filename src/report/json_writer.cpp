@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstring>
 
 #include "sshpath/core/ascii.h"
 
@@ -16,14 +17,21 @@ namespace {
 // the same replacement of invalid UTF-8.
 bool plain(std::string_view s) { return ascii::printable(s, '"', '\\'); }
 
-void quoted(std::string& out, std::string_view s) {
-    if (plain(s)) {
-        out += '"';
-        out += s;
-        out += '"';
-    } else {
+// `s` as a JSON string, then `after` (a key's colon): the string grows once, not once a piece.
+void quoted(std::string& out, std::string_view s, std::string_view after = {}) {
+    if (!plain(s)) {
         out += nlohmann::ordered_json(std::string(s)).dump(-1, ' ', false, kJsonReplace);
+        out += after;
+        return;
     }
+    const std::size_t at = out.size();
+    out.resize(at + s.size() + 2 + after.size());
+    char* p = out.data() + at;
+    *p++ = '"';
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+    *p++ = '"';
+    std::memcpy(p, after.data(), after.size());
 }
 
 }  // namespace
@@ -50,8 +58,7 @@ JsonWriter& JsonWriter::key(std::string_view k) {
     if (!l.empty) out_ += ',';
     l.empty = false;
     if (indent_ >= 0) newline(static_cast<std::size_t>(base_) + stack_.size());
-    quoted(out_, k);
-    out_ += indent_ >= 0 ? ": " : ":";
+    quoted(out_, k, indent_ >= 0 ? std::string_view(": ") : std::string_view(":"));
     after_key_ = true;
     return *this;
 }
