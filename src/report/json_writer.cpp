@@ -28,10 +28,11 @@ void quoted(std::string& out, std::string_view s, std::string_view after = {}) {
     out.resize(at + s.size() + 2 + after.size());
     char* p = out.data() + at;
     *p++ = '"';
-    std::memcpy(p, s.data(), s.size());
+    // An empty view's data() may be null, which memcpy must not be given even for no bytes.
+    if (!s.empty()) std::memcpy(p, s.data(), s.size());
     p += s.size();
     *p++ = '"';
-    std::memcpy(p, after.data(), after.size());
+    if (!after.empty()) std::memcpy(p, after.data(), after.size());
 }
 
 }  // namespace
