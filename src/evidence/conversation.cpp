@@ -23,7 +23,28 @@ Conversation conversation_of(flow::Flow&& f) {
     c.first_packet = f.first.packet;
     c.client = side_of(f.ssh->client);
     c.server = side_of(f.ssh->server);
-    c.timeline = std::move(f.timeline);
+    c.timeline.reserve(f.timeline.size());
+    for (const flow::EventRecord& r : f.timeline) {
+        flow::TimelineEvent& e = c.timeline.emplace_back();
+        e.packet = r.packet;
+        e.time = r.time;
+        e.from = r.from;
+        e.kind = r.kind;
+        e.flags = r.flags;
+        e.ttl = r.ttl;
+        e.icmp_type = r.icmp_type;
+        e.icmp_code = r.icmp_code;
+        e.count = r.count;
+        e.mtu = r.mtu;
+        e.number = r.number;
+        e.after_s = r.after_s;
+        if (r.detail != flow::EventRecord::kNoDetail) {
+            flow::EventDetail& d = f.event_details.at(r.detail);
+            e.options = d.options;
+            e.source = d.source;
+            e.text = std::move(d.text);
+        }
+    }
     c.timeline_omitted = f.timeline_omitted;
     return c;
 }

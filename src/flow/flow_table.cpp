@@ -181,7 +181,7 @@ void FlowTable::add_icmp(const Packet& p) {
     f.icmps.push_back(ev);
     f.last = ev.ref;
     if (auto* e = add_event(f, options_, p, Side::kIcmp, EventKind::kIcmp)) {
-        e->source = p.src;
+        detail::detail_of(f, *e).source = p.src;
         e->icmp_type = p.icmp.type;
         e->icmp_code = p.icmp.code;
         e->mtu = p.icmp.mtu;

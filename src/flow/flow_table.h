@@ -6,7 +6,7 @@
 namespace sshpath::flow::detail {
 
 // The event of a notable packet, or nullptr when the timeline is full (the packet is counted).
-inline TimelineEvent* add_event(Flow& f, const FlowOptions& o, const packet::Packet& p, Side from, EventKind kind) {
+inline EventRecord* add_event(Flow& f, const FlowOptions& o, const packet::Packet& p, Side from, EventKind kind) {
     if (f.timeline.size() >= o.timeline_cap) {
         ++f.timeline_omitted;
         return nullptr;
@@ -14,13 +14,22 @@ inline TimelineEvent* add_event(Flow& f, const FlowOptions& o, const packet::Pac
     // A connection past its SYN gets room for a handshake's and a session's events at once (a
     // SYN alone keeps its one slot).
     if (f.timeline.size() == 1 && f.timeline.capacity() == 1) f.timeline.reserve(8);
-    TimelineEvent& e = f.timeline.emplace_back();
+    EventRecord& e = f.timeline.emplace_back();
     e.packet = p.number;
     e.time = p.time;
     e.from = from;
     e.kind = kind;
     e.ttl = p.ttl;
     return &e;
+}
+
+// The detail of event `e` (a SYN's options, an ICMP error's sender, the first line of data).
+inline EventDetail& detail_of(Flow& f, EventRecord& e) {
+    if (e.detail == EventRecord::kNoDetail) {
+        e.detail = static_cast<std::uint16_t>(f.event_details.size());
+        f.event_details.emplace_back();
+    }
+    return f.event_details[e.detail];
 }
 
 // A RST, or a FIN each way: the connection is over.

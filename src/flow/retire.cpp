@@ -186,6 +186,7 @@ void FlowTable::settle(Entry& e) {
             d->segments.shrink_to_fit();
         }
         f.timeline.shrink_to_fit();
+        f.event_details.shrink_to_fit();
     }
     // A connection that closed without a byte of payload, not on the SSH port, can never be an
     // SSH attempt (a port probe, a health check): forgotten now rather than when idle.

@@ -8,6 +8,7 @@ namespace sshpath::flow {
 
 using packet::Packet;
 using detail::add_event;
+using detail::detail_of;
 using detail::view_of;
 
 // One segment of a live connection, as its handlers below see it.
@@ -138,7 +139,7 @@ void FlowTable::on_syn(const Segment& s) {
     learn_isn(s.dir, p.tcp.seq);
     const std::size_t n = flow.syns.size();
     if (auto* e = add_event(flow, options_, p, s.side, n == 1 ? EventKind::kSyn : EventKind::kSynRetransmit)) {
-        e->options = p.tcp.options;
+        detail_of(flow, *e).options = p.tcp.options;
         e->count = static_cast<std::uint32_t>(n - 1);
         e->after_s = p.time - flow.syns.front().ref.time;
         if (!flow.synacks.empty()) e->flags |= kAfterSynack;
@@ -154,7 +155,7 @@ void FlowTable::on_synack(const Segment& s) {
     learn_isn(s.dir, t.seq);
     bool ours = flow.c2s.isn_known && t.ack == flow.c2s.isn + 1;
     if (auto* e = add_event(flow, options_, p, s.side, EventKind::kSynAck)) {
-        e->options = t.options;
+        detail_of(flow, *e).options = t.options;
         if (flow.synacks.size() > 1) e->flags |= kAgain;
         if (flow.c2s.isn_known && !ours) e->flags |= kNotOurs;
     }
@@ -429,7 +430,7 @@ void FlowTable::first_data_event(const Segment& s, std::uint32_t len) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (auto* e = add_event(s.flow, options_, p, s.side, EventKind::kFirstData)) {
         e->count = static_cast<std::uint32_t>(len);
-        e->text = ssh::printable(line, 80);
+        detail_of(s.flow, *e).text = ssh::printable(line, 80);
     }
 }
 

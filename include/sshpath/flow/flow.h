@@ -52,6 +52,33 @@ enum EventFlag : std::uint8_t {
     kQuotesClient = 128, ///< the ICMP error quotes a packet the client sent
 };
 
+/// What a few events carry besides their packet: a SYN's or SYN-ACK's TCP options, an ICMP
+/// error's sender, the first line of data.
+struct EventDetail {
+    packet::TcpOptions options;
+    IpAddress source;
+    std::string text;
+};
+
+/// A notable packet as the flow table keeps it while the connection is open: TimelineEvent
+/// without its detail, which the few events that have one keep in Flow::event_details. A server's
+/// capture holds thousands of connections open at once, each with a dozen events.
+struct EventRecord {
+    static constexpr std::uint16_t kNoDetail = 0xffff;
+    std::uint64_t packet = 0;
+    double time = 0;
+    Side from = Side::kClient;
+    EventKind kind = EventKind::kSyn;
+    std::uint8_t flags = 0;
+    std::uint8_t ttl = 0;
+    std::uint8_t icmp_type = 0, icmp_code = 0;
+    std::uint16_t detail = kNoDetail;  ///< index in Flow::event_details
+    std::uint32_t count = 0;
+    std::uint32_t mtu = 0;
+    std::int64_t number = 0;
+    double after_s = 0;
+};
+
 /// One notable packet of a connection, for its timeline.
 struct TimelineEvent {
     std::uint64_t packet = 0;
@@ -186,7 +213,8 @@ struct Flow {
     std::uint32_t client_unacked_retransmits = 0;
     std::int64_t client_unacked_offset = -1;     ///< stream offset of that segment
     std::uint32_t client_max_acked_segment = 0;
-    std::vector<TimelineEvent> timeline;         ///< notable packets (capped)
+    std::vector<EventRecord> timeline;           ///< notable packets (capped)
+    std::vector<EventDetail> event_details;      ///< what some of them carry (EventRecord::detail)
     std::uint64_t timeline_omitted = 0;
     bool interesting = false;        ///< on the SSH port, speaks SSH, or asks a proxy for the SSH port
     bool ignored = false;            ///< decided not to be an SSH attempt: no more buffering
@@ -404,6 +432,17 @@ using archive::field;
 using archive::fields;
 
 template <typename Ar>
+void field(Ar& ar, EventRecord& v) {
+    fields(ar, v.packet, v.time, v.from, v.kind, v.flags, v.ttl, v.icmp_type, v.icmp_code, v.detail, v.count, v.mtu,
+           v.number, v.after_s);
+}
+
+template <typename Ar>
+void field(Ar& ar, EventDetail& v) {
+    fields(ar, v.options, v.source, v.text);
+}
+
+template <typename Ar>
 void field(Ar& ar, TimelineEvent& v) {
     fields(ar, v.packet, v.time, v.from, v.kind, v.flags, v.ttl, v.icmp_type, v.icmp_code, v.count, v.mtu, v.number,
            v.after_s, v.options, v.source, v.text);
@@ -429,7 +468,7 @@ void field(Ar& ar, Flow& v) {
     fields(ar, v.client, v.server, v.client_port, v.server_port, v.first, v.last, v.c2s, v.s2c, v.syns, v.synacks,
            v.handshake_ack, v.syns_after_synack, v.rsts, v.icmps, v.client_acks_unseen, v.server_acks_unseen, v.client_acked_early, v.server_acked_early,
            v.client_unacked_max, v.client_unacked_retransmits, v.client_unacked_offset, v.client_max_acked_segment, v.timeline,
-           v.timeline_omitted, v.interesting, v.ignored, v.ssh, v.encrypted, v.unacked, v.wire);
+           v.event_details, v.timeline_omitted, v.interesting, v.ignored, v.ssh, v.encrypted, v.unacked, v.wire);
 }
 
 }  // namespace sshpath::flow

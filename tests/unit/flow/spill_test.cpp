@@ -23,11 +23,12 @@ flow::Flow sample(std::uint64_t first_packet) {
     f.last = {first_packet + 9, 1700000003.5};
     f.syns.push_back(flow::SynEvent{{first_packet, 1700000000.25}, 1000, 64, {}});
     f.rsts.push_back(flow::RstEvent{});
-    flow::TimelineEvent& e = f.timeline.emplace_back();
+    flow::EventRecord& e = f.timeline.emplace_back();
     e.packet = first_packet;
     e.time = 1700000000.25;
     e.kind = flow::EventKind::kFirstData;
-    e.text = "SSH-2.0-OpenSSH_9.2";
+    e.detail = 0;
+    f.event_details.emplace_back().text = "SSH-2.0-OpenSSH_9.2";
     f.c2s.segments.emplace_back(0, flow::PacketRef{first_packet + 3, 1700000000.5});
     f.c2s.pending[100] = {1, 2, 3};
     f.unacked.push_back({0, 1400, 3});
@@ -47,7 +48,7 @@ TEST(FlowSpillTest, RoundTripKeepsEveryByte) {
     const flow::Flow back = flow::deserialize(bytes);
     EXPECT_EQ(flow::serialize(back), bytes);
     EXPECT_EQ(back.server.to_string(), "2001:db8::7");
-    EXPECT_EQ(back.timeline.at(0).text, "SSH-2.0-OpenSSH_9.2");
+    EXPECT_EQ(back.event_details.at(back.timeline.at(0).detail).text, "SSH-2.0-OpenSSH_9.2");
     EXPECT_EQ(back.ssh->server.kexinit->kex.at(0), "curve25519-sha256");
     EXPECT_EQ(back.ssh->negotiated->no_common, "mac");
     EXPECT_EQ(back.c2s.pending.at(100).size(), 3u);
@@ -102,7 +103,8 @@ TEST(FlowSpillTest, ReadsEachConnectionIntoTheRoomOfTheLast) {
     flow::Flow rich;
     rich.first.packet = 1;
     rich.timeline.resize(7);
-    rich.timeline[3].text = "SSH-2.0-OpenSSH_9.2";
+    rich.timeline[3].detail = 0;
+    rich.event_details.emplace_back().text = "SSH-2.0-OpenSSH_9.2";
     rich.syns.resize(3);
     rich.ssh = flow::SshView{};
     rich.ssh->client.message_types = {20, 30, 21};
@@ -119,6 +121,7 @@ TEST(FlowSpillTest, ReadsEachConnectionIntoTheRoomOfTheLast) {
     ASSERT_TRUE(reader.next(into));
     EXPECT_EQ(flow::serialize(into), flow::serialize(plain));
     EXPECT_TRUE(into.timeline.empty());
+    EXPECT_TRUE(into.event_details.empty());
     EXPECT_TRUE(into.syns.empty());
     EXPECT_FALSE(reader.next(into));
     EXPECT_EQ(into.client_port, 40000);
