@@ -26,24 +26,8 @@ Conversation conversation_of(flow::Flow&& f) {
     c.timeline.reserve(f.timeline.size());
     for (const flow::EventRecord& r : f.timeline) {
         flow::TimelineEvent& e = c.timeline.emplace_back();
-        e.packet = r.packet;
-        e.time = r.time;
-        e.from = r.from;
-        e.kind = r.kind;
-        e.flags = r.flags;
-        e.ttl = r.ttl;
-        e.icmp_type = r.icmp_type;
-        e.icmp_code = r.icmp_code;
-        e.count = r.count;
-        e.mtu = r.mtu;
-        e.number = r.number;
-        e.after_s = r.after_s;
-        if (r.detail != flow::EventRecord::kNoDetail) {
-            flow::EventDetail& d = f.event_details.at(r.detail);
-            e.options = d.options;
-            e.source = d.source;
-            e.text = std::move(d.text);
-        }
+        static_cast<flow::EventRecord&>(e) = r;
+        if (r.detail != flow::EventRecord::kNoDetail) static_cast<flow::EventDetail&>(e) = std::move(f.event_details.at(r.detail));
     }
     c.timeline_omitted = f.timeline_omitted;
     return c;

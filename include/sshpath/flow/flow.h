@@ -56,8 +56,8 @@ enum EventFlag : std::uint8_t {
 /// error's sender, the first line of data.
 struct EventDetail {
     packet::TcpOptions options;
-    IpAddress source;
-    std::string text;
+    IpAddress source;  ///< kIcmp: who sent it
+    std::string text;  ///< kFirstData: the first line
 };
 
 /// A notable packet as the flow table keeps it while the connection is open: TimelineEvent
@@ -66,37 +66,22 @@ struct EventDetail {
 struct EventRecord {
     static constexpr std::uint16_t kNoDetail = 0xffff;
     std::uint64_t packet = 0;
-    double time = 0;
-    Side from = Side::kClient;
-    EventKind kind = EventKind::kSyn;
-    std::uint8_t flags = 0;
-    std::uint8_t ttl = 0;
-    std::uint8_t icmp_type = 0, icmp_code = 0;
-    std::uint16_t detail = kNoDetail;  ///< index in Flow::event_details
-    std::uint32_t count = 0;
-    std::uint32_t mtu = 0;
-    std::int64_t number = 0;
-    double after_s = 0;
-};
-
-/// One notable packet of a connection, for its timeline.
-struct TimelineEvent {
-    std::uint64_t packet = 0;
     double time = 0;     ///< absolute (pcap) time
     Side from = Side::kClient;
     EventKind kind = EventKind::kSyn;
     std::uint8_t flags = 0;          ///< EventFlag bits
     std::uint8_t ttl = 0;
     std::uint8_t icmp_type = 0, icmp_code = 0;
+    std::uint16_t detail = kNoDetail;  ///< index in Flow::event_details (the flow table's only)
     std::uint32_t count = 0;         ///< ordinal or byte count (see EventKind)
     std::uint32_t mtu = 0;
     std::int64_t number = 0;         ///< sequence number or stream offset (see EventKind)
     double after_s = 0;
-    packet::TcpOptions options;
-    IpAddress source;                ///< kIcmp: who sent it
-    std::string text;                ///< kFirstData: the first line
     bool has(EventFlag f) const { return (flags & f) != 0; }
 };
+
+/// One notable packet of a connection, for its timeline: the record with its detail.
+struct TimelineEvent : EventRecord, EventDetail {};
 
 /// A packet cited by number and time.
 struct PacketRef {
@@ -444,8 +429,7 @@ void field(Ar& ar, EventDetail& v) {
 
 template <typename Ar>
 void field(Ar& ar, TimelineEvent& v) {
-    fields(ar, v.packet, v.time, v.from, v.kind, v.flags, v.ttl, v.icmp_type, v.icmp_code, v.count, v.mtu, v.number,
-           v.after_s, v.options, v.source, v.text);
+    fields(ar, static_cast<EventRecord&>(v), static_cast<EventDetail&>(v));
 }
 
 template <typename Ar>
