@@ -11,6 +11,7 @@
 #include <cstring>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sshpath/capture/link_name.h"
@@ -205,6 +206,9 @@ struct Reader::Impl {
     StopReading stop;
     RewriteFrame rewrite;
     std::vector<std::uint8_t> scratch;  ///< the rewritten frame
+    int peeked = 0;  ///< libpcap path: what pcap_next_ex returned for the record first_time() read (0: none)
+    pcap_pkthdr* peeked_header = nullptr;
+    const u_char* peeked_data = nullptr;
     using FrameFn = std::function<void(const packet::Packet&, const RawFrame&)>;
 
     ~Impl() {
@@ -333,10 +337,10 @@ struct Reader::Impl {
     }
 
     void read_libpcap(const FrameFn& fn) {
-        pcap_pkthdr* hdr = nullptr;
-        const u_char* data = nullptr;
+        pcap_pkthdr* hdr = peeked_header;
+        const u_char* data = peeked_data;
         for (;;) {
-            const int rc = pcap_next_ex(pcap, &hdr, &data);
+            const int rc = peeked != 0 ? std::exchange(peeked, 0) : pcap_next_ex(pcap, &hdr, &data);
             if (rc == 1) {
                 deliver(data, hdr->caplen, hdr->len, hdr->ts.tv_sec, static_cast<std::int32_t>(hdr->ts.tv_usec), fn);
             } else if (rc == PCAP_ERROR_BREAK) {
@@ -397,6 +401,25 @@ int Reader::link_type() const { return impl_->stats.link_type; }
 const ReadStats& Reader::stats() const { return impl_->stats; }
 
 void Reader::set_rewrite(RewriteFrame rewrite) { impl_->rewrite = std::move(rewrite); }
+
+void Reader::continue_numbering(std::uint64_t packets_before) { impl_->stats.packets = packets_before; }
+
+std::optional<double> Reader::first_time() {
+    Impl& m = *impl_;
+    if (m.pcap != nullptr) {
+        // The record is read now and handed on first by for_each (its bytes stay libpcap's until
+        // the next read); an error or the end is met again there.
+        if (m.peeked == 0) m.peeked = pcap_next_ex(m.pcap, &m.peeked_header, &m.peeked_data);
+        if (m.peeked != 1) return std::nullopt;
+        return static_cast<double>(m.peeked_header->ts.tv_sec) + static_cast<double>(m.peeked_header->ts.tv_usec) / 1e6;
+    }
+    // The classic path: the record header is read into the block, where for_each finds it.
+    if (m.need(kRecordHeader) < kRecordHeader) return std::nullopt;
+    const std::uint8_t* h = m.base + m.pos;
+    std::int32_t frac = static_cast<std::int32_t>(load32(h + 4, m.header.swapped));
+    if (m.header.nano) frac /= 1000;
+    return static_cast<double>(static_cast<std::int32_t>(load32(h, m.header.swapped))) + static_cast<double>(frac) / 1e6;
+}
 
 void Reader::for_each(const std::function<void(const packet::Packet&)>& fn) {
     for_each_frame([&fn](const packet::Packet& p, const RawFrame&) { fn(p); });

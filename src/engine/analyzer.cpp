@@ -6,6 +6,7 @@
 #include <atomic>
 #include <exception>
 #include <iterator>
+#include <limits>
 #include <span>
 #include <stdexcept>
 #include <thread>
@@ -35,6 +36,11 @@ void Analyzer::begin_capture(const std::string& name, int link_type) {
     first_packet_ = true;
     extra_facts_.clear();
     capture_end_ = 0;
+}
+
+void Analyzer::add_part(const std::string& name) {
+    if (current_.parts.empty()) current_.parts.push_back(current_.file);
+    current_.parts.push_back(name);
 }
 
 void Analyzer::add(const packet::Packet& p) {
@@ -152,6 +158,7 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
                                                  "finished); sshpath kept only the first {} KiB of each direction",
                                                  info.file, over_cap, over_cap == 1 ? "" : "s", stream_cap >> 10,
                                                  stream_cap >> 10));
+    info.attempts = count;
     analysis_.captures.push_back(std::move(info));
     table_.reset();
 }
@@ -166,19 +173,86 @@ Analysis Analyzer::finish() {
 
 namespace {
 
-// One file read from start to end into an Analysis of its own (no overall verdict yet); with
-// `log`, every TCP segment is also kept there for pairing.
-Analysis analyze_file(const std::string& file, const AnalyzeOptions& options, const rules::RuleSet& rules,
-                      pair::PacketLog* log) {
+// A ring buffer's parts (tcpdump -C, -W or -G, dumpcap -b, editcap -c) are files that continue
+// one another: named alike but for their digits, each starts at most kPartGap after the one
+// before ended (never before), on the same link type, and the one before was not cut short. They
+// are read as one capture, so that a connection that spans two parts is followed across them
+// (read apart, each part sees half of it and judges it wrongly). Captures of the same time (both
+// ends of an attempt), captures named otherwise and captures taken apart stay apart.
+constexpr double kPartGap = 1.0;
+
+// The name without its digits: "ring_00002_20261205101500.pcap" and "ring_00003_...", "dump"
+// and "dump1" (tcpdump -C names the first part without a number) are alike.
+std::string without_digits(std::string_view name) {
+    std::string out;
+    for (char c : name)
+        if (c < '0' || c > '9') out += c;
+    return out;
+}
+
+// Runs of files in the order given that may be parts of one capture (their indices): named alike.
+// Standard input is read once: never a part. Places given (FILE@vm): two captures.
+std::vector<std::vector<std::size_t>> runs_of(const std::vector<std::string>& files, bool given) {
+    std::vector<std::vector<std::size_t>> out;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        if (i > 0 && !given && files[i] != "-" && files[i - 1] != "-" && without_digits(files[i]) == without_digits(files[i - 1]))
+            out.back().push_back(i);
+        else
+            out.push_back({i});
+    }
+    return out;
+}
+
+std::string display_name(const std::string& file) { return file == "-" ? "standard input" : file; }
+
+// A run of files read in order into an Analysis of its own (no overall verdict yet): one capture
+// per file, except that a file that continues the one before (see kPartGap) goes on the same
+// capture, its packets numbered on from the last part's. `log_of(i)` is where each TCP segment
+// of files[i] is also kept for pairing (or nullptr).
+template <class LogOf>
+Analysis analyze_run(const std::vector<std::string>& files, std::span<const std::size_t> run, const AnalyzeOptions& options,
+                     const rules::RuleSet& rules, LogOf log_of) {
     Analyzer analyzer(options, rules);
-    capture::Reader reader(file, options.stop_reading);
-    if (options.rewrite_for) reader.set_rewrite(options.rewrite_for(file));
-    analyzer.begin_capture(file == "-" ? "standard input" : file, reader.link_type());
-    reader.for_each([&](const packet::Packet& p) {
-        analyzer.add(p);
-        if (log) log->add(p);
-    });
-    analyzer.end_capture(reader.stats());
+    capture::ReadStats all;
+    bool open = false;
+    double last = 0;  // the latest time stamp of the capture so far
+    for (const std::size_t i : run) {
+        const std::string& file = files[i];
+        // Told to stop: the files after it are not begun (their header would not be read).
+        if (open && all.stopped) break;
+        capture::Reader reader(file, options.stop_reading);
+        if (options.rewrite_for) reader.set_rewrite(options.rewrite_for(file));
+        const std::optional<double> first = open ? reader.first_time() : std::nullopt;
+        const bool part = first && all.packets > 0 && !all.truncated && all.link_type == reader.link_type() &&
+                          *first >= last && *first - last <= kPartGap;
+        if (part) {
+            analyzer.add_part(file);
+            reader.continue_numbering(all.packets);
+        } else {
+            if (open) analyzer.end_capture(all);
+            analyzer.begin_capture(display_name(file), reader.link_type());
+            all = capture::ReadStats{};
+            last = -std::numeric_limits<double>::infinity();
+            open = true;
+        }
+        pair::PacketLog* log = log_of(i);
+        reader.for_each([&](const packet::Packet& p) {
+            analyzer.add(p);
+            if (log) log->add(p);
+            last = std::max(last, p.time);
+        });
+        const capture::ReadStats& r = reader.stats();
+        all.packets = r.packets;
+        all.malformed += r.malformed;
+        all.snaplen_cut += r.snaplen_cut;
+        all.cut_caplen = std::max(all.cut_caplen, r.cut_caplen);
+        all.link_type = r.link_type;
+        all.snaplen = std::max(all.snaplen, r.snaplen);
+        all.truncated = r.truncated;
+        all.truncation_message = r.truncation_message;
+        all.stopped = r.stopped;
+    }
+    if (open) analyzer.end_capture(all);
     return analyzer.take_results();
 }
 
@@ -230,18 +304,18 @@ Analysis analyze(const std::vector<std::string>& names, const AnalyzeOptions& op
     }
     if (given && files.size() != 2)
         throw InputError("a capture's place (FILE@client, FILE@vm, FILE@middle) is for two captures of one attempt, one on each end");
+    if (files.empty()) return Analyzer(options, rules).finish();
     // Two captures may be one attempt seen from both ends: keep their segments for pairing.
     std::vector<pair::PacketLog> logs(files.size() == 2 ? 2 : 0);
     auto log_of = [&](std::size_t i) { return logs.empty() ? nullptr : &logs[i]; };
-    if (files.empty()) return Analyzer(options, rules).finish();
-    std::vector<Analysis> parts(files.size());
-    std::vector<std::exception_ptr> errors(files.size());
-    // Files are taken in the order given; after a failure no new file is started, and every file
+    const std::vector<std::vector<std::size_t>> runs = runs_of(files, given);
+    std::vector<Analysis> parts(runs.size());
+    // Runs are taken in the order given; after a failure no new run is started, and every run
     // before the failing one has already been taken, so the first error in that order is known.
-    const unsigned workers = static_cast<unsigned>(std::min<std::size_t>(std::max(options.jobs, 1u), files.size()));
-    parallel_for(files.size(), workers, [&](std::size_t i) { parts[i] = analyze_file(files[i], options, rules, log_of(i)); });
+    const unsigned workers = static_cast<unsigned>(std::min<std::size_t>(std::max(options.jobs, 1u), runs.size()));
+    parallel_for(runs.size(), workers, [&](std::size_t i) { parts[i] = analyze_run(files, runs[i], options, rules, log_of); });
     // Each attempt is moved once.
-    const std::size_t first_attempts = parts.front().attempts.size();
+    const std::size_t first_attempts = parts.front().captures.front().attempts;
     Analysis all = std::move(parts.front());
     for (auto& part : std::span(parts).subspan(1)) {
         std::move(part.captures.begin(), part.captures.end(), std::back_inserter(all.captures));
@@ -250,7 +324,7 @@ Analysis analyze(const std::vector<std::string>& names, const AnalyzeOptions& op
         std::move(part.warnings.begin(), part.warnings.end(), std::back_inserter(all.warnings));
     }
     choose_verdict(all);
-    if (!logs.empty()) judge_pair(all, first_attempts, args, logs, options, rules);
+    if (!logs.empty() && all.captures.size() == 2) judge_pair(all, first_attempts, args, logs, options, rules);
     return all;
 }
 

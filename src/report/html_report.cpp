@@ -204,9 +204,11 @@ std::string render_html(const engine::Analysis& a, const ReportOptions& o) {
         "<meta name=\"generator\" content=\"sshpath {}\">\n<title>sshpath: {}</title>\n<style>{}</style>\n</head>\n<body>\n",
         html_escape(o.version), name(v.cause), kStyle);
     out += fmt::format("<header>\n<h1>sshpath report: <code>{}</code></h1>\n<ul class=\"meta\">\n", name(v.cause));
-    for (const auto& c : a.captures)
-        out += fmt::format("<li>capture <code>{}</code>: {} packets, {}, {:.3f} s</li>\n", html_escape(c.file), c.stats.packets,
-                           html_escape(c.link_type), c.end_time - c.start_time);
+    for (const auto& c : a.captures) {
+        const std::string more = more_parts(c, [](const std::string& f) { return "<code>" + html_escape(f) + "</code>"; });
+        out += fmt::format("<li>capture <code>{}</code>{}: {} packets, {}, {:.3f} s</li>\n", html_escape(c.file),
+                           more.empty() ? "" : " and " + more, c.stats.packets, html_escape(c.link_type), c.end_time - c.start_time);
+    }
     out += fmt::format("<li>sshpath {}</li>\n</ul>\n</header>\n<main>\n", html_escape(o.version));
     verdict_box(out, a);
     evidence_and_steps(out, a, o);

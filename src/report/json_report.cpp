@@ -269,6 +269,7 @@ void write_flow(JsonWriter& j, const engine::Analysis& a, const verdict::Attempt
 ordered_json capture_json(const engine::CaptureInfo& c) {
     ordered_json x;
     x["file"] = c.file;
+    if (!c.parts.empty()) x["parts"] = c.parts;
     x["link_type"] = c.link_type;
     x["packets"] = c.stats.packets;
     x["duration_s"] = round3(c.end_time - c.start_time);

@@ -99,9 +99,11 @@ void write_markdown(std::ostream& os, const engine::Analysis& a, const ReportOpt
     std::string out;
     const bool many = a.captures.size() > 1;
     out += "# sshpath report\n\n";
-    for (const auto& c : a.captures)
-        out += fmt::format("- capture {}: {} packets, {}, {:.3f} s\n", md_code(c.file), c.stats.packets, md_text(c.link_type),
-                           c.end_time - c.start_time);
+    for (const auto& c : a.captures) {
+        const std::string more = more_parts(c, [](const std::string& f) { return md_code(f); });
+        out += fmt::format("- capture {}{}: {} packets, {}, {:.3f} s\n", md_code(c.file), more.empty() ? "" : " and " + more,
+                           c.stats.packets, md_text(c.link_type), c.end_time - c.start_time);
+    }
     out += fmt::format("- sshpath {}\n\n", md_text(o.version));
     verdict_part(out, a, o);
     const bool brief = summarised(a, o);

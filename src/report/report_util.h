@@ -22,5 +22,13 @@ std::vector<std::pair<std::string, std::string>> wire_lines(const facts::FactSet
 
 /// `&`, `<`, `>`, `"` and `'` as HTML character references.
 std::string html_escape(std::string_view text);
+/// For a capture read from several files (a ring buffer's parts): "N more parts to LAST", the
+/// last one's name passed through `quote`; "" for a capture of one file.
+template <class Quote>
+std::string more_parts(const engine::CaptureInfo& c, Quote quote) {
+    if (c.parts.size() < 2) return "";
+    const std::size_t more = c.parts.size() - 1;
+    return std::to_string(more) + (more == 1 ? " more part, " : " more parts to ") + quote(c.parts.back());
+}
 
 }  // namespace sshpath::report

@@ -82,9 +82,12 @@ void verdict_text(std::string& out, const engine::Analysis& a, const ReportOptio
     // Each line is broken at the terminal's width; continuation rows start under the value.
     auto line = [&](const std::string& text, std::size_t hang) { out += wrap(text, width, hang); };
     const bool many = a.captures.size() > 1;
-    for (const auto& c : a.captures)
-        line(fmt::format("sshpath {}: {} ({} packets, {}, {:.3f} s)", o.version, c.file, c.stats.packets, c.link_type,
-                         c.end_time - c.start_time), 4);
+    for (const auto& c : a.captures) {
+        const std::string more = more_parts(c, [](const std::string& f) { return f; });
+        line(fmt::format("sshpath {}: {}{} ({} packets, {}, {:.3f} s)", o.version, c.file, more.empty() ? "" : " and " + more,
+                         c.stats.packets, c.link_type, c.end_time - c.start_time),
+             4);
+    }
     out += "\n";
     line(fmt::format("{}     {}", paint("VERDICT", Colour::kBold, colour), cause_and_confidence(v, colour)), 12);
     line(fmt::format("component   {}", who(v)), 12);

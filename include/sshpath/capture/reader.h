@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -64,6 +65,13 @@ public:
     void for_each(const std::function<void(const packet::Packet&)>& fn);
     /// The same, with each frame's bytes and time stamp as read (after any rewrite).
     void for_each_frame(const std::function<void(const packet::Packet&, const RawFrame&)>& fn);
+    /// The time stamp of the first record, read ahead of for_each (which still hands it on
+    /// first), as the packet's `time` will be; nullopt when the file holds no whole record header
+    /// (or, through libpcap, no readable record). Call before for_each.
+    std::optional<double> first_time();
+    /// Numbers the records from packets_before + 1 on, and counts them on from there in
+    /// stats().packets: the next part of a capture split into files (set before reading).
+    void continue_numbering(std::uint64_t packets_before);
     /// Rewrites every frame before it is decoded and handed on (set before reading).
     void set_rewrite(RewriteFrame rewrite);
     const ReadStats& stats() const;

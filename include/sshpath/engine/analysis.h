@@ -18,6 +18,10 @@ namespace sshpath::engine {
 /// One capture file (or live capture) read.
 struct CaptureInfo {
     std::string file;
+    /// A capture split into files one after the other (a ring buffer: tcpdump -C or -G, dumpcap
+    /// -b), read as one: every part in order, `file` first. Empty for a capture of one file.
+    std::vector<std::string> parts;
+    std::size_t attempts = 0;  ///< the attempts judged in it (they follow those of the captures before it)
     capture::ReadStats stats;
     std::string link_type;
     double start_time = 0, end_time = 0;

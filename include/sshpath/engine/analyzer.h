@@ -50,6 +50,9 @@ public:
     Analyzer(AnalyzeOptions options, const rules::RuleSet& rules);
     /// Starts a capture (a file, or a live interface) named `name` with this link type.
     void begin_capture(const std::string& name, int link_type);
+    /// The current capture goes on in another file (a ring buffer's next part): named among its
+    /// parts. Its packets follow with add(), numbered on from the last part's.
+    void add_part(const std::string& name);
     void add(const packet::Packet& p);
     /// Ends the current capture: its connections are judged, each once, and kept.
     void end_capture(const capture::ReadStats& stats);

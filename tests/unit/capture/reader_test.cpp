@@ -187,6 +187,36 @@ TEST_F(ReaderTest, ReadsPcapng) {
     EXPECT_FALSE(reader.stats().truncated);
 }
 
+TEST_F(ReaderTest, FirstTimeReadsAheadAndForEachStillHandsOnEveryRecord) {
+    const std::vector<Record> records = {{ethernet_syn(), 0, 1700000000, 250000}, {ethernet_data("hello"), 0, 1700000002, 0}};
+    for (const bool ng : {false, true}) {
+        const Bytes file = ng ? pcapng_file(kLinkEthernet, records) : pcap_file(kLinkEthernet, records);
+        Reader reader(dir_.write(ng ? "ahead.pcapng" : "ahead.pcap", file));
+        ASSERT_EQ(reader.first_time(), 1700000000.25) << ng;
+        EXPECT_EQ(reader.first_time(), 1700000000.25) << "asked again, the same record: " << ng;
+        const std::vector<Packet> packets = read_all(reader);
+        ASSERT_EQ(packets.size(), 2u) << ng;
+        EXPECT_DOUBLE_EQ(packets[0].time, 1700000000.25) << ng;
+        EXPECT_EQ(packets[0].number, 1u);
+        EXPECT_EQ(packets[0].tcp.options.mss, 1460) << "the record read ahead is decoded whole: " << ng;
+        EXPECT_EQ(packets[1].payload_wire_len, 5u) << ng;
+    }
+    // No record: nothing to read ahead, and nothing handed on.
+    Reader empty(dir_.write("empty.pcap", pcap_file(kLinkEthernet, {})));
+    EXPECT_EQ(empty.first_time(), std::nullopt);
+    EXPECT_TRUE(read_all(empty).empty());
+}
+
+TEST_F(ReaderTest, ContinuesTheNumberingOfTheCaptureBefore) {
+    Reader reader(dir_.write("next.pcap", pcap_file(kLinkEthernet, {{ethernet_syn()}, {ethernet_data("x")}})));
+    reader.continue_numbering(40);
+    const std::vector<Packet> packets = read_all(reader);
+    ASSERT_EQ(packets.size(), 2u);
+    EXPECT_EQ(packets[0].number, 41u);
+    EXPECT_EQ(packets[1].number, 42u);
+    EXPECT_EQ(reader.stats().packets, 42u);
+}
+
 TEST_F(ReaderTest, StopsAtRecordCutShort) {
     const Bytes full = pcap_file(kLinkEthernet, {{ethernet_syn()}, {ethernet_syn()}});
     const Bytes cut(full.begin(), full.end() - 10);
