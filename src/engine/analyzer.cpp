@@ -190,6 +190,29 @@ std::string without_digits(std::string_view name) {
     return out;
 }
 
+// Names compared with their digit runs as numbers: "dump2" < "dump10", "a_00002" < "a_00010".
+bool natural_less(std::string_view a, std::string_view b) {
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    std::size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (digit(a[i]) && digit(b[j])) {
+            std::size_t ie = i, je = j;
+            while (ie < a.size() && digit(a[ie])) ++ie;
+            while (je < b.size() && digit(b[je])) ++je;
+            std::string_view x = a.substr(i, ie - i), y = b.substr(j, je - j);
+            x.remove_prefix(std::min(x.find_first_not_of('0'), x.size()));
+            y.remove_prefix(std::min(y.find_first_not_of('0'), y.size()));
+            if (x.size() != y.size()) return x.size() < y.size();
+            if (x != y) return x < y;
+            i = ie, j = je;
+        } else {
+            if (a[i] != b[j]) return a[i] < b[j];
+            ++i, ++j;
+        }
+    }
+    return a.size() - i < b.size() - j;
+}
+
 // Runs of files in the order given that may be parts of one capture (their indices): named alike.
 // Standard input is read once: never a part. Places given (FILE@vm): two captures.
 std::vector<std::vector<std::size_t>> runs_of(const std::vector<std::string>& files, bool given) {
@@ -200,6 +223,11 @@ std::vector<std::vector<std::size_t>> runs_of(const std::vector<std::string>& fi
         else
             out.push_back({i});
     }
+    // In the order of their numbers: a shell's glob puts tcpdump -C's "dump10" before "dump2".
+    // Not for two files, which may be the two ends of an attempt, taken in the order given.
+    if (files.size() > 2)
+        for (auto& run : out)
+            std::stable_sort(run.begin(), run.end(), [&](std::size_t a, std::size_t b) { return natural_less(files[a], files[b]); });
     return out;
 }
 

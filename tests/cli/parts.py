@@ -7,7 +7,9 @@ Given together, the parts must give the report of the whole capture: one capture
 parts, the same attempts with the same verdicts and packet numbers, the same overall verdict; read
 apart (one at a time), a part sees half a connection and judges it otherwise, which is what the
 joining is for. Files that are not parts of one capture stay apart: both ends of one attempt (the
-same time), parts renamed otherwise, parts given out of order, parts of a capture cut short.
+same time), parts renamed otherwise, two parts given out of order, parts of a capture cut short; more than
+two parts are taken in the order of their numbers, whatever the order given (a glob puts dump10
+before dump2).
 
 Usage: parts.py SSHPATH_BIN CAPTURES_DIR
 """
@@ -91,17 +93,22 @@ with tempfile.TemporaryDirectory() as tmp:
     md = subprocess.run([BIN, "analyze", "--format", "markdown", *ring], capture_output=True, text=True).stdout
     check(f"and 2 more parts to `{ring[2]}`:" in md, "the Markdown report names the parts")
 
-    # tcpdump -C names the first file without a number
-    dump = [os.path.join(tmp, n) for n in ("dump", "dump1", "dump2")]
-    write_parts(whole, [8, 20], dump)
-    got = analyze(*dump)
-    check(len(got["captures"]) == 1 and attempts(got) == attempts(want), "tcpdump -C parts (dump, dump1, dump2) are one capture")
+    # tcpdump -C names the first file without a number, the others unpadded: a shell's glob puts
+    # dump10 and dump11 before dump2
+    dump = [os.path.join(tmp, "dump" + (str(i) if i else "")) for i in range(12)]
+    write_parts(whole, list(range(2, 24, 2)), dump)
+    got = analyze(*sorted(dump))
+    check(len(got["captures"]) == 1 and got["captures"][0]["parts"] == dump and attempts(got) == attempts(want),
+          "twelve tcpdump -C parts (dump, dump1 ... dump11) given as a glob sorts them are one capture, in their numbers' order")
 
     # not parts of one capture
     other = [os.path.join(tmp, n) for n in ("first.pcap", "second.pcap")]
     write_parts(whole, [12], other)
     check(len(analyze(*other)["captures"]) == 2, "files named otherwise stay two captures")
-    check(len(analyze(*reversed(ring))["captures"]) == 3, "parts given in the reverse order stay apart")
+    got = analyze(*reversed(ring))
+    check(len(got["captures"]) == 1 and got["captures"][0]["parts"] == ring, "parts given in the reverse order are taken in their numbers' order")
+    two = analyze(ring[1], ring[0])
+    check(len(two["captures"]) == 2, "two parts given in the reverse order (which may be both ends) stay apart")
     pair = analyze(whole, os.path.join(CAPTURES, "auth-denied.vm.pcap"))
     check(len(pair["captures"]) == 2, "both ends of one attempt stay two captures")
     # named alike, but of the same time: two captures, still paired
