@@ -89,10 +89,12 @@ po::options_description analyze_description() {
         "Reads pcap/pcapng captures ('-' for standard input), reconstructs every TCP connection\n"
         "to the SSH port (and connections on other ports that speak SSH, and connections through\n"
         "an HTTP CONNECT or SOCKS proxy asking for the port), and explains how each one ended.\n"
-        "Several files are analysed together as one case. Two captures of one attempt, one on\n"
-        "the client and one on the VM (or in the middle), are matched packet by packet and say\n"
-        "where the packets vanished; name a capture's place as FILE@client, FILE@vm or\n"
-        "FILE@middle when its packets cannot tell (docs/pair.md).\n"
+        "Several files are analysed together as one case. A ring buffer's parts (files named\n"
+        "alike but for their digits, each starting where the one before ended) are read as one\n"
+        "capture. Two captures of one attempt, one on the client and one on the VM (or in the\n"
+        "middle), are matched packet by packet and say where the packets vanished; name a\n"
+        "capture's place as FILE@client, FILE@vm or FILE@middle when its packets cannot tell\n"
+        "(docs/pair.md).\n"
         "\n"
         "Options");
     desc.add_options()
