@@ -236,18 +236,21 @@ std::string display_name(const std::string& file) { return file == "-" ? "standa
 // A run of files read in order into an Analysis of its own (no overall verdict yet): one capture
 // per file, except that a file that continues the one before (see kPartGap) goes on the same
 // capture, its packets numbered on from the last part's. `log_of(i)` is where each TCP segment
-// of files[i] is also kept for pairing (or nullptr).
+// of files[i] is also kept for pairing (or nullptr). Once reading was told to stop (`stopped`,
+// shared by every run), files not yet begun are not opened: the report covers what was read.
 template <class LogOf>
 Analysis analyze_run(const std::vector<std::string>& files, std::span<const std::size_t> run, const AnalyzeOptions& options,
-                     const rules::RuleSet& rules, LogOf log_of) {
+                     const rules::RuleSet& rules, LogOf log_of, std::atomic<bool>& stopped) {
     Analyzer analyzer(options, rules);
     capture::ReadStats all;
     bool open = false;
     double last = 0;  // the latest time stamp of the capture so far
     for (const std::size_t i : run) {
         const std::string& file = files[i];
-        // Told to stop: the files after it are not begun (their header would not be read).
-        if (open && all.stopped) break;
+        if (stopped) {
+            analyzer.warn(fmt::format("{}: not read: reading had been stopped before it began", display_name(file)));
+            continue;
+        }
         capture::Reader reader(file, options.stop_reading);
         if (options.rewrite_for) reader.set_rewrite(options.rewrite_for(file));
         const std::optional<double> first = open ? reader.first_time() : std::nullopt;
@@ -279,6 +282,7 @@ Analysis analyze_run(const std::vector<std::string>& files, std::span<const std:
         all.truncated = r.truncated;
         all.truncation_message = r.truncation_message;
         all.stopped = r.stopped;
+        if (r.stopped) stopped = true;
     }
     if (open) analyzer.end_capture(all);
     return analyzer.take_results();
@@ -338,12 +342,13 @@ Analysis analyze(const std::vector<std::string>& names, const AnalyzeOptions& op
     auto log_of = [&](std::size_t i) { return logs.empty() ? nullptr : &logs[i]; };
     const std::vector<std::vector<std::size_t>> runs = runs_of(files, given);
     std::vector<Analysis> parts(runs.size());
+    std::atomic<bool> stopped{false};
     // Runs are taken in the order given; after a failure no new run is started, and every run
     // before the failing one has already been taken, so the first error in that order is known.
     const unsigned workers = static_cast<unsigned>(std::min<std::size_t>(std::max(options.jobs, 1u), runs.size()));
-    parallel_for(runs.size(), workers, [&](std::size_t i) { parts[i] = analyze_run(files, runs[i], options, rules, log_of); });
+    parallel_for(runs.size(), workers, [&](std::size_t i) { parts[i] = analyze_run(files, runs[i], options, rules, log_of, stopped); });
     // Each attempt is moved once.
-    const std::size_t first_attempts = parts.front().captures.front().attempts;
+    const std::size_t first_attempts = parts.front().captures.empty() ? 0 : parts.front().captures.front().attempts;
     Analysis all = std::move(parts.front());
     for (auto& part : std::span(parts).subspan(1)) {
         std::move(part.captures.begin(), part.captures.end(), std::back_inserter(all.captures));

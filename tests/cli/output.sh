@@ -81,11 +81,13 @@ os.execvp(sys.argv[1], sys.argv[1:])')
 # signal ends the writer too (the pipe ends: everything was read).
 # How many packets the capture holds, read whole.
 cap_packets=$("$bin" analyze --format json "$cap" | python3 -c 'import json, sys; print(json.load(sys.stdin)["captures"][0]["packets"])')
+# MORE: files given after standard input, which reading stopped before: not read, each named in
+# a warning, and the report still written.
 interrupted() {
-    local name=$1 sig=$2 want=$3 cut=$4 group start
+    local name=$1 sig=$2 want=$3 cut=$4 more=("${@:5}") group start
     rm -f "$tmp/$name".*
-    "${in_new_group[@]}" bash -c '"$2" analyze --format json - < <(cat "$1"; exec sleep 30) >"$3.json" 2>"$3.err"; echo $? >"$3.rc"' \
-        _ "$cap" "$bin" "$tmp/$name" </dev/null &
+    "${in_new_group[@]}" bash -c '"$2" analyze --format json - "${@:4}" < <(cat "$1"; exec sleep 30) >"$3.json" 2>"$3.err"; echo $? >"$3.rc"' \
+        _ "$cap" "$bin" "$tmp/$name" "${more[@]}" </dev/null &
     group=$!
     pids+=("$group")
     # The signal goes once sshpath has read all the writer sent: the writer is done (its shell is
@@ -111,7 +113,12 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["verdict"]["cause"] == "silent-drop" and d["captures"][0]["packets"] == int(sys.argv[3]), d["verdict"]
 cut = any(w.startswith("interrupted by SIG") for w in d["warnings"])
-assert cut == (sys.argv[2] == "cut"), d["warnings"]' "$tmp/$name.json" "$cut" "$cap_packets"; then
+assert cut == (sys.argv[2] == "cut"), d["warnings"]
+more = sys.argv[4:]
+assert len(d["captures"]) == 1, [c["file"] for c in d["captures"]]
+for f in more:
+    assert f + ": not read: reading had been stopped before it began" in d["warnings"], d["warnings"]' \
+            "$tmp/$name.json" "$cut" "$cap_packets" "${more[@]}"; then
         pass "$name: report on the $cap_packets packets read, exit $want, within $((SECONDS - start)) s"
     else
         fail "$name: no report"
@@ -120,6 +127,7 @@ assert cut == (sys.argv[2] == "cut"), d["warnings"]' "$tmp/$name.json" "$cut" "$
 }
 interrupted ctrl-c INT 130 whole
 interrupted sigterm TERM 143 cut
+interrupted sigterm-before-two-files TERM 143 cut "$root/captures/auth-denied.pcap" "$root/captures/edge-syn-reset.pcap"
 
 # --detail in the HTML page: with 'deciding' the summary's tables and the attempts not shown in
 # full one paragraph each (the ok attempt that does not decide); with 'all' neither.
