@@ -25,7 +25,7 @@ namespace sshpath::capture {
 
 void decode_frame(int link_type, const RawFrame& frame, packet::Packet& out, ReadStats& stats) {
     out.number = ++stats.packets;
-    out.time = static_cast<double>(frame.ts_sec) + static_cast<double>(frame.ts_usec) / 1e6;
+    out.time = frame.time();
     out.caplen = frame.caplen;
     out.wirelen = frame.wirelen;
     packet::decode(link_type, frame.data, out);

@@ -105,6 +105,16 @@ std::uint32_t load32(const std::uint8_t* p, bool swapped) {
     std::memcpy(&v, p, sizeof v);
     return swapped ? __builtin_bswap32(v) : v;
 }
+// A classic record header's time stamp as libpcap reads it: both fields signed 32-bit numbers,
+// nanoseconds cut to microseconds.
+RawFrame record_time(const std::uint8_t* h, const ClassicHeader& header) {
+    RawFrame t;
+    t.ts_sec = static_cast<std::int32_t>(load32(h, header.swapped));
+    t.ts_usec = static_cast<std::int32_t>(load32(h + 4, header.swapped));
+    if (header.nano) t.ts_usec /= 1000;
+    return t;
+}
+
 std::uint16_t load16(const std::uint8_t* p, bool swapped) {
     std::uint16_t v;
     std::memcpy(&v, p, sizeof v);
@@ -306,12 +316,9 @@ struct Reader::Impl {
                 }
             }
             const std::uint8_t* h = base + pos;
-            const std::uint32_t sec = load32(h, sw);
-            // libpcap reads both time stamp fields as signed 32-bit numbers.
-            std::int32_t frac = static_cast<std::int32_t>(load32(h + 4, sw));
+            const RawFrame stamp = record_time(h, header);
             std::uint32_t caplen = load32(h + 8, sw);
             const std::uint32_t wirelen = load32(h + 12, sw);
-            if (header.nano) frac /= 1000;
             // libpcap's checks and words, so that both paths judge a damaged file alike.
             if (caplen > kMaxSnaplen) {
                 throw InputError(fmt::format(
@@ -332,7 +339,7 @@ struct Reader::Impl {
             // A record longer than the file's snapshot length is cut to it, as libpcap does.
             if (caplen > snapshot) caplen = snapshot;
             pos += record;
-            deliver(h + kRecordHeader, caplen, wirelen, static_cast<std::int32_t>(sec), frac, fn);
+            deliver(h + kRecordHeader, caplen, wirelen, stamp.ts_sec, stamp.ts_usec, fn);
         }
     }
 
@@ -411,14 +418,14 @@ std::optional<double> Reader::first_time() {
         // the next read); an error or the end is met again there.
         if (m.peeked == 0) m.peeked = pcap_next_ex(m.pcap, &m.peeked_header, &m.peeked_data);
         if (m.peeked != 1) return std::nullopt;
-        return static_cast<double>(m.peeked_header->ts.tv_sec) + static_cast<double>(m.peeked_header->ts.tv_usec) / 1e6;
+        RawFrame stamp;
+        stamp.ts_sec = m.peeked_header->ts.tv_sec;
+        stamp.ts_usec = static_cast<std::int32_t>(m.peeked_header->ts.tv_usec);
+        return stamp.time();
     }
     // The classic path: the record header is read into the block, where for_each finds it.
     if (m.need(kRecordHeader) < kRecordHeader) return std::nullopt;
-    const std::uint8_t* h = m.base + m.pos;
-    std::int32_t frac = static_cast<std::int32_t>(load32(h + 4, m.header.swapped));
-    if (m.header.nano) frac /= 1000;
-    return static_cast<double>(static_cast<std::int32_t>(load32(h, m.header.swapped))) + static_cast<double>(frac) / 1e6;
+    return record_time(m.base + m.pos, m.header).time();
 }
 
 void Reader::for_each(const std::function<void(const packet::Packet&)>& fn) {

@@ -6,7 +6,6 @@
 #include <atomic>
 #include <exception>
 #include <iterator>
-#include <limits>
 #include <span>
 #include <stdexcept>
 #include <thread>
@@ -244,7 +243,6 @@ Analysis analyze_run(const std::vector<std::string>& files, std::span<const std:
     Analyzer analyzer(options, rules);
     capture::ReadStats all;
     bool open = false;
-    double last = 0;  // the latest time stamp of the capture so far
     for (const std::size_t i : run) {
         const std::string& file = files[i];
         if (stopped) {
@@ -254,8 +252,9 @@ Analysis analyze_run(const std::vector<std::string>& files, std::span<const std:
         capture::Reader reader(file, options.stop_reading);
         if (options.rewrite_for) reader.set_rewrite(options.rewrite_for(file));
         const std::optional<double> first = open ? reader.first_time() : std::nullopt;
-        const bool part = first && all.packets > 0 && !all.truncated && all.link_type == reader.link_type() &&
-                          *first >= last && *first - last <= kPartGap;
+        const std::optional<double> last = analyzer.latest_time();
+        const bool part = first && last && !all.truncated && all.link_type == reader.link_type() &&
+                          *first >= *last && *first - *last <= kPartGap;
         if (part) {
             analyzer.add_part(file);
             reader.continue_numbering(all.packets);
@@ -263,14 +262,12 @@ Analysis analyze_run(const std::vector<std::string>& files, std::span<const std:
             if (open) analyzer.end_capture(all);
             analyzer.begin_capture(display_name(file), reader.link_type());
             all = capture::ReadStats{};
-            last = -std::numeric_limits<double>::infinity();
             open = true;
         }
         pair::PacketLog* log = log_of(i);
         reader.for_each([&](const packet::Packet& p) {
             analyzer.add(p);
             if (log) log->add(p);
-            last = std::max(last, p.time);
         });
         const capture::ReadStats& r = reader.stats();
         all.packets = r.packets;

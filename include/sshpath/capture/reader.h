@@ -33,6 +33,8 @@ struct RawFrame {
     std::uint32_t caplen = 0;   ///< bytes captured
     std::uint32_t wirelen = 0;  ///< bytes on the wire
     std::span<const std::uint8_t> data;
+    /// The time stamp in seconds since the epoch (packet::Packet::time).
+    double time() const { return static_cast<double>(ts_sec) + static_cast<double>(ts_usec) / 1e6; }
 };
 
 /// Rewrites a frame in place before it is decoded (its length stays), e.g. to anonymise it.

@@ -54,6 +54,10 @@ public:
     /// parts. Its packets follow with add(), numbered on from the last part's.
     void add_part(const std::string& name);
     void add(const packet::Packet& p);
+    /// The latest time stamp of the current capture's packets so far, if it has any.
+    std::optional<double> latest_time() const {
+        return first_packet_ ? std::nullopt : std::optional<double>(current_.end_time);
+    }
     /// Ends the current capture: its connections are judged, each once, and kept.
     void end_capture(const capture::ReadStats& stats);
     /// Adds a warning that belongs in the report (e.g. packets dropped by the kernel).
