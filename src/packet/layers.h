@@ -16,6 +16,22 @@ inline void fail(Packet& out, const char* problem) {
     out.problem = problem;
 }
 
+// The network layer and what it carries, as a default Packet has them: cleared for each frame
+// (decode) and for the packet inside each tunnel (push).
+inline void clear_network(Packet& out) {
+    out.src = out.dst = IpAddress{};
+    out.ip_version = out.ttl = 0;
+    out.ip_id = out.ip_total_len = 0;
+    out.dont_fragment = out.fragment = false;
+    out.transport = Transport::kNone;
+    out.tcp = TcpHeader{};
+    out.udp = UdpHeader{};
+    out.icmp = IcmpHeader{};
+    out.payload = out.transport_bytes = {};
+    out.payload_wire_len = 0;
+    out.payload_truncated = false;
+}
+
 inline void set_payload(Packet& out, Bytes captured, std::size_t wire_len) {
     out.payload = captured;
     out.payload_wire_len = static_cast<std::uint32_t>(wire_len);

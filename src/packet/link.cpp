@@ -51,16 +51,19 @@ SllPacketType sll_type(std::uint16_t value) {
     return value <= 4 ? static_cast<SllPacketType>(value) : SllPacketType::kNone;
 }
 
+// Every field the decoders set, as a default Packet has it (number, time and the lengths are
+// the reader's), but the tunnel layers: none is read beyond the depth, and push() clears each
+// as it opens it. A packet is 640 bytes, 260 of them layers; assigning a whole default packet
+// took two thirds of the decoder's own instructions.
 void reset(Packet& out) {
-    const std::uint64_t number = out.number;
-    const double time = out.time;
-    const std::uint32_t caplen = out.caplen;
-    const std::uint32_t wirelen = out.wirelen;
-    out = Packet{};
-    out.number = number;
-    out.time = time;
-    out.caplen = caplen;
-    out.wirelen = wirelen;
+    static_assert(sizeof(void*) != 8 || sizeof(Packet) == 640,
+                  "a field added to Packet is cleared here or in clear_network()");
+    out.link = LinkLayer{};
+    out.tunnels.depth = 0;
+    out.arp = ArpMessage{};
+    clear_network(out);
+    out.malformed = false;
+    out.problem = nullptr;
 }
 
 }  // namespace

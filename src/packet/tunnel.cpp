@@ -33,17 +33,7 @@ Tunnel& push(Packet& out, TunnelKind kind) {
         t.outer_dst = out.dst;
         t.outer_ttl = out.ttl;
     }
-    out.src = out.dst = IpAddress{};
-    out.ip_version = out.ttl = 0;
-    out.ip_id = out.ip_total_len = 0;
-    out.dont_fragment = out.fragment = false;
-    out.transport = Transport::kNone;
-    out.tcp = TcpHeader{};
-    out.udp = UdpHeader{};
-    out.icmp = IcmpHeader{};
-    out.payload = out.transport_bytes = {};
-    out.payload_wire_len = 0;
-    out.payload_truncated = false;
+    clear_network(out);
     return t;
 }
 

@@ -3,18 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
-#include <atomic>
 #include <cstring>
 #include <stdexcept>
-#include <mutex>
-#include <tuple>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "sshpath/core/ascii.h"
-#include "sshpath/core/error.h"
 
 namespace sshpath::ssh {
 
@@ -54,15 +48,6 @@ private:
     std::size_t pos_ = 0;
 };
 
-std::string_view first_common(const NameList& client, const NameList& server) {
-    std::string_view found;
-    bool done = false;
-    client.for_each([&](std::string_view c) {
-        if (!done && server.contains(c)) found = c, done = true;
-    });
-    return found;
-}
-
 bool starts_with(Bytes b, std::string_view prefix) {
     return b.size() >= prefix.size() && std::memcmp(b.data(), prefix.data(), prefix.size()) == 0;
 }
@@ -87,137 +72,6 @@ std::string printable(std::string_view s, std::size_t max_len) {
         else
             out += {'\\', 'x', kHexDigits[c >> 4], kHexDigits[c & 0xf]};
     }
-    return out;
-}
-
-namespace {
-
-// The lists the process met, shared by every NameList that holds one of them, each with its number
-// (its place in `lists`), which a temporary file may hold instead of the text. Bounded: lists never
-// seen twice (a fuzzer's, a hostile peer's) stop being remembered once it is full; never freed, so
-// that a number stays valid to the end, whichever thread reads it back.
-constexpr std::size_t kInternedLists = 512;
-constexpr std::size_t kInternedLength = 4096;
-
-using Interned = std::pair<std::shared_ptr<const std::string>, std::uint32_t>;
-
-// A list is added under the mutex, its slot written before `count` passes it: reading a list back
-// by its number (once per list of every record) takes no lock.
-struct Remembered {
-    std::mutex mutex;
-    std::unordered_map<std::string_view, std::uint32_t> numbers;  ///< under the mutex
-    std::array<std::shared_ptr<const std::string>, kInternedLists> lists;
-    std::atomic<std::uint32_t> count{0};
-};
-
-Remembered& remembered() {
-    static Remembered* r = new Remembered;  // never destroyed: see above
-    return *r;
-}
-
-Interned intern(std::string_view text, std::uint32_t unlisted) {
-    if (text.empty()) return {nullptr, unlisted};
-    Remembered& r = remembered();
-    std::lock_guard lock(r.mutex);
-    if (auto it = r.numbers.find(text); it != r.numbers.end()) return {r.lists[it->second], it->second};
-    auto shared = std::make_shared<const std::string>(text);
-    const std::uint32_t number = r.count.load(std::memory_order_relaxed);
-    if (number >= kInternedLists || shared->size() > kInternedLength) return {shared, unlisted};
-    r.lists[number] = shared;
-    r.numbers.emplace(*shared, number);
-    r.count.store(number + 1, std::memory_order_release);
-    return {shared, number};
-}
-
-}  // namespace
-
-void field(archive::Out& ar, NameList& v) {
-    archive::field(ar, v.number_);
-    if (v.number_ == NameList::kUnlisted) archive::put_text(ar, v.text());
-}
-
-void field(archive::In& ar, NameList& v) {
-    std::uint32_t number = NameList::kUnlisted;
-    archive::field(ar, number);
-    if (number == NameList::kUnlisted) {
-        v = NameList::from_text(archive::get_text(ar));
-        return;
-    }
-    Remembered& r = remembered();
-    if (number >= r.count.load(std::memory_order_acquire)) throw Error("a record of the temporary file names a list never met");
-    v.text_ = r.lists[number];
-    v.number_ = number;
-}
-
-const std::string& NameList::empty_text() {
-    static const std::string empty;
-    return empty;
-}
-
-NameList::NameList(std::initializer_list<std::string_view> names) {
-    std::string text;
-    for (std::string_view n : names) {
-        if (n.empty()) continue;
-        if (!text.empty()) text += ',';
-        text += n;
-    }
-    std::tie(text_, number_) = intern(text, kUnlisted);
-}
-
-NameList NameList::from_text(std::string_view text) {
-    NameList l;
-    const bool clean = !text.empty() && text.front() != ',' && text.back() != ',' && text.find(",,") == std::string_view::npos;
-    if (clean || text.empty()) {
-        std::tie(l.text_, l.number_) = intern(text, kUnlisted);
-        return l;
-    }
-    std::string joined;
-    std::string_view rest = text;
-    while (!rest.empty()) {
-        const auto comma = rest.find(',');
-        const std::string_view name = rest.substr(0, comma);
-        if (!name.empty()) {
-            if (!joined.empty()) joined += ',';
-            joined += name;
-        }
-        if (comma == std::string_view::npos) break;
-        rest.remove_prefix(comma + 1);
-    }
-    std::tie(l.text_, l.number_) = intern(joined, kUnlisted);
-    return l;
-}
-
-std::size_t NameList::size() const {
-    const std::string& t = text();
-    return t.empty() ? 0 : 1 + static_cast<std::size_t>(std::count(t.begin(), t.end(), ','));
-}
-
-std::string_view NameList::at(std::size_t i) const {
-    std::string_view found;
-    std::size_t n = 0;
-    bool done = false;
-    for_each([&](std::string_view name) {
-        if (!done && n++ == i) found = name, done = true;
-    });
-    if (!done) throw std::out_of_range("NameList::at");
-    return found;
-}
-
-bool NameList::contains(std::string_view name) const {
-    // A search of the joined text, where a match counts only between commas: no name is empty
-    // or holds a comma.
-    if (name.empty() || name.find(',') != std::string_view::npos) return false;
-    const std::string_view t = text();
-    for (std::size_t at = t.find(name); at != std::string_view::npos; at = t.find(name, at + 1)) {
-        const std::size_t end = at + name.size();
-        if ((at == 0 || t[at - 1] == ',') && (end == t.size() || t[end] == ',')) return true;
-    }
-    return false;
-}
-
-std::vector<std::string> NameList::names() const {
-    std::vector<std::string> out;
-    for_each([&](std::string_view n) { out.emplace_back(n); });
     return out;
 }
 
@@ -287,22 +141,22 @@ std::optional<KexInit> parse_kexinit(Bytes payload) {
 
 Negotiated negotiate(const KexInit& client, const KexInit& server) {
     Negotiated n;
-    n.kex = std::string(first_common(client.kex, server.kex));
-    n.host_key = std::string(first_common(client.host_key, server.host_key));
-    n.cipher = std::string(first_common(client.cipher_c2s, server.cipher_c2s));
-    n.mac = std::string(first_common(client.mac_c2s, server.mac_c2s));
-    n.compression = std::string(first_common(client.compression_c2s, server.compression_c2s));
+    n.kex = std::string(client.kex.first_common(server.kex));
+    n.host_key = std::string(client.host_key.first_common(server.host_key));
+    n.cipher = std::string(client.cipher_c2s.first_common(server.cipher_c2s));
+    n.mac = std::string(client.mac_c2s.first_common(server.mac_c2s));
+    n.compression = std::string(client.compression_c2s.first_common(server.compression_c2s));
     bool aead = n.cipher.find("gcm@openssh.com") != std::string::npos ||
                 n.cipher.find("poly1305@openssh.com") != std::string::npos;
     if (n.kex.empty())
         n.no_common = "kex";
     else if (n.host_key.empty())
         n.no_common = "host_key";
-    else if (n.cipher.empty() || first_common(client.cipher_s2c, server.cipher_s2c).empty())
+    else if (n.cipher.empty() || client.cipher_s2c.first_common(server.cipher_s2c).empty())
         n.no_common = "cipher";
-    else if (!aead && (n.mac.empty() || first_common(client.mac_s2c, server.mac_s2c).empty()))
+    else if (!aead && (n.mac.empty() || client.mac_s2c.first_common(server.mac_s2c).empty()))
         n.no_common = "mac";
-    else if (n.compression.empty() || first_common(client.compression_s2c, server.compression_s2c).empty())
+    else if (n.compression.empty() || client.compression_s2c.first_common(server.compression_s2c).empty())
         n.no_common = "compression";
     return n;
 }

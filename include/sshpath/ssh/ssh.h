@@ -50,6 +50,10 @@ public:
     /// The i-th name; throws std::out_of_range past the end.
     std::string_view at(std::size_t i) const;
     bool contains(std::string_view name) const;
+    /// The first of these names that `offered` holds too (RFC 4253 7.1's choice, this list
+    /// being the client's), or "" when none. Remembered per pair of remembered lists: a server's
+    /// capture negotiates the same few pairs thousands of times.
+    std::string_view first_common(const NameList& offered) const;
     /// Calls f(std::string_view) for each name, in order.
     template <class F>
     void for_each(F&& f) const {

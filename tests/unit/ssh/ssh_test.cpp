@@ -296,6 +296,39 @@ TEST(NameListTest, ContainsOnlyWholeNames) {
     EXPECT_FALSE(NameList::from_text("aes128-ctr2,xaes128-ctr").contains("aes128-ctr"));
 }
 
+// The first name of one list that the other holds: the same answer every time a pair is met
+// again (remembered lists) as for lists too long to be remembered, and "" when none is common.
+TEST(NameListTest, FirstCommonIsTheClientsFirstTheServerOffers) {
+    const std::string long_tail = "," + std::string(5000, 'z');  // too long to be remembered
+    struct Case {
+        std::string client, server, first;
+    };
+    const std::vector<Case> cases = {
+        {"curve25519-sha256,ecdh-sha2-nistp256", "ecdh-sha2-nistp256,curve25519-sha256", "curve25519-sha256"},
+        {"ecdh-sha2-nistp256,curve25519-sha256", "curve25519-sha256,ecdh-sha2-nistp256", "ecdh-sha2-nistp256"},
+        {"aes128-ctr,aes256-ctr", "aes256-ctr", "aes256-ctr"},
+        {"aes128-ctr,aes256-ctr", "aes128-ctr2,xaes256-ctr", ""},
+        {"aes128-ctr,aes256-ctr", "", ""},
+        {"", "aes128-ctr", ""},
+        {"x,,y,", "y", "y"},
+        {"aes128-ctr,aes256-ctr" + long_tail, "aes256-ctr", "aes256-ctr"},
+        {"aes128-ctr", "aes256-ctr,aes128-ctr" + long_tail, "aes128-ctr"},
+    };
+    for (int round = 0; round < 3; ++round) {
+        for (const auto& c : cases) {
+            const NameList client = NameList::from_text(c.client);
+            const NameList server = NameList::from_text(c.server);
+            EXPECT_EQ(client.first_common(server), c.first) << c.client.substr(0, 40) << " / " << c.server.substr(0, 40);
+        }
+    }
+    // Another thread has a table of its own and finds the same.
+    std::string elsewhere = "-";
+    std::thread([&] {
+        elsewhere = std::string(NameList::from_text(cases[0].client).first_common(NameList::from_text(cases[0].server)));
+    }).join();
+    EXPECT_EQ(elsewhere, cases[0].first);
+}
+
 // In a temporary file a list met before is its number, any other its text; both read back as the
 // same list, on any thread, and a number no list has is an error, not a crash.
 TEST(NameListTest, ComesBackFromARecordAsTheSameList) {
