@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <stdexcept>
+#include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -116,7 +119,9 @@ Banner parse_banner(std::string_view line) {
     return b;
 }
 
-std::optional<KexInit> parse_kexinit(Bytes payload) {
+namespace {
+
+std::optional<KexInit> read_kexinit(Bytes payload) {
     Cursor c(payload);
     std::uint8_t msg = 0;
     if (!c.u8(msg) || msg != 20 || !c.skip(16)) return std::nullopt;
@@ -136,6 +141,33 @@ std::optional<KexInit> parse_kexinit(Bytes payload) {
     std::uint8_t follows = 0;
     if (!c.u8(follows)) return std::nullopt;
     k.first_kex_packet_follows = follows != 0;
+    return k;
+}
+
+// The KEXINITs met, by their bytes after the cookie (which is all that is read of them): a
+// server's capture holds thousands with the same lists and another cookie each. One table per
+// thread (no lock), of at most kKexinitsMet messages of at most kKexinitMetLength bytes; the rest
+// are read each time.
+constexpr std::size_t kKexinitsMet = 64;
+constexpr std::size_t kKexinitMetLength = 4096;
+constexpr std::size_t kKexinitCookieEnd = 17;  // the message number and the 16-byte cookie
+
+struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+}  // namespace
+
+std::optional<KexInit> parse_kexinit(Bytes payload) {
+    if (payload.size() <= kKexinitCookieEnd || payload.size() > kKexinitMetLength || payload[0] != 20)
+        return read_kexinit(payload);
+    const std::string_view after_cookie(reinterpret_cast<const char*>(payload.data()) + kKexinitCookieEnd,
+                                        payload.size() - kKexinitCookieEnd);
+    thread_local std::unordered_map<std::string, std::optional<KexInit>, StringHash, std::equal_to<>> met;
+    if (auto it = met.find(after_cookie); it != met.end()) return it->second;
+    std::optional<KexInit> k = read_kexinit(payload);
+    if (met.size() < kKexinitsMet) met.emplace(after_cookie, k);
     return k;
 }
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <thread>
 #include <vector>
@@ -104,6 +105,42 @@ TEST(KexInitTest, RejectsTruncatedPayload) {
     bad.insert(bad.end(), 16, 0);
     put32(bad, 0xfffffff0u);
     EXPECT_FALSE(parse_kexinit(bad).has_value());
+}
+
+// A KEXINIT met before (the same lists, another cookie) reads as it did the first time; one that
+// differs after the cookie, even in its last byte, reads as itself; a cut one stays unreadable.
+TEST(KexInitTest, AMessageMetAgainReadsTheSame) {
+    const auto lists = [](const KexInit& k) {
+        return std::vector<std::string>{k.kex.text(),     k.host_key.text(),        k.cipher_c2s.text(),
+                                        k.cipher_s2c.text(), k.mac_c2s.text(),      k.mac_s2c.text(),
+                                        k.compression_c2s.text(), k.compression_s2c.text()};
+    };
+    auto p = kexinit_payload("mlkem768x25519-sha256,curve25519-sha256", "ssh-ed25519", "aes256-gcm@openssh.com",
+                             "hmac-sha2-512", "none,zlib@openssh.com");
+    const auto first = parse_kexinit(p);
+    ASSERT_TRUE(first);
+    EXPECT_FALSE(first->first_kex_packet_follows);
+    for (std::uint8_t cookie : {0x00, 0x17, 0xff}) {
+        std::fill(p.begin() + 1, p.begin() + 17, cookie);
+        const auto again = parse_kexinit(p);
+        ASSERT_TRUE(again);
+        EXPECT_EQ(lists(*again), lists(*first));
+        EXPECT_FALSE(again->first_kex_packet_follows);
+    }
+    auto follows = p;
+    follows[follows.size() - 5] = 1;  // first_kex_packet_follows, before the reserved uint32
+    const auto guessed = parse_kexinit(follows);
+    ASSERT_TRUE(guessed);
+    EXPECT_TRUE(guessed->first_kex_packet_follows);
+    EXPECT_EQ(lists(*guessed), lists(*first));
+    auto other = p;
+    other[17 + 4] = 'M';  // the first name's first byte
+    const auto changed = parse_kexinit(other);
+    ASSERT_TRUE(changed);
+    EXPECT_EQ(changed->kex.front(), "Mlkem768x25519-sha256");
+    for (int round = 0; round < 2; ++round)
+        for (std::size_t n = 0; n + 5 < p.size(); ++n)
+            EXPECT_FALSE(parse_kexinit(std::span(p.data(), n)).has_value()) << n << " round " << round;
 }
 
 TEST(StreamTest, ReadsPreBannerLinesBannerAndKexinit) {
