@@ -103,17 +103,31 @@ void FactSet::put(std::uint16_t index, Value v) {
     const Spec& spec = facts_of(scope_)[index];
     if (spec.type == Type::kReal && std::holds_alternative<std::int64_t>(v))
         v = static_cast<double>(std::get<std::int64_t>(v));
+    if (spec.type != Type::kString)
+        put_bits(index, to_slot(v));
+    else
+        put_string(index, std::move(std::get<std::string>(v)));
+}
+
+void FactSet::fill_defaults() {
     if (slots_.empty()) {
         slots_ = default_slots(scope_);
         strings_.reserve(string_facts(scope_));
     }
+}
+
+void FactSet::put_bits(std::uint16_t index, std::uint64_t bits) {
+    fill_defaults();
+    slots_[index] = bits;
+}
+
+void FactSet::put_string(std::uint16_t index, std::string v) {
+    fill_defaults();
     std::uint64_t& s = slots_[index];
-    if (spec.type != Type::kString) {
-        s = to_slot(v);
-    } else if (s != 0) {
-        strings_[s - 1] = std::move(std::get<std::string>(v));
+    if (s != 0) {
+        strings_[s - 1] = std::move(v);
     } else {
-        strings_.push_back(std::move(std::get<std::string>(v)));
+        strings_.push_back(std::move(v));
         s = strings_.size();
     }
 }
