@@ -1,5 +1,7 @@
 #pragma once
 #include <array>
+#include <bit>
+#include <compare>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -34,7 +36,19 @@ struct IpAddress {
         std::memcpy(b, o.bytes.data(), 16);
         return a[0] == b[0] && a[1] == b[1] && version == o.version;
     }
-    auto operator<=>(const IpAddress&) const = default;
+    /// The bytes in order, then the version; as two 8-byte words in network order, for the same
+    /// reason.
+    std::strong_ordering operator<=>(const IpAddress& o) const {
+        std::uint64_t a[2], b[2];
+        std::memcpy(a, bytes.data(), 16);
+        std::memcpy(b, o.bytes.data(), 16);
+        for (int i = 0; i < 2; ++i) {
+            if (a[i] == b[i]) continue;
+            if constexpr (std::endian::native == std::endian::little) return __builtin_bswap64(a[i]) <=> __builtin_bswap64(b[i]);
+            return a[i] <=> b[i];
+        }
+        return version <=> o.version;
+    }
 };
 
 }  // namespace sshpath::packet
