@@ -102,39 +102,41 @@ lab_wait_until() {
 }
 
 # --- privilege-separation directory for sshd, shared between concurrent lab runs ------------
-LAB_PRIVSEP_STATE=/run/sshpath-lab
+# Every change to the shared state is made under one lock, a flock on /run itself: a lock file
+# of our own could be deleted by the last run leaving while the next one opens it, and a run
+# could then find the state half gone.
+LAB_PRIVSEP_STATE=${LAB_PRIVSEP_STATE:-/run/sshpath-lab}
+LAB_PRIVSEP_DIR=${LAB_PRIVSEP_DIR:-/run/sshd}  # where sshd looks for it; elsewhere in a test of these two
 lab_privsep_acquire() {
-    mkdir -p "$LAB_PRIVSEP_STATE/users"
     (
         flock 9
-        if [ ! -d /run/sshd ]; then
-            mkdir -m 0755 /run/sshd
+        mkdir -p "$LAB_PRIVSEP_STATE/users"
+        if [ ! -d "$LAB_PRIVSEP_DIR" ]; then
+            mkdir -m 0755 "$LAB_PRIVSEP_DIR"
             touch "$LAB_PRIVSEP_STATE/created-run-sshd"
         fi
         : >"$LAB_PRIVSEP_STATE/users/$$"
-    ) 9>"$LAB_PRIVSEP_STATE/lock"
+    ) 9</run
 }
 lab_privsep_release() {
-    [ -d "$LAB_PRIVSEP_STATE/users" ] || return 0
     (
         flock 9
+        [ -d "$LAB_PRIVSEP_STATE/users" ] || exit 0
         rm -f "$LAB_PRIVSEP_STATE/users/$$"
         local f others=0
         for f in "$LAB_PRIVSEP_STATE"/users/*; do
             [ -e "$f" ] || continue
             if kill -0 "$(basename "$f")" 2>/dev/null; then others=1; else rm -f "$f"; fi
         done
-        if [ "$others" -eq 0 ]; then
-            if [ -e "$LAB_PRIVSEP_STATE/created-run-sshd" ]; then
-                rmdir /run/sshd 2>/dev/null || true
-                rm -f "$LAB_PRIVSEP_STATE/created-run-sshd"
-            fi
+        [ "$others" -eq 0 ] || exit 0
+        if [ -e "$LAB_PRIVSEP_STATE/created-run-sshd" ]; then
+            rmdir "$LAB_PRIVSEP_DIR" 2>/dev/null || true
+            rm -f "$LAB_PRIVSEP_STATE/created-run-sshd"
         fi
-    ) 9>"$LAB_PRIVSEP_STATE/lock"
-    if rmdir "$LAB_PRIVSEP_STATE/users" 2>/dev/null; then
-        rm -f "$LAB_PRIVSEP_STATE/lock"
+        rmdir "$LAB_PRIVSEP_STATE/users" 2>/dev/null || true
+        rm -f "$LAB_PRIVSEP_STATE/lock"  # the lock file of earlier versions
         rmdir "$LAB_PRIVSEP_STATE" 2>/dev/null || true
-    fi
+    ) 9</run
 }
 
 # --- keys, made once per run -----------------------------------------------------------------
