@@ -21,11 +21,14 @@ bool type_matches(Type t, const Value& v) {
 }
 
 std::uint64_t to_slot(const Value& v) {
-    std::uint64_t bits = 0;
-    if (auto* b = std::get_if<bool>(&v)) bits = *b ? 1 : 0;
-    if (auto* i = std::get_if<std::int64_t>(&v)) std::memcpy(&bits, i, sizeof bits);
-    if (auto* d = std::get_if<double>(&v)) std::memcpy(&bits, d, sizeof bits);
-    return bits;
+    return std::visit(
+        [](const auto& x) -> std::uint64_t {
+            if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string>)
+                return 0;  // a string's slot is its place among the strings, not its value
+            else
+                return slot_bits(x);
+        },
+        v);
 }
 
 // Every fact's default as a slot, per scope, computed once.

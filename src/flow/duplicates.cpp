@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "sshpath/core/hash.h"
+
 namespace sshpath::flow {
 namespace {
 
@@ -17,11 +19,6 @@ constexpr std::size_t kWays = 4;      // slots looked at per packet
 // apart, little enough to hash on every packet.
 constexpr std::size_t kHashedBytes = 32;
 
-std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
-    h ^= v * 0x9E3779B97F4A7C15ULL;
-    return (h ^ (h >> 29)) * 0xBF58476D1CE4E5B9ULL;
-}
-
 std::uint64_t word(const std::uint8_t* p, std::size_t n) {
     std::uint64_t v = 0;
     std::memcpy(&v, p, n);
@@ -32,16 +29,16 @@ std::uint64_t word(const std::uint8_t* p, std::size_t n) {
 // tunnels, which differ between two points of capture. Eight bytes at a time: this runs on
 // every TCP and ICMP packet.
 std::uint64_t key_of(const packet::Packet& p) {
-    std::uint64_t h = mix(0, std::uint64_t{p.ip_version} << 56 | std::uint64_t{p.ip_id} << 40 |
+    std::uint64_t h = hash::mix(0, std::uint64_t{p.ip_version} << 56 | std::uint64_t{p.ip_id} << 40 |
                                  std::uint64_t{p.ip_total_len} << 24 | static_cast<std::uint64_t>(p.transport) << 16);
-    h = mix(h, std::uint64_t{p.payload_wire_len} << 32 | p.transport_bytes.size());
+    h = hash::mix(h, std::uint64_t{p.payload_wire_len} << 32 | p.transport_bytes.size());
     if (p.ip_version == 4) {
-        h = mix(h, word(p.src.bytes.data(), 4) << 32 | word(p.dst.bytes.data(), 4));
+        h = hash::mix(h, word(p.src.bytes.data(), 4) << 32 | word(p.dst.bytes.data(), 4));
     } else {
-        h = mix(h, word(p.src.bytes.data(), 8));
-        h = mix(h, word(p.src.bytes.data() + 8, 8));
-        h = mix(h, word(p.dst.bytes.data(), 8));
-        h = mix(h, word(p.dst.bytes.data() + 8, 8));
+        h = hash::mix(h, word(p.src.bytes.data(), 8));
+        h = hash::mix(h, word(p.src.bytes.data() + 8, 8));
+        h = hash::mix(h, word(p.dst.bytes.data(), 8));
+        h = hash::mix(h, word(p.dst.bytes.data() + 8, 8));
     }
     const std::size_t n = std::min(p.transport_bytes.size(), kHashedBytes);
     const std::uint8_t* bytes = p.transport_bytes.data();
@@ -49,8 +46,8 @@ std::uint64_t key_of(const packet::Packet& p) {
     // stack, and reading the word back from there waits for every byte store (a fifth of the
     // filter's time).
     std::size_t i = 0;
-    for (; i + 8 <= n; i += 8) h = mix(h, word(bytes + i, 8));
-    if (i < n) h = mix(h, word(bytes + i, n - i));
+    for (; i + 8 <= n; i += 8) h = hash::mix(h, word(bytes + i, 8));
+    if (i < n) h = hash::mix(h, word(bytes + i, n - i));
     return h | 0x100;  // never 0 in the top 56 bits
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sshpath/core/ascii.h"
+#include "sshpath/core/hash.h"
 
 namespace sshpath::ssh {
 
@@ -157,17 +158,16 @@ constexpr std::size_t kKexinitCookieEnd = 17;  // the message number and the 16-
 struct SampledHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const {
-        std::uint64_t h = s.size() * 0x9E3779B97F4A7C15ULL;
+        std::uint64_t h = hash::mix(0, s.size());
         if (s.size() < 8) {
-            for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ULL;
+            for (const char c : s) h = hash::mix(h, static_cast<unsigned char>(c));
             return h;
         }
         constexpr std::size_t kSamples = 16;
         for (std::size_t i = 0; i < kSamples; ++i) {
             std::uint64_t w;
             std::memcpy(&w, s.data() + (s.size() - 8) * i / (kSamples - 1), sizeof w);
-            h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
-            h ^= h >> 31;
+            h = hash::mix(h, w);
         }
         return h;
     }

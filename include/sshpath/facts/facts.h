@@ -103,6 +103,18 @@ void field(Ar& ar, Observation& o) {
     archive::fields(ar, o.fact, o.packet, o.time, o.what, o.peer_packet, o.peer_time);
 }
 
+/// A bool, int or real fact's 8-byte slot: the bool as 0 or 1, a number's bits as they are.
+template <class T>
+    requires(std::is_same_v<T, bool> || std::is_same_v<T, std::int64_t> || std::is_same_v<T, double>)
+std::uint64_t slot_bits(T value) {
+    std::uint64_t bits = 0;
+    if constexpr (std::is_same_v<T, bool>)
+        bits = value ? 1 : 0;
+    else
+        std::memcpy(&bits, &value, sizeof bits);
+    return bits;
+}
+
 /// The facts of one flow, capture, client, ...: one value per fact of its scope.
 class FactSet {
 public:
@@ -115,16 +127,10 @@ public:
         check_scope(S);
         // The id's type is the fact's: no Value to build and check (thousands of attempts set
         // about a hundred facts each).
-        if constexpr (std::is_same_v<T, std::string>) {
+        if constexpr (std::is_same_v<T, std::string>)
             put_string(id.index, std::move(value));
-        } else {
-            std::uint64_t bits = 0;
-            if constexpr (std::is_same_v<T, bool>)
-                bits = value ? 1 : 0;
-            else
-                std::memcpy(&bits, &value, sizeof bits);
-            put_bits(id.index, bits);
-        }
+        else
+            put_bits(id.index, slot_bits(value));
     }
     /// A fact's value by its typed id (its default when never set).
     template <Scope S, class T>
