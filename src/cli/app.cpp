@@ -33,6 +33,7 @@
 #include "sshpath/report/report.h"
 #include "sshpath/rules/fixtures.h"
 #include "sshpath/rules/rule_set.h"
+#include "sshpath/rules/rules_ref.h"
 #include "sshpath/engine/analyzer.h"
 
 namespace po = boost::program_options;
@@ -191,29 +192,16 @@ std::optional<client::SavedCheck> read_client_check(const po::variables_map& vm)
     return client::read_saved_check(text.str(), file);
 }
 
-int cmd_analyze(const std::vector<std::string>& args) {
-    const po::options_description desc = analyze_description();
-    po::variables_map vm = parse_command_line(args, desc, "file");
-    if (vm.count("help")) {
-        show_analyze_help(desc);
-        return 0;
-    }
-    std::vector<std::string> files = analyze_files(vm);
-    engine::AnalyzeOptions options = analyze_options(vm);
-    std::string format = check_format(vm["format"].as<std::string>(), true);
-    const report::Detail detail = parse_detail(vm["detail"].as<std::string>());
-    // A report of many attempts shows most of them in one line: only that is stored of those
-    // (not for two captures, which may be paired attempt by attempt).
-    if (files.size() != 2 && detail != report::Detail::kAll)
-        options.brief_after = detail == report::Detail::kDeciding ? 0 : report::kAllInFullMax;
-    rules::RuleSet rules = load_rules(vm);
+// `analyze` once its options are read and its rules are on their way.
+int analyze_with(const po::variables_map& vm, std::vector<std::string>& files, engine::AnalyzeOptions& options,
+                 const std::string& format, const rules::RulesLoading& rules) {
     if (std::count(files.begin(), files.end(), "-") > 1)
         throw UsageError("analyze: '-' (standard input) can be given only once");
     Bundle bundle(vm);
     bundle.prepare_files(files, options);
     posix::SignalPipe signals;
     ReadingStop stop(signals);
-    options.stop_reading = [&stop] { return stop.should_stop(); };
+    options.stop_reading = [&stop, &rules] { return stop.should_stop() || rules.failed(); };
     options.explain = vm.count("explain") > 0;
     const std::optional<client::SavedCheck> saved = read_client_check(vm);
     if (saved) options.context.push_back(saved->facts);
@@ -233,6 +221,33 @@ int cmd_analyze(const std::vector<std::string>& args) {
     bundle.write_export(analysis, sources);
     if (const int sig = signals.first_stop_signal()) return posix::exit_status_for_signal(sig);
     return 0;
+}
+
+int cmd_analyze(const std::vector<std::string>& args) {
+    const po::options_description desc = analyze_description();
+    po::variables_map vm = parse_command_line(args, desc, "file");
+    if (vm.count("help")) {
+        show_analyze_help(desc);
+        return 0;
+    }
+    std::vector<std::string> files = analyze_files(vm);
+    engine::AnalyzeOptions options = analyze_options(vm);
+    const std::string format = check_format(vm["format"].as<std::string>(), true);
+    const report::Detail detail = parse_detail(vm["detail"].as<std::string>());
+    // A report of many attempts shows most of them in one line: only that is stored of those
+    // (not for two captures, which may be paired attempt by attempt).
+    if (files.size() != 2 && detail != report::Detail::kAll)
+        options.brief_after = detail == report::Detail::kDeciding ? 0 : report::kAllInFullMax;
+    // The rules are loaded on a thread of their own while the captures are read: they are first
+    // needed when a capture ends. A problem in them is still the error reported before any that
+    // comes after this point, as when they were loaded first, and stops the reading once known.
+    const rules::RulesLoading rules([&vm] { return load_rules(vm); });
+    try {
+        return analyze_with(vm, files, options, format, rules);
+    } catch (...) {
+        rules.get();
+        throw;
+    }
 }
 
 // What a rule decides, for `rules list`: its cause, its rank, or whether it stops.

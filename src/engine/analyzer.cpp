@@ -19,7 +19,7 @@
 
 namespace sshpath::engine {
 
-Analyzer::Analyzer(AnalyzeOptions options, const rules::RuleSet& rules) : options_(std::move(options)), rules_(rules) {}
+Analyzer::Analyzer(AnalyzeOptions options, rules::RulesRef rules) : options_(std::move(options)), rules_(rules) {}
 
 void Analyzer::begin_capture(const std::string& name, int link_type) {
     flow::FlowOptions fo;
@@ -85,7 +85,8 @@ void capture_warnings(const CaptureInfo& info, const flow::FlowTable& table, std
 
 }  // namespace
 
-Analyzer::Judged Analyzer::judge(flow::Flow& f, const evidence::CaptureContext& ctx, const CaptureInfo& info) const {
+Analyzer::Judged Analyzer::judge(flow::Flow& f, const evidence::CaptureContext& ctx, const CaptureInfo& info,
+                                 const rules::RuleSet& rules) const {
     Judged j;
     j.over_cap = over_stream_cap(f, table_->options().stream_cap);
     j.client = f.client;
@@ -97,8 +98,8 @@ Analyzer::Judged Analyzer::judge(flow::Flow& f, const evidence::CaptureContext& 
     for (const auto& set : options_.context) judged.add(set);
     if (options_.flow_facts) a.beside = options_.flow_facts(a.facts);
     for (const auto& set : a.beside) judged.add(set);
-    a.verdict = verdict::decide(rules_, judged, facts::Scope::kFlow, info.file, options_.explain);
-    const verdict::Ranking ranking = verdict::ranking(rules_, a.verdict, a.facts, info.facts);
+    a.verdict = verdict::decide(rules, judged, facts::Scope::kFlow, info.file, options_.explain);
+    const verdict::Ranking ranking = verdict::ranking(rules, a.verdict, a.facts, info.facts);
     a.rank = ranking.rank;
     a.example = ranking.example;
     a.conversation = evidence::conversation_of(std::move(f));
@@ -106,6 +107,7 @@ Analyzer::Judged Analyzer::judge(flow::Flow& f, const evidence::CaptureContext& 
 }
 
 void Analyzer::end_capture(const capture::ReadStats& stats) {
+    const rules::RuleSet& rules = rules_.get();
     CaptureInfo info = std::move(current_);
     info.stats = stats;
     if (!first_packet_ && capture_end_ > info.end_time) info.end_time = capture_end_;
@@ -121,7 +123,7 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
     for (const auto& [spec, value] : extra_facts_) info.facts.set(*spec, value);
     facts::Context capture_ctx(info.facts);
     for (const auto& set : options_.context) capture_ctx.add(set);
-    info.verdict = verdict::decide(rules_, capture_ctx, facts::Scope::kCapture, info.file, options_.explain);
+    info.verdict = verdict::decide(rules, capture_ctx, facts::Scope::kCapture, info.file, options_.explain);
     capture_warnings(info, *table_, analysis_.warnings);
 
     // Each attempt is judged once, here; beyond keep_in_memory they all go to a temporary file.
@@ -139,7 +141,7 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
     if (raw) spilled.emplace(*raw);
     for (std::size_t i = 0; i < count; ++i) {
         if (raw && !spilled->next(read)) throw Error("the temporary file holds fewer connections than were put");
-        Judged j = judge(raw ? read : flows.front(), ctx, info);
+        Judged j = judge(raw ? read : flows.front(), ctx, info, rules);
         if (!raw) flows.pop_front();
         if (j.over_cap) ++over_cap;
         verdict::Attempt& a = j.attempt;
@@ -239,7 +241,7 @@ std::string display_name(const std::string& file) { return file == "-" ? "standa
 // shared by every run), files not yet begun are not opened: the report covers what was read.
 template <class LogOf>
 Analysis analyze_run(const std::vector<std::string>& files, std::span<const std::size_t> run, const AnalyzeOptions& options,
-                     const rules::RuleSet& rules, LogOf log_of, std::atomic<bool>& stopped) {
+                     rules::RulesRef rules, LogOf log_of, std::atomic<bool>& stopped) {
     Analyzer analyzer(options, rules);
     capture::ReadStats all;
     bool open = false;
@@ -322,7 +324,7 @@ void judge_pair(Analysis& all, std::size_t first_attempts, const std::vector<pai
 
 }  // namespace
 
-Analysis analyze(const std::vector<std::string>& names, const AnalyzeOptions& options, const rules::RuleSet& rules) {
+Analysis analyze(const std::vector<std::string>& names, const AnalyzeOptions& options, rules::RulesRef rules) {
     std::vector<pair::CaptureArg> args;
     std::vector<std::string> files;
     bool given = false;
@@ -354,7 +356,7 @@ Analysis analyze(const std::vector<std::string>& names, const AnalyzeOptions& op
         std::move(part.warnings.begin(), part.warnings.end(), std::back_inserter(all.warnings));
     }
     choose_verdict(all);
-    if (!logs.empty() && all.captures.size() == 2) judge_pair(all, first_attempts, args, logs, options, rules);
+    if (!logs.empty() && all.captures.size() == 2) judge_pair(all, first_attempts, args, logs, options, rules.get());
     return all;
 }
 

@@ -87,6 +87,19 @@ expect 2 "nonexistent:0: " -- analyze "$good" --rules "$tmp/nonexistent"
 expect 2 "norules:0: " -- analyze "$good" --rules "$tmp/norules"
 expect 2 "syntax.yaml:[0-9]+: .*YAML" -- analyze "$good" --rules "$tmp/yamlrules"
 expect 2 "syntax.yaml:[0-9]+:" -- rules check "$tmp/yamlrules"
+# The rules are loaded while the capture is read: their error still comes before the capture's...
+expect 2 "broken.yaml:9: .*syn_cnt" -- analyze "$tmp/nonexistent.pcap" --rules "$tmp/badrules"
+expect 2 "broken.yaml:9: .*syn_cnt" -- analyze "$tmp/text.txt" --rules "$tmp/badrules"
+# ...and stops the reading of a stream that never ends once it is known.
+err=$({ head -c 24 "$good"; while tail -c +25 "$good"; do :; done; } 2>/dev/null |
+    timeout 30 "$bin" analyze - --rules "$tmp/badrules" 2>&1 >/dev/null)
+status=$?
+if [ "$status" -eq 2 ] && printf '%s' "$err" | grep -Eq "broken.yaml:9: .*syn_cnt" && [ "$(printf '%s' "$err" | grep -c '')" -eq 1 ]; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1))
+    echo "FAIL: analyze - --rules badrules on an endless stream -> status $status (want 2), stderr: $err"
+fi
 # The probe loads its rules before it sends anything: a bad rule directory stops it first.
 expect 2 "broken.yaml:9: .*syn_cnt" -- probe 203.0.113.7 --no-trace --rules "$tmp/badrules"
 expect 2 "nonexistent:0: " -- probe 203.0.113.7 --no-trace --rules "$tmp/nonexistent"

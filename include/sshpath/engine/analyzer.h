@@ -11,6 +11,7 @@
 #include "sshpath/evidence/extract.h"
 #include "sshpath/flow/flow.h"
 #include "sshpath/rules/rule_set.h"
+#include "sshpath/rules/rules_ref.h"
 
 /// The pipeline: packets in, judged attempts and a verdict out, for files and live captures alike.
 namespace sshpath::engine {
@@ -47,7 +48,8 @@ struct AnalyzeOptions {
 /// (analyze()) and for live capture alike, so both decide with the same engine and rules.
 class Analyzer {
 public:
-    Analyzer(AnalyzeOptions options, const rules::RuleSet& rules);
+    /// `rules` may still be loading: they are first needed when a capture ends.
+    Analyzer(AnalyzeOptions options, rules::RulesRef rules);
     /// Starts a capture (a file, or a live interface) named `name` with this link type.
     void begin_capture(const std::string& name, int link_type);
     /// The current capture goes on in another file (a ring buffer's next part): named among its
@@ -85,7 +87,7 @@ public:
 
 private:
     AnalyzeOptions options_;
-    const rules::RuleSet& rules_;
+    rules::RulesRef rules_;
     Analysis analysis_;
     std::optional<flow::FlowTable> table_;
     CaptureInfo current_;
@@ -99,7 +101,7 @@ private:
         packet::IpAddress client;
         bool over_cap = false;  ///< more sent in the clear than the flow table keeps
     };
-    Judged judge(flow::Flow& f, const evidence::CaptureContext& ctx, const CaptureInfo& info) const;
+    Judged judge(flow::Flow& f, const evidence::CaptureContext& ctx, const CaptureInfo& info, const rules::RuleSet& rules) const;
 };
 
 /// Reads each capture file, reconstructs the connections, extracts the evidence and applies the
@@ -111,6 +113,8 @@ private:
 /// (FILE@client, FILE@vm, FILE@middle), otherwise the packets tell it. When one is the client's
 /// and the other the far end's, Analysis::pair holds their pairing and its verdict answers.
 /// Throws InputError for places given with other than two captures, or places that cannot be.
-Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& options, const rules::RuleSet& rules);
+/// `rules` may still be loading (the command line loads them beside the reading): they are waited
+/// for when the first capture ends.
+Analysis analyze(const std::vector<std::string>& files, const AnalyzeOptions& options, rules::RulesRef rules);
 
 }  // namespace sshpath::engine
