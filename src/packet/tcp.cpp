@@ -53,6 +53,16 @@ bool known_option_length_ok(std::uint8_t kind, std::size_t data_len) {
 
 void decode_tcp_options(Bytes captured, std::size_t header_len, Packet& out) {
     TcpOptions& opts = out.tcp.options;
+    // The options of nearly every segment after the handshake (Linux, the BSDs, macOS): NOP,
+    // NOP, timestamps, and nothing else. Read at once, as the walk below would read them.
+    constexpr std::uint32_t kNopNopTimestamps = 0x0101080a;
+    if (header_len == 12 && captured.size() == 12 && be32(captured.data()) == kNopNopTimestamps) {
+        opts.timestamps = true;
+        opts.ts_val = be32(captured.data() + 4);
+        opts.ts_ecr = be32(captured.data() + 8);
+        ++opts.count;
+        return;
+    }
     TcpOptionReader reader(captured, header_len);
     std::uint8_t kind = 0;
     Bytes v;

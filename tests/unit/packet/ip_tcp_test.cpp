@@ -69,6 +69,51 @@ TEST_F(DecoderTest, KeepsSynWhoseOptionsTheSnapLengthCut) {
     EXPECT_FALSE(p.tcp.options.timestamps);
 }
 
+TEST_F(DecoderTest, ReadsNopNopTimestampsAsTheWalkOverTheOptionsDoes) {
+    // The data segment "abc" with these TCP option bytes (a multiple of four) after its header,
+    // cut to `keep` bytes when not 0.
+    const auto data_with_options = [](const Bytes& options, std::size_t keep = 0) {
+        Bytes ip = ipv4_data("abc");
+        ip.insert(ip.begin() + 40, options.begin(), options.end());
+        ip[32] = static_cast<std::uint8_t>((20 + options.size()) / 4 << 4);  // the data offset
+        ip[2] = static_cast<std::uint8_t>(ip.size() >> 8);
+        ip[3] = static_cast<std::uint8_t>(ip.size());
+        if (keep) ip.resize(keep);
+        return ip;
+    };
+    const Bytes ts = {8, 10, 1, 2, 3, 4, 5, 6, 7, 8};
+    const Packet usual = decode_frame(kLinkRaw, data_with_options(cat({{1, 1}, ts})));
+    EXPECT_FALSE(usual.malformed);
+    const TcpOptions& o = usual.tcp.options;
+    EXPECT_TRUE(o.timestamps);
+    EXPECT_EQ(o.ts_val, 0x01020304u);
+    EXPECT_EQ(o.ts_ecr, 0x05060708u);
+    EXPECT_EQ(o.count, 1);
+    EXPECT_EQ(o.mss, -1);
+    EXPECT_EQ(o.wscale, -1);
+    EXPECT_FALSE(o.sack_permitted);
+    EXPECT_EQ(std::string(usual.payload.begin(), usual.payload.end()), "abc");
+    // The same option in other places: the same reading.
+    for (const Bytes& options : {cat({ts, {1, 1}}), cat({{1}, ts, {1}}), cat({{1, 1}, ts, {0, 0, 0, 0}})}) {
+        const Packet p = decode_frame(kLinkRaw, data_with_options(options));
+        EXPECT_FALSE(p.malformed);
+        EXPECT_EQ(p.tcp.options.timestamps, o.timestamps);
+        EXPECT_EQ(p.tcp.options.ts_val, o.ts_val);
+        EXPECT_EQ(p.tcp.options.ts_ecr, o.ts_ecr);
+        EXPECT_EQ(p.tcp.options.count, o.count);
+        EXPECT_EQ(std::string(p.payload.begin(), p.payload.end()), "abc");
+    }
+    // Cut by the snap length inside the timestamps: none read, nothing malformed.
+    const Packet cut = decode_frame(kLinkRaw, data_with_options(cat({{1, 1}, ts}), 20 + 20 + 8));
+    EXPECT_FALSE(cut.malformed);
+    EXPECT_TRUE(cut.payload_truncated);
+    EXPECT_FALSE(cut.tcp.options.timestamps);
+    // NOP, NOP and a timestamps option one byte short: malformed, as anywhere else.
+    const Packet bad = decode_frame(kLinkRaw, data_with_options({1, 1, 8, 9, 1, 2, 3, 4, 5, 6, 7, 0}));
+    EXPECT_TRUE(bad.malformed);
+    EXPECT_STREQ(bad.problem, "bad TCP option length");
+}
+
 TEST_F(DecoderTest, MarksCutTcpHeaderMalformed) {
     const Bytes ip = ipv4_syn();
     const Packet p = decode_frame(kLinkRaw, Bytes(ip.begin(), ip.begin() + 30));
