@@ -51,15 +51,20 @@ bool known_option_length_ok(std::uint8_t kind, std::size_t data_len) {
     }
 }
 
+// The timestamps option's 8 bytes: TSval, TSecr.
+void read_timestamps(const std::uint8_t* v, TcpOptions& opts) {
+    opts.timestamps = true;
+    opts.ts_val = be32(v);
+    opts.ts_ecr = be32(v + 4);
+}
+
 void decode_tcp_options(Bytes captured, std::size_t header_len, Packet& out) {
     TcpOptions& opts = out.tcp.options;
     // The options of nearly every segment after the handshake (Linux, the BSDs, macOS): NOP,
     // NOP, timestamps, and nothing else. Read at once, as the walk below would read them.
     constexpr std::uint32_t kNopNopTimestamps = 0x0101080a;
     if (header_len == 12 && captured.size() == 12 && be32(captured.data()) == kNopNopTimestamps) {
-        opts.timestamps = true;
-        opts.ts_val = be32(captured.data() + 4);
-        opts.ts_ecr = be32(captured.data() + 8);
+        read_timestamps(captured.data() + 4, opts);
         ++opts.count;
         return;
     }
@@ -73,11 +78,7 @@ void decode_tcp_options(Bytes captured, std::size_t header_len, Packet& out) {
         case kOptMss: opts.mss = be16(v.data()); break;
         case kOptWscale: opts.wscale = v[0]; break;
         case kOptSackPermitted: opts.sack_permitted = true; break;
-        case kOptTimestamps:
-            opts.timestamps = true;
-            opts.ts_val = be32(v.data());
-            opts.ts_ecr = be32(v.data() + 4);
-            break;
+        case kOptTimestamps: read_timestamps(v.data(), opts); break;
         case kOptMptcp: decode_mptcp(v, opts.mptcp); break;
         default: break;
         }
