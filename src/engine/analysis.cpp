@@ -77,7 +77,7 @@ std::size_t AttemptList::size() const {
 }
 
 void AttemptList::push_back(verdict::Attempt a) {
-    if (parts_.empty() || parts_.back().stored) parts_.emplace_back();
+    if (parts_.empty() || parts_.back().stored || !parts_.back().stores.empty()) parts_.emplace_back();
     parts_.back().memory.push_back(std::move(a));
 }
 
@@ -87,6 +87,27 @@ void AttemptList::append(std::shared_ptr<const StoredAttempts> stored) {
     parts_.push_back(std::move(p));
 }
 
+void AttemptList::append(std::vector<std::shared_ptr<const StoredAttempts>> stores, std::vector<std::uint64_t> order) {
+    Part p;
+    p.stores = std::move(stores);
+    p.order = std::move(order);
+    parts_.push_back(std::move(p));
+}
+
+const verdict::Attempt& AttemptList::Part::get(std::size_t i, verdict::Attempt& scratch) const {
+    if (stored) return stored->get(i, scratch);
+    if (stores.empty()) return memory[i];
+    const std::uint64_t at = order[i];
+    return stores[at >> kStoreShift]->get(at & ((std::uint64_t{1} << kStoreShift) - 1), scratch);
+}
+
+AttemptKey AttemptList::Part::key(std::size_t i) const {
+    if (stored) return stored->key(i);
+    if (stores.empty()) return AttemptKey::of(memory[i]);
+    const std::uint64_t at = order[i];
+    return stores[at >> kStoreShift]->key(at & ((std::uint64_t{1} << kStoreShift) - 1));
+}
+
 void AttemptList::append(AttemptList&& other) {
     std::move(other.parts_.begin(), other.parts_.end(), std::back_inserter(parts_));
     other.parts_.clear();
@@ -94,10 +115,7 @@ void AttemptList::append(AttemptList&& other) {
 
 const verdict::Attempt& AttemptList::get(std::size_t i, verdict::Attempt& scratch) const {
     for (const auto& p : parts_) {
-        if (i < p.size()) {
-            if (!p.stored) return p.memory[i];
-            return p.stored->get(i, scratch);
-        }
+        if (i < p.size()) return p.get(i, scratch);
         i -= p.size();
     }
     throw std::out_of_range("AttemptList: no attempt at that index");
@@ -110,7 +128,7 @@ verdict::Attempt AttemptList::operator[](std::size_t i) const {
 
 AttemptKey AttemptList::key(std::size_t i) const {
     for (const auto& p : parts_) {
-        if (i < p.size()) return p.stored ? p.stored->key(i) : AttemptKey::of(p.memory[i]);
+        if (i < p.size()) return p.key(i);
         i -= p.size();
     }
     throw std::out_of_range("AttemptList: no attempt at that index");

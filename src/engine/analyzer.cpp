@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <filesystem>
 #include <iterator>
 #include <span>
 #include <stdexcept>
@@ -21,14 +22,16 @@ namespace sshpath::engine {
 
 Analyzer::Analyzer(AnalyzeOptions options, rules::RulesRef rules) : options_(std::move(options)), rules_(rules) {}
 
-void Analyzer::begin_capture(const std::string& name, int link_type) {
+void Analyzer::begin_capture(const std::string& name, int link_type, unsigned shares) {
     flow::FlowOptions fo;
     fo.ssh_port = static_cast<std::uint16_t>(options_.ssh_port);
     fo.host = options_.host_address;
     fo.host_name = options_.host;
     fo.max_flows = options_.max_connections;
     fo.spill_after = options_.keep_in_memory;
-    table_.emplace(fo);
+    fo.shares = std::max(shares, 1u);
+    tables_.clear();
+    for (fo.share = 0; fo.share < fo.shares; ++fo.share) tables_.push_back(std::make_unique<flow::FlowTable>(fo));
     current_ = CaptureInfo{};
     current_.file = name;
     current_.link_type = capture::link_type_name(link_type);
@@ -43,9 +46,21 @@ void Analyzer::add_part(const std::string& name) {
 }
 
 void Analyzer::add(const packet::Packet& p) {
-    if (first_packet_) current_.start_time = current_.end_time = p.time, first_packet_ = false;
-    current_.end_time = std::max(current_.end_time, p.time);
-    table_->add(p);
+    for (unsigned share = 0; share < tables_.size(); ++share) add_to_share(share, p);
+}
+
+void Analyzer::add_to_share(unsigned share, const packet::Packet& p) {
+    if (share == 0) {
+        if (first_packet_) current_.start_time = current_.end_time = p.time, first_packet_ = false;
+        current_.end_time = std::max(current_.end_time, p.time);
+    }
+    tables_[share]->add(p);
+}
+
+bool Analyzer::split_exact() const {
+    std::vector<const flow::FlowTable*> shares;
+    for (const auto& t : tables_) shares.push_back(t.get());
+    return flow::FlowTable::split_exact(shares);
 }
 
 namespace {
@@ -88,7 +103,7 @@ void capture_warnings(const CaptureInfo& info, const flow::FlowTable& table, std
 Analyzer::Judged Analyzer::judge(flow::Flow& f, const evidence::CaptureContext& ctx, const CaptureInfo& info,
                                  const rules::RuleSet& rules) const {
     Judged j;
-    j.over_cap = over_stream_cap(f, table_->options().stream_cap);
+    j.over_cap = over_stream_cap(f, tables_.front()->options().stream_cap);
     j.client = f.client;
     verdict::Attempt& a = j.attempt;
     a.file = info.file;
@@ -111,38 +126,64 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
     CaptureInfo info = std::move(current_);
     info.stats = stats;
     if (!first_packet_ && capture_end_ > info.end_time) info.end_time = capture_end_;
-    std::deque<flow::Flow> flows = table_->finish();
-    const std::shared_ptr<flow::FlowSpill> raw = table_->spill();
-    const std::size_t count = raw ? raw->size() : flows.size();
-    auto ctx = evidence::make_context(table_->synack_ttls(), info.start_time, info.end_time, options_.ssh_port);
-    ctx.neighbours = &table_->neighbours();
+    // Each share's connections in order of their first packet; the shares' counts in the first.
+    std::vector<flow::FinishedFlows> shares;
+    std::size_t count = 0;
+    for (const auto& t : tables_) {
+        std::deque<flow::Flow> flows = t->finish();
+        count += shares.emplace_back(std::move(flows), t->spill()).size();
+    }
+    flow::FlowTable& table = *tables_.front();
+    for (const auto& t : std::span(tables_).subspan(1)) table.absorb(*t);
+    auto ctx = evidence::make_context(table.synack_ttls(), info.start_time, info.end_time, options_.ssh_port);
+    ctx.neighbours = &table.neighbours();
     const evidence::CaptureSummary summary{info.stats,         info.link_type,         count,
-                                           table_->other_tcp_flows(), options_.host, table_->other_traffic(),
-                                           table_->duplicates(), table_->wire_stats()};
+                                           table.other_tcp_flows(), options_.host, table.other_traffic(),
+                                           table.duplicates(), table.wire_stats()};
     info.facts = evidence::extract_capture(summary, ctx);
     for (const auto& [spec, value] : extra_facts_) info.facts.set(*spec, value);
     facts::Context capture_ctx(info.facts);
     for (const auto& set : options_.context) capture_ctx.add(set);
     info.verdict = verdict::decide(rules, capture_ctx, facts::Scope::kCapture, info.file, options_.explain);
-    capture_warnings(info, *table_, analysis_.warnings);
+    capture_warnings(info, table, analysis_.warnings);
 
-    // Each attempt is judged once, here; beyond keep_in_memory they all go to a temporary file.
-    std::shared_ptr<StoredAttempts> stored;
+    // Each attempt is judged once, here; beyond keep_in_memory they all go to temporary files,
+    // one per share, each share's judged on a thread of its own.
+    std::vector<std::shared_ptr<StoredAttempts>> stores;
     if (count > options_.keep_in_memory) {
         try {
-            stored = std::make_shared<StoredAttempts>(count > options_.brief_after);
+            for (std::size_t k = 0; k < shares.size(); ++k) stores.push_back(std::make_shared<StoredAttempts>(count > options_.brief_after));
         } catch (const Error&) {
-            stored.reset();  // no temporary file: all stay in memory
+            stores.clear();  // no temporary file: all stay in memory
         }
     }
+    const std::size_t over_cap = stores.size() > 1 ? judge_shares(shares, stores, ctx, info, rules)
+                                                   : judge_in_order(shares, stores.empty() ? nullptr : stores.front(), ctx, info, rules);
+    const std::size_t stream_cap = table.options().stream_cap;
+    if (over_cap)
+        analysis_.warnings.push_back(fmt::format("{}: {} connection{} sent more than {} KiB in the clear (before any key exchange "
+                                                 "finished); sshpath kept only the first {} KiB of each direction",
+                                                 info.file, over_cap, over_cap == 1 ? "" : "s", stream_cap >> 10,
+                                                 stream_cap >> 10));
+    info.attempts = count;
+    info.shares = static_cast<unsigned>(tables_.size());
+    analysis_.captures.push_back(std::move(info));
+    tables_.clear();
+}
+
+std::size_t Analyzer::judge_in_order(std::vector<flow::FinishedFlows>& shares, const std::shared_ptr<StoredAttempts>& stored,
+                                     const evidence::CaptureContext& ctx, const CaptureInfo& info, const rules::RuleSet& rules) {
     std::size_t over_cap = 0;
-    std::optional<flow::FlowSpill::Reader> spilled;  // read in order of first packet, one at a time
-    flow::Flow read;                                 // each read into the last one's room
-    if (raw) spilled.emplace(*raw);
-    for (std::size_t i = 0; i < count; ++i) {
-        if (raw && !spilled->next(read)) throw Error("the temporary file holds fewer connections than were put");
-        Judged j = judge(raw ? read : flows.front(), ctx, info, rules);
-        if (!raw) flows.pop_front();
+    for (;;) {
+        // The share whose next connection has the earliest first packet: one table's order.
+        flow::FinishedFlows* next = &shares.front();
+        for (auto& share : std::span(shares).subspan(1))
+            if (const flow::Flow* f = share.peek(); f && (!next->peek() || f->first.packet < next->peek()->first.packet))
+                next = &share;
+        flow::Flow* f = next->peek();
+        if (!f) break;
+        Judged j = judge(*f, ctx, info, rules);
+        next->pop();
         if (j.over_cap) ++over_cap;
         verdict::Attempt& a = j.attempt;
         analysis_.summary.add(a.verdict.cause, a.verdict.component, a.facts.get(facts::flow::server), j.client,
@@ -152,16 +193,52 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
         else
             analysis_.attempts.push_back(std::move(a));
     }
-    if (stored) analysis_.attempts.append(std::move(stored));
-    const std::size_t stream_cap = table_->options().stream_cap;
-    if (over_cap)
-        analysis_.warnings.push_back(fmt::format("{}: {} connection{} sent more than {} KiB in the clear (before any key exchange "
-                                                 "finished); sshpath kept only the first {} KiB of each direction",
-                                                 info.file, over_cap, over_cap == 1 ? "" : "s", stream_cap >> 10,
-                                                 stream_cap >> 10));
-    info.attempts = count;
-    analysis_.captures.push_back(std::move(info));
-    table_.reset();
+    if (stored) analysis_.attempts.append(stored);
+    return over_cap;
+}
+
+std::size_t Analyzer::judge_shares(std::vector<flow::FinishedFlows>& shares, const std::vector<std::shared_ptr<StoredAttempts>>& stores,
+                                   const evidence::CaptureContext& ctx, const CaptureInfo& info, const rules::RuleSet& rules) {
+    // Each thread its own connections, summary and store: nothing written is shared.
+    struct Judging {
+        AttemptSummary summary;
+        std::size_t over_cap = 0;
+        std::vector<std::uint64_t> first;  ///< each attempt's first packet, in the store's order
+    };
+    std::vector<Judging> out(shares.size());
+    parallel_for(shares.size(), static_cast<unsigned>(shares.size()), [&](std::size_t k) {
+        Judging& o = out[k];
+        while (flow::Flow* f = shares[k].peek()) {
+            o.first.push_back(f->first.packet);
+            Judged j = judge(*f, ctx, info, rules);
+            shares[k].pop();
+            if (j.over_cap) ++o.over_cap;
+            const verdict::Attempt& a = j.attempt;
+            o.summary.add(a.verdict.cause, a.verdict.component, a.facts.get(facts::flow::server), j.client,
+                          info.start_time + a.facts.get(facts::flow::start_time));
+            stores[k]->put(std::move(j.attempt));
+        }
+    });
+    // The attempts in order of their first packet, as one table gives them.
+    std::vector<std::uint64_t> order;
+    std::vector<std::size_t> at(out.size(), 0);
+    std::size_t over_cap = 0;
+    for (const Judging& o : out) over_cap += o.over_cap;
+    for (std::size_t n = 0; n < out.size();) {
+        std::size_t k = out.size();
+        n = 0;
+        for (std::size_t s = 0; s < out.size(); ++s) {
+            if (at[s] == out[s].first.size()) {
+                ++n;
+                continue;
+            }
+            if (k == out.size() || out[s].first[at[s]] < out[k].first[at[k]]) k = s;
+        }
+        if (k < out.size()) order.push_back(std::uint64_t{k} << AttemptList::kStoreShift | at[k]++);
+    }
+    for (const Judging& o : out) analysis_.summary.merge(o.summary);
+    analysis_.attempts.append(std::vector<std::shared_ptr<const StoredAttempts>>(stores.begin(), stores.end()), std::move(order));
+    return over_cap;
 }
 
 Analysis Analyzer::take_results() { return std::move(analysis_); }
@@ -234,6 +311,19 @@ std::vector<std::vector<std::size_t>> runs_of(const std::vector<std::string>& fi
 
 std::string display_name(const std::string& file) { return file == "-" ? "standard input" : file; }
 
+// The reading statistics of a capture's next part (or its only file) added to the capture's.
+void add_part_stats(capture::ReadStats& all, const capture::ReadStats& r) {
+    all.packets = r.packets;
+    all.malformed += r.malformed;
+    all.snaplen_cut += r.snaplen_cut;
+    all.cut_caplen = std::max(all.cut_caplen, r.cut_caplen);
+    all.link_type = r.link_type;
+    all.snaplen = std::max(all.snaplen, r.snaplen);
+    all.truncated = r.truncated;
+    all.truncation_message = r.truncation_message;
+    all.stopped = r.stopped;
+}
+
 // A run of files read in order into an Analysis of its own (no overall verdict yet): one capture
 // per file, except that a file that continues the one before (see kPartGap) goes on the same
 // capture, its packets numbered on from the last part's. `log_of(i)` is where each TCP segment
@@ -271,20 +361,45 @@ Analysis analyze_run(const std::vector<std::string>& files, std::span<const std:
             analyzer.add(p);
             if (log) log->add(p);
         });
-        const capture::ReadStats& r = reader.stats();
-        all.packets = r.packets;
-        all.malformed += r.malformed;
-        all.snaplen_cut += r.snaplen_cut;
-        all.cut_caplen = std::max(all.cut_caplen, r.cut_caplen);
-        all.link_type = r.link_type;
-        all.snaplen = std::max(all.snaplen, r.snaplen);
-        all.truncated = r.truncated;
-        all.truncation_message = r.truncation_message;
-        all.stopped = r.stopped;
-        if (r.stopped) stopped = true;
+        add_part_stats(all, reader.stats());
+        if (reader.stats().stopped) stopped = true;
     }
     if (open) analyzer.end_capture(all);
     return analyzer.take_results();
+}
+
+// One capture file whose connections are split over `shares` threads: each opens the file
+// with a reader of its own, decodes every packet and follows the connections of its share, so
+// that the threads share nothing until the capture's end. Nothing when the shares did not come
+// out as one table's would (FlowTable::split_exact): the file is then to be read by one thread.
+std::optional<Analysis> analyze_split(const std::string& file, unsigned shares, const AnalyzeOptions& options,
+                                      rules::RulesRef rules, std::atomic<bool>& stopped) {
+    std::vector<std::unique_ptr<capture::Reader>> readers;
+    for (unsigned k = 0; k < shares; ++k) readers.push_back(std::make_unique<capture::Reader>(file, options.stop_reading));
+    Analyzer analyzer(options, rules);
+    analyzer.begin_capture(display_name(file), readers.front()->link_type(), shares);
+    parallel_for(shares, shares, [&](std::size_t k) {
+        readers[k]->for_each([&](const packet::Packet& p) { analyzer.add_to_share(static_cast<unsigned>(k), p); });
+    });
+    bool stop = false;
+    for (const auto& r : readers) stop = stop || r->stats().stopped;
+    // Told to stop, each share stopped where it was: what was read is the answer.
+    if (!stop && !analyzer.split_exact()) return std::nullopt;
+    capture::ReadStats all;
+    add_part_stats(all, readers.front()->stats());
+    all.stopped = stop;
+    if (stop) stopped = true;
+    analyzer.end_capture(all);
+    return analyzer.take_results();
+}
+
+// Whether a run of files is one file that more than one thread may read: a regular file (a
+// pipe is read once), not rewritten as it is read, nor kept for pairing.
+bool splittable(const std::vector<std::string>& files, std::span<const std::size_t> run, const AnalyzeOptions& options,
+                bool logged) {
+    if (run.size() != 1 || logged || options.rewrite_for) return false;
+    std::error_code ec;
+    return files[run.front()] != "-" && std::filesystem::is_regular_file(files[run.front()], ec);
 }
 
 // One capture of a pair: its attempts [from, to) of the whole analysis.
@@ -345,7 +460,16 @@ Analysis analyze(const std::vector<std::string>& names, const AnalyzeOptions& op
     // Runs are taken in the order given; after a failure no new run is started, and every run
     // before the failing one has already been taken, so the first error in that order is known.
     const unsigned workers = static_cast<unsigned>(std::min<std::size_t>(std::max(options.jobs, 1u), runs.size()));
-    parallel_for(runs.size(), workers, [&](std::size_t i) { parts[i] = analyze_run(files, runs[i], options, rules, log_of, stopped); });
+    // One run (one capture): its connections may be split over the threads instead.
+    const unsigned shares = runs.size() == 1 ? std::max(options.jobs, 1u) : 1;
+    parallel_for(runs.size(), workers, [&](std::size_t i) {
+        if (shares > 1 && splittable(files, runs[i], options, log_of(runs[i].front()) != nullptr))
+            if (auto split = analyze_split(files[runs[i].front()], shares, options, rules, stopped)) {
+                parts[i] = std::move(*split);
+                return;
+            }
+        parts[i] = analyze_run(files, runs[i], options, rules, log_of, stopped);
+    });
     // Each attempt is moved once.
     const std::size_t first_attempts = parts.front().captures.empty() ? 0 : parts.front().captures.front().attempts;
     Analysis all = std::move(parts.front());

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cstring>
+#include <set>
 
 #include "flow_table.h"
 
@@ -111,6 +112,11 @@ void FlowTable::add_tcp(const Packet& p) {
     }
     --until_sweep_;
     Key key = key_of(p.src, p.tcp.sport, p.dst, p.tcp.dport);
+    if (options_.shares > 1) {
+        // Every share sees the clock and its sweeps alike; each follows its own connections.
+        if (p.tcp.options.mptcp.subtypes != 0) mptcp_seen_ = true;
+        if ((KeyHash{}(key) >> 24) % options_.shares != options_.share) return;
+    }
     auto [entry, inserted] = index_.try_emplace(key);
     entry->last = p.time;
     if (Flow* f = connection_of(*entry, key, inserted, p)) add_segment(*entry, *f, p);
@@ -159,7 +165,7 @@ Flow* FlowTable::open_flow(Entry& entry, const Key& key, const Packet& p, bool s
     entry.flow = new_flow(p, sender_is_client);
     entry.state = State::kLive;
     entry.closing = entry.closed = false;
-    ++live_;
+    peak_live_ = std::max(peak_live_, ++live_);
     return entry.flow.get();
 }
 
@@ -188,6 +194,45 @@ void FlowTable::add_icmp(const Packet& p) {
         if (p.ip_version == 6) e->flags |= kIcmpV6;
         if (ev.quotes_client) e->flags |= kQuotesClient;
     }
+}
+
+bool FlowTable::split_exact(std::span<const FlowTable* const> shares) {
+    if (shares.size() <= 1) return true;
+    const FlowOptions& o = shares.front()->options_;
+    std::size_t live = 0, buffered = 0;
+    std::set<std::uint16_t> ports;
+    for (const FlowTable* t : shares) {
+        if (t->mptcp_seen_) return false;
+        live += t->peak_live_;
+        buffered += t->peak_buffered_;
+        for (const auto& [port, n] : t->other_.server_ports) ports.insert(port);
+    }
+    // Below these, the connections together never met a limit one table applies to all of
+    // them: a connection opened when fewer than max_flows were live; every request for room
+    // (at most twice stream_cap) fitted in what buffer_cap left; no port was left uncounted.
+    return live <= o.max_flows && buffered + 2 * o.stream_cap <= o.buffer_cap && ports.size() < kMaxPortsCounted;
+}
+
+void FlowTable::absorb(const FlowTable& other) {
+    other_tcp_flows_ += other.other_tcp_flows_;
+    const OtherTraffic& o = other.other_;
+    if (o.excluded_by_host && (other_.excluded_by_host == 0 || other.excluded_first_packet_ < excluded_first_packet_)) {
+        excluded_first_packet_ = other.excluded_first_packet_;
+        other_.excluded_example = o.excluded_example;
+    }
+    other_.excluded_by_host += o.excluded_by_host;
+    other_.other_protocol_on_ssh_port += o.other_protocol_on_ssh_port;
+    for (const auto& [port, n] : o.server_ports) other_.server_ports[port] += n;
+    for (const auto& [server, ttl] : other.synack_ttls_) {
+        const std::uint64_t packet = other.synack_packets_.at(server);
+        auto [it, inserted] = synack_packets_.try_emplace(server, packet);
+        if (inserted || packet < it->second) {
+            it->second = packet;
+            synack_ttls_[server] = ttl;
+        }
+    }
+    flow_cap_hit_ = flow_cap_hit_ || other.flow_cap_hit_;
+    buffer_cap_hit_ = buffer_cap_hit_ || other.buffer_cap_hit_;
 }
 
 Flow& FlowTable::flow_of(Entry& e) {

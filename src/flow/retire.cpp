@@ -220,7 +220,6 @@ void FlowTable::forget(Entry& e) {
 
 void FlowTable::count_other(const Flow& f) {
     ++other_tcp_flows_;
-    constexpr std::size_t kMaxPortsCounted = 1024;
     if (other_.server_ports.size() < kMaxPortsCounted || other_.server_ports.count(f.server_port))
         ++other_.server_ports[f.server_port];
 }

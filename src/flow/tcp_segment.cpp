@@ -151,7 +151,8 @@ void FlowTable::on_synack(const Segment& s) {
     const auto& t = p.tcp;
     Flow& flow = s.flow;
     flow.synacks.push_back(SynEvent{s.ref, t.seq, p.ttl, t.options});
-    synack_ttls_.try_emplace(p.src, p.ttl);  // the first one stays; no node made for the others
+    // The first one stays; no node made for the others.
+    if (synack_ttls_.try_emplace(p.src, p.ttl).second && options_.shares > 1) synack_packets_.emplace(p.src, p.number);
     learn_isn(s.dir, t.seq);
     bool ours = flow.c2s.isn_known && t.ack == flow.c2s.isn + 1;
     if (auto* e = add_event(flow, options_, p, s.side, EventKind::kSynAck)) {
@@ -345,7 +346,7 @@ void FlowTable::append_in_order(const Segment& s, std::uint64_t off, bool buffer
             // would be copied to a new place two or three times on its way there.
             if (dir.stream.capacity() == 0) dir.stream.reserve(std::max(n, kFirstStreamRoom));
             dir.stream.insert(dir.stream.end(), p.payload.begin() + skip, p.payload.begin() + skip + n);
-            buffered_ += n;
+            add_buffered(n);
             if (n < len - skip) dir.stream_capped = true;
         } else if (skip < len) {
             dir.stream_capped = true;
@@ -364,7 +365,7 @@ void FlowTable::merge_pending(Direction& dir, bool buffer) {
             if (buffer && dir.stream.size() == dir.contiguous && !dir.stream_capped) {
                 std::size_t n = room(dir.stream.size(), pit->second.size() - s);
                 dir.stream.insert(dir.stream.end(), pit->second.begin() + s, pit->second.begin() + s + n);
-                buffered_ += n;
+                add_buffered(n);
                 if (n < pit->second.size() - s) dir.stream_capped = true;
             }
             dir.contiguous = pend_end;
@@ -386,7 +387,7 @@ void FlowTable::hold_out_of_order(const Segment& s, std::uint64_t off) {
     std::size_t old = slot == dir.pending.end() ? 0 : slot->second.size();
     if (old < len && held - old + len <= 2 * options_.stream_cap) {
         if (len - old <= options_.buffer_cap - std::min(options_.buffer_cap, buffered_)) {
-            buffered_ += len - old;
+            add_buffered(len - old);
             dir.pending[off].assign(p.payload.begin(), p.payload.end());
         } else {
             buffer_cap_hit_ = true;

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -22,6 +23,9 @@ struct CaptureInfo {
     /// -b), read as one: every part in order, `file` first. Empty for a capture of one file.
     std::vector<std::string> parts;
     std::size_t attempts = 0;  ///< the attempts judged in it (they follow those of the captures before it)
+    /// The threads its connections were split over (analyze -j with one file), 1 if none; the
+    /// analysis is the same either way.
+    unsigned shares = 1;
     capture::ReadStats stats;
     std::string link_type;
     double start_time = 0, end_time = 0;
@@ -71,6 +75,11 @@ public:
     bool empty() const { return size() == 0; }
     void push_back(verdict::Attempt a);
     void append(std::shared_ptr<const StoredAttempts> stored);
+    /// Attempts judged apart into several stores (one per share of a capture's connections), in
+    /// one order: order[i] is the i-th attempt's store (the bits from kStoreShift up) and its
+    /// index in that store (the bits below).
+    void append(std::vector<std::shared_ptr<const StoredAttempts>> stores, std::vector<std::uint64_t> order);
+    static constexpr int kStoreShift = 40;
     void append(AttemptList&& other);
     /// The i-th attempt: a reference into memory, or the attempt read into `scratch`.
     const verdict::Attempt& get(std::size_t i, verdict::Attempt& scratch) const;
@@ -109,7 +118,11 @@ private:
     struct Part {
         std::vector<verdict::Attempt> memory;
         std::shared_ptr<const StoredAttempts> stored;
-        std::size_t size() const { return stored ? stored->size() : memory.size(); }
+        std::vector<std::shared_ptr<const StoredAttempts>> stores;  ///< attempts judged apart, in `order`
+        std::vector<std::uint64_t> order;
+        std::size_t size() const { return stored ? stored->size() : stores.empty() ? memory.size() : order.size(); }
+        const verdict::Attempt& get(std::size_t i, verdict::Attempt& scratch) const;
+        AttemptKey key(std::size_t i) const;
     };
     std::vector<Part> parts_;
 };

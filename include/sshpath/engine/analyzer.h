@@ -1,6 +1,7 @@
 #pragma once
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "sshpath/engine/analysis.h"
 #include "sshpath/evidence/extract.h"
 #include "sshpath/flow/flow.h"
+#include "sshpath/flow/spill.h"
 #include "sshpath/rules/rule_set.h"
 #include "sshpath/rules/rules_ref.h"
 
@@ -26,7 +28,10 @@ struct AnalyzeOptions {
     std::string host;                ///< address or name, "" for any
     std::optional<packet::IpAddress> host_address;
     std::size_t max_connections = flow::FlowOptions{}.max_flows;  ///< connections tracked per capture
-    unsigned jobs = 1;               ///< captures read at once by analyze() (each on its own thread)
+    /// analyze(): threads to read with. Several files: up to this many read at once, each on a
+    /// thread of its own. One file: its connections split over this many threads (each reads
+    /// every packet and follows its share of the connections; see Analyzer::begin_capture).
+    unsigned jobs = 1;
     std::size_t keep_in_memory = flow::FlowOptions{}.spill_after;  ///< judged attempts per capture held in memory before they go to a temporary file
     bool explain = false;            ///< record every matching rule and its inputs (--explain)
     /// A capture with more attempts than this that go to the temporary file stores them brief
@@ -50,12 +55,22 @@ class Analyzer {
 public:
     /// `rules` may still be loading: they are first needed when a capture ends.
     Analyzer(AnalyzeOptions options, rules::RulesRef rules);
-    /// Starts a capture (a file, or a live interface) named `name` with this link type.
-    void begin_capture(const std::string& name, int link_type);
+    /// Starts a capture (a file, or a live interface) named `name` with this link type. With
+    /// `shares` > 1 its connections are split by a hash of their addresses over that many flow
+    /// tables, each given every packet (add_to_share(), one thread each); split_exact() then
+    /// says whether they came out as one table's would.
+    void begin_capture(const std::string& name, int link_type, unsigned shares = 1);
     /// The current capture goes on in another file (a ring buffer's next part): named among its
     /// parts. Its packets follow with add(), numbered on from the last part's.
     void add_part(const std::string& name);
+    /// A packet of the current capture (to every share's table).
     void add(const packet::Packet& p);
+    /// A packet of the current capture to one share's table. Every packet goes to every share;
+    /// each share may be given its packets on a thread of its own, no two at once for one share.
+    void add_to_share(unsigned share, const packet::Packet& p);
+    /// Whether the current capture's shares followed their connections exactly as one table
+    /// would (flow::FlowTable::split_exact); always true without shares. Call after reading.
+    bool split_exact() const;
     /// The latest time stamp of the current capture's packets so far, if it has any.
     std::optional<double> latest_time() const {
         return first_packet_ ? std::nullopt : std::optional<double>(current_.end_time);
@@ -89,7 +104,9 @@ private:
     AnalyzeOptions options_;
     rules::RulesRef rules_;
     Analysis analysis_;
-    std::optional<flow::FlowTable> table_;
+    /// The current capture's flow tables: one, or one per share (each its own allocation, so
+    /// that threads filling them do not write to the same cache lines).
+    std::vector<std::unique_ptr<flow::FlowTable>> tables_;
     CaptureInfo current_;
     bool first_packet_ = true;
     std::vector<std::pair<const facts::Spec*, facts::Value>> extra_facts_;
@@ -102,6 +119,14 @@ private:
         bool over_cap = false;  ///< more sent in the clear than the flow table keeps
     };
     Judged judge(flow::Flow& f, const evidence::CaptureContext& ctx, const CaptureInfo& info, const rules::RuleSet& rules) const;
+    /// Judges the shares' connections in order of their first packet, into `stored` (or memory
+    /// when null); returns how many sent more in the clear than the flow table keeps.
+    std::size_t judge_in_order(std::vector<flow::FinishedFlows>& shares, const std::shared_ptr<StoredAttempts>& stored,
+                               const evidence::CaptureContext& ctx, const CaptureInfo& info, const rules::RuleSet& rules);
+    /// The same, each share on a thread of its own into its own store; the attempts then
+    /// follow one another in order of their first packet, as judge_in_order() puts them.
+    std::size_t judge_shares(std::vector<flow::FinishedFlows>& shares, const std::vector<std::shared_ptr<StoredAttempts>>& stores,
+                             const evidence::CaptureContext& ctx, const CaptureInfo& info, const rules::RuleSet& rules);
 };
 
 /// Reads each capture file, reconstructs the connections, extracts the evidence and applies the

@@ -1,9 +1,11 @@
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -252,6 +254,11 @@ struct FlowOptions {
     std::size_t spill_after = 64;
     /// Two identical IP packets this close in time are one packet captured twice (duplicates.h).
     double duplicate_window_s = 0.005;
+    /// One capture's connections split over tables (threads) by a hash of their addresses and
+    /// ports: this table follows the TCP connections of share `share` of `shares`, though it is
+    /// given every packet (each share sees the same clock, duplicates and neighbours). The
+    /// shares' counts then add up to one table's (FlowTable::absorb) when split_exact() holds.
+    unsigned share = 0, shares = 1;
 };
 
 class FlowSpill;
@@ -285,6 +292,17 @@ public:
     const DuplicateStats& duplicates() const { return wire_.duplicates(); }
     /// ARP, ND, tunnelled packets and MPTCP joins of the whole capture.
     const WireStats& wire_stats() const { return wire_.stats(); }
+
+    /// Whether the shares of one capture (FlowOptions::shares), each given every packet and
+    /// finished, followed their connections exactly as one table would have: no table limit
+    /// could have been reached by their connections together (max_flows, buffer_cap, the other
+    /// connections' ports counted), and no MPTCP connection (whose subflows may fall in
+    /// another share) was seen. When not, the capture is to be read again by one table.
+    static bool split_exact(std::span<const FlowTable* const> shares);
+    /// Adds another share's counts to this one's (after both finished, split_exact()): the
+    /// other connections, the first SYN-ACK of each server by packet number, the limits hit.
+    /// What every share counts alike (duplicates, neighbours, packets) stays this table's.
+    void absorb(const FlowTable& other);
 
 private:
     struct Key {
@@ -380,6 +398,8 @@ private:
     /// The live connection of an entry (thawed first if it was frozen).
     Flow& flow_of(Entry& e);
     inline std::size_t room(std::size_t held, std::size_t want);
+    void add_buffered(std::size_t n) { peak_buffered_ = std::max(peak_buffered_, buffered_ += n); }
+    static constexpr std::size_t kMaxPortsCounted = 1024;  ///< other connections' server ports counted
     /// Frees a connection's byte streams and maps (keep_acks: not the unacknowledged segments).
     void release_buffers(Flow& f, bool keep_acks = false);
 
@@ -403,7 +423,13 @@ private:
     /// Counts a connection that is not kept as an SSH attempt.
     void count_other(const Flow& f);
     std::map<IpAddress, std::uint8_t> synack_ttls_;
+    /// With shares: the packet number of each server's first SYN-ACK (to merge synack_ttls_).
+    std::map<IpAddress, std::uint64_t> synack_packets_;
     bool flow_cap_hit_ = false;
+    // With shares: what split_exact() reads.
+    std::size_t peak_live_ = 0;      ///< the most connections live at once
+    std::size_t peak_buffered_ = 0;  ///< the most bytes buffered at once
+    bool mptcp_seen_ = false;        ///< a TCP packet of any share carried an MPTCP option
     std::size_t buffered_ = 0;       ///< bytes in streams and out-of-order segments, over all flows
     bool buffer_cap_hit_ = false;
     WireTracker wire_{options_.duplicate_window_s};

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -43,6 +44,28 @@ public:
 private:
     RecordFile file_;
     std::vector<char> scratch_;  ///< the bytes of the connection being put, reused
+};
+
+/// A flow table's finished connections (FlowTable::finish() and spill()), taken one at a time
+/// in order of their first packet, from memory or from the temporary file.
+class FinishedFlows {
+public:
+    FinishedFlows(std::deque<Flow> flows, std::shared_ptr<FlowSpill> spill);
+    /// The connections not yet taken.
+    std::size_t size() const { return left_; }
+    /// The next connection, or nullptr after the last; the same until pop(). Throws
+    /// sshpath::Error on a read error, or when the temporary file holds fewer than it said.
+    Flow* peek();
+    /// Done with the connection peek() gave (it may have been moved from).
+    void pop();
+
+private:
+    std::deque<Flow> flows_;
+    std::shared_ptr<FlowSpill> spill_;
+    std::optional<FlowSpill::Reader> reader_;
+    Flow read_;           ///< the connection read back, each into the last one's room
+    bool loaded_ = false;
+    std::size_t left_ = 0;
 };
 
 /// The bytes a finished connection is written as, and back (exposed for tests).

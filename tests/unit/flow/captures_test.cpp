@@ -1,11 +1,14 @@
 // The flow table's wire observations on the captures recorded in captures/ (tests/lab).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "sshpath/capture/reader.h"
 #include "sshpath/flow/flow.h"
+#include "sshpath/flow/spill.h"
 
 namespace sshpath::flow {
 namespace {
@@ -289,6 +292,107 @@ TEST(CapturesTest, BundledFailureCapturesHoldNoCopies) {
         ++seen;
     }
     EXPECT_GT(seen, 30);
+}
+
+// A capture's connections split over `shares` tables, each given every packet as a thread of its
+// own would give it (FlowOptions::share), the shares' counts then added to the first's.
+struct Shares {
+    std::vector<std::unique_ptr<FlowTable>> tables;
+    std::vector<std::deque<Flow>> flows;  ///< each share's finished connections
+    bool exact = false;
+};
+
+// What a connection's report is made of, as text to compare (its serialized bytes hold the
+// padding of the structs it copies whole, which differs from one run to the next).
+std::string described(const Flow& f) {
+    std::string out = f.client.to_string() + ":" + std::to_string(f.client_port) + " " + f.server.to_string() + ":" +
+                      std::to_string(f.server_port) + " first " + std::to_string(f.first.packet) + " last " +
+                      std::to_string(f.last.packet);
+    for (const Direction* d : {&f.c2s, &f.s2c})
+        out += " packets " + std::to_string(d->packets) + " bytes " + std::to_string(d->payload_bytes) + " resent " +
+               std::to_string(d->retransmits) + " dupacks " + std::to_string(d->dup_acks) + " kept " + std::to_string(d->kept) +
+               " ttl " + std::to_string(d->first_ttl);
+    out += " syns " + std::to_string(f.syns.size()) + " synacks " + std::to_string(f.synacks.size()) + " rsts " +
+           std::to_string(f.rsts.size()) + " icmps " + std::to_string(f.icmps.size()) + " events";
+    for (const EventRecord& e : f.timeline) out += " " + std::to_string(e.packet) + ":" + std::string(event_name(e.kind));
+    if (f.ssh.has_value()) {
+        for (const ssh::DirectionView* v : {&f.ssh->client, &f.ssh->server})
+            out += " banner " + (v->banner ? v->banner->text : std::string("-")) + " newkeys " + std::to_string(v->newkeys);
+    }
+    out += " duplicates " + std::to_string(f.wire.duplicates) + " tunnels " + std::to_string(f.wire.tunnel.depth);
+    return out;
+}
+
+Shares read_shares(const fs::path& path, unsigned count, FlowOptions options = {}) {
+    Shares s;
+    options.shares = count;
+    for (options.share = 0; options.share < count; ++options.share) s.tables.push_back(std::make_unique<FlowTable>(options));
+    capture::Reader reader(path.string());
+    reader.for_each([&](const packet::Packet& p) {
+        for (auto& t : s.tables) t->add(p);
+    });
+    std::vector<const FlowTable*> all;
+    for (auto& t : s.tables) {
+        s.flows.push_back(t->finish());
+        all.push_back(t.get());
+    }
+    s.exact = FlowTable::split_exact(all);
+    for (std::size_t k = 1; k < count; ++k) s.tables.front()->absorb(*s.tables[k]);
+    return s;
+}
+
+TEST(CapturesTest, SharesOfACapturesConnectionsAddUpToOneTable) {
+    // Every bundled capture: the shares' connections, merged by first packet, are one table's,
+    // byte for byte as the temporary file writes them; so are the capture's counts.
+    int split = 0, seen = 0;
+    for (const auto& entry : fs::directory_iterator(kCaptures)) {
+        if (entry.path().extension() != ".pcap" || entry.path().filename().string().starts_with("mptcp-")) continue;
+        SCOPED_TRACE(entry.path().filename().string());
+        Read one = read_capture(entry.path());
+        for (unsigned count : {2u, 3u}) {
+            Shares s = read_shares(entry.path(), count);
+            EXPECT_TRUE(s.exact);
+            std::vector<const Flow*> merged;
+            std::size_t nonempty = 0;
+            for (const auto& flows : s.flows) {
+                nonempty += !flows.empty();
+                for (const Flow& f : flows) merged.push_back(&f);
+            }
+            std::sort(merged.begin(), merged.end(), [](const Flow* a, const Flow* b) { return a->first.packet < b->first.packet; });
+            ASSERT_EQ(merged.size(), one.flows.size());
+            for (std::size_t i = 0; i < merged.size(); ++i) EXPECT_EQ(described(*merged[i]), described(one.flows[i])) << "connection " << i;
+            const FlowTable& t = *s.tables.front();
+            EXPECT_EQ(t.other_tcp_flows(), one.table.other_tcp_flows());
+            EXPECT_EQ(t.other_traffic().server_ports, one.table.other_traffic().server_ports);
+            EXPECT_EQ(t.other_traffic().packets_off_ssh_port, one.table.other_traffic().packets_off_ssh_port);
+            EXPECT_EQ(t.other_traffic().other_protocol_on_ssh_port, one.table.other_traffic().other_protocol_on_ssh_port);
+            EXPECT_EQ(t.synack_ttls(), one.table.synack_ttls());
+            EXPECT_EQ(t.duplicates().frames, one.table.duplicates().frames);
+            if (nonempty > 1) ++split;
+        }
+        ++seen;
+    }
+    EXPECT_GT(seen, 30);
+    EXPECT_GE(split, 4);  // the captures of several attempts were split, not all given to one share
+}
+
+TEST(CapturesTest, SharesSayWhenOneTableWouldHaveDoneOtherwise) {
+    // MPTCP: a subflow joins a connection that may be another share's.
+    EXPECT_FALSE(read_shares(kCaptures / "mptcp-healthy.pcap", 2).exact);
+    // More connections at once than one table follows: which ones it drops depends on all of them.
+    FlowOptions few;
+    few.max_flows = 1;
+    int inexact = 0;
+    for (const auto& entry : fs::directory_iterator(kCaptures)) {
+        if (entry.path().extension() != ".pcap" || entry.path().filename().string().starts_with("mptcp-")) continue;
+        Shares s = read_shares(entry.path(), 2, few);
+        const bool both = !s.flows[0].empty() && !s.flows[1].empty();
+        if (both) {
+            EXPECT_FALSE(s.exact) << entry.path().filename().string();
+            ++inexact;
+        }
+    }
+    EXPECT_GE(inexact, 2);
 }
 
 }  // namespace

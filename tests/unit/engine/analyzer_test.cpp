@@ -1,0 +1,114 @@
+// One capture file's connections split over threads (analyze -j N with one file): each thread
+// reads every packet and follows its share; the analysis is the one a single thread makes.
+#include "sshpath/engine/analyzer.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+
+namespace sshpath::engine {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kCaptures = fs::path(SSHPATH_SOURCE_DIR) / "captures";
+
+const rules::RuleSet& bundled_rules() {
+    static const rules::RuleSet rules = rules::RuleSet::load(std::string(SSHPATH_SOURCE_DIR) + "/rules");
+    return rules;
+}
+
+// An attempt as text: its verdict and every flow fact, with the packets observed for them.
+std::string described(const verdict::Attempt& a) {
+    std::string out = a.file + " " + std::string(contract::name(a.verdict.cause)) + " " +
+                      std::string(contract::name(a.verdict.component)) + " " + a.verdict.rule + " " + a.verdict.summary +
+                      " rank " + std::to_string(a.rank) + " first " + std::to_string(a.conversation.first_packet) + "\n";
+    for (const facts::Spec& spec : facts::facts_of(facts::Scope::kFlow)) out += std::string(spec.name) + "=" + a.facts.text(spec) + "\n";
+    for (const verdict::EvidenceItem& e : a.verdict.evidence) out += "evidence " + std::to_string(e.packet) + " " + e.what + "\n";
+    return out;
+}
+
+// Stored brief (a report of many), an attempt keeps what its one line shows, but for those that
+// may be shown in full: the split keeps each thread's candidates whole, the examples among them.
+std::string brief(const verdict::Attempt& a) {
+    namespace F = facts::flow;
+    return a.file + " " + a.verdict.rule + " " + a.verdict.summary + " " + a.facts.get(F::client) + " " + a.facts.get(F::server) +
+           " " + std::to_string(a.facts.get(F::start_time)) + " " + a.facts.get(F::ssh_stage) + " " +
+           std::to_string(a.conversation.first_packet);
+}
+
+void expect_same(const Analysis& one, const Analysis& split, bool stored_brief = false) {
+    ASSERT_EQ(one.attempts.size(), split.attempts.size());
+    EXPECT_EQ(one.verdict_attempt, split.verdict_attempt);
+    EXPECT_EQ(one.examples, split.examples);
+    for (std::size_t i = 0; i < one.attempts.size(); ++i) EXPECT_EQ(brief(one.attempts[i]), brief(split.attempts[i])) << i;
+    for (std::size_t i = 0; i < one.attempts.size(); ++i) {
+        if (!stored_brief || std::find(one.examples.begin(), one.examples.end(), i) != one.examples.end()) {
+            EXPECT_EQ(described(one.attempts[i]), described(split.attempts[i])) << i;
+        }
+    }
+    EXPECT_EQ(one.warnings, split.warnings);
+    EXPECT_EQ(one.summary.all.attempts, split.summary.all.attempts);
+    ASSERT_EQ(one.captures.size(), split.captures.size());
+    for (const facts::Spec& spec : facts::facts_of(facts::Scope::kCapture))
+        EXPECT_EQ(one.captures[0].facts.text(spec), split.captures[0].facts.text(spec)) << spec.name;
+}
+
+TEST(AnalyzeSplitTest, EveryBundledCaptureJudgedOnThreadsAsOnOne) {
+    int seen = 0;
+    for (const auto& entry : fs::directory_iterator(kCaptures)) {
+        const std::string name = entry.path().filename().string();
+        if (entry.path().extension() != ".pcap") continue;
+        SCOPED_TRACE(name);
+        for (const std::size_t brief_after : {static_cast<std::size_t>(-1), std::size_t{0}}) {
+            AnalyzeOptions one;
+            one.keep_in_memory = 0;  // judged into the temporary files, one per thread
+            one.brief_after = brief_after;
+            AnalyzeOptions split = one;
+            split.jobs = 3;
+            const Analysis a = analyze({entry.path().string()}, one, bundled_rules());
+            const Analysis b = analyze({entry.path().string()}, split, bundled_rules());
+            ASSERT_EQ(b.captures.size(), 1u);
+            EXPECT_EQ(a.captures[0].shares, 1u);
+            // MPTCP subflows join connections another share may hold: read again by one thread.
+            EXPECT_EQ(b.captures[0].shares, name.starts_with("mptcp-") ? 1u : 3u);
+            expect_same(a, b, brief_after == 0);
+        }
+        ++seen;
+    }
+    EXPECT_GT(seen, 30);
+}
+
+TEST(AnalyzeSplitTest, ManyFilesAreReadOneThreadEachNotSplit) {
+    AnalyzeOptions options;
+    options.jobs = 2;
+    const Analysis a = analyze({(kCaptures / "edge-silent-drop.pcap").string(), (kCaptures / "edge-syn-reset.pcap").string(),
+                                (kCaptures / "edge-icmp-reject.pcap").string()},
+                               options, bundled_rules());
+    ASSERT_EQ(a.captures.size(), 3u);
+    for (const CaptureInfo& c : a.captures) EXPECT_EQ(c.shares, 1u);
+}
+
+TEST(AnalyzeSplitTest, TooManyConnectionsForOneTableAreReadAgainByOne) {
+    // With at most one connection tracked at once, which ones are dropped depends on all of
+    // them: the split cannot say, so the file is read again by one thread, as -j 1 reads it.
+    AnalyzeOptions one;
+    one.max_connections = 1;
+    AnalyzeOptions split = one;
+    split.jobs = 2;
+    int again = 0;
+    for (const auto& entry : fs::directory_iterator(kCaptures)) {
+        if (entry.path().extension() != ".pcap") continue;
+        SCOPED_TRACE(entry.path().filename().string());
+        const Analysis a = analyze({entry.path().string()}, one, bundled_rules());
+        const Analysis b = analyze({entry.path().string()}, split, bundled_rules());
+        expect_same(a, b);
+        again += b.captures[0].shares == 1;
+    }
+    EXPECT_GE(again, 2);
+}
+
+}  // namespace
+}  // namespace sshpath::engine
