@@ -313,7 +313,7 @@ ServerPlace topology_facts(const FlowExtraction& x) {
     }
     fs.set(F::server_ttl_varies, f.s2c.ttl_varies);
     if (f.s2c.first_ttl > 0) fs.set(F::server_initial_ttl, std::int64_t(initial_ttl(f.s2c.first_ttl)));
-    place.link = server_link(f.client, f.server, place.hops, link_layer(x));
+    place.link = server_link(f.client, f.server, place.hops, link_layer(x), hop_distance(f.c2s.first_ttl));
     fs.set(F::server_link, place.link.link);
     fs.set(F::server_link_evidence, place.link.evidence);
     fs.set(F::client_address_kind, std::string(address_kind(f.client)));

@@ -32,11 +32,11 @@ std::string_view address_kind(const packet::IpAddress& a) {
 }
 
 Link server_link(const packet::IpAddress& client, const packet::IpAddress& server, int server_hops,
-                 std::string_view neighbour) {
+                 std::string_view neighbour, int client_hops) {
     if (neighbour == "off-link" || (neighbour == "on-link" && server_hops <= 0)) return {std::string(neighbour), "neighbour"};
     if (server_hops > 0) return {"off-link", "server-ttl"};
     if (server_hops == 0) return {"on-link", "server-ttl"};
-    if (client.version != server.version || client.version == 0) return {};
+    if (client.version != server.version || client.version == 0 || client_hops > 0) return {};
     const std::size_t prefix = client.version == 4 ? 3 : 8;  // /24, /64
     for (std::size_t i = 0; i < prefix; ++i)
         if (client.bytes[i] != server.bytes[i]) return {"off-link", "address-plan"};

@@ -29,9 +29,12 @@ struct Link {
 /// nothing, see flow::first_hop), the server's hop distance (-1 unknown) and, failing both, the
 /// address plan: client and server in different /24 (IPv4) or /64 (IPv6) suggest a router between
 /// them. A server whose packets crossed a router is off-link even when its address answered ARP
-/// (a router answering for it: proxy ARP).
+/// (a router answering for it: proxy ARP). The address plan speaks of the client's link only:
+/// when the client's own packets crossed routers before the capture saw them (`client_hops` > 0:
+/// a capture on the server, or on a mirror port on the way), it tells nothing of where the
+/// server stands from the capture, and nothing is said.
 Link server_link(const packet::IpAddress& client, const packet::IpAddress& server, int server_hops,
-                 std::string_view neighbour = {});
+                 std::string_view neighbour = {}, int client_hops = -1);
 
 /// Where a sender sits, from its hop distance and the server's: server (the server's own
 /// distance, or no router crossed when ARP/ND proves the server on the client's link), first-hop (crossed no router while the server is off-link: the client's gateway or

@@ -54,6 +54,21 @@ TEST(PositionTest, TellsWhetherTheServerIsOnTheClientsLink) {
     EXPECT_EQ(server_link(client, ip("2001:db8:4::7"), -1).link, "");
 }
 
+TEST(PositionTest, TheAddressPlanSpeaksOfTheClientsLinkOnly) {
+    // The client's packets crossed routers before the capture saw them (a capture on the server,
+    // a mirror on the way): that the addresses differ says nothing of the capture's own link, so a
+    // reset that crossed no router to it is not placed at the client's gateway.
+    const auto client = ip("198.51.100.10");
+    EXPECT_EQ(server_link(client, ip("203.0.113.7"), -1, "", 3).link, "");
+    EXPECT_EQ(server_link(client, ip("203.0.113.7"), -1, "", 3).evidence, "");
+    EXPECT_EQ(position(0, -1, server_link(client, ip("203.0.113.7"), -1, "", 3)), "");
+    EXPECT_EQ(server_link(client, ip("203.0.113.7"), -1, "", 0).evidence, "address-plan");
+    EXPECT_EQ(position(0, -1, server_link(client, ip("203.0.113.7"), -1, "", 0)), "first-hop");
+    // What the server's own packets or ARP show still counts, wherever the capture was taken.
+    EXPECT_EQ(server_link(client, ip("203.0.113.7"), 0, "", 3).evidence, "server-ttl");
+    EXPECT_EQ(server_link(client, ip("203.0.113.7"), -1, "on-link", 3).evidence, "neighbour");
+}
+
 TEST(PositionTest, ArpAndNdProveTheServersLinkBeforeItsTtl) {
     const auto client = ip("198.51.100.10");
     EXPECT_EQ(server_link(client, ip("198.51.100.20"), -1, "off-link").link, "off-link");
