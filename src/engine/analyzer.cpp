@@ -220,23 +220,21 @@ std::size_t Analyzer::judge_shares(std::vector<flow::FinishedFlows>& shares, con
         }
     });
     // The attempts in order of their first packet, as one table gives them.
-    std::vector<std::uint64_t> order;
-    std::vector<std::size_t> at(out.size(), 0);
-    std::size_t over_cap = 0;
-    for (const Judging& o : out) over_cap += o.over_cap;
-    for (std::size_t n = 0; n < out.size();) {
-        std::size_t k = out.size();
-        n = 0;
-        for (std::size_t s = 0; s < out.size(); ++s) {
-            if (at[s] == out[s].first.size()) {
-                ++n;
-                continue;
-            }
-            if (k == out.size() || out[s].first[at[s]] < out[k].first[at[k]]) k = s;
-        }
-        if (k < out.size()) order.push_back(std::uint64_t{k} << AttemptList::kStoreShift | at[k]++);
+    std::size_t count = 0, over_cap = 0;
+    for (const Judging& o : out) {
+        count += o.first.size();
+        over_cap += o.over_cap;
+        analysis_.summary.merge(o.summary);
     }
-    for (const Judging& o : out) analysis_.summary.merge(o.summary);
+    std::vector<std::uint64_t> order;
+    order.reserve(count);
+    std::vector<std::size_t> at(out.size(), 0);
+    while (order.size() < count) {
+        std::size_t k = out.size();
+        for (std::size_t s = 0; s < out.size(); ++s)
+            if (at[s] < out[s].first.size() && (k == out.size() || out[s].first[at[s]] < out[k].first[at[k]])) k = s;
+        order.push_back(std::uint64_t{k} << AttemptList::kStoreShift | at[k]++);
+    }
     analysis_.attempts.append(std::vector<std::shared_ptr<const StoredAttempts>>(stores.begin(), stores.end()), std::move(order));
     return over_cap;
 }

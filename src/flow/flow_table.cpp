@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <cstring>
-#include <set>
 
 #include "flow_table.h"
 
@@ -200,17 +199,15 @@ bool FlowTable::split_exact(std::span<const FlowTable* const> shares) {
     if (shares.size() <= 1) return true;
     const FlowOptions& o = shares.front()->options_;
     std::size_t live = 0, buffered = 0;
-    std::set<std::uint16_t> ports;
     for (const FlowTable* t : shares) {
         if (t->mptcp_seen_) return false;
         live += t->peak_live_;
         buffered += t->peak_buffered_;
-        for (const auto& [port, n] : t->other_.server_ports) ports.insert(port);
     }
     // Below these, the connections together never met a limit one table applies to all of
     // them: a connection opened when fewer than max_flows were live; every request for room
-    // (at most twice stream_cap) fitted in what buffer_cap left; no port was left uncounted.
-    return live <= o.max_flows && buffered + 2 * o.stream_cap <= o.buffer_cap && ports.size() < kMaxPortsCounted;
+    // (at most twice stream_cap) fitted in what buffer_cap left.
+    return live <= o.max_flows && buffered + 2 * o.stream_cap <= o.buffer_cap;
 }
 
 void FlowTable::absorb(const FlowTable& other) {
@@ -222,7 +219,11 @@ void FlowTable::absorb(const FlowTable& other) {
     }
     other_.excluded_by_host += o.excluded_by_host;
     other_.other_protocol_on_ssh_port += o.other_protocol_on_ssh_port;
-    for (const auto& [port, n] : o.server_ports) other_.server_ports[port] += n;
+    for (std::size_t port = 0; port < o.server_ports.size(); ++port)
+        if (o.server_ports[port]) {
+            if (other_.server_ports.empty()) other_.server_ports.resize(o.server_ports.size());
+            other_.server_ports[port] += o.server_ports[port];
+        }
     for (const auto& [server, ttl] : other.synack_ttls_) {
         const std::uint64_t packet = other.synack_packets_.at(server);
         auto [it, inserted] = synack_packets_.try_emplace(server, packet);

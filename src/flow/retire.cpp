@@ -220,14 +220,18 @@ void FlowTable::forget(Entry& e) {
 
 void FlowTable::count_other(const Flow& f) {
     ++other_tcp_flows_;
-    if (other_.server_ports.size() < kMaxPortsCounted || other_.server_ports.count(f.server_port))
-        ++other_.server_ports[f.server_port];
+    other_.count_port(f.server_port);
+}
+
+void OtherTraffic::count_port(std::uint16_t port) {
+    if (server_ports.empty()) server_ports.resize(65536);
+    ++server_ports[port];
 }
 
 std::pair<int, std::uint64_t> OtherTraffic::top_port() const {
     std::pair<int, std::uint64_t> best{-1, 0};
-    for (const auto& [port, n] : server_ports)
-        if (n > best.second) best = {port, n};
+    for (std::size_t port = 0; port < server_ports.size(); ++port)
+        if (server_ports[port] > best.second) best = {static_cast<int>(port), server_ports[port]};
     return best;
 }
 

@@ -219,7 +219,10 @@ struct OtherTraffic {
     std::uint64_t excluded_by_host = 0;     ///< SSH attempts to another server than --host
     std::string excluded_example;           ///< the first of them (by first packet), as addr:port
     std::uint64_t other_protocol_on_ssh_port = 0;  ///< connections to the SSH port whose client spoke another protocol first
-    std::map<std::uint16_t, std::uint64_t> server_ports;  ///< other TCP connections by server port (capped)
+    /// Other TCP connections by server port: 65536 counts once the first is counted (a count per
+    /// port, so that the busiest port is the same whatever order connections finish in).
+    std::vector<std::uint32_t> server_ports;
+    void count_port(std::uint16_t port);
     std::uint64_t packets_off_ssh_port = 0; ///< packets that are not TCP to or from the SSH port (ARP, ICMP, other ports)
     std::uint64_t icmp_packets = 0;         ///< ICMP and ICMPv6 packets, errors or not
     /// The server port of most other connections, or -1; with how many.
@@ -295,8 +298,8 @@ public:
 
     /// Whether the shares of one capture (FlowOptions::shares), each given every packet and
     /// finished, followed their connections exactly as one table would have: no table limit
-    /// could have been reached by their connections together (max_flows, buffer_cap, the other
-    /// connections' ports counted), and no MPTCP connection (whose subflows may fall in
+    /// could have been reached by their connections together (max_flows, buffer_cap), and no
+    /// MPTCP connection (whose subflows may fall in
     /// another share) was seen. When not, the capture is to be read again by one table.
     static bool split_exact(std::span<const FlowTable* const> shares);
     /// Adds another share's counts to this one's (after both finished, split_exact()): the
@@ -399,7 +402,6 @@ private:
     Flow& flow_of(Entry& e);
     inline std::size_t room(std::size_t held, std::size_t want);
     void add_buffered(std::size_t n) { peak_buffered_ = std::max(peak_buffered_, buffered_ += n); }
-    static constexpr std::size_t kMaxPortsCounted = 1024;  ///< other connections' server ports counted
     /// Frees a connection's byte streams and maps (keep_acks: not the unacknowledged segments).
     void release_buffers(Flow& f, bool keep_acks = false);
 

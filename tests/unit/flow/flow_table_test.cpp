@@ -346,3 +346,14 @@ TEST_F(FlowTableTest, TombstonesOfOtherServicesExpire) {
     EXPECT_TRUE(finish().empty());
     EXPECT_EQ(table_.other_tcp_flows(), 3u);
 }
+
+TEST_F(FlowTableTest, CountsTheOtherConnectionsOfEveryPort) {
+    // A mirror port's capture: other connections to 1,500 server ports, the busiest of them
+    // counted last. Its count does not depend on the order the connections finish in.
+    std::uint16_t client = 40000;
+    for (std::uint16_t port = 2000; port < 3500; ++port) send_on(++client, port, true, PA, 1, 1, "GET / HTTP/1.1\r\n\r\n");
+    for (int i = 0; i < 3; ++i) send_on(++client, 3499, true, PA, 1, 1, "GET / HTTP/1.1\r\n\r\n");
+    EXPECT_TRUE(finish().empty());
+    EXPECT_EQ(table_.other_tcp_flows(), 1503u);
+    EXPECT_EQ(table_.other_traffic().top_port(), (std::pair<int, std::uint64_t>{3499, 4}));
+}
