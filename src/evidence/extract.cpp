@@ -141,7 +141,8 @@ struct FlowExtraction {
 
 // Where the server stands, as the later groups (resets, ICMP) compare other sources with it.
 struct ServerPlace {
-    int hops = -1;  ///< hop distance of the server's own packets, -1 unknown
+    int hops = -1;         ///< hop distance of the server's own packets, -1 unknown
+    int client_hops = -1;  ///< of the client's own packets: routers between the client and the capture
     Link link;
 };
 
@@ -301,6 +302,7 @@ ServerPlace topology_facts(const FlowExtraction& x) {
     const Flow& f = x.f;
     ServerPlace place;
     if (f.c2s.first_ttl >= 0) fs.set(F::client_ttl, std::int64_t(f.c2s.first_ttl));
+    place.client_hops = hop_distance(f.c2s.first_ttl);
     if (f.s2c.first_ttl >= 0) {
         fs.set(F::server_ttl, std::int64_t(f.s2c.first_ttl));
         place.hops = hop_distance(f.s2c.first_ttl);
@@ -313,7 +315,7 @@ ServerPlace topology_facts(const FlowExtraction& x) {
     }
     fs.set(F::server_ttl_varies, f.s2c.ttl_varies);
     if (f.s2c.first_ttl > 0) fs.set(F::server_initial_ttl, std::int64_t(initial_ttl(f.s2c.first_ttl)));
-    place.link = server_link(f.client, f.server, place.hops, link_layer(x), hop_distance(f.c2s.first_ttl));
+    place.link = server_link(f.client, f.server, place.hops, link_layer(x), place.client_hops);
     fs.set(F::server_link, place.link.link);
     fs.set(F::server_link_evidence, place.link.evidence);
     fs.set(F::client_address_kind, std::string(address_kind(f.client)));
@@ -337,8 +339,8 @@ void server_rst_facts(const FlowExtraction& x, const flow::RstEvent& r, const Se
     int rst_hops = hop_distance(r.ttl);
     fs.set(F::server_rst_hops, std::int64_t(rst_hops));
     if (place.hops >= 0) fs.set(F::server_rst_hop_delta, std::int64_t(std::abs(rst_hops - place.hops)));
-    fs.set(F::server_rst_position, position(rst_hops, place.hops, place.link));
-    if (rst_hops >= 0) fs.set(F::server_rst_hop, std::int64_t(rst_hops + 1));
+    fs.set(F::server_rst_position, position(rst_hops, place.hops, place.link, place.client_hops));
+    if (rst_hops >= 0) fs.set(F::server_rst_hop, std::int64_t(rst_hops + std::max(place.client_hops, 0) + 1));
     fs.set(F::server_rst_seq_ok, r.seq_ok);
     fs.set(F::server_rst_after_client_data_ms, r.after_client_data < 0 ? -1.0 : r.after_client_data * 1000.0);
     x.observe(F::server_rst_seen, r.ref,
@@ -393,12 +395,12 @@ void icmp_facts(const FlowExtraction& x, const ServerPlace& place) {
     fs.set(F::icmp_from_server, e.source == f.server);
     const int icmp_hops = hop_distance(e.ttl);
     fs.set(F::icmp_source_hops, std::int64_t(icmp_hops));
-    // An error from another address than the server's that crossed no router was made on the
-    // client's own link, wherever the server is.
-    fs.set(F::icmp_source_position, e.source == f.server ? std::string("server")
-                                    : icmp_hops == 0      ? std::string("first-hop")
-                                                          : position(icmp_hops, place.hops, place.link));
-    if (icmp_hops >= 0) fs.set(F::icmp_source_hop, std::int64_t(icmp_hops + 1));
+    // An error from another address than the server's that crossed no router to a capture on
+    // the client was made on the client's own link, wherever the server is.
+    fs.set(F::icmp_source_position, e.source == f.server                   ? std::string("server")
+                                    : icmp_hops == 0 && place.client_hops <= 0 ? std::string("first-hop")
+                                                                           : position(icmp_hops, place.hops, place.link, place.client_hops));
+    if (icmp_hops >= 0) fs.set(F::icmp_source_hop, std::int64_t(icmp_hops + std::max(place.client_hops, 0) + 1));
     fs.set(F::icmp_source_kind, std::string(address_kind(e.source)));
     x.observe(F::icmp_errors, e.ref,
               fmt::format("ICMP{} {} (type {} code {}) from {}{}, {} hops away, quoting the {}'s packet",

@@ -43,12 +43,20 @@ Link server_link(const packet::IpAddress& client, const packet::IpAddress& serve
     return {"on-link", "address-plan"};
 }
 
-std::string position(int hops, int server_hops, const Link& link) {
+std::string position(int hops, int server_hops, const Link& link, int client_hops) {
     if (hops < 0) return "";
     if (server_hops >= 0 && hops == server_hops) return "server";
-    if (hops == 0 && link.link == "off-link") return "first-hop";
-    // The server answered ARP/ND itself: on its link, a packet that crossed no router is its own.
-    if (hops == 0) return link.link == "on-link" && link.evidence == "neighbour" ? "server" : "";
+    if (hops == 0) {
+        // The server answered ARP/ND itself: on its link, a packet that crossed no router is its own.
+        if (link.link == "on-link" && link.evidence == "neighbour") return "server";
+        // On the client's link, one that claims an off-link server was made there.
+        if (client_hops <= 0) return link.link == "off-link" ? "first-hop" : "";
+    }
+    // Hops from the client: the capture sits client_hops routers on.
+    if (client_hops > 0) {
+        hops += client_hops;
+        if (server_hops >= 0) server_hops += client_hops;
+    }
     if (server_hops < 0) return "";
     if (hops > server_hops) return "farther";
     if (hops >= server_hops - 1) return "near-server";

@@ -4,7 +4,8 @@
 # network (forged-reset). On the VM, whose capture sees the client's packets after routers, the
 # same reset is the VM's: the address plan must not place it at the client's gateway. The VM's
 # capture of a real guest-firewall reset, filtered as `tcpdump -i eth0 tcp port 22` on the VM
-# would write it (no ARP, no other connection to show the server's distance).
+# would write it (no ARP, no other connection to show the server's distance); its hop is counted
+# from the client, the routers before the capture included.
 # Usage: vantage.sh SSHPATH_BIN
 set -u
 bin=$1
@@ -30,7 +31,7 @@ sys.exit(0 if ok else 1)"; then
 command -v tcpdump >/dev/null || { echo "tcpdump is needed (scripts/install-deps)"; exit 1; }
 tcpdump -r "$root/captures/vm-firewall-reset-ttl128-with-control.vm.pcap" -w "$tmp/vm-port22.pcap" 'tcp port 22' 2>/dev/null
 expect "the VM's own reset, seen on the VM, is not forged by the client's network" "$tmp/vm-port22.pcap" \
-    "f['verdict']['cause'] == 'port-closed' and f['facts']['client_ttl'] < 64 and f['facts']['server_link_evidence'] == '' and f['facts']['server_rst_position'] == ''"
+    "f['verdict']['cause'] == 'port-closed' and f['facts']['client_ttl'] < 64 and f['facts']['server_link_evidence'] == '' and f['facts']['server_rst_position'] == '' and f['facts']['server_rst_hop'] == 64 - f['facts']['client_ttl'] + 1"
 expect "on the client, a reset with an initial TTL from another network is the client's network's" \
     "$root/captures/edge-syn-reset-noarp.pcap" \
     "f['verdict']['cause'] == 'forged-reset' and f['verdict']['component'] == 'edge' and f['facts']['server_link_evidence'] == 'address-plan'"

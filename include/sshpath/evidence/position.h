@@ -40,6 +40,11 @@ Link server_link(const packet::IpAddress& client, const packet::IpAddress& serve
 /// distance, or no router crossed when ARP/ND proves the server on the client's link), first-hop (crossed no router while the server is off-link: the client's gateway or
 /// something on its link made it), near-client (at most half-way), between, near-server (one hop
 /// before the server or closer), farther (more hops than the server), or "" when it cannot be placed.
-std::string position(int hops, int server_hops, const Link& link);
+/// Hops are counted from the capture. `client_hops` is how many routers the client's own packets
+/// crossed before the capture saw them (0, or -1 when unknown, for a capture on the client): a
+/// capture taken further on (on the VM, on a mirror port on the way) adds them to the sender's
+/// and the server's, so that a sender that crossed no router to it sits where the capture does,
+/// never at the client's gateway.
+std::string position(int hops, int server_hops, const Link& link, int client_hops = -1);
 
 }  // namespace sshpath::evidence

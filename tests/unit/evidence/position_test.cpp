@@ -69,6 +69,21 @@ TEST(PositionTest, TheAddressPlanSpeaksOfTheClientsLinkOnly) {
     EXPECT_EQ(server_link(client, ip("203.0.113.7"), -1, "on-link", 3).evidence, "neighbour");
 }
 
+TEST(PositionTest, ACaptureFurtherOnPlacesSendersFromTheClient) {
+    // A mirror port 5 routers from the client and 3 before the server: a reset that crossed no
+    // router to it was sent there, between them, not by the client's gateway.
+    const Link off{"off-link", "server-ttl"};
+    EXPECT_EQ(position(0, 3, off), "first-hop");  // the same packets captured on the client
+    EXPECT_EQ(position(0, 3, off, 5), "between");
+    EXPECT_EQ(position(2, 3, off, 5), "near-server");
+    EXPECT_EQ(position(3, 3, off, 5), "server");
+    // On the VM (the server crossed no router to it): a reset from there is the server's.
+    EXPECT_EQ(position(0, 0, Link{"on-link", "server-ttl"}, 3), "server");
+    EXPECT_EQ(position(0, -1, Link{}, 3), "");
+    // Near the client, the capture that saw the client's packets one router on.
+    EXPECT_EQ(position(0, 8, off, 1), "near-client");
+}
+
 TEST(PositionTest, ArpAndNdProveTheServersLinkBeforeItsTtl) {
     const auto client = ip("198.51.100.10");
     EXPECT_EQ(server_link(client, ip("198.51.100.20"), -1, "off-link").link, "off-link");
