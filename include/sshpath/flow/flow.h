@@ -299,8 +299,8 @@ public:
     /// Whether the shares of one capture (FlowOptions::shares), each given every packet and
     /// finished, followed their connections exactly as one table would have: no table limit
     /// could have been reached by their connections together (max_flows, buffer_cap), and no
-    /// MPTCP connection (whose subflows may fall in
-    /// another share) was seen. When not, the capture is to be read again by one table.
+    /// MPTCP connection (whose subflows may fall in another share) was seen. When not, the
+    /// capture is to be read again by one table.
     static bool split_exact(std::span<const FlowTable* const> shares);
     /// Adds another share's counts to this one's (after both finished, split_exact()): the
     /// other connections, the first SYN-ACK of each server by packet number, the limits hit.
