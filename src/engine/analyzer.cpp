@@ -185,13 +185,11 @@ std::size_t Analyzer::judge_in_order(std::vector<flow::FinishedFlows>& shares, c
         Judged j = judge(*f, ctx, info, rules);
         next->pop();
         if (j.over_cap) ++over_cap;
-        verdict::Attempt& a = j.attempt;
-        analysis_.summary.add(a.verdict.cause, a.verdict.component, a.facts.get(facts::flow::server), j.client,
-                              info.start_time + a.facts.get(facts::flow::start_time));
+        j.count_in(analysis_.summary, info);
         if (stored)
-            stored->put(std::move(a));
+            stored->put(std::move(j.attempt));
         else
-            analysis_.attempts.push_back(std::move(a));
+            analysis_.attempts.push_back(std::move(j.attempt));
     }
     if (stored) analysis_.attempts.append(stored);
     return over_cap;
@@ -213,9 +211,7 @@ std::size_t Analyzer::judge_shares(std::vector<flow::FinishedFlows>& shares, con
             Judged j = judge(*f, ctx, info, rules);
             shares[k].pop();
             if (j.over_cap) ++o.over_cap;
-            const verdict::Attempt& a = j.attempt;
-            o.summary.add(a.verdict.cause, a.verdict.component, a.facts.get(facts::flow::server), j.client,
-                          info.start_time + a.facts.get(facts::flow::start_time));
+            j.count_in(o.summary, info);
             stores[k]->put(std::move(j.attempt));
         }
     });

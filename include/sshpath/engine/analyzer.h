@@ -117,6 +117,11 @@ private:
         verdict::Attempt attempt;
         packet::IpAddress client;
         bool over_cap = false;  ///< more sent in the clear than the flow table keeps
+        /// Counts the attempt in a capture's summary (by verdict, server and client network).
+        void count_in(AttemptSummary& summary, const CaptureInfo& info) const {
+            summary.add(attempt.verdict.cause, attempt.verdict.component, attempt.facts.get(facts::flow::server), client,
+                        info.start_time + attempt.facts.get(facts::flow::start_time));
+        }
     };
     Judged judge(flow::Flow& f, const evidence::CaptureContext& ctx, const CaptureInfo& info, const rules::RuleSet& rules) const;
     /// Judges the shares' connections in order of their first packet, into `stored` (or memory
