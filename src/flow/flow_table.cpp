@@ -219,11 +219,7 @@ void FlowTable::absorb(const FlowTable& other) {
     }
     other_.excluded_by_host += o.excluded_by_host;
     other_.other_protocol_on_ssh_port += o.other_protocol_on_ssh_port;
-    for (std::size_t port = 0; port < o.server_ports.size(); ++port)
-        if (o.server_ports[port]) {
-            if (other_.server_ports.empty()) other_.server_ports.resize(o.server_ports.size());
-            other_.server_ports[port] += o.server_ports[port];
-        }
+    other_.server_ports.add(o.server_ports);
     for (const auto& [server, ttl] : other.synack_ttls_) {
         const std::uint64_t packet = other.synack_packets_.at(server);
         auto [it, inserted] = synack_packets_.try_emplace(server, packet);

@@ -220,19 +220,53 @@ void FlowTable::forget(Entry& e) {
 
 void FlowTable::count_other(const Flow& f) {
     ++other_tcp_flows_;
-    other_.count_port(f.server_port);
+    other_.server_ports.add(f.server_port);
 }
 
-void OtherTraffic::count_port(std::uint16_t port) {
-    if (server_ports.empty()) server_ports.resize(65536);
-    ++server_ports[port];
+void PortCounts::add(std::uint16_t port, std::uint32_t count) {
+    if (!all_.empty()) {
+        all_[port] += count;
+        return;
+    }
+    for (auto& [p, n] : few_)
+        if (p == port) {
+            n += count;
+            return;
+        }
+    if (few_.size() < kFew) {
+        few_.emplace_back(port, count);
+        return;
+    }
+    all_.assign(65536, 0);
+    for (const auto& [p, n] : few_) all_[p] = n;
+    few_.clear();
+    few_.shrink_to_fit();
+    all_[port] += count;
 }
 
-std::pair<int, std::uint64_t> OtherTraffic::top_port() const {
+void PortCounts::add(const PortCounts& other) {
+    for (const auto& [p, n] : other.few_) add(p, n);
+    for (std::size_t port = 0; port < other.all_.size(); ++port)
+        if (other.all_[port] != 0) add(static_cast<std::uint16_t>(port), other.all_[port]);
+}
+
+std::pair<int, std::uint64_t> PortCounts::top() const {
     std::pair<int, std::uint64_t> best{-1, 0};
-    for (std::size_t port = 0; port < server_ports.size(); ++port)
-        if (server_ports[port] > best.second) best = {static_cast<int>(port), server_ports[port]};
+    for (const auto& [p, n] : few_)
+        if (n > best.second || (n == best.second && n != 0 && p < best.first)) best = {p, n};
+    for (std::size_t port = 0; port < all_.size(); ++port)
+        if (all_[port] > best.second) best = {static_cast<int>(port), all_[port]};
     return best;
+}
+
+bool PortCounts::operator==(const PortCounts& o) const {
+    auto dense = [](const PortCounts& c) {
+        std::vector<std::uint32_t> v = c.all_;
+        if (v.empty()) v.assign(65536, 0);
+        for (const auto& [p, n] : c.few_) v[p] += n;
+        return v;
+    };
+    return dense(*this) == dense(o);
 }
 
 }  // namespace sshpath::flow

@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sshpath/core/boxed.h"
@@ -214,19 +215,35 @@ struct Flow {
     Wire wire;                       ///< link-layer addresses, tunnels, duplicate copies, MPTCP (wire.h)
 };
 
+/// Connections counted by server port, the same whatever order they are counted in. A few
+/// ports are kept as a short list; past kFew distinct ports, as one count per port (256 KiB):
+/// a small capture's analysis allocates and copies next to nothing, a port scan stays bounded.
+class PortCounts {
+public:
+    static constexpr std::size_t kFew = 64;
+    void add(std::uint16_t port, std::uint32_t count = 1);
+    void add(const PortCounts& other);
+    /// The port with the most connections (the lowest such port), or -1; with how many.
+    std::pair<int, std::uint64_t> top() const;
+    bool operator==(const PortCounts& o) const;
+
+private:
+    std::vector<std::pair<std::uint16_t, std::uint32_t>> few_;  ///< (port, count), unordered
+    std::vector<std::uint32_t> all_;                          ///< by port, once past kFew ports
+};
+
 /// What the capture holds besides the SSH attempts kept: what an empty verdict reports.
 struct OtherTraffic {
     std::uint64_t excluded_by_host = 0;     ///< SSH attempts to another server than --host
     std::string excluded_example;           ///< the first of them (by first packet), as addr:port
     std::uint64_t other_protocol_on_ssh_port = 0;  ///< connections to the SSH port whose client spoke another protocol first
-    /// Other TCP connections by server port: 65536 counts once the first is counted (a count per
-    /// port, so that the busiest port is the same whatever order connections finish in).
-    std::vector<std::uint32_t> server_ports;
-    void count_port(std::uint16_t port);
+    /// Other TCP connections by server port (so that the busiest port is the same whatever order
+    /// connections finish in).
+    PortCounts server_ports;
     std::uint64_t packets_off_ssh_port = 0; ///< packets that are not TCP to or from the SSH port (ARP, ICMP, other ports)
     std::uint64_t icmp_packets = 0;         ///< ICMP and ICMPv6 packets, errors or not
     /// The server port of most other connections, or -1; with how many.
-    std::pair<int, std::uint64_t> top_port() const;
+    std::pair<int, std::uint64_t> top_port() const { return server_ports.top(); }
 };
 
 struct FlowOptions {

@@ -357,3 +357,28 @@ TEST_F(FlowTableTest, CountsTheOtherConnectionsOfEveryPort) {
     EXPECT_EQ(table_.other_tcp_flows(), 1503u);
     EXPECT_EQ(table_.other_traffic().top_port(), (std::pair<int, std::uint64_t>{3499, 4}));
 }
+
+TEST(PortCountsTest, TheBusiestPortWhateverTheOrderAndTheNumberOfPorts) {
+    using flow::PortCounts;
+    using Top = std::pair<int, std::uint64_t>;
+    PortCounts none;
+    EXPECT_EQ(none.top(), (Top{-1, 0}));
+    // A tie goes to the lowest port, in the short list and past it.
+    for (const std::size_t ports : {std::size_t{3}, PortCounts::kFew, PortCounts::kFew + 1, std::size_t{5000}}) {
+        PortCounts up, down, halves, second;
+        for (std::size_t i = 0; i < ports; ++i) {
+            up.add(static_cast<std::uint16_t>(1000 + i));
+            down.add(static_cast<std::uint16_t>(1000 + ports - 1 - i));
+            (i % 2 ? halves : second).add(static_cast<std::uint16_t>(1000 + i));
+        }
+        up.add(1002, 2);
+        down.add(1001, 2);
+        down.add(1002, 2);
+        halves.add(second);
+        halves.add(1002, 2);
+        EXPECT_EQ(up.top(), (Top{1002, 3})) << ports << " ports";
+        EXPECT_EQ(down.top(), (Top{1001, 3})) << ports << " ports";
+        EXPECT_EQ(halves, up) << ports << " ports";
+        EXPECT_FALSE(halves == down) << ports << " ports";
+    }
+}
