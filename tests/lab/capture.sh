@@ -53,31 +53,29 @@ lab_capture_start() {
     done
 }
 
-# lab_capture_size: the bytes written so far by every running capture, together.
+# lab_capture_size: the bytes written so far by every running capture, together (one stat).
 lab_capture_size() {
-    local f total=0 s
-    for f in "${LAB_CAPTURE_FILES[@]}"; do
-        s=$(stat -c %s "$f" 2>/dev/null || echo 0)
-        total=$((total + s))
-    done
+    local s total=0
+    for s in $(stat -c %s "${LAB_CAPTURE_FILES[@]}" 2>/dev/null); do total=$((total + s)); done
     echo "$total"
 }
 
 # lab_capture_stop: waits until no packet arrived in any capture for LAB_QUIET_SECONDS (at most
-# LAB_QUIET_MAX seconds), then stops every tcpdump with SIGINT.
+# LAB_QUIET_MAX seconds), then stops every tcpdump with SIGINT. Times in microseconds from
+# EPOCHREALTIME: the loop starts two processes a round (sleep, stat), not seven.
 lab_capture_stop() {
-    local last size quiet_since deadline pid
+    local last size quiet_since deadline pid quiet_us
+    quiet_us=$(awk -v q="$LAB_QUIET_SECONDS" 'BEGIN { printf "%d", q * 1000000 }')
     deadline=$((SECONDS + LAB_QUIET_MAX))
     last=$(lab_capture_size)
-    quiet_since=$(date +%s.%N)
+    quiet_since=${EPOCHREALTIME//[!0-9]/}
     while [ "$SECONDS" -lt "$deadline" ]; do
         sleep 0.1
         size=$(lab_capture_size)
         if [ "$size" != "$last" ]; then
             last=$size
-            quiet_since=$(date +%s.%N)
-        elif awk -v a="$quiet_since" -v b="$(date +%s.%N)" -v q="$LAB_QUIET_SECONDS" \
-                'BEGIN { exit !(b - a >= q) }'; then
+            quiet_since=${EPOCHREALTIME//[!0-9]/}
+        elif (( ${EPOCHREALTIME//[!0-9]/} - quiet_since >= quiet_us )); then
             break
         fi
     done
