@@ -36,6 +36,7 @@ std::uint32_t mptcp_token(std::uint64_t key) {
 bool WireTracker::admit(const packet::Packet& p, DuplicateFilter::Result& copy) {
     copy = duplicates_.check(p);
     if (copy.duplicate) return false;
+    if (!capture_wide_) return true;
     if (p.arp.op != 0) ++stats_.arp;
     if (p.icmp.nd.type != 0) ++stats_.nd;
     if (!p.tunnels.empty()) ++stats_.tunnelled;

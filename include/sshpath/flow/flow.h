@@ -276,7 +276,8 @@ struct FlowOptions {
     double duplicate_window_s = 0.005;
     /// One capture's connections split over tables (threads) by a hash of their addresses and
     /// ports: this table follows the TCP connections of share `share` of `shares`, though it is
-    /// given every packet (each share sees the same clock, duplicates and neighbours). The
+    /// given every packet (each share sees the same clock and duplicates). The neighbour table
+    /// and the capture-wide wire counts are learnt by share 0 only, which answers for them. The
     /// shares' counts then add up to one table's (FlowTable::absorb) when split_exact() holds.
     unsigned share = 0, shares = 1;
 };
@@ -306,7 +307,8 @@ public:
     bool flow_cap_hit() const { return flow_cap_hit_; }
     /// Bytes were left unbuffered because the flows together reached buffer_cap.
     bool buffer_cap_hit() const { return buffer_cap_hit_; }
-    /// ARP, neighbour discovery and router advertisements of the capture (first_hop() reads them).
+    /// ARP, neighbour discovery and router advertisements of the capture (first_hop() reads
+    /// them); empty in a share other than the first (FlowOptions::share), as are wire_stats().
     const NeighbourTable& neighbours() const { return wire_.neighbours(); }
     /// Frames the capture held twice, dropped before they reached a connection.
     const DuplicateStats& duplicates() const { return wire_.duplicates(); }
@@ -451,7 +453,7 @@ private:
     bool mptcp_seen_ = false;        ///< a TCP packet of any share carried an MPTCP option
     std::size_t buffered_ = 0;       ///< bytes in streams and out-of-order segments, over all flows
     bool buffer_cap_hit_ = false;
-    WireTracker wire_{options_.duplicate_window_s};
+    WireTracker wire_{options_.duplicate_window_s, options_.share == 0};
     void count_duplicate(const packet::Packet& p, bool ttl_changed);
     void observe_wire(Flow& f, const packet::Packet& p, bool from_client);
 };

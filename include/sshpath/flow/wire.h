@@ -59,7 +59,11 @@ struct WireStats {
 /// neighbour table, and fills each connection's Wire.
 class WireTracker {
 public:
-    explicit WireTracker(double duplicate_window_s) : duplicates_(duplicate_window_s) {}
+    /// capture_wide false: only drops copies and fills connections, without learning the
+    /// neighbour table or counting the capture-wide stats (a share of a capture other than the
+    /// first, whose tables the first share's answer for: FlowOptions::share).
+    explicit WireTracker(double duplicate_window_s, bool capture_wide = true)
+        : duplicates_(duplicate_window_s), capture_wide_(capture_wide) {}
 
     /// Called for every packet first: false for a copy of a packet just seen (not to be
     /// analysed; `copy` says whether its TTL differed); otherwise learns neighbours and counts.
@@ -76,6 +80,7 @@ private:
     void observe_mptcp(Flow& f, const packet::Packet& p, bool from_client);
 
     DuplicateFilter duplicates_;
+    bool capture_wide_;
     NeighbourTable neighbours_;
     WireStats stats_;
     struct Joined {

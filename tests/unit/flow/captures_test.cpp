@@ -368,6 +368,12 @@ TEST(CapturesTest, SharesOfACapturesConnectionsAddUpToOneTable) {
             EXPECT_EQ(t.other_traffic().other_protocol_on_ssh_port, one.table.other_traffic().other_protocol_on_ssh_port);
             EXPECT_EQ(t.synack_ttls(), one.table.synack_ttls());
             EXPECT_EQ(t.duplicates().frames, one.table.duplicates().frames);
+            // The neighbours and the wire's counts are the first share's, learnt from every packet.
+            EXPECT_EQ(t.wire_stats().arp, one.table.wire_stats().arp);
+            EXPECT_EQ(t.wire_stats().nd, one.table.wire_stats().nd);
+            EXPECT_EQ(t.wire_stats().tunnelled, one.table.wire_stats().tunnelled);
+            EXPECT_EQ(t.neighbours().routers(), one.table.neighbours().routers());
+            for (std::size_t k = 1; k < count; ++k) EXPECT_EQ(s.tables[k]->wire_stats().arp + s.tables[k]->wire_stats().nd, 0u);
             if (nonempty > 1) ++split;
         }
         ++seen;
