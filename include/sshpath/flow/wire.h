@@ -60,8 +60,8 @@ struct WireStats {
 class WireTracker {
 public:
     /// capture_wide false: only drops copies and fills connections, without learning the
-    /// neighbour table or counting the capture-wide stats (a share of a capture other than the
-    /// first, whose tables the first share's answer for: FlowOptions::share).
+    /// neighbour table or counting the capture-wide stats (a share of a split capture other than
+    /// the first, whose table answers for them: FlowOptions::share).
     explicit WireTracker(double duplicate_window_s, bool capture_wide = true)
         : duplicates_(duplicate_window_s), capture_wide_(capture_wide) {}
 
