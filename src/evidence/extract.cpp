@@ -144,6 +144,9 @@ struct ServerPlace {
     int hops = -1;         ///< hop distance of the server's own packets, -1 unknown
     int client_hops = -1;  ///< of the client's own packets: routers between the client and the capture
     Link link;
+    /// The hop, counted from the client (its gateway is hop 1), of a sender `hops` routers
+    /// before the capture.
+    std::int64_t hop_from_client(int hops) const { return hops + std::max(client_hops, 0) + 1; }
 };
 
 // The facts of the link layer, tunnels and MPTCP signalling; returns what the capture's ARP/ND
@@ -340,7 +343,7 @@ void server_rst_facts(const FlowExtraction& x, const flow::RstEvent& r, const Se
     fs.set(F::server_rst_hops, std::int64_t(rst_hops));
     if (place.hops >= 0) fs.set(F::server_rst_hop_delta, std::int64_t(std::abs(rst_hops - place.hops)));
     fs.set(F::server_rst_position, position(rst_hops, place.hops, place.link, place.client_hops));
-    if (rst_hops >= 0) fs.set(F::server_rst_hop, std::int64_t(rst_hops + std::max(place.client_hops, 0) + 1));
+    if (rst_hops >= 0) fs.set(F::server_rst_hop, place.hop_from_client(rst_hops));
     fs.set(F::server_rst_seq_ok, r.seq_ok);
     fs.set(F::server_rst_after_client_data_ms, r.after_client_data < 0 ? -1.0 : r.after_client_data * 1000.0);
     x.observe(F::server_rst_seen, r.ref,
@@ -400,7 +403,7 @@ void icmp_facts(const FlowExtraction& x, const ServerPlace& place) {
     fs.set(F::icmp_source_position, e.source == f.server                   ? std::string("server")
                                     : icmp_hops == 0 && place.client_hops <= 0 ? std::string("first-hop")
                                                                            : position(icmp_hops, place.hops, place.link, place.client_hops));
-    if (icmp_hops >= 0) fs.set(F::icmp_source_hop, std::int64_t(icmp_hops + std::max(place.client_hops, 0) + 1));
+    if (icmp_hops >= 0) fs.set(F::icmp_source_hop, place.hop_from_client(icmp_hops));
     fs.set(F::icmp_source_kind, std::string(address_kind(e.source)));
     x.observe(F::icmp_errors, e.ref,
               fmt::format("ICMP{} {} (type {} code {}) from {}{}, {} hops away, quoting the {}'s packet",
