@@ -80,6 +80,9 @@ Verdict decide_pair(const rules::RuleSet& rules, const facts::Context& ctx, cons
         v = client;
         v.matched.clear();
         const std::string more = r.summary.render(ctx);
+        // The client's summary is one sentence, most often without its full stop: the pair's
+        // sentence follows it as a second one.
+        if (!more.empty() && !v.summary.empty() && v.summary.back() != '.' && v.summary.back() != ':') v.summary += '.';
         if (!more.empty()) v.summary = v.summary.empty() ? more : v.summary + " " + more;
         for (const auto& step : r.next_steps) v.next_steps.push_back(step.render(ctx));
         if (!r.explanation.empty())

@@ -41,6 +41,24 @@ def sentinel_problems(doc):
     return problems
 
 
+def kept_problems(doc):
+    """A pair rule that keeps the client's verdict adds its sentence after the client's summary,
+    as a sentence of its own."""
+    problems = []
+    for i, a in enumerate(doc.get("pair", {}).get("attempts", [])):
+        v = a["verdict"]
+        if not v.get("rule", "").startswith("pair.kept.") or a.get("client_flow", -1) < 0:
+            continue
+        client = doc["flows"][a["client_flow"]]["verdict"]["summary"]
+        if not v["summary"].startswith(client):
+            problems.append(f"pair attempt {i} ({v['rule']}) does not start with the client's summary: {v['summary']!r}")
+            continue
+        rest = v["summary"][len(client):]
+        if rest and not (rest.startswith(". ") or (client.endswith((".", ":")) and rest.startswith(" "))):
+            problems.append(f"pair attempt {i} ({v['rule']}) runs its sentence on from the client's: ...{v['summary'][max(0, len(client) - 30):len(client) + 30]}...")
+    return problems
+
+
 def analyze(binary, files):
     """The analyzer's JSON on FILES, or (None, why) when it failed."""
     out = subprocess.run([binary, "analyze", "--format", "json", *files], capture_output=True, text=True, timeout=60)
@@ -88,7 +106,7 @@ def main():
         if pairs and "pair" in expected:
             files = [os.path.join(captures, scenario + ".pcap"), os.path.join(captures, expected["pair"]["vm_capture"])]
             doc, why = analyze(binary, files)
-            report(scenario + " (pair)", [why] if doc is None else compare_pair(expected, doc) + sentinel_problems(doc))
+            report(scenario + " (pair)", [why] if doc is None else compare_pair(expected, doc) + sentinel_problems(doc) + kept_problems(doc))
     print(f"{passed} passed, {failed} failed")
     return 1 if failed or not expected_files else 0
 

@@ -40,6 +40,7 @@ lab_scenario_defaults() {
     SSH_TIMEOUT=30        # overall bound for ssh (ConnectTimeout does not cover key exchange)
     SSH_KEY=id_lab
     SSH_CMD=true
+    SSH_STDIN=""          # a file ssh reads as its standard input ("" = /dev/null)
     SSH_EXTRA=()
     SNAPLEN=0
     ATTEMPTS=1            # scenarios with randomness may retry from fresh namespaces

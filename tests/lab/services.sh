@@ -105,7 +105,8 @@ EOF
 
 # --- ssh -------------------------------------------------------------------------------------
 # lab_ssh OUT ERR TARGET CONNECT_TIMEOUT OVERALL_TIMEOUT KEY CMD [EXTRA OPTIONS...]
-# Runs the real ssh client in the client namespace; returns its exit status.
+# Runs the real ssh client in the client namespace, its standard input SSH_STDIN (a file; default
+# /dev/null); returns its exit status.
 lab_ssh() {
     local out=$1 err=$2 target=$3 ct=$4 overall=$5 key=$6 cmd=$7
     shift 7
@@ -113,7 +114,7 @@ lab_ssh() {
     env -u SSH_AUTH_SOCK ip netns exec "$(lab_ns cl)" \
         timeout --foreground -k 2 "$overall" ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=no \
         -o UserKnownHostsFile=/dev/null -o ConnectTimeout="$ct" -o IdentitiesOnly=yes \
-        -i "$key" -vvv "$@" "root@$target" "$cmd" >"$out" 2>"$err" </dev/null || rc=$?
+        -i "$key" -vvv "$@" "root@$target" "$cmd" >"$out" 2>"$err" <"${SSH_STDIN:-/dev/null}" || rc=$?
     return "$rc"
 }
 
