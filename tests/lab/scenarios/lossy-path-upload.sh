@@ -6,6 +6,7 @@ SSH_CMD='wc -c'
 CONNECT_TIMEOUT=20   # SYNs at 0, 1, 3, 7 and 15 s: a 12% loss each way rarely defeats them all
 SSH_TIMEOUT=90
 ATTEMPTS=3
+LIVE_TEST=lab        # the live capture tests run ssh without standard input: no upload there
 LAB_LAN_ROUTER=1
 EXPECT_CAUSE=lossy-path; EXPECT_COMPONENT=path
 VM_WIRE="the same session from the VM's side, with its own gaps: what the edge dropped in either direction is missing at one end"
