@@ -5,7 +5,6 @@ WIRE="the client's neighbour solicitation for its gateway, handshake over IPv6 (
 VM_WIRE="the handshake, the client's banner arriving, the VM's banner leaving it again and again with back-off, its KEXINIT once"
 TARGET=$VM6
 SSH_ERROR_RE='Connection timed out during banner exchange'
-LIVE_TEST=lab
 EXPECT_CAUSE=banner-timeout; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge path vm)
 PAIR_CAUSE=banner-timeout; PAIR_COMPONENT=unknown; PAIR_CANDIDATES=(edge path); PAIR_SEGMENT=vm-to-client
 scenario_setup() {
