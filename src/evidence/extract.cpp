@@ -306,6 +306,7 @@ ServerPlace topology_facts(const FlowExtraction& x) {
     ServerPlace place;
     if (f.c2s.first_ttl >= 0) fs.set(F::client_ttl, std::int64_t(f.c2s.first_ttl));
     place.client_hops = hop_distance(f.c2s.first_ttl);
+    if (place.client_hops >= 0) fs.set(F::client_hops, std::int64_t(place.client_hops));
     if (f.s2c.first_ttl >= 0) {
         fs.set(F::server_ttl, std::int64_t(f.s2c.first_ttl));
         place.hops = hop_distance(f.s2c.first_ttl);
@@ -450,6 +451,13 @@ void gap_facts(const FlowExtraction& x) {
     FactSet& fs = x.fs;
     const Flow& f = x.f;
     fs.set(F::server_stream_hole, f.s2c.contiguous < f.s2c.max_end);
+    fs.set(F::client_stream_hole, f.c2s.contiguous < f.c2s.max_end);
+    if (f.c2s.acked_anything && f.s2c.base_known) {
+        // The client's last acknowledgement, as an offset in the server's stream (its SYN-ACK's
+        // acknowledgement is offset 0).
+        const auto acked = static_cast<std::int32_t>(f.c2s.last_ack - f.s2c.base);
+        if (acked >= 0) fs.set(F::client_acked_server_bytes, std::int64_t{acked});
+    }
     fs.set(F::client_acks_unseen_data, f.client_acks_unseen || (f.client_acked_early && !f.s2c.base_known));
     fs.set(F::server_acks_unseen_data, f.server_acks_unseen || (f.server_acked_early && !f.c2s.base_known));
     fs.set(F::payload_cut, f.c2s.payload_cut || f.s2c.payload_cut);

@@ -7,6 +7,7 @@ TARGET=$VM6
 SSH_ERROR_RE='Connection timed out during banner exchange'
 EXPECT_CAUSE=banner-timeout; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge path vm)
 PAIR_CAUSE=banner-timeout; PAIR_COMPONENT=unknown; PAIR_CANDIDATES=(edge path); PAIR_SEGMENT=vm-to-client
+VM_CAUSE=banner-timeout; VM_COMPONENT=unknown; VM_CANDIDATES=(edge path client)   # the VM's capture alone
 scenario_setup() {
     lab_start_sshd
     lab_exec oe ip6tables -A FORWARD -s "$VM6" -d "$CL6" -p tcp --sport 22 \

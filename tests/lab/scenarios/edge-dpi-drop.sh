@@ -9,6 +9,7 @@ SSH_ERROR_TEXT='(none: ssh hangs after "debug1: SSH2_MSG_KEXINIT sent" until tim
 LIVE_TEST=lab
 EXPECT_CAUSE=silent-drop; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge path vm)
 PAIR_CAUSE=silent-drop; PAIR_COMPONENT=unknown; PAIR_CANDIDATES=(edge path); PAIR_SEGMENT=client-to-vm
+VM_CAUSE=silent-drop; VM_COMPONENT=unknown; VM_CANDIDATES=(edge path client)   # the VM's capture alone
 scenario_setup() {
     lab_start_sshd
     lab_exec oe iptables -A FORWARD -s "$CL4" -d "$VM4" -p tcp --dport 22 \
