@@ -6,6 +6,7 @@ SSH_ERROR_RE='connect to host .* port 22: Connection timed out'
 EXPECT_CAUSE=local-firewall; EXPECT_COMPONENT=client
 VM_WIRE="every SYN arrives (TTL 61) and is answered by a SYN-ACK that leaves the VM; no ACK ever arrives"
 PAIR_CAUSE=local-firewall; PAIR_COMPONENT=client; PAIR_SEGMENT=client
+VM_CAUSE=silent-drop; VM_COMPONENT=unknown; VM_CANDIDATES=(nsg acl edge client)   # the VM's capture alone
 scenario_setup() {
     lab_start_sshd
     lab_exec cl iptables -A INPUT -p tcp --sport 22 -j DROP

@@ -8,6 +8,7 @@ LIVE_TEST=none
 SSH_ERROR_RE='connect to host .* port 22: Connection timed out'
 EXPECT_CAUSE=silent-drop; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge acl nsg vm)
 PAIR_CAUSE=silent-drop; PAIR_COMPONENT=unknown; PAIR_CANDIDATES=(edge acl nsg); PAIR_SEGMENT=vm-to-client
+VM_CAUSE=silent-drop; VM_COMPONENT=unknown; VM_CANDIDATES=(nsg acl edge client)   # the VM's capture alone
 scenario_setup() {
     lab_start_sshd
     lab_exec ce iptables -A FORWARD -s "$VM4" -p tcp --sport 22 -j DROP

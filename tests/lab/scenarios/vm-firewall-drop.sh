@@ -7,6 +7,7 @@ LIVE_TEST=none
 SSH_ERROR_RE='connect to host .* port 22: Connection timed out'
 EXPECT_CAUSE=silent-drop; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge acl nsg vm)
 PAIR_CAUSE=silent-drop; PAIR_COMPONENT=vm; PAIR_SEGMENT=vm
+VM_CAUSE=silent-drop; VM_COMPONENT=vm   # the VM's capture alone
 scenario_setup() {
     lab_start_sshd
     lab_exec vm iptables -A INPUT -p tcp --dport 22 -j DROP
