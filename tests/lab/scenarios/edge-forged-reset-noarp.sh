@@ -7,6 +7,7 @@ DERIVE_VM=1
 EXPECT_CAUSE=forged-reset; EXPECT_COMPONENT=edge
 VM_WIRE="cut from edge-forged-reset.vm.pcap: the handshake and the VM's banner; the client's banner never arrives; no RST leaves the VM"
 PAIR_CAUSE=forged-reset; PAIR_COMPONENT=edge; PAIR_SEGMENT=client-to-vm
+VM_CAUSE=forged-reset; VM_COMPONENT=unknown; VM_CANDIDATES=(edge path)   # the VM's capture alone
 scenario_derive() { tcpdump -r "$1" -w "$2" "$LAB_CAPTURE_FILTER_NOARP"; }
 scenario_check() {
     want_none "$1" "ARP|neighbor (solicitation|advertisement)|router (solicitation|advertisement)" "ARP or neighbour discovery" &&

@@ -6,6 +6,7 @@ SSH_ERROR_RE='Connection reset'
 EXPECT_CAUSE=forged-reset; EXPECT_COMPONENT=edge
 VM_WIRE="the handshake and the VM's banner leaving it; the client's banner never arrives (the edge dropped it and answered in the VM's name); the VM sends no RST; the client's RST (answering the VM's banner) arrives"
 PAIR_CAUSE=forged-reset; PAIR_COMPONENT=edge; PAIR_SEGMENT=client-to-vm
+VM_CAUSE=forged-reset; VM_COMPONENT=unknown; VM_CANDIDATES=(edge path)   # the VM's capture alone
 scenario_setup() {
     lab_start_sshd
     lab_exec oe iptables -A FORWARD -s "$CL4" -d "$VM4" -p tcp --dport 22 \

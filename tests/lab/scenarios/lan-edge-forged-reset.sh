@@ -8,6 +8,7 @@ LIVE_TEST=lab
 SSH_ERROR_RE='Connection reset'
 EXPECT_CAUSE=forged-reset; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge path)
 PAIR_CAUSE=forged-reset; PAIR_COMPONENT=unknown; PAIR_CANDIDATES=(edge path); PAIR_SEGMENT=client-to-vm
+VM_CAUSE=forged-reset; VM_COMPONENT=unknown; VM_CANDIDATES=(edge path)   # the VM's capture alone
 scenario_setup() {
     lab_start_sshd
     lab_exec oe iptables -A FORWARD -s "$CL4" -d "$VM4" -p tcp --dport 22 \
