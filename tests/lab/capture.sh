@@ -110,6 +110,18 @@ lab_seconds_after() {
         { last = $1 }
         END { if (first != "") printf "%.3f\n", last - first }'
 }
+# lab_resent_segments PCAP FILTER MIN_BYTES: data segments (of at least MIN_BYTES) that start
+# below the highest sequence number already seen in their direction: retransmissions.
+lab_resent_segments() {
+    tcpdump -n -S -r "$1" "$2" 2>/dev/null | awk -v min="$3" '
+        match($0, /seq [0-9]+:[0-9]+/) {
+            split(substr($0, RSTART + 4, RLENGTH - 4), r, ":")
+            dir = $3
+            if ((dir in top) && r[1] + 0 < top[dir] && r[2] - r[1] >= min + 0) n++
+            if (!(dir in top) || r[2] + 0 > top[dir]) top[dir] = r[2] + 0
+        }
+        END { print n + 0 }'
+}
 # lab_wire_last PCAP: the capture's last packet (one line, as lab_wire).
 lab_wire_last() {
     lab_wire "$1" | tail -n 1

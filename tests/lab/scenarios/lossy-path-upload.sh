@@ -20,16 +20,7 @@ scenario_setup() {
 scenario_check() {
     local got; got=$(tr -d ' \n' <"$SSH_OUT")
     [ "$got" = 300000 ] || { echo "the VM counted '$got' bytes, expected 300000"; return 1; }
-    # Full-size client segments sent again: data segments from the client that start below the
-    # highest sequence number already seen from it, of at least 1000 bytes.
-    local retrans
-    retrans=$(tcpdump -n -S -r "$1" "tcp and src host $CL4" 2>/dev/null | awk '
-        match($0, /seq [0-9]+:[0-9]+/) {
-            split(substr($0, RSTART + 4, RLENGTH - 4), r, ":")
-            if (seen && r[1] + 0 < top && r[2] - r[1] >= 1000) n++
-            if (!seen || r[2] + 0 > top) top = r[2] + 0
-            seen = 1
-        }
-        END { print n + 0 }')
+    # Full-size client segments sent again.
+    local retrans; retrans=$(lab_resent_segments "$1" "tcp and src host $CL4" 1000)
     [ "$retrans" -ge 3 ] || { echo "expected at least 3 full-size client segments sent again, saw $retrans"; return 1; }
 }

@@ -16,16 +16,6 @@ scenario_setup() {
 scenario_check() {
     local got; got=$(stat -c %s "$SSH_OUT")
     [ "$got" -eq 200000 ] || { echo "ssh printed $got bytes, expected 200000"; return 1; }
-    # Retransmissions: data segments that start below the highest sequence number already seen
-    # in their direction.
-    local retrans
-    retrans=$(tcpdump -n -S -r "$1" tcp 2>/dev/null | awk '
-        match($0, /seq [0-9]+:[0-9]+/) {
-            split(substr($0, RSTART + 4, RLENGTH - 4), r, ":")
-            dir = $3
-            if ((dir in top) && r[1] + 0 < top[dir]) n++
-            if (!(dir in top) || r[2] + 0 > top[dir]) top[dir] = r[2] + 0
-        }
-        END { print n + 0 }')
+    local retrans; retrans=$(lab_resent_segments "$1" tcp 1)
     [ "$retrans" -ge 5 ] || { echo "expected at least 5 retransmitted segments, saw $retrans"; return 1; }
 }
