@@ -452,6 +452,7 @@ void gap_facts(const FlowExtraction& x) {
     const Flow& f = x.f;
     fs.set(F::server_stream_hole, f.s2c.contiguous < f.s2c.max_end);
     fs.set(F::client_stream_hole, f.c2s.contiguous < f.c2s.max_end);
+    fs.set(F::client_stream_hole_bytes, std::int64_t(f.client_hole_bytes));
     if (f.c2s.acked_anything && f.s2c.base_known) {
         // The client's last acknowledgement, as an offset in the server's stream (its SYN-ACK's
         // acknowledgement is offset 0).

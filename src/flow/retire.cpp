@@ -15,6 +15,9 @@ namespace {
 
 void read_ssh(Flow& f) {
     if (!f.encrypted) f.ssh = view_of(f);
+    // The first gap of the client's stream, while its out-of-order bytes are still held.
+    if (!f.c2s.pending.empty() && f.c2s.pending.begin()->first > f.c2s.contiguous)
+        f.client_hole_bytes = f.c2s.pending.begin()->first - f.c2s.contiguous;
     // Client segments retransmitted and never acknowledged.
     for (const UnackedSegment& u : f.unacked) {
         if (u.sends >= 2 && u.length > f.client_unacked_max) {

@@ -201,6 +201,9 @@ struct Flow {
     std::uint32_t client_unacked_retransmits = 0;
     std::int64_t client_unacked_offset = -1;     ///< stream offset of that segment
     std::uint32_t client_max_acked_segment = 0;
+    /// Bytes of the first gap in the client's stream that later bytes followed and nothing
+    /// filled, read when the connection ends (0: none).
+    std::uint64_t client_hole_bytes = 0;
     std::vector<EventRecord> timeline;           ///< notable packets (capped)
     std::vector<EventDetail> event_details;      ///< what some of them carry (EventRecord::detail)
     std::uint64_t timeline_omitted = 0;
@@ -498,7 +501,7 @@ template <typename Ar>
 void field(Ar& ar, Flow& v) {
     fields(ar, v.client, v.server, v.client_port, v.server_port, v.first, v.last, v.c2s, v.s2c, v.syns, v.synacks,
            v.handshake_ack, v.syns_after_synack, v.rsts, v.icmps, v.client_acks_unseen, v.server_acks_unseen, v.client_acked_early, v.server_acked_early,
-           v.client_unacked_max, v.client_unacked_retransmits, v.client_unacked_offset, v.client_max_acked_segment, v.timeline,
+           v.client_unacked_max, v.client_unacked_retransmits, v.client_unacked_offset, v.client_max_acked_segment, v.client_hole_bytes, v.timeline,
            v.event_details, v.timeline_omitted, v.interesting, v.ignored, v.ssh, v.encrypted, v.unacked, v.wire);
 }
 

@@ -9,6 +9,7 @@ SSH_ERROR_TEXT='(none: ssh hangs after "debug1: expecting SSH2_MSG_KEX_ECDH_REPL
 EXPECT_CAUSE=pmtu-blackhole; EXPECT_COMPONENT=path
 VM_WIRE="the handshake, both banners and the client's small segments; the client's 1500-byte segments never arrive (the VM SACKs what follows them)"
 PAIR_CAUSE=pmtu-blackhole; PAIR_COMPONENT=path; PAIR_SEGMENT=client-to-vm
+VM_CAUSE=pmtu-blackhole; VM_COMPONENT=path   # the VM's capture alone
 scenario_setup() {
     lab_start_sshd
     local r
