@@ -456,8 +456,7 @@ void gap_facts(const FlowExtraction& x) {
     if (f.c2s.acked_anything && f.s2c.base_known) {
         // The client's last acknowledgement, as an offset in the server's stream (its SYN-ACK's
         // acknowledgement is offset 0).
-        const auto acked = static_cast<std::int32_t>(f.c2s.last_ack - f.s2c.base);
-        if (acked >= 0) fs.set(F::client_acked_server_bytes, std::int64_t{acked});
+        if (const std::int64_t acked = f.s2c.offset_of(f.c2s.last_ack); acked >= 0) fs.set(F::client_acked_server_bytes, acked);
     }
     fs.set(F::client_acks_unseen_data, f.client_acks_unseen || (f.client_acked_early && !f.s2c.base_known));
     fs.set(F::server_acks_unseen_data, f.server_acks_unseen || (f.server_acked_early && !f.c2s.base_known));

@@ -47,10 +47,6 @@ bool speaks_other_protocol(std::span<const std::uint8_t> b) {
     return false;
 }
 
-std::int64_t rel_offset(const Direction& d, std::uint32_t seq) {
-    return static_cast<std::int32_t>(seq - d.base);
-}
-
 void learn_isn(Direction& d, std::uint32_t seq) {
     if (d.isn_known) return;
     d.isn_known = d.base_known = true;
@@ -63,7 +59,7 @@ bool reset_seq_ok(const Flow& flow, const packet::TcpHeader& t, bool from_client
     if (flow.synacks.empty()) return t.has(packet::kAck) && flow.c2s.isn_known && t.ack == flow.c2s.isn + 1;
     if (!flow.s2c.base_known) return false;
     // RFC 5961 3.2: acceptable if within the window the client advertised.
-    std::int64_t off = rel_offset(flow.s2c, t.seq);
+    std::int64_t off = flow.s2c.offset_of(t.seq);
     std::int64_t expected = static_cast<std::int64_t>(flow.s2c.max_end);
     std::int64_t window = std::max<std::int64_t>(flow.c2s.last_window, 1) << 14;
     return off >= expected - 1 && off <= expected + window;
@@ -181,7 +177,7 @@ void FlowTable::on_rst(const Segment& s) {
     ev.seq_ok = reset_seq_ok(flow, t, s.from_client);
     flow.rsts.push_back(ev);
     if (auto* e = add_event(flow, options_, p, s.side, EventKind::kRst)) {
-        e->number = flow.s2c.base_known && !s.from_client ? rel_offset(flow.s2c, t.seq) : std::int64_t(t.seq);
+        e->number = flow.s2c.base_known && !s.from_client ? flow.s2c.offset_of(t.seq) : std::int64_t(t.seq);
         if (ev.has_ack) e->flags |= kHasAck;
         if (!s.from_client && !ev.seq_ok) e->flags |= kOutOfWindow;
     }
@@ -199,14 +195,14 @@ void FlowTable::on_ack(const Segment& s) {
         if (p.payload.empty()) add_event(flow, options_, p, s.side, EventKind::kHandshakeAck);
     }
     if (other.base_known) {
-        note_acked(s, rel_offset(other, t.ack));
+        note_acked(s, other.offset_of(t.ack));
     } else if (!dir.isn_known || s.from_client) {
         // An ACK of a direction not seen yet: its SYN or data is missing if it never shows up.
         (s.from_client ? flow.client_acked_early : flow.server_acked_early) = true;
     }
     bool pure = p.payload_wire_len == 0 && !t.has(packet::kFin);
     if (pure && dir.acked_anything && t.ack == dir.last_ack && t.window == dir.last_window &&
-        other.max_end > 0 && rel_offset(other, t.ack) < static_cast<std::int64_t>(other.max_end)) {
+        other.max_end > 0 && other.offset_of(t.ack) < static_cast<std::int64_t>(other.max_end)) {
         ++dir.dup_acks;
         if (dir.dup_acks <= 3)
             if (auto* e = add_event(flow, options_, p, s.side, EventKind::kDupAck))
@@ -237,7 +233,7 @@ void FlowTable::on_data(const Segment& s) {
         dir.base_known = true;
         dir.base = p.tcp.seq;
     }
-    std::int64_t rel = rel_offset(dir, p.tcp.seq);
+    std::int64_t rel = dir.offset_of(p.tcp.seq);
     std::uint32_t len = p.payload_wire_len;
     dir.max_segment = std::max(dir.max_segment, len);
     if (!dir.first_data) dir.first_data = s.ref;
@@ -439,7 +435,7 @@ void FlowTable::on_fin(const Segment& s) {
     const Packet& p = s.p;
     Direction& dir = s.dir;
     dir.fin = s.ref;
-    if (const std::int64_t at = dir.base_known ? rel_offset(dir, p.tcp.seq) + p.payload_wire_len : -1; at >= 0)
+    if (const std::int64_t at = dir.base_known ? dir.offset_of(p.tcp.seq) + p.payload_wire_len : -1; at >= 0)
         dir.gaps.seen(static_cast<std::uint64_t>(at), static_cast<std::uint64_t>(at) + 1);
     add_event(s.flow, options_, p, s.side, EventKind::kFin);
 }

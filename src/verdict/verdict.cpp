@@ -82,8 +82,8 @@ Verdict decide_pair(const rules::RuleSet& rules, const facts::Context& ctx, cons
         const std::string more = r.summary.render(ctx);
         // The client's summary is one sentence, most often without its full stop: the pair's
         // sentence follows it as a second one.
-        if (!more.empty() && !v.summary.empty() && v.summary.back() != '.' && v.summary.back() != ':') v.summary += '.';
-        if (!more.empty()) v.summary = v.summary.empty() ? more : v.summary + " " + more;
+        const bool ended = !v.summary.empty() && (v.summary.back() == '.' || v.summary.back() == ':');
+        if (!more.empty()) v.summary = v.summary.empty() ? more : v.summary + (ended ? " " : ". ") + more;
         for (const auto& step : r.next_steps) v.next_steps.push_back(step.render(ctx));
         if (!r.explanation.empty())
             v.explanation = v.explanation.empty() ? r.explanation.render(ctx) : v.explanation + "\n" + r.explanation.render(ctx);

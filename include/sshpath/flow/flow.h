@@ -155,6 +155,9 @@ struct Direction {
     std::uint64_t cut_bytes = 0;     ///< payload bytes the snap length cut away (retransmissions included)
     StreamGaps gaps;                 ///< bytes the receiver acknowledged that the capture never held
     std::optional<PacketRef> gap_ack;  ///< the first acknowledgement that showed such bytes
+    /// The stream offset of a sequence number of this direction (negative: before offset 0),
+    /// within 2 GiB of `base`.
+    std::int64_t offset_of(std::uint32_t seq) const { return static_cast<std::int32_t>(seq - base); }
 };
 
 /// What the SSH layer showed for the flow, after any proxy handshake.
