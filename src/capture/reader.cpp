@@ -19,45 +19,27 @@
 #include "sshpath/capture/live.h"
 #include "sshpath/core/error.h"
 #include "sshpath/posix/fd.h"
+#include "classic.h"
 
 namespace sshpath::capture {
 
-namespace detail {
-// The classic pcap header the fast path reads: version 2.4, micro- or nanosecond time stamps,
-// either byte order, and a link type whose LINKTYPE_ number libpcap passes on unchanged (or,
-// for LINKTYPE_RAW, maps to DLT_RAW). Everything else is left to libpcap.
-struct ClassicHeader {
-    bool swapped = false;
-    bool nano = false;
-    std::uint32_t snapshot = 0;
-    int link_type = -1;
-};
-}  // namespace detail
 
 namespace {
 
 using detail::ClassicHeader;
+using detail::display_name;
+using detail::kBlock;
+using detail::kMaxSnaplen;
+using detail::kRecordHeader;
+using detail::load32;
+using detail::read_some;
+using detail::record_time;
 
-// Classic pcap files, by far the most common large input, are read here without libpcap: whole
-// blocks of 1 MiB go straight from the kernel into one buffer and the records are walked in
-// place (libpcap does two freads and one extra copy per record). Anything else (pcapng, old pcap
-// versions, unusual link types) goes to libpcap, through a FILE that replays the bytes already
-// read, so both paths accept and reject exactly the same files. A regular file is read the same way
-// as a pipe: mapping its pages instead saves the kernel's copy, but each new page then costs a TLB
-// miss and a cache miss at first use, which under a hypervisor's shadow or nested page tables made
-// reading slower, not faster (bench/README.md).
-constexpr std::size_t kBlock = std::size_t{1} << 20;
 // The source FILE's own stdio buffer: small, so that block reads bypass it.
 constexpr std::size_t kSourceBuffer = std::size_t{64} << 10;
 // The FILE handed to libpcap: large, because libpcap reads record by record.
 constexpr std::size_t kLibpcapBuffer = std::size_t{1} << 20;
-// libpcap's max_snaplen_for_dlt() for every link type sshpath decodes.
-constexpr std::uint32_t kMaxSnaplen = 262144;
-constexpr std::size_t kFileHeader = 24, kRecordHeader = 16;
-
-std::string display_name(const std::string& path) {
-    return path == "-" ? std::string("standard input") : "'" + path + "'";
-}
+constexpr std::size_t kFileHeader = 24;
 
 // stdin outlives any Reader, so its buffer must too; it is set up once and never freed. A pipe
 // (tcpdump -w - | sshpath analyze -) gets a 1 MiB buffer in the kernel: a block is then one read
@@ -100,20 +82,6 @@ bool is_truncation(std::string_view message) {
     return message.find("truncated") != std::string_view::npos;
 }
 
-std::uint32_t load32(const std::uint8_t* p, bool swapped) {
-    std::uint32_t v;
-    std::memcpy(&v, p, sizeof v);
-    return swapped ? __builtin_bswap32(v) : v;
-}
-// A classic record header's time stamp as libpcap reads it: both fields signed 32-bit numbers,
-// nanoseconds cut to microseconds.
-RawFrame record_time(const std::uint8_t* h, const ClassicHeader& header) {
-    RawFrame t;
-    t.ts_sec = static_cast<std::int32_t>(load32(h, header.swapped));
-    t.ts_usec = static_cast<std::int32_t>(load32(h + 4, header.swapped));
-    if (header.nano) t.ts_usec /= 1000;
-    return t;
-}
 
 std::uint16_t load16(const std::uint8_t* p, bool swapped) {
     std::uint16_t v;
@@ -150,23 +118,6 @@ bool parse_classic_header(const std::uint8_t* h, ClassicHeader& out) {
     return true;
 }
 
-// fread that goes on after a signal interrupted it (EINTR: sshpath's handlers do not restart
-// system calls) unless `stop` says to stop, which it is also asked before each read; then it
-// returns what it has and sets `stopped`.
-std::size_t read_some(std::FILE* fp, void* buf, std::size_t size, const StopReading& stop, bool& stopped) {
-    auto* out = static_cast<char*>(buf);
-    std::size_t done = 0;
-    while (done < size) {
-        if (stopped || (stop && stop())) {
-            stopped = true;
-            break;
-        }
-        done += std::fread(out + done, 1, size - done, fp);
-        if (done == size || std::feof(fp) || !std::ferror(fp) || errno != EINTR) break;
-        std::clearerr(fp);
-    }
-    return done;
-}
 
 // A FILE that first returns `prefix` (the bytes already read to recognise the format), then
 // the rest of `source`: lets libpcap open a stream that cannot seek back, such as a pipe.
@@ -364,6 +315,48 @@ struct Reader::Impl {
     }
 };
 
+namespace detail {
+
+std::string display_name(const std::string& path) {
+    return path == "-" ? std::string("standard input") : "'" + path + "'";
+}
+
+std::uint32_t load32(const std::uint8_t* p, bool swapped) {
+    std::uint32_t v;
+    std::memcpy(&v, p, sizeof v);
+    return swapped ? __builtin_bswap32(v) : v;
+}
+
+RawFrame record_time(const std::uint8_t* h, const ClassicHeader& header) {
+    RawFrame t;
+    t.ts_sec = static_cast<std::int32_t>(load32(h, header.swapped));
+    t.ts_usec = static_cast<std::int32_t>(load32(h + 4, header.swapped));
+    if (header.nano) t.ts_usec /= 1000;
+    return t;
+}
+
+std::size_t read_some(std::FILE* fp, void* buf, std::size_t size, const StopReading& stop, bool& stopped) {
+    auto* out = static_cast<char*>(buf);
+    std::size_t done = 0;
+    while (done < size) {
+        if (stopped || (stop && stop())) {
+            stopped = true;
+            break;
+        }
+        done += std::fread(out + done, 1, size - done, fp);
+        if (done == size || std::feof(fp) || !std::ferror(fp) || errno != EINTR) break;
+        std::clearerr(fp);
+    }
+    return done;
+}
+
+ReaderSource source_of(const Reader& reader) {
+    const auto& m = *reader.impl_;
+    return ReaderSource{m.source, &m.stop, m.header, m.path, std::span<const std::uint8_t>(m.base + m.pos, m.end - m.pos)};
+}
+
+}  // namespace detail
+
 Reader::Reader(const std::string& path, StopReading stop) : Reader(open_capture(path), path, std::move(stop)) {}
 
 Reader::Reader(std::FILE* fp, const std::string& path, StopReading stop) : impl_(std::make_unique<Impl>()) {
@@ -427,6 +420,8 @@ std::optional<double> Reader::first_time() {
     if (m.need(kRecordHeader) < kRecordHeader) return std::nullopt;
     return record_time(m.base + m.pos, m.header).time();
 }
+
+bool Reader::shareable() const { return impl_->pcap == nullptr && !impl_->rewrite; }
 
 void Reader::for_each(const std::function<void(const packet::Packet&)>& fn) {
     for_each_frame([&fn](const packet::Packet& p, const RawFrame&) { fn(p); });

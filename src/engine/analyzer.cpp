@@ -323,9 +323,12 @@ void add_part_stats(capture::ReadStats& all, const capture::ReadStats& r) {
 // capture, its packets numbered on from the last part's. `log_of(i)` is where each TCP segment
 // of files[i] is also kept for pairing (or nullptr). Once reading was told to stop (`stopped`,
 // shared by every run), files not yet begun are not opened: the report covers what was read.
+// `opened`, when given, is the run's first file already opened (standard input, whose first
+// bytes were read to see whether it could be split).
 template <class LogOf>
 Analysis analyze_run(const std::vector<std::string>& files, std::span<const std::size_t> run, const AnalyzeOptions& options,
-                     rules::RulesRef rules, LogOf log_of, std::atomic<bool>& stopped) {
+                     rules::RulesRef rules, LogOf log_of, std::atomic<bool>& stopped,
+                     std::unique_ptr<capture::Reader> opened = nullptr) {
     Analyzer analyzer(options, rules);
     capture::ReadStats all;
     bool open = false;
@@ -335,7 +338,9 @@ Analysis analyze_run(const std::vector<std::string>& files, std::span<const std:
             analyzer.warn(fmt::format("{}: not read: reading had been stopped before it began", display_name(file)));
             continue;
         }
-        capture::Reader reader(file, options.stop_reading);
+        std::unique_ptr<capture::Reader> owned =
+            opened ? std::move(opened) : std::make_unique<capture::Reader>(file, options.stop_reading);
+        capture::Reader& reader = *owned;
         if (options.rewrite_for) reader.set_rewrite(options.rewrite_for(file));
         const std::optional<double> first = open ? reader.first_time() : std::nullopt;
         const std::optional<double> last = analyzer.latest_time();
@@ -362,38 +367,60 @@ Analysis analyze_run(const std::vector<std::string>& files, std::span<const std:
     return analyzer.take_results();
 }
 
-// One capture file whose connections are split over `shares` threads: each opens the file
-// with a reader of its own, decodes every packet and follows the connections of its share, so
-// that the threads share nothing until the capture's end. Nothing when the shares did not come
-// out as one table's would (FlowTable::split_exact): the file is then to be read by one thread.
-std::optional<Analysis> analyze_split(const std::string& file, unsigned shares, const AnalyzeOptions& options,
-                                      rules::RulesRef rules, std::atomic<bool>& stopped) {
-    std::vector<std::unique_ptr<capture::Reader>> readers;
-    for (unsigned k = 0; k < shares; ++k) readers.push_back(std::make_unique<capture::Reader>(file, options.stop_reading));
+// One capture whose connections are split over `shares` threads, `reader` being the capture
+// opened. A classic pcap file or stream is read once and handed whole to every thread
+// (capture::SharedRead); a file in another format is opened by each thread. Each thread decodes
+// every packet and follows the connections of its share, so that the threads share nothing until
+// the capture's end. Nothing when the shares did not come out as one table's would
+// (FlowTable::split_exact): the file is then to be read by one thread; standard input, which
+// cannot be read again, keeps the shares' answer and says so. Nothing either, `reader` left
+// unread, when standard input is in a format that only one thread can read.
+std::optional<Analysis> analyze_split(const std::string& file, std::unique_ptr<capture::Reader>& reader, unsigned shares,
+                                      const AnalyzeOptions& options, rules::RulesRef rules, std::atomic<bool>& stopped) {
+    const bool once = file == "-";
+    if (once && !reader->shareable()) return std::nullopt;
     Analyzer analyzer(options, rules);
-    analyzer.begin_capture(display_name(file), readers.front()->link_type(), shares);
-    parallel_for(shares, shares, [&](std::size_t k) {
-        readers[k]->for_each([&](const packet::Packet& p) { analyzer.add_to_share(static_cast<unsigned>(k), p); });
-    });
-    bool stop = false;
-    for (const auto& r : readers) stop = stop || r->stats().stopped;
+    analyzer.begin_capture(display_name(file), reader->link_type(), shares);
+    capture::ReadStats read;
+    if (reader->shareable()) {
+        capture::SharedRead shared(*reader, shares);
+        parallel_for(shares, shares, [&](std::size_t k) {
+            shared.for_each(static_cast<unsigned>(k), [&](const packet::Packet& p) { analyzer.add_to_share(static_cast<unsigned>(k), p); });
+        });
+        read = shared.stats();
+    } else {
+        std::vector<std::unique_ptr<capture::Reader>> readers;
+        readers.push_back(std::move(reader));
+        for (unsigned k = 1; k < shares; ++k) readers.push_back(std::make_unique<capture::Reader>(file, options.stop_reading));
+        parallel_for(shares, shares, [&](std::size_t k) {
+            readers[k]->for_each([&](const packet::Packet& p) { analyzer.add_to_share(static_cast<unsigned>(k), p); });
+        });
+        read = readers.front()->stats();
+        for (const auto& r : readers) read.stopped = read.stopped || r->stats().stopped;
+    }
+    reader.reset();
     // Told to stop, each share stopped where it was: what was read is the answer.
-    if (!stop && !analyzer.split_exact()) return std::nullopt;
+    if (!read.stopped && !analyzer.split_exact()) {
+        if (!once) return std::nullopt;
+        analyzer.warn(fmt::format("{}: followed on {} threads, the connections met a limit that one thread applies to all of "
+                                  "them together (more than --max-connections at once, or MPTCP subflows); this report may "
+                                  "differ from that of -j 1",
+                                  display_name(file), shares));
+    }
     capture::ReadStats all;
-    add_part_stats(all, readers.front()->stats());
-    all.stopped = stop;
-    if (stop) stopped = true;
+    add_part_stats(all, read);
+    if (read.stopped) stopped = true;
     analyzer.end_capture(all);
     return analyzer.take_results();
 }
 
-// Whether a run of files is one file that more than one thread may read: a regular file (a
-// pipe is read once), not rewritten as it is read, nor kept for pairing.
+// Whether a run of files is one capture that more than one thread may read: one file or standard
+// input, not rewritten as it is read, nor kept for pairing.
 bool splittable(const std::vector<std::string>& files, std::span<const std::size_t> run, const AnalyzeOptions& options,
                 bool logged) {
     if (run.size() != 1 || logged || options.rewrite_for) return false;
     std::error_code ec;
-    return files[run.front()] != "-" && std::filesystem::is_regular_file(files[run.front()], ec);
+    return files[run.front()] == "-" || std::filesystem::is_regular_file(files[run.front()], ec);
 }
 
 // One capture of a pair: its attempts [from, to) of the whole analysis.
@@ -457,12 +484,16 @@ Analysis analyze(const std::vector<std::string>& names, const AnalyzeOptions& op
     // One run (one capture): its connections may be split over the threads instead.
     const unsigned shares = runs.size() == 1 ? std::max(options.jobs, 1u) : 1;
     parallel_for(runs.size(), workers, [&](std::size_t i) {
-        if (shares > 1 && splittable(files, runs[i], options, log_of(runs[i].front()) != nullptr))
-            if (auto split = analyze_split(files[runs[i].front()], shares, options, rules, stopped)) {
+        std::unique_ptr<capture::Reader> opened;
+        if (shares > 1 && splittable(files, runs[i], options, log_of(runs[i].front()) != nullptr)) {
+            const std::string& file = files[runs[i].front()];
+            opened = std::make_unique<capture::Reader>(file, options.stop_reading);
+            if (auto split = analyze_split(file, opened, shares, options, rules, stopped)) {
                 parts[i] = std::move(*split);
                 return;
             }
-        parts[i] = analyze_run(files, runs[i], options, rules, log_of, stopped);
+        }
+        parts[i] = analyze_run(files, runs[i], options, rules, log_of, stopped, std::move(opened));
     });
     // Each attempt is moved once.
     const std::size_t first_attempts = parts.front().captures.empty() ? 0 : parts.front().captures.front().attempts;

@@ -11,6 +11,12 @@
 
 namespace sshpath::capture {
 
+class Reader;
+namespace detail {
+struct ReaderSource;
+ReaderSource source_of(const Reader& reader);
+}  // namespace detail
+
 /// What the reader saw besides packets: reported in the analysis.
 struct ReadStats {
     std::uint64_t packets = 0;          ///< records read
@@ -77,10 +83,41 @@ public:
     /// Rewrites every frame before it is decoded and handed on (set before reading).
     void set_rewrite(RewriteFrame rewrite);
     const ReadStats& stats() const;
+    /// Whether a SharedRead can hand this reader's records to several threads: a classic pcap
+    /// file or stream (pcapng and the rest go through libpcap, which one thread reads), not
+    /// rewritten.
+    bool shareable() const;
 
 private:
+    friend detail::ReaderSource detail::source_of(const Reader& reader);
     struct Impl;
     std::unique_ptr<Impl> impl_;
+};
+
+/// One capture read once and handed whole to several threads at the same time: each calls
+/// for_each with its own number and gets every packet, in order, decoded by itself. The bytes
+/// are read once, in blocks of whole records, by whichever thread first needs the next block
+/// (so a pipe can be shared too); a block is read again into its place in a small ring only once
+/// every thread is done with it. Stopping, a file cut short and a damaged record are met by
+/// every thread at the same record, as one Reader meets them.
+class SharedRead {
+public:
+    /// Takes over `reader` (reader.shareable(), no record read yet) for `consumers` threads.
+    SharedRead(Reader& reader, unsigned consumers);
+    ~SharedRead();
+    SharedRead(const SharedRead&) = delete;
+    SharedRead& operator=(const SharedRead&) = delete;
+    /// Every packet to `fn`, on the calling thread; `consumer` is this thread's number, each
+    /// one called once. Read errors throw InputError after the records before them; an
+    /// exception from `fn` ends this consumer, and the others stop at the next block.
+    void for_each(unsigned consumer, const std::function<void(const packet::Packet&)>& fn);
+    /// What the reading saw (every consumer sees the same).
+    const ReadStats& stats() const;
+
+private:
+    struct Ring;
+    Reader& reader_;
+    std::unique_ptr<Ring> ring_;
 };
 
 }  // namespace sshpath::capture

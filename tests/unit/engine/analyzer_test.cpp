@@ -1,11 +1,17 @@
-// One capture file's connections split over threads (analyze -j N with one file): each thread
-// reads every packet and follows its share; the analysis is the one a single thread makes.
+// One capture's connections split over threads (analyze -j N with one file or standard input):
+// each thread gets every packet and follows its share; the analysis is the one a single thread
+// makes.
 #include "sshpath/engine/analyzer.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 namespace sshpath::engine {
@@ -108,6 +114,63 @@ TEST(AnalyzeSplitTest, TooManyConnectionsForOneTableAreReadAgainByOne) {
         again += b.captures[0].shares == 1;
     }
     EXPECT_GE(again, 2);
+}
+
+// The whole analysis as text, for comparing two made in other processes.
+std::string whole(const Analysis& a) {
+    std::string out = "shares " + std::to_string(a.captures.empty() ? 0 : a.captures[0].shares) + " verdict " +
+                      std::to_string(a.verdict_attempt) + "\n";
+    for (std::size_t i = 0; i < a.attempts.size(); ++i) out += described(a.attempts[i]);
+    for (const auto& w : a.warnings) out += "warning " + w + "\n";
+    for (const CaptureInfo& c : a.captures)
+        for (const facts::Spec& spec : facts::facts_of(facts::Scope::kCapture)) out += std::string(spec.name) + "=" + c.facts.text(spec) + "\n";
+    return out;
+}
+
+// analyze({"-"}) with `options`, standard input being `file`, in a process of its own (standard
+// input is read once); its analysis as text.
+std::string from_standard_input(const fs::path& file, const AnalyzeOptions& options, const fs::path& out) {
+    EXPECT_EXIT(
+        {
+            if (std::freopen(file.c_str(), "rb", stdin) == nullptr) std::_Exit(3);
+            const std::string text = whole(analyze({"-"}, options, bundled_rules()));
+            std::ofstream(out) << text;
+            std::_Exit(0);
+        },
+        ::testing::ExitedWithCode(0), "");
+    std::ifstream in(out);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(AnalyzeSplitTest, StandardInputIsSplitOverThreadsAsAFileIs) {
+    const fs::path dir = fs::temp_directory_path() / ("sshpath-split-stdin-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    int seen = 0;
+    for (const auto& entry : fs::directory_iterator(kCaptures)) {
+        const std::string name = entry.path().filename().string();
+        if (entry.path().extension() != ".pcap" || name.starts_with("mptcp-")) continue;
+        SCOPED_TRACE(name);
+        AnalyzeOptions one;
+        one.keep_in_memory = 0;
+        AnalyzeOptions split = one;
+        split.jobs = 2;
+        const std::string a = from_standard_input(entry.path(), one, dir / "one");
+        const std::string b = from_standard_input(entry.path(), split, dir / "split");
+        ASSERT_TRUE(a.starts_with("shares 1 ")) << a.substr(0, 40);
+        ASSERT_TRUE(b.starts_with("shares 2 ")) << b.substr(0, 40);
+        EXPECT_EQ(a.substr(a.find('\n')), b.substr(b.find('\n')));
+        ++seen;
+    }
+    EXPECT_GT(seen, 30);
+    // Standard input cannot be read again: when the shares met a limit one table applies to all
+    // of them, their answer is kept and the report says it may differ from one thread's.
+    AnalyzeOptions tight;
+    tight.max_connections = 1;
+    tight.jobs = 2;
+    const std::string c = from_standard_input(kCaptures / "mptcp-healthy.pcap", tight, dir / "tight");
+    EXPECT_TRUE(c.starts_with("shares 2 ")) << c.substr(0, 40);
+    EXPECT_NE(c.find("warning standard input: followed on 2 threads, the connections met a limit"), std::string::npos);
+    fs::remove_all(dir);
 }
 
 }  // namespace
