@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "sshpath/core/archive.h"
 #include "sshpath/core/error.h"
 
 namespace sshpath {
@@ -59,8 +60,9 @@ std::uint64_t RecordFile::append(std::span<const char> bytes) {
 }
 
 void RecordFile::put(std::span<const char> bytes, std::uint64_t key) {
-    const std::uint64_t offset = append(bytes);
-    const std::uint64_t size = bytes.size();
+    archive::pack_zero_words(bytes, packed_);
+    const std::uint64_t offset = append(packed_);
+    const std::uint64_t size = packed_.size();
     if (size >= kBigRecord) big_[offset] = size;
     if (tail_.capacity() < kIndexBlock) tail_.reserve(kIndexBlock);
     tail_.push_back(Slot{key, offset << 24 | std::min(size, kBigRecord)});
@@ -142,19 +144,25 @@ const char* RecordFile::cached(std::uint64_t offset, std::size_t size, bool in_o
 const std::vector<char>& RecordFile::read_record(const Slot& s) const {
     const std::uint64_t offset = s.offset();
     const std::size_t size = size_of(s);
-    buffer_.resize(size);
-    if (size == 0 || offset >= written_) {
-        read_back(buffer_.data(), size, offset);
-        return buffer_;
+    std::span<const char> packed;
+    if (offset >= written_) {
+        packed_read_.resize(size);
+        read_back(packed_read_.data(), size, offset);
+        packed = packed_read_;
+    } else {
+        if (offset + size > written_) flush();
+        std::uint64_t* head = head_before(offset);
+        if (const char* p = cached(offset, size, head != nullptr)) {
+            packed = {p, size};
+        } else {
+            packed_read_.resize(size);
+            read_at(packed_read_.data(), size, offset);
+            packed = packed_read_;
+        }
+        if (head == nullptr) head = &read_heads_[next_head_++ % kReadHeads];  // a new run starts here
+        *head = offset + size;
     }
-    if (offset + size > written_) flush();
-    std::uint64_t* head = head_before(offset);
-    if (const char* p = cached(offset, size, head != nullptr))
-        std::memcpy(buffer_.data(), p, size);
-    else
-        read_at(buffer_.data(), size, offset);
-    if (head == nullptr) head = &read_heads_[next_head_++ % kReadHeads];  // a new run starts here
-    *head = offset + size;
+    archive::unpack_zero_words(packed, buffer_);
     return buffer_;
 }
 

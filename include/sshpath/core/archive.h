@@ -187,4 +187,15 @@ std::vector<char> pack_zeros(const std::vector<char>& bytes);
 /// The bytes pack_zeros() was given (throws sshpath::Error on bytes it did not write).
 std::vector<char> unpack_zeros(const std::vector<char>& packed);
 
+/// Bytes with their 8-byte words of zeros left out, written into `out` (replacing what it held):
+/// the byte count (4 bytes), then for each 64 words a mask of those that are not zero (8 bytes)
+/// and those words, then the last n % 8 bytes as they are. Coarser than pack_zeros() (a record
+/// of the temporary files shrinks by two fifths, not three) and several times faster: it
+/// costs less than writing and reading back the words it leaves out. Records of 4 GiB and more
+/// are not packed (throws sshpath::Error).
+void pack_zero_words(std::span<const char> bytes, std::vector<char>& out);
+/// The bytes pack_zero_words() was given, written into `out` (throws sshpath::Error on bytes it
+/// did not write).
+void unpack_zero_words(std::span<const char> packed, std::vector<char>& out);
+
 }  // namespace sshpath::archive

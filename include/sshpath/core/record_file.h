@@ -27,7 +27,8 @@ public:
     RecordFile& operator=(const RecordFile&) = delete;
 
     /// Appends a record with a key (any 64-bit value: a sort key, or what the caller wants to scan
-    /// without reading the records). Records are written in blocks of 1 MiB. Throws
+    /// without reading the records). Records are written in blocks of 1 MiB, their words of zeros
+    /// left out (archive::pack_zero_words). Throws
     /// sshpath::Error on a write error (disk full).
     void put(std::span<const char> bytes, std::uint64_t key = 0);
     std::size_t size() const { return count_; }
@@ -78,7 +79,9 @@ private:
     std::vector<std::pair<std::uint64_t, std::size_t>> runs_;
     std::size_t sorted_count_ = 0;              ///< size() when sort() wrote runs_
     std::map<std::uint64_t, std::uint64_t> big_;  ///< sizes of records of 16 MiB and more, by offset
-    mutable std::vector<char> buffer_;
+    mutable std::vector<char> buffer_;       ///< the record read back, unpacked
+    std::vector<char> packed_;               ///< the record being put, packed (archive::pack_zero_words)
+    mutable std::vector<char> packed_read_;  ///< a packed record read back outside the block cache
     /// Index blocks read back, the least recently used replaced.
     struct IndexBlock {
         std::size_t number = static_cast<std::size_t>(-1);

@@ -2,9 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <bit>
+#include <cstring>
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -126,6 +131,62 @@ TEST(ArchiveTest, ACountLargerThanTheRecordIsAnError) {
     archive::field(out, huge);
     bytes.resize(out.used);
     EXPECT_THROW(archive::from_bytes<std::string>(bytes), Error);
+}
+
+// Bytes of `n` with about `zero_share` of their 8-byte words zero, the rest random (some of
+// those words holding zero bytes too).
+std::vector<char> words_with_zeros(std::size_t n, double zero_share, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> coin(0, 1);
+    std::vector<char> out(n);
+    for (std::size_t i = 0; i < n; i += 8) {
+        const bool zero = coin(rng) < zero_share;
+        for (std::size_t k = i; k < std::min(n, i + 8); ++k) out[k] = zero ? 0 : static_cast<char>(rng() % 3 == 0 ? 0 : rng());
+    }
+    return out;
+}
+
+TEST(ArchiveTest, ZeroWordsLeftOutComeBack) {
+    std::vector<char> packed, back;
+    for (std::size_t n : {0, 1, 7, 8, 9, 504, 512, 513, 520, 1027, 5000, 70001}) {
+        for (double share : {0.0, 0.5, 0.9, 1.0}) {
+            SCOPED_TRACE(std::to_string(n) + " bytes, zero words " + std::to_string(share));
+            const std::vector<char> bytes = words_with_zeros(n, share, static_cast<unsigned>(n));
+            archive::pack_zero_words(bytes, packed);
+            archive::unpack_zero_words(packed, back);
+            EXPECT_EQ(back, bytes);
+            // The count, a mask per 64 words, the words that are not zero, the tail.
+            std::size_t kept = 0;
+            for (std::size_t i = 0; i + 8 <= n; i += 8) kept += std::any_of(bytes.begin() + static_cast<long>(i), bytes.begin() + static_cast<long>(i + 8), [](char c) { return c != 0; });
+            EXPECT_EQ(packed.size(), 4 + (n / 8 + 63) / 64 * 8 + kept * 8 + n % 8);
+        }
+    }
+    // A record of zeros: 64 KiB in 1,028 bytes (a mask per 512 bytes).
+    archive::pack_zero_words(std::vector<char>(65536, 0), packed);
+    EXPECT_EQ(packed.size(), 4u + 128u * 8u);
+}
+
+TEST(ArchiveTest, PackedWordsCutShortOrAlteredAreAnError) {
+    std::vector<char> packed, back;
+    archive::pack_zero_words(words_with_zeros(1000, 0.5, 7), packed);
+    for (std::size_t n = 0; n < packed.size(); ++n)
+        EXPECT_THROW(archive::unpack_zero_words(std::span<const char>(packed.data(), n), back), Error) << n;
+    std::vector<char> longer = packed;
+    longer.push_back(1);
+    EXPECT_THROW(archive::unpack_zero_words(longer, back), Error);
+    // A mask naming a word past the last one (125 words: the second mask has 61 bits).
+    std::vector<char> bad = packed;
+    std::uint64_t mask;
+    const std::size_t first_kept = static_cast<std::size_t>(std::popcount([&] {
+        std::uint64_t m;
+        std::memcpy(&m, bad.data() + 4, 8);
+        return m;
+    }()));
+    const std::size_t second = 4 + 8 + first_kept * 8;
+    std::memcpy(&mask, bad.data() + second, 8);
+    mask |= std::uint64_t{1} << 63;
+    std::memcpy(bad.data() + second, &mask, 8);
+    EXPECT_THROW(archive::unpack_zero_words(bad, back), Error);
 }
 
 }  // namespace
