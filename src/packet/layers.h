@@ -19,14 +19,18 @@ inline void fail(Packet& out, const char* problem) {
 // The network layer and what it carries, as a default Packet has them: cleared for each frame
 // (decode) and for the packet inside each tunnel (push).
 inline void clear_network(Packet& out) {
+    // Copied from constants, not built on the stack (see reset() in link.cpp).
+    static constexpr TcpHeader kNoTcp{};
+    static constexpr UdpHeader kNoUdp{};
+    static constexpr IcmpHeader kNoIcmp{};
     out.src = out.dst = IpAddress{};
     out.ip_version = out.ttl = 0;
     out.ip_id = out.ip_total_len = 0;
     out.dont_fragment = out.fragment = false;
     out.transport = Transport::kNone;
-    out.tcp = TcpHeader{};
-    out.udp = UdpHeader{};
-    out.icmp = IcmpHeader{};
+    out.tcp = kNoTcp;
+    out.udp = kNoUdp;
+    out.icmp = kNoIcmp;
     out.payload = out.transport_bytes = {};
     out.payload_wire_len = 0;
     out.payload_truncated = false;
