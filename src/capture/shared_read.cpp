@@ -25,8 +25,8 @@ using detail::read_some;
 using detail::record_time;
 
 namespace {
-// Blocks in the ring: how far the threads may drift apart (8 MiB in all).
-constexpr std::size_t kRingBlocks = 8;
+// Blocks in the ring: how far the threads may drift apart (4 MiB in all).
+constexpr std::size_t kRingBlocks = 4;
 constexpr std::uint64_t kNoBlock = ~std::uint64_t{0};
 // How far ahead of the record being decoded a block's bytes are fetched into the cache.
 constexpr std::size_t kAhead = 4096;
