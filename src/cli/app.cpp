@@ -107,7 +107,7 @@ po::options_description analyze_description() {
         ("rules", po::value<std::string>()->value_name("DIR"), "use the rules in DIR instead of the installed ones")
         ("explain", "list every rule that matched each connection and the facts its condition read")
         ("max-connections", po::value<std::string>()->value_name("N"), "connections that may be SSH attempts tracked at once per capture (default 10000)")
-        ("jobs,j", po::value<std::string>()->value_name("N"), "threads: up to N capture files read at once, or one file's connections split over N (default 1; 0: one per CPU)")
+        ("jobs,j", po::value<std::string>()->value_name("N"), "threads: up to N capture files read at once, or one capture's connections (a file or standard input) split over N (default 1; 0: one per CPU)")
         ("keep-in-memory", po::value<std::string>()->value_name("N"), "finished SSH attempts per capture held in memory; beyond N all go to a temporary file in /tmp (default 64; 0: all of them)")
         ("client-check", po::value<std::string>()->value_name("FILE"), "a client check saved with 'sshpath check HOST --format json': its facts join the evidence (docs/check.md)");
     add_color_option(desc);
