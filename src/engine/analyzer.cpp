@@ -325,9 +325,10 @@ void add_part_stats(capture::ReadStats& all, const capture::ReadStats& r) {
 // shared by every run), files not yet begun are not opened: the report covers what was read.
 // `opened`, when given, is the run's first file already opened (standard input, whose first
 // bytes were read to see whether it could be split).
+// `place_of(i)` is where files[i] was taken, as given (FILE@vm), or "".
 template <class LogOf>
 Analysis analyze_run(const std::vector<std::string>& files, std::span<const std::size_t> run, const AnalyzeOptions& options,
-                     rules::RulesRef rules, LogOf log_of, std::atomic<bool>& stopped,
+                     rules::RulesRef rules, LogOf log_of, const std::vector<std::string>& places, std::atomic<bool>& stopped,
                      std::unique_ptr<capture::Reader> opened = nullptr) {
     Analyzer analyzer(options, rules);
     capture::ReadStats all;
@@ -352,6 +353,7 @@ Analysis analyze_run(const std::vector<std::string>& files, std::span<const std:
         } else {
             if (open) analyzer.end_capture(all);
             analyzer.begin_capture(display_name(file), reader.link_type());
+            if (!places[i].empty()) analyzer.set_fact(facts::capture::capture_place, places[i]);
             all = capture::ReadStats{};
             open = true;
         }
@@ -375,12 +377,13 @@ Analysis analyze_run(const std::vector<std::string>& files, std::span<const std:
 // (FlowTable::split_exact): the file is then to be read by one thread; standard input, which
 // cannot be read again, keeps the shares' answer and says so. Nothing either, `reader` left
 // unread, when standard input is in a format that only one thread can read.
-std::optional<Analysis> analyze_split(const std::string& file, std::unique_ptr<capture::Reader>& reader, unsigned shares,
-                                      const AnalyzeOptions& options, rules::RulesRef rules, std::atomic<bool>& stopped) {
+std::optional<Analysis> analyze_split(const std::string& file, const std::string& place, std::unique_ptr<capture::Reader>& reader,
+                                      unsigned shares, const AnalyzeOptions& options, rules::RulesRef rules, std::atomic<bool>& stopped) {
     const bool once = file == "-";
     if (once && !reader->shareable()) return std::nullopt;
     Analyzer analyzer(options, rules);
     analyzer.begin_capture(display_name(file), reader->link_type(), shares);
+    if (!place.empty()) analyzer.set_fact(facts::capture::capture_place, place);
     capture::ReadStats read;
     if (reader->shareable()) {
         capture::SharedRead shared(*reader, shares);
@@ -462,15 +465,17 @@ void judge_pair(Analysis& all, std::size_t first_attempts, const std::vector<pai
 
 Analysis analyze(const std::vector<std::string>& names, const AnalyzeOptions& options, rules::RulesRef rules) {
     std::vector<pair::CaptureArg> args;
-    std::vector<std::string> files;
+    std::vector<std::string> files, places;
     bool given = false;
     for (const auto& name : names) {
         args.push_back(pair::parse_capture_arg(name));
         files.push_back(args.back().file);
+        places.emplace_back(args.back().given ? pair::vantage_name(*args.back().given) : "");
         given = given || args.back().given.has_value();
     }
-    if (given && files.size() != 2)
-        throw InputError("a capture's place (FILE@client, FILE@vm, FILE@middle) is for two captures of one attempt, one on each end");
+    if (given && files.size() > 2)
+        throw InputError("a capture's place (FILE@client, FILE@vm, FILE@middle) is for one capture, or two captures of one attempt, "
+                         "one on each end");
     if (files.empty()) return Analyzer(options, rules).finish();
     // Two captures may be one attempt seen from both ends: keep their segments for pairing.
     std::vector<pair::PacketLog> logs(files.size() == 2 ? 2 : 0);
@@ -488,12 +493,12 @@ Analysis analyze(const std::vector<std::string>& names, const AnalyzeOptions& op
         if (shares > 1 && splittable(files, runs[i], options, log_of(runs[i].front()) != nullptr)) {
             const std::string& file = files[runs[i].front()];
             opened = std::make_unique<capture::Reader>(file, options.stop_reading);
-            if (auto split = analyze_split(file, opened, shares, options, rules, stopped)) {
+            if (auto split = analyze_split(file, places[runs[i].front()], opened, shares, options, rules, stopped)) {
                 parts[i] = std::move(*split);
                 return;
             }
         }
-        parts[i] = analyze_run(files, runs[i], options, rules, log_of, stopped, std::move(opened));
+        parts[i] = analyze_run(files, runs[i], options, rules, log_of, places, stopped, std::move(opened));
     });
     // Each attempt is moved once.
     const std::size_t first_attempts = parts.front().captures.empty() ? 0 : parts.front().captures.front().attempts;

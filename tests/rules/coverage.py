@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Every rule in rules/ must decide at least one connection (or capture) of a real capture:
-the recorded lab captures in captures/ and Zeek's captures in ../shared/peer-traces/; rules that
+the recorded lab captures in captures/ (those taken on the VM also given as such, FILE@vm) and
+Zeek's captures in ../shared/peer-traces/; rules that
 read the cloud's facts, on the captures of tests/golden/cloud_cases.json analysed with the
 exported cloud rules each case gives.
 The fallback (condition `true`) is exempt: it decides only what no other rule explains.
@@ -49,13 +50,15 @@ def main():
                 if not name.endswith((".pcap", ".pcapng")):
                     continue
                 path = os.path.join(root, name)
-                out = subprocess.run([binary, "analyze", "--format", "json", "--rules", rules_dir, path],
-                                     capture_output=True, text=True, timeout=120)
-                if out.returncode != 0:
-                    continue
-                report = json.loads(out.stdout)
-                for v in [report["verdict"]] + [f["verdict"] for f in report["flows"]]:
-                    decided.setdefault(v["rule"], path)
+                # A lab capture taken on the VM is also analysed as such (FILE@vm).
+                for arg in [path] + ([path + "@vm"] if name.endswith(".vm.pcap") else []):
+                    out = subprocess.run([binary, "analyze", "--format", "json", "--rules", rules_dir, arg],
+                                         capture_output=True, text=True, timeout=120)
+                    if out.returncode != 0:
+                        continue
+                    report = json.loads(out.stdout)
+                    for v in [report["verdict"]] + [f["verdict"] for f in report["flows"]]:
+                        decided.setdefault(v["rule"], arg)
     # The selection rules: a capture analysed with --host naming a server it does not hold.
     healthy = os.path.join(dirs[0], "healthy.pcap") if dirs else ""
     if os.path.exists(healthy):

@@ -6,6 +6,7 @@ SSH_ERROR_RE='connect to host .* port 22: '
 EXPECT_CAUSE=no-attempt; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(client)
 VM_WIRE="nothing: no SYN reaches the VM"
 PAIR_CAUSE=no-attempt; PAIR_COMPONENT=unknown; PAIR_CANDIDATES=(client); PAIR_SEGMENT=client
+VM_CAUSE=no-attempt; VM_COMPONENT=unknown; VM_CANDIDATES=(nsg acl edge proxy client)   # the VM's capture alone (FILE@vm)
 GATEWAY_RESOLVED=0    # nothing leaves the client: it resolves no next hop
 scenario_setup() {
     lab_start_sshd

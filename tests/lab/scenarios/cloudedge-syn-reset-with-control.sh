@@ -7,6 +7,7 @@ LIVE_TEST=lab
 SSH_ERROR_RE='connect to host .* port 22: Connection refused'
 EXPECT_CAUSE=forged-reset; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(path edge)
 PAIR_CAUSE=forged-reset; PAIR_COMPONENT=unknown; PAIR_CANDIDATES=(path edge); PAIR_SEGMENT=client-to-vm
+VM_CAUSE=no-attempt; VM_COMPONENT=unknown; VM_CANDIDATES=(nsg acl edge proxy client)   # the VM's capture alone (FILE@vm)
 scenario_setup() {
     lab_start_sshd
     lab_start_listener_on vm 443 "" silent

@@ -7,6 +7,7 @@ LIVE_TEST=none
 SSH_ERROR_RE='connect to host .* port 22: Connection refused'
 EXPECT_CAUSE=port-closed; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(vm edge path)
 PAIR_CAUSE=forged-reset; PAIR_COMPONENT=unknown; PAIR_CANDIDATES=(edge path); PAIR_SEGMENT=client-to-vm
+VM_CAUSE=no-attempt; VM_COMPONENT=unknown; VM_CANDIDATES=(nsg acl edge proxy client)   # the VM's capture alone (FILE@vm)
 scenario_setup() {
     lab_start_sshd
     lab_exec ce iptables -A FORWARD -p tcp --dport 22 --syn -j REJECT --reject-with tcp-reset

@@ -6,6 +6,7 @@ SSH_ERROR_RE='connect to host .* port 22: '
 EXPECT_CAUSE=icmp-reject; EXPECT_COMPONENT=edge
 VM_WIRE="nothing: the SYN never reaches the VM"
 PAIR_CAUSE=icmp-reject; PAIR_COMPONENT=edge; PAIR_SEGMENT=client-to-vm
+VM_CAUSE=no-attempt; VM_COMPONENT=unknown; VM_CANDIDATES=(nsg acl edge proxy client)   # the VM's capture alone (FILE@vm)
 scenario_setup() {
     lab_start_sshd
     lab_exec oe iptables -A FORWARD -p tcp --dport 22 -j REJECT --reject-with icmp-admin-prohibited

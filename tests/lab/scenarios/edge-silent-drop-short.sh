@@ -8,6 +8,7 @@ SSH_ERROR_TEXT='(none: timeout 0.8 kills ssh while it connects)'
 EXPECT_CAUSE=silent-drop; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge acl nsg vm)
 VM_WIRE="nothing: the SYN never reaches the VM (the pings stay on the client's link)"
 PAIR_CAUSE=silent-drop; PAIR_COMPONENT=unknown; PAIR_CANDIDATES=(edge acl nsg); PAIR_SEGMENT=client-to-vm
+VM_CAUSE=no-attempt; VM_COMPONENT=unknown; VM_CANDIDATES=(nsg acl edge proxy client)   # the VM's capture alone (FILE@vm)
 scenario_setup() {
     lab_start_sshd
     lab_exec oe iptables -A FORWARD -p tcp --dport 22 -j DROP

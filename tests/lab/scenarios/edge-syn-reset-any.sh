@@ -9,6 +9,7 @@ LIVE_TEST=lab
 SSH_ERROR_RE='connect to host .* port 22: Connection refused'
 EXPECT_CAUSE=forged-reset; EXPECT_COMPONENT=edge
 PAIR_CAUSE=forged-reset; PAIR_COMPONENT=edge; PAIR_SEGMENT=client-to-vm
+VM_CAUSE=no-attempt; VM_COMPONENT=unknown; VM_CANDIDATES=(nsg acl edge proxy client)   # the VM's capture alone (FILE@vm)
 scenario_setup() {
     lab_start_sshd
     lab_exec oe iptables -A FORWARD -p tcp --dport 22 --syn -j REJECT --reject-with tcp-reset

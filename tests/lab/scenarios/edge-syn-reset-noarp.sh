@@ -7,6 +7,7 @@ DERIVE_VM=1
 EXPECT_CAUSE=forged-reset; EXPECT_COMPONENT=edge
 VM_WIRE="cut from edge-syn-reset.vm.pcap: nothing (an empty capture)"
 PAIR_CAUSE=forged-reset; PAIR_COMPONENT=edge; PAIR_SEGMENT=client-to-vm
+VM_CAUSE=no-attempt; VM_COMPONENT=unknown; VM_CANDIDATES=(nsg acl edge proxy client)   # the VM's capture alone (FILE@vm)
 scenario_derive() { tcpdump -r "$1" -w "$2" "$LAB_CAPTURE_FILTER_NOARP"; }
 scenario_check() {
     want_none "$1" "ARP|neighbor (solicitation|advertisement)|router (solicitation|advertisement)" "ARP or neighbour discovery" &&

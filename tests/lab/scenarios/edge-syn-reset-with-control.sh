@@ -6,6 +6,7 @@ SSH_ERROR_RE='connect to host .* port 22: Connection refused'
 EXPECT_CAUSE=forged-reset; EXPECT_COMPONENT=edge
 VM_WIRE="the control connection to port 443 (the client's packets with TTL 61); no SYN to port 22 arrives, no RST leaves"
 PAIR_CAUSE=forged-reset; PAIR_COMPONENT=edge; PAIR_SEGMENT=client-to-vm
+VM_CAUSE=no-attempt; VM_COMPONENT=unknown; VM_CANDIDATES=(nsg acl edge proxy client)   # the VM's capture alone (FILE@vm)
 scenario_setup() {
     lab_start_sshd
     lab_start_listener_on vm 443 "" silent

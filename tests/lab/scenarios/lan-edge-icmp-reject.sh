@@ -8,6 +8,7 @@ LIVE_TEST=lab
 SSH_ERROR_RE='connect to host .* port 22: '
 EXPECT_CAUSE=icmp-reject; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge path)
 PAIR_CAUSE=icmp-reject; PAIR_COMPONENT=unknown; PAIR_CANDIDATES=(edge path); PAIR_SEGMENT=client-to-vm
+VM_CAUSE=no-attempt; VM_COMPONENT=unknown; VM_CANDIDATES=(nsg acl edge proxy client)   # the VM's capture alone (FILE@vm)
 scenario_setup() {
     lab_start_sshd
     lab_exec oe iptables -A FORWARD -p tcp --dport 22 -j REJECT --reject-with icmp-admin-prohibited

@@ -8,6 +8,7 @@ LIVE_TEST=none
 SSH_ERROR_RE='connect to host .* port 22: Connection timed out'
 EXPECT_CAUSE=silent-drop; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(edge acl nsg vm)
 PAIR_CAUSE=silent-drop; PAIR_COMPONENT=unknown; PAIR_CANDIDATES=(edge acl nsg); PAIR_SEGMENT=client-to-vm
+VM_CAUSE=no-attempt; VM_COMPONENT=unknown; VM_CANDIDATES=(nsg acl edge proxy client)   # the VM's capture alone (FILE@vm)
 scenario_setup() {
     lab_start_sshd
     lab_exec oe iptables -A FORWARD -p tcp --dport 22 -j DROP

@@ -6,6 +6,7 @@ SSH_ERROR_RE='nc: '
 EXPECT_CAUSE=proxy-refused; EXPECT_COMPONENT=proxy
 VM_WIRE="nothing: the proxy never connects to the VM"
 PAIR_CAUSE=proxy-refused; PAIR_COMPONENT=proxy; PAIR_SEGMENT=client-to-vm
+VM_CAUSE=no-attempt; VM_COMPONENT=unknown; VM_CANDIDATES=(nsg acl edge proxy client)   # the VM's capture alone (FILE@vm)
 SSH_EXTRA=(-o "ProxyCommand=nc -X 5 -x $OE4_CL:$PROXY_SOCKS_PORT %h %p")
 scenario_setup() {
     lab_start_sshd

@@ -9,6 +9,7 @@ SSH_EXTRA=(-o "ProxyCommand=nc -X 5 -x $OE4_CL:$PROXY_SOCKS_PORT %h %p")
 LIVE_TEST=none
 EXPECT_CAUSE=proxy-refused; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(vm path edge)
 PAIR_CAUSE=proxy-refused; PAIR_COMPONENT=unknown; PAIR_CANDIDATES=(vm path edge); PAIR_SEGMENT=client-to-vm
+VM_CAUSE=no-attempt; VM_COMPONENT=unknown; VM_CANDIDATES=(nsg acl edge proxy client)   # the VM's capture alone (FILE@vm)
 scenario_setup() {
     lab_start_sshd
     ip -n "$(lab_ns cl)" route del default

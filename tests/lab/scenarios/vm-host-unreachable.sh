@@ -7,6 +7,7 @@ SSH_ERROR_RE='connect to host .* port 22: No route to host'
 EXPECT_CAUSE=icmp-reject; EXPECT_COMPONENT=unknown; EXPECT_CANDIDATES=(vm path)
 VM_WIRE="no SYN (it is for 203.0.113.99, not the VM); the cloud edge's ARP requests for 203.0.113.99, unanswered"
 PAIR_CAUSE=icmp-reject; PAIR_COMPONENT=unknown; PAIR_CANDIDATES=(vm path); PAIR_SEGMENT=client-to-vm
+VM_CAUSE=no-attempt; VM_COMPONENT=unknown; VM_CANDIDATES=(nsg acl edge proxy client)   # the VM's capture alone (FILE@vm)
 scenario_setup() { :; }
 scenario_check() {
     want_at_least "$1" 1 "> 203\.0\.113\.99\.22: Flags \[S\]" "SYN to 203.0.113.99" &&

@@ -1,6 +1,6 @@
 // One capture's connections split over threads (analyze -j N with one file or standard input):
 // each thread gets every packet and follows its share; the analysis is the one a single thread
-// makes.
+// makes. And a capture's place given with its name (FILE@vm), on one thread or several.
 #include "sshpath/engine/analyzer.h"
 
 #include <gtest/gtest.h>
@@ -13,6 +13,8 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+
+#include "sshpath/core/error.h"
 
 namespace sshpath::engine {
 namespace {
@@ -114,6 +116,26 @@ TEST(AnalyzeSplitTest, TooManyConnectionsForOneTableAreReadAgainByOne) {
         again += b.captures[0].shares == 1;
     }
     EXPECT_GE(again, 2);
+}
+
+TEST(AnalyzeSplitTest, ACapturesPlaceIsAFactOnOneThreadOrMany) {
+    // FILE@vm given to one capture: where it was taken, for the capture's rules (nothing of the
+    // attempt reached the VM); the same file without it is read as the client's.
+    const std::string vm = (kCaptures / "edge-syn-reset-with-control.vm.pcap").string();
+    for (unsigned jobs : {1u, 2u}) {
+        AnalyzeOptions options;
+        options.jobs = jobs;
+        const Analysis placed = analyze({vm + "@vm"}, options, bundled_rules());
+        ASSERT_EQ(placed.captures.size(), 1u);
+        EXPECT_EQ(placed.captures[0].shares, jobs);
+        EXPECT_EQ(placed.captures[0].facts.get(facts::capture::capture_place), "vm");
+        EXPECT_EQ(placed.verdict.rule, "no-attempt.nothing-reached-vm");
+        const Analysis plain = analyze({vm}, options, bundled_rules());
+        EXPECT_EQ(plain.captures[0].facts.get(facts::capture::capture_place), "");
+        EXPECT_EQ(plain.verdict.rule, "no-attempt.other-traffic-only");
+    }
+    // Places are for one capture or the two ends of one attempt.
+    EXPECT_THROW(analyze({vm + "@vm", vm + "@client", vm + "@middle"}, AnalyzeOptions{}, bundled_rules()), InputError);
 }
 
 // The whole analysis as text, for comparing two made in other processes.
