@@ -14,6 +14,8 @@
 #include <iterator>
 #include <string>
 
+#include "sshpath/capture/live.h"
+#include "sshpath/capture/reader.h"
 #include "sshpath/core/error.h"
 
 namespace sshpath::engine {
@@ -184,6 +186,21 @@ TEST(AnalyzeSplitTest, StandardInputIsSplitOverThreadsAsAFileIs) {
         ++seen;
     }
     EXPECT_GT(seen, 30);
+    // pcapng on standard input goes through libpcap: one thread reads it, as -j 1 does.
+    {
+        const fs::path ng = dir / "edge-silent-drop.pcapng";
+        capture::Reader in((kCaptures / "edge-silent-drop.pcap").string());
+        capture::DumpWriter out(ng.string(), capture::DumpFormat::kPcapng, in.link_type(), 262144, "eth0", "", "test");
+        in.for_each_frame([&](const packet::Packet&, const capture::RawFrame& f) { out.add(f); });
+        out.close(capture::LiveStats{}, "");
+        AnalyzeOptions one, split;
+        split.jobs = 2;
+        const std::string a = from_standard_input(ng, one, dir / "ng-one");
+        const std::string b = from_standard_input(ng, split, dir / "ng-split");
+        EXPECT_TRUE(b.starts_with("shares 1 ")) << b.substr(0, 40);
+        EXPECT_EQ(a, b);
+        EXPECT_NE(a.find("silent-drop.syn-unanswered"), std::string::npos);
+    }
     // Standard input cannot be read again: when the shares met a limit one table applies to all
     // of them, their answer is kept and the report says it may differ from one thread's.
     AnalyzeOptions tight;
