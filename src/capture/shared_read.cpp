@@ -16,14 +16,6 @@
 
 namespace sshpath::capture {
 
-using detail::display_name;
-using detail::kBlock;
-using detail::kMaxSnaplen;
-using detail::kRecordHeader;
-using detail::load32;
-using detail::read_some;
-using detail::record_time;
-
 namespace {
 // Blocks in the ring: how far the threads may drift apart (4 MiB in all).
 constexpr std::size_t kRingBlocks = 4;
@@ -68,43 +60,43 @@ struct SharedRead::Ring {
             std::memcpy(b.data.get(), before.data.get() + before.records, carry);
         }
         bool stopped = false;
-        const std::size_t room = kBlock - carry;
-        const std::size_t got = read_some(in.file, b.data.get() + carry, room, *in.stop, stopped);
+        const std::size_t room = detail::kBlock - carry;
+        const std::size_t got = detail::read_some(in.file, b.data.get() + carry, room, *in.stop, stopped);
         b.held = carry + got;
         b.truncation.clear();
         b.error.clear();
         b.stopped = stopped;
         const bool ends = got < room;  // the end of the input, or told to stop
         if (ends && !stopped && std::ferror(in.file))
-            b.error = fmt::format("cannot read {}: error reading dump file: {}", display_name(in.path), std::strerror(errno));
+            b.error = fmt::format("cannot read {}: error reading dump file: {}", detail::display_name(in.path), std::strerror(errno));
         const bool sw = in.header.swapped;
         const std::uint32_t snapshot = in.header.snapshot;
         std::size_t pos = 0;
         b.last = ends || !b.error.empty();
         while (b.error.empty()) {
             const std::size_t left = b.held - pos;
-            if (left < kRecordHeader) {
+            if (left < detail::kRecordHeader) {
                 if (ends && left > 0 && !stopped)
-                    b.truncation = fmt::format("truncated dump file; tried to read {} header bytes, only got {}", kRecordHeader, left);
+                    b.truncation = fmt::format("truncated dump file; tried to read {} header bytes, only got {}", detail::kRecordHeader, left);
                 break;
             }
-            const std::uint32_t caplen = load32(b.data.get() + pos + 8, sw);
-            if (caplen > kMaxSnaplen) {
+            const std::uint32_t caplen = detail::load32(b.data.get() + pos + 8, sw);
+            if (caplen > detail::kMaxSnaplen) {
                 b.error = fmt::format("cannot read {}: invalid packet capture length {}, bigger than {} of {}",
-                                      display_name(in.path), caplen, caplen > snapshot ? "snaplen" : "maximum",
-                                      caplen > snapshot ? snapshot : kMaxSnaplen);
+                                      detail::display_name(in.path), caplen, caplen > snapshot ? "snaplen" : "maximum",
+                                      caplen > snapshot ? snapshot : detail::kMaxSnaplen);
                 b.last = true;
                 break;
             }
-            if (left < kRecordHeader + caplen) {
-                const std::size_t have = left - kRecordHeader;
+            if (left < detail::kRecordHeader + caplen) {
+                const std::size_t have = left - detail::kRecordHeader;
                 const std::uint32_t tried = caplen > snapshot ? snapshot : caplen;
                 if (ends && !stopped)
                     b.truncation = fmt::format("truncated dump file; tried to read {} captured bytes, only got {}",
                                                have < snapshot ? tried : caplen, have);
                 break;
             }
-            pos += kRecordHeader + caplen;
+            pos += detail::kRecordHeader + caplen;
         }
         b.records = pos;
     }
@@ -172,7 +164,7 @@ struct SharedRead::Ring {
 SharedRead::SharedRead(Reader& reader, unsigned consumers) : reader_(reader), ring_(std::make_unique<Ring>()) {
     ring_->source = detail::source_of(reader);
     ring_->consumers = std::max(consumers, 1u);
-    for (auto& b : ring_->blocks) b.data = std::make_unique_for_overwrite<std::uint8_t[]>(kBlock);
+    for (auto& b : ring_->blocks) b.data = std::make_unique_for_overwrite<std::uint8_t[]>(detail::kBlock);
     ring_->stats.assign(ring_->consumers, reader.stats());
 }
 
@@ -200,12 +192,12 @@ void SharedRead::for_each(unsigned consumer, const std::function<void(const pack
                 for (const std::size_t to = std::min(pos + kAhead, b->records); fetched < to; fetched += 64)
                     __builtin_prefetch(data + fetched);
                 const std::uint8_t* h = data + pos;
-                RawFrame raw = record_time(h, in.header);
-                const std::uint32_t caplen = load32(h + 8, sw);
-                raw.wirelen = load32(h + 12, sw);
+                RawFrame raw = detail::record_time(h, in.header);
+                const std::uint32_t caplen = detail::load32(h + 8, sw);
+                raw.wirelen = detail::load32(h + 12, sw);
                 raw.caplen = std::min(caplen, snapshot);  // cut to the snapshot length, as libpcap does
-                raw.data = std::span<const std::uint8_t>(h + kRecordHeader, raw.caplen);
-                pos += kRecordHeader + caplen;
+                raw.data = std::span<const std::uint8_t>(h + detail::kRecordHeader, raw.caplen);
+                pos += detail::kRecordHeader + caplen;
                 decode_frame(stats.link_type, raw, packet, stats);
                 fn(packet);
             }
