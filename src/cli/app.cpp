@@ -101,6 +101,7 @@ po::options_description analyze_description() {
     desc.add_options()
         ("read,r", po::value<std::vector<std::string>>()->value_name("FILE"), "read FILE, as 'tcpdump -r' does (the same as giving FILE)")
         ("host", po::value<std::string>()->value_name("ADDR"), "only connections to this server address (or proxy requests for it)")
+        ("from", po::value<std::string>()->value_name("ADDR"), "only connections from this client address, as the capture shows it (on a VM behind NAT: the address the VM sees)")
         ("port,p", po::value<std::string>()->default_value("22")->value_name("PORT"), "the SSH port")
         ("format,f", po::value<std::string>()->default_value("text")->value_name("FMT"), "text, json, jsonl (one JSON object per attempt per line, then a summary object), markdown or html")
         ("detail", po::value<std::string>()->default_value("auto")->value_name("WHICH"), "attempts shown in full: auto (all of them up to 10, else as for deciding), all or deciding (a summary, the attempts that answer for each cause in full, the others one line each)")
@@ -144,6 +145,7 @@ engine::AnalyzeOptions analyze_options(const po::variables_map& vm) {
     engine::AnalyzeOptions options;
     options.ssh_port = parse_port(vm["port"].as<std::string>());
     if (vm.count("host")) parse_host(vm["host"].as<std::string>(), options);
+    if (vm.count("from")) parse_from(vm["from"].as<std::string>(), options);
     if (vm.count("max-connections"))
         options.max_connections = parse_count(vm["max-connections"].as<std::string>(), "--max-connections", "connections", 1, 999999999);
     if (vm.count("keep-in-memory"))

@@ -113,6 +113,14 @@ void parse_host(const std::string& text, engine::AnalyzeOptions& o) {
     o.host_address = resolve_host(text, "--host").front();
 }
 
+void parse_from(const std::string& text, engine::AnalyzeOptions& o) {
+    packet::IpAddress address;
+    if (!packet::IpAddress::parse(text, address))
+        throw UsageError(fmt::format("--from: '{}' is not an IP address (the client's, as the capture shows it)", text));
+    o.from = text;
+    o.from_address = address;
+}
+
 std::string check_format(const std::string& format, bool jsonl) {
     if (format != "text" && format != "json" && format != "markdown" && format != "html" && !(jsonl && format == "jsonl"))
         throw UsageError(fmt::format("--format: '{}' is not one of text, json, {}markdown, html", format, jsonl ? "jsonl, " : ""));

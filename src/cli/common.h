@@ -37,6 +37,8 @@ std::vector<packet::IpAddress> resolve_addresses(const std::string& name, int fa
 std::vector<packet::IpAddress> resolve_host(const std::string& text, const std::string& what);
 /// An IP address, or a host name resolved once (first address); UsageError when neither.
 void parse_host(const std::string& text, engine::AnalyzeOptions& o);
+/// --from ADDR: only attempts from this client address (an IP address; UsageError otherwise).
+void parse_from(const std::string& text, engine::AnalyzeOptions& o);
 /// text | json | markdown | html (and jsonl when `jsonl`), or UsageError.
 std::string check_format(const std::string& format, bool jsonl = false);
 /// --detail: auto | all | deciding, or UsageError.

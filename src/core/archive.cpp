@@ -72,7 +72,7 @@ void pack_zero_words(std::span<const char> bytes, std::vector<char>& out) {
         }
         std::memcpy(mask_at, &mask, 8);
     }
-    std::memcpy(o, in + words * 8, n % 8);
+    if (n % 8 != 0) std::memcpy(o, in + words * 8, n % 8);  // an empty span's data() may be null
     o += n % 8;
     out.resize(static_cast<std::size_t>(o - out.data()));
 }
@@ -90,7 +90,7 @@ void unpack_zero_words(std::span<const char> packed, std::vector<char>& out) {
     std::memcpy(&n, take(4), 4);
     out.resize(n);
     const std::size_t words = n / 8;
-    std::memset(out.data(), 0, words * 8);
+    if (words != 0) std::memset(out.data(), 0, words * 8);  // an empty vector's data() may be null
     for (std::size_t i = 0; i < words; i += 64) {
         std::uint64_t mask;
         std::memcpy(&mask, take(8), 8);
@@ -99,7 +99,8 @@ void unpack_zero_words(std::span<const char> packed, std::vector<char>& out) {
         const char* kept = take(static_cast<std::size_t>(std::popcount(mask)) * 8);
         for (; mask != 0; mask &= mask - 1, kept += 8) std::memcpy(out.data() + (i + static_cast<std::size_t>(std::countr_zero(mask))) * 8, kept, 8);
     }
-    std::memcpy(out.data() + words * 8, take(n % 8), n % 8);
+    const char* tail = take(n % 8);
+    if (n % 8 != 0) std::memcpy(out.data() + words * 8, tail, n % 8);
     if (p != end) throw Error("packed bytes not as written");
 }
 

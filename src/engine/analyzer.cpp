@@ -26,6 +26,7 @@ void Analyzer::begin_capture(const std::string& name, int link_type, unsigned sh
     flow::FlowOptions fo;
     fo.ssh_port = static_cast<std::uint16_t>(options_.ssh_port);
     fo.host = options_.host_address;
+    fo.client = options_.from_address;
     fo.host_name = options_.host;
     fo.max_flows = options_.max_connections;
     fo.spill_after = options_.keep_in_memory;
@@ -137,9 +138,9 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
     for (const auto& t : std::span(tables_).subspan(1)) table.absorb(*t);
     auto ctx = evidence::make_context(table.synack_ttls(), info.start_time, info.end_time, options_.ssh_port);
     ctx.neighbours = &table.neighbours();
-    const evidence::CaptureSummary summary{info.stats,         info.link_type,         count,
-                                           table.other_tcp_flows(), options_.host, table.other_traffic(),
-                                           table.duplicates(), table.wire_stats()};
+    const evidence::CaptureSummary summary{info.stats,           info.link_type,         count,
+                                           table.other_tcp_flows(), options_.host,          options_.from,
+                                           table.other_traffic(),   table.duplicates(),     table.wire_stats()};
     info.facts = evidence::extract_capture(summary, ctx);
     for (const auto& [spec, value] : extra_facts_) info.facts.set(*spec, value);
     facts::Context capture_ctx(info.facts);

@@ -568,6 +568,9 @@ FactSet extract_capture(const CaptureSummary& s, const CaptureContext& ctx) {
     fs.set(C::ssh_port_other_protocol, std::int64_t(s.other.other_protocol_on_ssh_port));
     fs.set(C::attempts_excluded_by_host, std::int64_t(s.other.excluded_by_host));
     fs.set(C::excluded_host_example, s.other.excluded_example);
+    fs.set(C::client_filter, s.client_filter);
+    fs.set(C::attempts_excluded_by_client, std::int64_t(s.other.excluded_by_client));
+    fs.set(C::excluded_client_example, s.other.excluded_client_example);
     const auto [port, count] = s.other.top_port();
     fs.set(C::top_tcp_port, std::int64_t(port));
     fs.set(C::top_tcp_port_connections, std::int64_t(count));

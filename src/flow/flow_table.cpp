@@ -218,6 +218,12 @@ void FlowTable::absorb(const FlowTable& other) {
         other_.excluded_example = o.excluded_example;
     }
     other_.excluded_by_host += o.excluded_by_host;
+    if (o.excluded_by_client &&
+        (other_.excluded_by_client == 0 || other.excluded_client_first_packet_ < excluded_client_first_packet_)) {
+        excluded_client_first_packet_ = other.excluded_client_first_packet_;
+        other_.excluded_client_example = o.excluded_client_example;
+    }
+    other_.excluded_by_client += o.excluded_by_client;
     other_.other_protocol_on_ssh_port += o.other_protocol_on_ssh_port;
     other_.server_ports.add(o.server_ports);
     for (const auto& [server, ttl] : other.synack_ttls_) {

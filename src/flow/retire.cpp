@@ -55,6 +55,13 @@ bool FlowTable::retire(Entry& e) {
             other_.excluded_example = f.server.version == 6 ? "[" + f.server.to_string() + "]:" + std::to_string(f.server_port)
                                                             : f.server.to_string() + ":" + std::to_string(f.server_port);
         }
+        if (keep && options_.client && f.client != *options_.client) {
+            keep = false;
+            if (++other_.excluded_by_client == 1 || f.first.packet < excluded_client_first_packet_) {
+                excluded_client_first_packet_ = f.first.packet;
+                other_.excluded_client_example = f.client.to_string();
+            }
+        }
     }
     e.closing = closing(f);
     release_buffers(f);

@@ -62,6 +62,7 @@ expect 2 "not a pcap or pcapng" -- analyze "$tmp/garbage.pcapng"
 expect 2 "standard input is empty" -- analyze - </dev/null
 expect 2 "port" -- analyze "$good" --port 0
 expect 2 "cannot resolve" -- analyze "$good" --host no-such-host.invalid
+expect 2 "--from: 'client.example' is not an IP address" -- analyze "$good" --from client.example
 expect 2 "max-connections: 'lots'" -- analyze "$good" --max-connections lots
 expect 2 "max-connections: '0'" -- analyze "$good" --max-connections 0
 expect 2 "jobs: 'many'" -- analyze "$good" -j many

@@ -59,13 +59,16 @@ def main():
                     report = json.loads(out.stdout)
                     for v in [report["verdict"]] + [f["verdict"] for f in report["flows"]]:
                         decided.setdefault(v["rule"], arg)
-    # The selection rules: a capture analysed with --host naming a server it does not hold.
+    # The selection rules: a capture analysed with --host naming a server it does not hold, or
+    # --from naming a client it does not hold (on the client's side, and on the VM's).
     healthy = os.path.join(dirs[0], "healthy.pcap") if dirs else ""
     if os.path.exists(healthy):
-        out = subprocess.run([binary, "analyze", "--format", "json", "--rules", rules_dir, "--host", "203.0.113.99", healthy],
-                             capture_output=True, text=True, timeout=120)
-        if out.returncode == 0:
-            decided.setdefault(json.loads(out.stdout)["verdict"]["rule"], healthy + " --host 203.0.113.99")
+        for args in (["--host", "203.0.113.99", healthy], ["--from", "198.51.100.99", healthy],
+                     ["--from", "198.51.100.99", os.path.join(dirs[0], "healthy.vm.pcap") + "@vm"]):
+            out = subprocess.run([binary, "analyze", "--format", "json", "--rules", rules_dir, *args],
+                                 capture_output=True, text=True, timeout=120)
+            if out.returncode == 0:
+                decided.setdefault(json.loads(out.stdout)["verdict"]["rule"], " ".join(args))
     # The cloud rules: the captures of tests/golden/cloud_cases.json with the exports each names.
     root = os.path.dirname(os.path.abspath(rules_dir))
     cases = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "golden", "cloud_cases.json")

@@ -27,6 +27,8 @@ struct AnalyzeOptions {
     int ssh_port = 22;
     std::string host;                ///< address or name, "" for any
     std::optional<packet::IpAddress> host_address;
+    std::string from;                ///< --from: only attempts from this client address, as given ("" for any)
+    std::optional<packet::IpAddress> from_address;
     std::size_t max_connections = flow::FlowOptions{}.max_flows;  ///< connections tracked per capture
     /// analyze(): threads to read with. Several files: up to this many read at once, each on a
     /// thread of its own. One file: its connections split over this many threads (each reads

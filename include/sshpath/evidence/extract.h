@@ -44,6 +44,7 @@ struct CaptureSummary {
     std::size_t flows = 0;
     std::uint64_t other_tcp_flows = 0;
     std::string host_filter;
+    std::string client_filter;  ///< --from
     flow::OtherTraffic other;
     flow::DuplicateStats duplicates;  ///< frames held twice, dropped
     flow::WireStats wire;             ///< ARP, ND, tunnelled packets, MPTCP joins

@@ -242,6 +242,8 @@ private:
 struct OtherTraffic {
     std::uint64_t excluded_by_host = 0;     ///< SSH attempts to another server than --host
     std::string excluded_example;           ///< the first of them (by first packet), as addr:port
+    std::uint64_t excluded_by_client = 0;   ///< SSH attempts (to --host, if given) from another client than --from
+    std::string excluded_client_example;    ///< the first of them (by first packet): its client's address
     std::uint64_t other_protocol_on_ssh_port = 0;  ///< connections to the SSH port whose client spoke another protocol first
     /// Other TCP connections by server port (so that the busiest port is the same whatever order
     /// connections finish in).
@@ -256,6 +258,7 @@ struct FlowOptions {
     std::uint16_t ssh_port = 22;
     std::optional<IpAddress> host;     ///< only flows to this server address (or proxy target)
     std::string host_name;             ///< the --host text, matched against proxy targets
+    std::optional<IpAddress> client;   ///< only flows from this client address (--from)
     std::size_t stream_cap = 64 * 1024;   ///< bytes kept per direction (and out-of-order bytes held)
     std::size_t max_flows = 10000;        ///< connections tracked at once that may be SSH attempts (non-SSH ones are freed); later ones are dropped (flow_cap_hit)
     std::size_t buffer_cap = 256 * 1024 * 1024;  ///< stream bytes buffered over all flows (buffer_cap_hit)
@@ -447,6 +450,7 @@ private:
     std::uint64_t other_tcp_flows_ = 0;
     OtherTraffic other_;
     std::uint64_t excluded_first_packet_ = 0;  ///< first packet of other_.excluded_example
+    std::uint64_t excluded_client_first_packet_ = 0;  ///< first packet of other_.excluded_client_example
     /// Counts a connection that is not kept as an SSH attempt.
     void count_other(const Flow& f);
     std::map<IpAddress, std::uint8_t> synack_ttls_;
