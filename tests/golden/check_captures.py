@@ -5,7 +5,8 @@ unknown); and where the scenario recorded the VM's side too (<scenario>.vm.pcap,
 "pair" section), `sshpath analyze` on both captures together must give the pair's verdict and
 name the segment where the packets vanished (tests/lab/verdict_check.py, compare_pair); and where
 the file names the verdict on the VM's capture alone ("pair"."vm_alone"), `sshpath analyze` on
-that capture, given as taken on the VM (FILE@vm), must give it.
+that capture, given as taken on the VM (FILE@vm) and with the options "vm_alone_args" names (e.g.
+--from), must give it.
 Every verdict's sentences (summary, explanation, next steps: the capture's, each connection's and
 each pair's) must not show a fact the packets did not give: no unset value (-1, empty
 parentheses or quotes) and no raw fact token where words belong ("(syn)", "(neighbour)").
@@ -110,7 +111,7 @@ def main():
             doc, why = analyze(binary, files)
             report(scenario + " (pair)", [why] if doc is None else compare_pair(expected, doc) + sentinel_problems(doc) + kept_problems(doc))
             if "vm_alone" in expected["pair"]:
-                doc, why = analyze(binary, [files[1] + "@vm"])
+                doc, why = analyze(binary, [files[1] + "@vm", *expected["pair"].get("vm_alone_args", [])])
                 alone = {"expect": expected["pair"]["vm_alone"]}
                 report(scenario + " (VM's capture alone)", [why] if doc is None else compare(alone, doc) + sentinel_problems(doc))
     print(f"{passed} passed, {failed} failed")

@@ -37,6 +37,7 @@ lab_scenario_defaults() {
     PAIR_TRUTH=()         # KEY=VALUE: what else the pair proves (translation, clock offset, MSS)
     # Optional: the verdict on the VM's capture alone (a support case with only the VM's side).
     VM_CAUSE=""; VM_COMPONENT=""; VM_CANDIDATES=()
+    VM_ARGS=()            # options for analysing the VM's capture alone (e.g. --from ADDRESS)
     TARGET=$VM4
     CONNECT_TIMEOUT=8     # SYN at 0, 1, 3 and 7 s before ssh gives up
     SSH_TIMEOUT=30        # overall bound for ssh (ConnectTimeout does not cover key exchange)
@@ -117,7 +118,7 @@ lab_write_expected() {
     LAB_J_CANDS="${EXPECT_CANDIDATES[*]}" LAB_J_CUT_FROM="${DERIVED_FROM:-}" \
     LAB_J_VM=$vm LAB_J_VM_WIRE=$VM_WIRE LAB_J_PCAUSE=$PAIR_CAUSE LAB_J_PCOMP=$PAIR_COMPONENT \
     LAB_J_PCANDS="${PAIR_CANDIDATES[*]}" LAB_J_PSEG=$PAIR_SEGMENT \
-    LAB_J_VCAUSE=$VM_CAUSE LAB_J_VCOMP=$VM_COMPONENT LAB_J_VCANDS="${VM_CANDIDATES[*]}" \
+    LAB_J_VCAUSE=$VM_CAUSE LAB_J_VCOMP=$VM_COMPONENT LAB_J_VCANDS="${VM_CANDIDATES[*]}" LAB_J_VARGS="${VM_ARGS[*]}" \
     LAB_J_PTRUTH="$(printf '%s\n' "${PAIR_TRUTH[@]}")" LAB_J_SHIFT=$VM_CLOCK_SHIFT \
     LAB_J_TOPO="$(lab_topology_name)" LAB_J_CCAP=$client_cap LAB_J_VCAP=$vm_cap \
     "$LAB_PYTHON" - "$file" <<'PY'
@@ -165,6 +166,8 @@ if e["LAB_J_VM"]:
         pair["truth"] = truth
     if e.get("LAB_J_VCAUSE"):
         pair["vm_alone"] = verdict(e["LAB_J_VCAUSE"], e["LAB_J_VCOMP"], e["LAB_J_VCANDS"])
+        if e.get("LAB_J_VARGS"):
+            pair["vm_alone_args"] = e["LAB_J_VARGS"].split()
     doc["pair"] = pair
 with open(sys.argv[1], "w") as f:
     json.dump(doc, f, ensure_ascii=False, indent=1)
