@@ -125,7 +125,8 @@ void show_analyze_help(const po::options_description& desc) {
               "  sshpath analyze failing.pcapng --host 203.0.113.7 --port 2222 --format json\n"
               "  sshpath analyze a.pcap b.pcap --format markdown > case-1234.md\n"
               "  sshpath analyze failing.pcap --cloud-rules effective.json --cloud-from 198.51.100.2\n"
-              "  sshpath analyze client.pcap vm.pcap@vm          (one capture on each end)\n"
+              "  sshpath analyze client.pcap vm.pcap@vm           (one capture on each end)\n"
+              "  sshpath analyze vm.pcap@vm --from 198.51.100.10  (the VM's side alone, one client's attempts)\n"
               "  tcpdump -i any -w - 'tcp port 22 or icmp or icmp6' | sshpath analyze -\n"
               "\nCtrl-C or SIGTERM stops reading (within a second) and reports on what was read; the exit status is\n"
               "then 130 or 143.\n");
