@@ -325,8 +325,8 @@ void add_part_stats(capture::ReadStats& all, const capture::ReadStats& r) {
 // of files[i] is also kept for pairing (or nullptr). Once reading was told to stop (`stopped`,
 // shared by every run), files not yet begun are not opened: the report covers what was read.
 // `opened`, when given, is the run's first file already opened (standard input, whose first
-// bytes were read to see whether it could be split).
-// `place_of(i)` is where files[i] was taken, as given (FILE@vm), or "".
+// bytes were read to see whether it could be split); `places[i]` is where files[i] was taken, as
+// given (FILE@vm), or "".
 template <class LogOf>
 Analysis analyze_run(const std::vector<std::string>& files, std::span<const std::size_t> run, const AnalyzeOptions& options,
                      rules::RulesRef rules, LogOf log_of, const std::vector<std::string>& places, std::atomic<bool>& stopped,
