@@ -200,6 +200,11 @@ std::optional<std::string> route_interface(const packet::IpAddress& address) {
     return r.interface;
 }
 
+bool is_local_address(const packet::IpAddress& address) {
+    const Route r = parse_route_answer(query_route(address, false));
+    return r.found && r.type == "local";
+}
+
 // --- the filter --------------------------------------------------------------------------------
 
 std::string build_filter(const FilterSpec& spec) {

@@ -347,6 +347,8 @@ int capture_and_report(const LiveArgs& a, Prepared& p, posix::SignalPipe& signal
     settings.announce_verdict = child != nullptr && !a.until_verdict;
     settings.grace = a.grace;
     settings.filter_records_icmp = !a.filter;
+    // `capture --host` with this machine's own address runs on the server: its side (FILE@vm).
+    if (a.command == "capture" && server_is_here(p.target)) settings.place = "vm";
     engine::LiveHooks hooks;
     hooks.note = [&a](const std::string& text) { note(a, text); };
     hooks.command_output = [&a](std::string_view text) {

@@ -70,8 +70,21 @@ std::vector<std::pair<IpAddress, int>> parse_proxies(const std::vector<std::stri
     return out;
 }
 
+bool server_is_here(const Target& t) {
+    if (t.addresses.empty()) return false;
+    for (const auto& a : t.addresses)
+        if (!capture::is_local_address(a)) return false;
+    return true;
+}
+
 std::string choose_interface(const Target& t, std::vector<std::string>& notes) {
     if ((t.addresses.empty() && t.proxies.empty()) || t.filter_port == 0) return "any";
+    // The route to one's own address leaves by lo, but the clients' packets arrive elsewhere.
+    if (server_is_here(t)) {
+        notes.push_back(fmt::format("{} {} this machine's own: capturing on every interface, as the server's side",
+                                    address_list(t.addresses), t.addresses.size() == 1 ? "is" : "are"));
+        return "any";
+    }
     std::set<std::string> names;
     std::vector<IpAddress> all = t.addresses;
     for (const auto& [a, port] : t.proxies) all.push_back(a);

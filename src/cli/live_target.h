@@ -25,6 +25,8 @@ struct Target {
 /// --host for `capture` and `run`: an address, or a name resolved now (all its addresses);
 /// UsageError otherwise.
 Target explicit_target(const std::string& host, int port);
+/// Whether every address of the target is this machine's own: the capture is the server's side.
+bool server_is_here(const Target& t);
 /// Every host, connections to `port` (0: every TCP connection).
 Target any_host_target(int port);
 /// `run -- ssh ARGS` without --host: what ssh will connect to, from `ssh -G ARGS` run as `who`

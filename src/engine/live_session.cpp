@@ -74,6 +74,7 @@ void LiveSession::begin(Analyzer& a) const {
     a.begin_capture(settings_.name, capture_.link_type());
     // Known before the first packet, so that the verdicts judged while capturing read it too.
     a.set_fact(facts::capture::filter_records_icmp, settings_.filter_records_icmp);
+    if (!settings_.place.empty()) a.set_fact(facts::capture::capture_place, settings_.place);
 }
 
 void LiveSession::note(const std::string& text) const {

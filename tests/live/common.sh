@@ -101,15 +101,15 @@ live_ssh_args() {
         -o ConnectTimeout="$ct" -o IdentitiesOnly=yes -i "$key" "$@" "root@$target" "$cmd")
 }
 
-# live_bg_capture OUT ERR ARGS...: `sshpath capture ARGS` in the client namespace, in the
-# background (LIVE_CAP_PID is sshpath's own PID: ip netns exec execs it); returns once it
+# live_bg_capture OUT ERR ARGS...: `sshpath capture ARGS` in the client namespace (LIVE_CAP_NS=vm:
+# the VM's), in the background (LIVE_CAP_PID is sshpath's own PID: ip netns exec execs it); returns once it
 # says it listens (the filter is set and privileges are dropped), fails after LAB_READY_TIMEOUT.
 LIVE_CAP_PID=""
 live_bg_capture() {
     local out=$1 err=$2
     shift 2
     : >"$err" # emptied before the start: the wait below must not read an earlier run's line
-    env "${LIVE_CAP_ENV[@]}" ip netns exec "$(lab_ns cl)" "$LIVE_BIN" capture "$@" >"$out" 2>>"$err" </dev/null &
+    env "${LIVE_CAP_ENV[@]}" ip netns exec "$(lab_ns "${LIVE_CAP_NS:-cl}")" "$LIVE_BIN" capture "$@" >"$out" 2>>"$err" </dev/null &
     LIVE_CAP_PID=$!
     LAB_PIDS+=("$LIVE_CAP_PID")
     if ! lab_wait_until "$LAB_READY_TIMEOUT" grep -q 'listening on' "$err"; then

@@ -82,6 +82,9 @@ bool interface_exists(const std::string& name);
 /// The interface the kernel's route to `address` leaves by (a netlink RTM_GETROUTE query, as
 /// `ip route get` does); nullopt when there is no route.
 std::optional<std::string> route_interface(const packet::IpAddress& address);
+/// Whether the kernel delivers packets for `address` to this machine itself (a route of type
+/// local: one of its own addresses).
+bool is_local_address(const packet::IpAddress& address);
 
 /// What the kernel filter keeps.
 struct FilterSpec {

@@ -43,6 +43,9 @@ struct LiveSettings {
     /// The capture's filter is sshpath's own, which records the ICMP errors (capture fact
     /// filter_records_icmp); false for a filter the user gave.
     bool filter_records_icmp = false;
+    /// Where the capture is taken (capture fact capture_place): "vm" when the server asked for
+    /// is this machine itself; "" when not known.
+    std::string place;
 };
 
 /// A connection whose verdict later packets cannot change.
