@@ -44,6 +44,15 @@ RawFrame record_time(const std::uint8_t* h, const ClassicHeader& header);
 /// returns what it has and sets `stopped`.
 std::size_t read_some(std::FILE* fp, void* buf, std::size_t size, const StopReading& stop, bool& stopped);
 
+/// libpcap's words for a file that ends inside a record header (`have` of its 16 bytes read),
+/// inside a record's captured bytes (`have` of `caplen`), and for a record header whose captured
+/// length no capture can have: both readers judge a damaged file as libpcap does.
+std::string header_cut_message(std::size_t have);
+std::string record_cut_message(std::uint32_t caplen, std::uint32_t snapshot, std::size_t have);
+std::string bad_caplen_message(const std::string& path, std::uint32_t caplen, std::uint32_t snapshot);
+/// A read that failed (errno says why).
+std::string read_error_message(const std::string& path);
+
 /// What a Reader on the classic path reads from, for a SharedRead to go on with.
 struct ReaderSource {
     std::FILE* file = nullptr;

@@ -195,8 +195,7 @@ struct Reader::Impl {
         }
         const std::size_t n = read_some(source, block.get() + end, block_size - end, stop, stats.stopped);
         if (n == 0 && std::ferror(source)) {
-            throw InputError(fmt::format("cannot read {}: error reading dump file: {}", display_name(path),
-                                         std::strerror(errno)));
+            throw InputError(detail::read_error_message(path));
         }
         end += n;
         return n;
@@ -262,8 +261,7 @@ struct Reader::Impl {
                 const std::size_t have = need(kRecordHeader);
                 if (have == 0 || (have < kRecordHeader && stats.stopped)) return;  // the end, between records, or told to stop
                 if (have < kRecordHeader) {
-                    return truncated(fmt::format("truncated dump file; tried to read {} header bytes, only got {}",
-                                                 kRecordHeader, have));
+                    return truncated(detail::header_cut_message(have));
                 }
             }
             const std::uint8_t* h = base + pos;
@@ -272,19 +270,13 @@ struct Reader::Impl {
             const std::uint32_t wirelen = load32(h + 12, sw);
             // libpcap's checks and words, so that both paths judge a damaged file alike.
             if (caplen > kMaxSnaplen) {
-                throw InputError(fmt::format(
-                    "cannot read {}: invalid packet capture length {}, bigger than {} of {}", display_name(path), caplen,
-                    caplen > snapshot ? "snaplen" : "maximum", caplen > snapshot ? snapshot : kMaxSnaplen));
+                throw InputError(detail::bad_caplen_message(path, caplen, snapshot));
             }
             const std::size_t record = kRecordHeader + caplen;
             if (end - pos < record) {
                 const std::size_t have = need(record) - kRecordHeader;
                 if (have < caplen && stats.stopped) return;
-                if (have < caplen) {
-                    const std::uint32_t tried = caplen > snapshot ? snapshot : caplen;
-                    return truncated(fmt::format("truncated dump file; tried to read {} captured bytes, only got {}",
-                                                 have < snapshot ? tried : caplen, have));
-                }
+                if (have < caplen) return truncated(detail::record_cut_message(caplen, snapshot, have));
                 h = base + pos;
             }
             // A record longer than the file's snapshot length is cut to it, as libpcap does.
@@ -348,6 +340,24 @@ std::size_t read_some(std::FILE* fp, void* buf, std::size_t size, const StopRead
         std::clearerr(fp);
     }
     return done;
+}
+
+std::string header_cut_message(std::size_t have) {
+    return fmt::format("truncated dump file; tried to read {} header bytes, only got {}", kRecordHeader, have);
+}
+
+std::string record_cut_message(std::uint32_t caplen, std::uint32_t snapshot, std::size_t have) {
+    const std::uint32_t tried = caplen > snapshot ? snapshot : caplen;
+    return fmt::format("truncated dump file; tried to read {} captured bytes, only got {}", have < snapshot ? tried : caplen, have);
+}
+
+std::string bad_caplen_message(const std::string& path, std::uint32_t caplen, std::uint32_t snapshot) {
+    return fmt::format("cannot read {}: invalid packet capture length {}, bigger than {} of {}", display_name(path), caplen,
+                       caplen > snapshot ? "snaplen" : "maximum", caplen > snapshot ? snapshot : kMaxSnaplen);
+}
+
+std::string read_error_message(const std::string& path) {
+    return fmt::format("cannot read {}: error reading dump file: {}", display_name(path), std::strerror(errno));
 }
 
 ReaderSource source_of(const Reader& reader) {

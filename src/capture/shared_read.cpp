@@ -1,8 +1,6 @@
 // One capture read once and handed whole to several threads (capture::SharedRead).
-#include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
@@ -68,7 +66,7 @@ struct SharedRead::Ring {
         b.stopped = stopped;
         const bool ends = got < room;  // the end of the input, or told to stop
         if (ends && !stopped && std::ferror(in.file))
-            b.error = fmt::format("cannot read {}: error reading dump file: {}", detail::display_name(in.path), std::strerror(errno));
+            b.error = detail::read_error_message(in.path);
         const bool sw = in.header.swapped;
         const std::uint32_t snapshot = in.header.snapshot;
         std::size_t pos = 0;
@@ -76,24 +74,17 @@ struct SharedRead::Ring {
         while (b.error.empty()) {
             const std::size_t left = b.held - pos;
             if (left < detail::kRecordHeader) {
-                if (ends && left > 0 && !stopped)
-                    b.truncation = fmt::format("truncated dump file; tried to read {} header bytes, only got {}", detail::kRecordHeader, left);
+                if (ends && left > 0 && !stopped) b.truncation = detail::header_cut_message(left);
                 break;
             }
             const std::uint32_t caplen = detail::load32(b.data.get() + pos + 8, sw);
             if (caplen > detail::kMaxSnaplen) {
-                b.error = fmt::format("cannot read {}: invalid packet capture length {}, bigger than {} of {}",
-                                      detail::display_name(in.path), caplen, caplen > snapshot ? "snaplen" : "maximum",
-                                      caplen > snapshot ? snapshot : detail::kMaxSnaplen);
+                b.error = detail::bad_caplen_message(in.path, caplen, snapshot);
                 b.last = true;
                 break;
             }
             if (left < detail::kRecordHeader + caplen) {
-                const std::size_t have = left - detail::kRecordHeader;
-                const std::uint32_t tried = caplen > snapshot ? snapshot : caplen;
-                if (ends && !stopped)
-                    b.truncation = fmt::format("truncated dump file; tried to read {} captured bytes, only got {}",
-                                               have < snapshot ? tried : caplen, have);
+                if (ends && !stopped) b.truncation = detail::record_cut_message(caplen, snapshot, left - detail::kRecordHeader);
                 break;
             }
             pos += detail::kRecordHeader + caplen;
