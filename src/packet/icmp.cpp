@@ -52,10 +52,11 @@ void decode_icmp_common(Bytes l4, std::size_t wire_len, Packet& out) {
 }
 
 bool check_icmp_length(Bytes l4, std::size_t wire_len, Packet& out) {
+    // Before any ICMP field is written: clear_network() clears them only after an ICMP packet.
+    if (l4.size() >= 2) out.transport = Transport::kIcmp;
     if (l4.size() >= kIcmpHeader) return true;
     fail(out, wire_len < kIcmpHeader ? "IP payload too short for an ICMP header" : "truncated ICMP header");
     if (l4.size() >= 2) {
-        out.transport = Transport::kIcmp;
         out.icmp.type = l4[0];
         out.icmp.code = l4[1];
     }
