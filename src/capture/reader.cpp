@@ -383,7 +383,7 @@ Reader::Reader(std::FILE* fp, const std::string& path, StopReading stop) : impl_
     if (m.stats.stopped && got < sizeof head)
         throw InputError(fmt::format("{}: interrupted before the capture's header arrived", display_name(path)));
     if (got == sizeof head && parse_classic_header(head, m.header)) {
-        // A small file (a test's, a support case's) gets a block its size: not 1 MiB per file.
+        // A small file (a test's, a support case's) gets a block its size, not a whole block.
         struct stat st {};
         const off_t at = ftello(fp);
         if (at >= 0 && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))

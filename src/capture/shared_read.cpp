@@ -15,8 +15,10 @@
 namespace sshpath::capture {
 
 namespace {
-// Blocks in the ring: how far the threads may drift apart (4 MiB in all).
-constexpr std::size_t kRingBlocks = 4;
+// Blocks in the ring: how far the threads may drift apart (about 4 MiB in all; fewer, larger
+// blocks fall out of the cache between the kernel's copy and the decoder, fewer small ones leave
+// the threads too little room when a pipe's writer is slow).
+constexpr std::size_t kRingBlocks = 16;
 constexpr std::uint64_t kNoBlock = ~std::uint64_t{0};
 // How far ahead of the record being decoded a block's bytes are fetched into the cache.
 constexpr std::size_t kAhead = 4096;

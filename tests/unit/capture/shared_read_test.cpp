@@ -114,6 +114,23 @@ Bytes big_capture(std::size_t count) {
     return f;
 }
 
+// A classic pcap file whose every third record is as large as a record can be (262,144 bytes
+// captured), the others small: the largest records begin at every offset of a block.
+Bytes largest_records(std::size_t count) {
+    Bytes f = test_util::pcap_file(packet::kLinkEthernet, {}, 262144);
+    const Bytes syn = syn_frame();
+    for (std::size_t i = 0; i < count; ++i) {
+        Bytes frame = syn;
+        if (i % 3 == 1) frame.resize(262144, static_cast<std::uint8_t>(i));
+        frame.resize(frame.size() + (i * 7919) % 1500 * (i % 3 != 1), 0);
+        const auto len = static_cast<std::uint32_t>(frame.size());
+        for (std::uint32_t v : {1700000000u + static_cast<std::uint32_t>(i), 0u, len, len})
+            for (int b = 0; b < 4; ++b) f.push_back(static_cast<std::uint8_t>(v >> (8 * b)));
+        f.insert(f.end(), frame.begin(), frame.end());
+    }
+    return f;
+}
+
 std::string bytes_of(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
@@ -163,6 +180,16 @@ TEST_F(SharedReadTest, ManyBlocksInTheRingWithOneThreadLagging) {
     const Seen w = one_reader(cut);
     EXPECT_THAT(w.end, ::testing::HasSubstr("truncated 1"));
     for (const Seen& got : shared(cut, 2)) EXPECT_EQ(got, w);
+}
+
+TEST_F(SharedReadTest, RecordsOfTheLargestSizeAreReadWholeWhereverTheyBegin) {
+    const std::string path = dir_.write("largest.pcap", largest_records(90));
+    const Seen want = one_reader(path);
+    ASSERT_EQ(want.packets.size(), 90u) << want.error;
+    EXPECT_EQ(want.error, "");
+    EXPECT_THAT(want.packets[1], ::testing::StartsWith("2 1700000001.000000 262144 262144"));
+    EXPECT_THAT(want.end, ::testing::HasSubstr("truncated 0"));
+    for (const Seen& got : shared(path, 2)) EXPECT_EQ(got, want);
 }
 
 TEST_F(SharedReadTest, ADamagedRecordHeaderIsTheSameErrorForEveryThreadAfterTheSameRecords) {
