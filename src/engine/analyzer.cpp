@@ -138,6 +138,7 @@ void Analyzer::end_capture(const capture::ReadStats& stats) {
     for (const auto& t : std::span(tables_).subspan(1)) table.absorb(*t);
     auto ctx = evidence::make_context(table.synack_ttls(), info.start_time, info.end_time, options_.ssh_port);
     ctx.neighbours = &table.neighbours();
+    ctx.port_answers = &table.port_answers();
     const evidence::CaptureSummary summary{info.stats,           info.link_type,         count,
                                            table.other_tcp_flows(), options_.host,          options_.from,
                                            table.other_traffic(),   table.duplicates(),     table.wire_stats()};

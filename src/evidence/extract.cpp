@@ -199,6 +199,7 @@ void connection_facts(const FlowExtraction& x) {
     FactSet& fs = x.fs;
     const Flow& f = x.f;
     fs.set(F::client, x.client);
+    fs.set(F::client_address, f.client.to_string());
     fs.set(F::server, x.server);
     fs.set(F::server_address, f.server.to_string());
     fs.set(F::server_port, std::int64_t(f.server_port));
@@ -283,6 +284,12 @@ void synack_facts(const FlowExtraction& x) {
                 if (s.ref.time <= sa.ref.time) answered = &s;
             fs.set(F::handshake_rtt_ms, (sa.ref.time - answered->ref.time) * 1000.0);
         }
+    }
+    const flow::PortAnswers* port = x.ctx.port_answers ? x.ctx.port_answers->find({f.server, f.server_port}) : nullptr;
+    if (const flow::PortAnswers::Answer* other = port ? port->other_than(f.client) : nullptr) {
+        fs.set(F::port_answered_other_client, other->client.to_string());
+        x.observe(F::port_answered_other_client, other->ref,
+                  fmt::format("SYN-ACK from {} to another client, {}: the port answered it", x.server, other->client.to_string()));
     }
     fs.set(F::syns_after_synack, std::int64_t(f.syns_after_synack));
     if (f.syns_after_synack > 0) {

@@ -238,6 +238,34 @@ private:
     std::vector<std::uint32_t> all_;                          ///< by port, once past kFew ports
 };
 
+/// A server's address and TCP port.
+struct ServerPort {
+    IpAddress address;
+    std::uint16_t port = 0;
+    bool operator==(const ServerPort&) const = default;
+    struct Hash {
+        std::uint64_t operator()(const ServerPort& k) const noexcept;
+    };
+};
+
+/// The SYN-ACKs a server's port sent in the capture, over every TCP connection (SSH or not):
+/// the first two client addresses it answered, each with its first SYN-ACK. Two are enough to
+/// name, for any one client, another client the port answered.
+struct PortAnswers {
+    struct Answer {
+        IpAddress client;
+        PacketRef ref;         ///< the first SYN-ACK to that client
+        std::uint8_t ttl = 0;  ///< its TTL / hop limit
+    };
+    Answer first[2];
+    std::uint8_t count = 0;
+    /// A SYN-ACK to `a.client`: kept when it is among the first two clients, in packet order.
+    void note(const Answer& a);
+    /// The first answer to a client other than `client`, or nullptr.
+    const Answer* other_than(const IpAddress& client) const;
+};
+using PortAnswerMap = FlatMap<ServerPort, PortAnswers, ServerPort::Hash>;
+
 /// What the capture holds besides the SSH attempts kept: what an empty verdict reports.
 struct OtherTraffic {
     std::uint64_t excluded_by_host = 0;     ///< SSH attempts to another server than --host
@@ -312,7 +340,9 @@ public:
     const OtherTraffic& other_traffic() const { return other_; }
     /// TTL of the first SYN-ACK each server address sent, over every TCP connection of the
     /// capture (SSH or not): the reference for that server's hop distance.
-    const std::map<IpAddress, std::uint8_t>& synack_ttls() const { return synack_ttls_; }
+    std::map<IpAddress, std::uint8_t> synack_ttls() const;
+    /// The clients each server port answered with a SYN-ACK, over every TCP connection.
+    const PortAnswerMap& port_answers() const { return port_answers_; }
     bool flow_cap_hit() const { return flow_cap_hit_; }
     /// Bytes were left unbuffered because the flows together reached buffer_cap.
     bool buffer_cap_hit() const { return buffer_cap_hit_; }
@@ -453,9 +483,7 @@ private:
     std::uint64_t excluded_client_first_packet_ = 0;  ///< first packet of other_.excluded_client_example
     /// Counts a connection that is not kept as an SSH attempt.
     void count_other(const Flow& f);
-    std::map<IpAddress, std::uint8_t> synack_ttls_;
-    /// With shares: the packet number of each server's first SYN-ACK (to merge synack_ttls_).
-    std::map<IpAddress, std::uint64_t> synack_packets_;
+    PortAnswerMap port_answers_;
     bool flow_cap_hit_ = false;
     // With shares: what split_exact() reads.
     std::size_t peak_live_ = 0;      ///< the most connections live at once

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -341,6 +342,17 @@ Shares read_shares(const fs::path& path, unsigned count, FlowOptions options = {
     return s;
 }
 
+// Each server port's answered clients, as "address port: client@packet ...".
+std::map<std::string, std::string> answered(const FlowTable& t) {
+    std::map<std::string, std::string> out;
+    t.port_answers().for_each([&](const ServerPort& port, const PortAnswers& a) {
+        std::string& line = out[port.address.to_string() + " " + std::to_string(port.port)];
+        for (std::uint8_t i = 0; i < a.count; ++i)
+            line += " " + a.first[i].client.to_string() + "@" + std::to_string(a.first[i].ref.packet) + "/" + std::to_string(a.first[i].ttl);
+    });
+    return out;
+}
+
 TEST(CapturesTest, SharesOfACapturesConnectionsAddUpToOneTable) {
     // Every bundled capture: the shares' connections, merged by first packet, are one table's,
     // byte for byte as the temporary file writes them; so are the capture's counts.
@@ -367,6 +379,7 @@ TEST(CapturesTest, SharesOfACapturesConnectionsAddUpToOneTable) {
             EXPECT_EQ(t.other_traffic().packets_off_ssh_port, one.table.other_traffic().packets_off_ssh_port);
             EXPECT_EQ(t.other_traffic().other_protocol_on_ssh_port, one.table.other_traffic().other_protocol_on_ssh_port);
             EXPECT_EQ(t.synack_ttls(), one.table.synack_ttls());
+            EXPECT_EQ(answered(t), answered(one.table));
             EXPECT_EQ(t.duplicates().frames, one.table.duplicates().frames);
             // The neighbours and the wire's counts are the first share's, learnt from every packet.
             EXPECT_EQ(t.wire_stats().arp, one.table.wire_stats().arp);
