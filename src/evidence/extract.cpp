@@ -285,8 +285,8 @@ void synack_facts(const FlowExtraction& x) {
             fs.set(F::handshake_rtt_ms, (sa.ref.time - answered->ref.time) * 1000.0);
         }
     }
-    const flow::PortAnswers* port = x.ctx.port_answers ? x.ctx.port_answers->find({f.server, f.server_port}) : nullptr;
-    if (const flow::PortAnswers::Answer* other = port ? port->other_than(f.client) : nullptr) {
+    const flow::ServerPort port{f.server, f.server_port};
+    if (const auto* other = x.ctx.port_answers ? flow::answered_other(*x.ctx.port_answers, port, f.client) : nullptr) {
         fs.set(F::port_answered_other_client, other->client.to_string());
         x.observe(F::port_answered_other_client, other->ref,
                   fmt::format("SYN-ACK from {} to another client, {}: the port answered it", x.server, other->client.to_string()));

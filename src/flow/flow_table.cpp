@@ -2,7 +2,6 @@
 #include <cstring>
 
 #include "flow_table.h"
-#include "sshpath/core/hash.h"
 
 namespace sshpath::flow {
 
@@ -53,13 +52,6 @@ std::size_t FlowTable::KeyHash::operator()(const Key& k) const noexcept {
     return static_cast<std::size_t>(h);
 }
 
-std::uint64_t ServerPort::Hash::operator()(const ServerPort& k) const noexcept {
-    std::uint64_t lo, hi;
-    std::memcpy(&lo, k.address.bytes.data(), 8);
-    std::memcpy(&hi, k.address.bytes.data() + 8, 8);
-    return hash::mix(hash::mix(std::uint64_t{k.port} << 8 | k.address.version, lo), hi);
-}
-
 void PortAnswers::note(const Answer& a) {
     std::uint8_t i = 0;
     while (i < count && !(first[i].client == a.client)) ++i;
@@ -83,17 +75,9 @@ const PortAnswers::Answer* PortAnswers::other_than(const IpAddress& client) cons
     return nullptr;
 }
 
-std::map<IpAddress, std::uint8_t> FlowTable::synack_ttls() const {
-    // The TTL of each address's earliest SYN-ACK, over its ports.
-    std::map<IpAddress, std::pair<std::uint64_t, std::uint8_t>> earliest;
-    port_answers_.for_each([&](const ServerPort& port, const PortAnswers& a) {
-        if (a.count == 0) return;
-        auto [it, inserted] = earliest.try_emplace(port.address, a.first[0].ref.packet, a.first[0].ttl);
-        if (!inserted && a.first[0].ref.packet < it->second.first) it->second = {a.first[0].ref.packet, a.first[0].ttl};
-    });
-    std::map<IpAddress, std::uint8_t> out;
-    for (const auto& [address, first] : earliest) out.emplace_hint(out.end(), address, first.second);
-    return out;
+const PortAnswers::Answer* answered_other(const PortAnswerMap& answers, const ServerPort& port, const IpAddress& client) {
+    const auto it = answers.find(port);
+    return it == answers.end() ? nullptr : it->second.other_than(client);
 }
 
 FlowTable::Key FlowTable::key_of(const IpAddress& s, std::uint16_t sp, const IpAddress& d, std::uint16_t dp) const {
@@ -270,12 +254,20 @@ void FlowTable::absorb(const FlowTable& other) {
     other_.excluded_by_client += o.excluded_by_client;
     other_.other_protocol_on_ssh_port += o.other_protocol_on_ssh_port;
     other_.server_ports.add(o.server_ports);
+    for (const auto& [server, ttl] : other.synack_ttls_) {
+        const std::uint64_t packet = other.synack_packets_.at(server);
+        auto [it, inserted] = synack_packets_.try_emplace(server, packet);
+        if (inserted || packet < it->second) {
+            it->second = packet;
+            synack_ttls_[server] = ttl;
+        }
+    }
     // Each share keeps the first two clients of its own connections; the first two of all are
     // among them (a client dropped by a share came after two others there).
-    other.port_answers_.for_each([&](const ServerPort& port, const PortAnswers& a) {
-        PortAnswers& mine = *port_answers_.try_emplace(port).first;
+    for (const auto& [port, a] : other.port_answers_) {
+        PortAnswers& mine = port_answers_[port];
         for (std::uint8_t i = 0; i < a.count; ++i) mine.note(a.first[i]);
-    });
+    }
     flow_cap_hit_ = flow_cap_hit_ || other.flow_cap_hit_;
     buffer_cap_hit_ = buffer_cap_hit_ || other.buffer_cap_hit_;
 }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -242,15 +243,12 @@ private:
 struct ServerPort {
     IpAddress address;
     std::uint16_t port = 0;
-    bool operator==(const ServerPort&) const = default;
-    struct Hash {
-        std::uint64_t operator()(const ServerPort& k) const noexcept;
-    };
+    bool operator<(const ServerPort& o) const { return std::tie(address, port) < std::tie(o.address, o.port); }
 };
 
-/// The SYN-ACKs a server's port sent in the capture, over every TCP connection (SSH or not):
-/// the first two client addresses it answered, each with its first SYN-ACK. Two are enough to
-/// name, for any one client, another client the port answered.
+/// The SYN-ACKs a server's port sent in the capture: the first two client addresses it
+/// answered, each with its first SYN-ACK. Two are enough to name, for any one client, another
+/// client the port answered.
 struct PortAnswers {
     struct Answer {
         IpAddress client;
@@ -264,7 +262,10 @@ struct PortAnswers {
     /// The first answer to a client other than `client`, or nullptr.
     const Answer* other_than(const IpAddress& client) const;
 };
-using PortAnswerMap = FlatMap<ServerPort, PortAnswers, ServerPort::Hash>;
+/// A node per server port: few of them, found once per SYN-ACK.
+using PortAnswerMap = std::map<ServerPort, PortAnswers>;
+/// The first answer of `port` to a client other than `client`, or nullptr.
+const PortAnswers::Answer* answered_other(const PortAnswerMap& answers, const ServerPort& port, const IpAddress& client);
 
 /// What the capture holds besides the SSH attempts kept: what an empty verdict reports.
 struct OtherTraffic {
@@ -340,8 +341,8 @@ public:
     const OtherTraffic& other_traffic() const { return other_; }
     /// TTL of the first SYN-ACK each server address sent, over every TCP connection of the
     /// capture (SSH or not): the reference for that server's hop distance.
-    std::map<IpAddress, std::uint8_t> synack_ttls() const;
-    /// The clients each server port answered with a SYN-ACK, over every TCP connection.
+    const std::map<IpAddress, std::uint8_t>& synack_ttls() const { return synack_ttls_; }
+    /// The clients each server's SSH port (FlowOptions::ssh_port) answered with a SYN-ACK.
     const PortAnswerMap& port_answers() const { return port_answers_; }
     bool flow_cap_hit() const { return flow_cap_hit_; }
     /// Bytes were left unbuffered because the flows together reached buffer_cap.
@@ -483,6 +484,9 @@ private:
     std::uint64_t excluded_client_first_packet_ = 0;  ///< first packet of other_.excluded_client_example
     /// Counts a connection that is not kept as an SSH attempt.
     void count_other(const Flow& f);
+    std::map<IpAddress, std::uint8_t> synack_ttls_;
+    /// With shares: the packet number of each server's first SYN-ACK (to merge synack_ttls_).
+    std::map<IpAddress, std::uint64_t> synack_packets_;
     PortAnswerMap port_answers_;
     bool flow_cap_hit_ = false;
     // With shares: what split_exact() reads.

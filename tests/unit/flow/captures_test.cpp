@@ -345,11 +345,11 @@ Shares read_shares(const fs::path& path, unsigned count, FlowOptions options = {
 // Each server port's answered clients, as "address port: client@packet ...".
 std::map<std::string, std::string> answered(const FlowTable& t) {
     std::map<std::string, std::string> out;
-    t.port_answers().for_each([&](const ServerPort& port, const PortAnswers& a) {
+    for (const auto& [port, a] : t.port_answers()) {
         std::string& line = out[port.address.to_string() + " " + std::to_string(port.port)];
         for (std::uint8_t i = 0; i < a.count; ++i)
             line += " " + a.first[i].client.to_string() + "@" + std::to_string(a.first[i].ref.packet) + "/" + std::to_string(a.first[i].ttl);
-    });
+    }
     return out;
 }
 
