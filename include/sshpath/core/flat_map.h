@@ -70,10 +70,6 @@ public:
     void for_each(F&& f) {
         for (std::size_t i = 0; i < size_; ++i) f(static_cast<const K&>(entry(i).key), entry(i).value);
     }
-    template <class F>
-    void for_each(F&& f) const {
-        for (std::size_t i = 0; i < size_; ++i) f(entry(i).key, entry(i).value);
-    }
 
     void clear() {
         std::vector<std::unique_ptr<Entry[]>>().swap(chunks_);
