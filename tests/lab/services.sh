@@ -118,3 +118,11 @@ lab_ssh() {
     return "$rc"
 }
 
+# lab_other_client_session ADDRESS: a whole ssh session to TARGET from another address of the
+# client (bound with -b), which must work: the scenarios where a block singles out one client.
+lab_other_client_session() {
+    lab_ssh "$LAB_TMP/other.out" "$LAB_TMP/other.err" "$TARGET" "$CONNECT_TIMEOUT" "$SSH_TIMEOUT" \
+        "$LAB_KEYS/$SSH_KEY" true -b "$1" \
+        || { echo "the session from $1 failed: $(grep -v '^debug' "$LAB_TMP/other.err" | tail -n 2 | tr '\n' ' ')" >&2; return 1; }
+}
+

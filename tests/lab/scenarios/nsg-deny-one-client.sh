@@ -16,11 +16,7 @@ scenario_setup() {
     lab_exec ce iptables -A FORWARD -p tcp -s "$CL4" --dport 22 -j DROP
 }
 # The other client: a whole session from the second address, before the failing one.
-scenario_before_ssh() {
-    lab_ssh "$LAB_TMP/other.out" "$LAB_TMP/other.err" "$TARGET" "$CONNECT_TIMEOUT" "$SSH_TIMEOUT" \
-        "$LAB_KEYS/$SSH_KEY" true -b "$OTHER4" \
-        || { echo "the session from $OTHER4 failed: $(grep -v '^debug' "$LAB_TMP/other.err" | tail -n 2 | tr '\n' ' ')" >&2; return 1; }
-}
+scenario_before_ssh() { lab_other_client_session "$OTHER4"; }
 scenario_check() {
     want_at_least "$1" 1 "$VM4\.22 > $OTHER4\.[0-9]+: Flags \[S\.\]" "the SYN-ACK to $OTHER4" &&
     want_at_least "$1" 4 "$CL4\.[0-9]+ > $VM4\.22: Flags \[S\]" "SYNs from $CL4" &&

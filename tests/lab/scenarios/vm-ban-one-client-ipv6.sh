@@ -22,11 +22,7 @@ table inet ban {
 NFT
 }
 # The other client: a whole session from the second address, before the failing one.
-scenario_before_ssh() {
-    lab_ssh "$LAB_TMP/other.out" "$LAB_TMP/other.err" "$TARGET" "$CONNECT_TIMEOUT" "$SSH_TIMEOUT" \
-        "$LAB_KEYS/$SSH_KEY" true -b "$OTHER6" \
-        || { echo "the session from $OTHER6 failed: $(grep -v '^debug' "$LAB_TMP/other.err" | tail -n 2 | tr '\n' ' ')" >&2; return 1; }
-}
+scenario_before_ssh() { lab_other_client_session "$OTHER6"; }
 scenario_check() {
     want_at_least "$1" 1 "$VM6\.22 > $OTHER6\.[0-9]+: Flags \[S\.\]" "the SYN-ACK to $OTHER6" &&
     want_at_least "$1" 4 "$CL6\.[0-9]+ > $VM6\.22: Flags \[S\]" "SYNs from $CL6" &&

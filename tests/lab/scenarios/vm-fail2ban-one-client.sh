@@ -19,11 +19,7 @@ scenario_setup() {
     lab_exec vm iptables -I f2b-sshd 1 -s "$CL4" -j REJECT --reject-with icmp-port-unreachable
 }
 # The other client: a whole session from the second address, before the failing one.
-scenario_before_ssh() {
-    lab_ssh "$LAB_TMP/other.out" "$LAB_TMP/other.err" "$TARGET" "$CONNECT_TIMEOUT" "$SSH_TIMEOUT" \
-        "$LAB_KEYS/$SSH_KEY" true -b "$OTHER4" \
-        || { echo "the session from $OTHER4 failed: $(grep -v '^debug' "$LAB_TMP/other.err" | tail -n 2 | tr '\n' ' ')" >&2; return 1; }
-}
+scenario_before_ssh() { lab_other_client_session "$OTHER4"; }
 scenario_check() {
     want_at_least "$1" 1 "$VM4\.22 > $OTHER4\.[0-9]+: Flags \[S\.\]" "the SYN-ACK to $OTHER4" &&
     want_at_least "$1" 1 "ttl 61, .*$VM4 > $CL4: ICMP $VM4 tcp port 22 unreachable" "ICMP port unreachable from the VM to $CL4"

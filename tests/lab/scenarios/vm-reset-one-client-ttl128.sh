@@ -20,11 +20,7 @@ table inet guest {
 NFT
 }
 # The other client: a whole session from the second address, before the failing one.
-scenario_before_ssh() {
-    lab_ssh "$LAB_TMP/other.out" "$LAB_TMP/other.err" "$TARGET" "$CONNECT_TIMEOUT" "$SSH_TIMEOUT" \
-        "$LAB_KEYS/$SSH_KEY" true -b "$OTHER4" \
-        || { echo "the session from $OTHER4 failed: $(grep -v '^debug' "$LAB_TMP/other.err" | tail -n 2 | tr '\n' ' ')" >&2; return 1; }
-}
+scenario_before_ssh() { lab_other_client_session "$OTHER4"; }
 scenario_check() {
     want_at_least "$1" 1 "ttl 125, .*$VM4\.22 > $OTHER4\.[0-9]+: Flags \[S\.\]" "the SYN-ACK to $OTHER4 with TTL 125" &&
     want_at_least "$1" 1 "ttl 125, .*$VM4\.22 > $CL4\.[0-9]+: Flags \[R\.\]" "RST+ACK from the VM to $CL4 with TTL 125"
