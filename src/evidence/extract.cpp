@@ -285,11 +285,12 @@ void synack_facts(const FlowExtraction& x) {
             fs.set(F::handshake_rtt_ms, (sa.ref.time - answered->ref.time) * 1000.0);
         }
     }
-    const flow::ServerPort port{f.server, f.server_port};
-    if (const auto* other = x.ctx.port_answers ? flow::answered_other(*x.ctx.port_answers, port, f.client) : nullptr) {
-        fs.set(F::port_answered_other_client, other->client.to_string());
+    const bool ssh_port = x.ctx.port_answers != nullptr && f.server_port == x.ctx.ssh_port;
+    if (const auto* other = ssh_port ? flow::answered_other(*x.ctx.port_answers, f.server, f.client) : nullptr) {
+        const std::string address = other->client.to_string();
+        fs.set(F::port_answered_other_client, address);
         x.observe(F::port_answered_other_client, other->ref,
-                  fmt::format("SYN-ACK from {} to another client, {}: the port answered it", x.server, other->client.to_string()));
+                  fmt::format("SYN-ACK from {} to another client, {}: the port answered it", x.server, address));
     }
     fs.set(F::syns_after_synack, std::int64_t(f.syns_after_synack));
     if (f.syns_after_synack > 0) {

@@ -58,7 +58,6 @@ void PortAnswers::note(const Answer& a) {
     if (i < count) {
         if (a.ref.packet >= first[i].ref.packet) return;
         first[i].ref = a.ref;
-        first[i].ttl = a.ttl;
     } else if (count < 2) {
         first[count++] = a;
     } else if (a.ref.packet < first[1].ref.packet) {
@@ -75,8 +74,8 @@ const PortAnswers::Answer* PortAnswers::other_than(const IpAddress& client) cons
     return nullptr;
 }
 
-const PortAnswers::Answer* answered_other(const PortAnswerMap& answers, const ServerPort& port, const IpAddress& client) {
-    const auto it = answers.find(port);
+const PortAnswers::Answer* answered_other(const PortAnswerMap& answers, const IpAddress& server, const IpAddress& client) {
+    const auto it = answers.find(server);
     return it == answers.end() ? nullptr : it->second.other_than(client);
 }
 
@@ -264,8 +263,8 @@ void FlowTable::absorb(const FlowTable& other) {
     }
     // Each share keeps the first two clients of its own connections; the first two of all are
     // among them (a client dropped by a share came after two others there).
-    for (const auto& [port, a] : other.port_answers_) {
-        PortAnswers& mine = port_answers_[port];
+    for (const auto& [server, a] : other.port_answers_) {
+        PortAnswers& mine = port_answers_[server];
         for (std::uint8_t i = 0; i < a.count; ++i) mine.note(a.first[i]);
     }
     flow_cap_hit_ = flow_cap_hit_ || other.flow_cap_hit_;

@@ -150,7 +150,7 @@ void FlowTable::on_synack(const Segment& s) {
     // The first one stays; no node made for the others.
     if (synack_ttls_.try_emplace(p.src, p.ttl).second && options_.shares > 1) synack_packets_.emplace(p.src, p.number);
     // Only the SSH port's: a busy mirror port's other services would take memory for nothing.
-    if (t.sport == options_.ssh_port) port_answers_[ServerPort{p.src, t.sport}].note({p.dst, s.ref, p.ttl});
+    if (t.sport == options_.ssh_port) port_answers_[p.src].note({p.dst, s.ref});
     learn_isn(s.dir, t.seq);
     bool ours = flow.c2s.isn_known && t.ack == flow.c2s.isn + 1;
     if (auto* e = add_event(flow, options_, p, s.side, EventKind::kSynAck)) {

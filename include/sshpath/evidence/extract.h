@@ -27,7 +27,7 @@ struct CaptureContext {
     std::map<packet::IpAddress, int> server_hops;
     /// The capture's ARP, neighbour discovery and router advertisements (the first hop), or null.
     const flow::NeighbourTable* neighbours = nullptr;
-    /// The clients each server's SSH port answered with a SYN-ACK (any connection), or null.
+    /// The clients each server's SSH port answered with a SYN-ACK (any connection), by server, or null.
     const flow::PortAnswerMap* port_answers = nullptr;
 };
 

@@ -7,7 +7,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -239,21 +238,13 @@ private:
     std::vector<std::uint32_t> all_;                          ///< by port, once past kFew ports
 };
 
-/// A server's address and TCP port.
-struct ServerPort {
-    IpAddress address;
-    std::uint16_t port = 0;
-    bool operator<(const ServerPort& o) const { return std::tie(address, port) < std::tie(o.address, o.port); }
-};
-
-/// The SYN-ACKs a server's port sent in the capture: the first two client addresses it
+/// The SYN-ACKs a server's SSH port sent in the capture: the first two client addresses it
 /// answered, each with its first SYN-ACK. Two are enough to name, for any one client, another
 /// client the port answered.
 struct PortAnswers {
     struct Answer {
         IpAddress client;
-        PacketRef ref;         ///< the first SYN-ACK to that client
-        std::uint8_t ttl = 0;  ///< its TTL / hop limit
+        PacketRef ref;  ///< the first SYN-ACK to that client
     };
     Answer first[2];
     std::uint8_t count = 0;
@@ -262,10 +253,10 @@ struct PortAnswers {
     /// The first answer to a client other than `client`, or nullptr.
     const Answer* other_than(const IpAddress& client) const;
 };
-/// A node per server port: few of them, found once per SYN-ACK.
-using PortAnswerMap = std::map<ServerPort, PortAnswers>;
-/// The first answer of `port` to a client other than `client`, or nullptr.
-const PortAnswers::Answer* answered_other(const PortAnswerMap& answers, const ServerPort& port, const IpAddress& client);
+/// Each server address's SSH port: a node per server, found once per SYN-ACK.
+using PortAnswerMap = std::map<IpAddress, PortAnswers>;
+/// The first answer of `server`'s SSH port to a client other than `client`, or nullptr.
+const PortAnswers::Answer* answered_other(const PortAnswerMap& answers, const IpAddress& server, const IpAddress& client);
 
 /// What the capture holds besides the SSH attempts kept: what an empty verdict reports.
 struct OtherTraffic {
@@ -342,7 +333,8 @@ public:
     /// TTL of the first SYN-ACK each server address sent, over every TCP connection of the
     /// capture (SSH or not): the reference for that server's hop distance.
     const std::map<IpAddress, std::uint8_t>& synack_ttls() const { return synack_ttls_; }
-    /// The clients each server's SSH port (FlowOptions::ssh_port) answered with a SYN-ACK.
+    /// The clients each server's SSH port (FlowOptions::ssh_port) answered with a SYN-ACK, by
+    /// server address.
     const PortAnswerMap& port_answers() const { return port_answers_; }
     bool flow_cap_hit() const { return flow_cap_hit_; }
     /// Bytes were left unbuffered because the flows together reached buffer_cap.

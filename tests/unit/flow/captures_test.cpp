@@ -342,13 +342,13 @@ Shares read_shares(const fs::path& path, unsigned count, FlowOptions options = {
     return s;
 }
 
-// Each server port's answered clients, as "address port: client@packet ...".
+// Each server's answered clients on its SSH port, as "address: client@packet ...".
 std::map<std::string, std::string> answered(const FlowTable& t) {
     std::map<std::string, std::string> out;
-    for (const auto& [port, a] : t.port_answers()) {
-        std::string& line = out[port.address.to_string() + " " + std::to_string(port.port)];
+    for (const auto& [server, a] : t.port_answers()) {
+        std::string& line = out[server.to_string()];
         for (std::uint8_t i = 0; i < a.count; ++i)
-            line += " " + a.first[i].client.to_string() + "@" + std::to_string(a.first[i].ref.packet) + "/" + std::to_string(a.first[i].ttl);
+            line += " " + a.first[i].client.to_string() + "@" + std::to_string(a.first[i].ref.packet);
     }
     return out;
 }
